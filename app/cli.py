@@ -1,0 +1,133 @@
+"""Command line: the GUI by default, plus tool commands for content, stats and screenshots."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="folder for the database and your own cards")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lattice", description="Study for AI / ML / LLM interviews."
+    )
+    parser.add_argument("--version", action="version", version=f"Lattice {__version__}")
+    _add_data_dir(parser)
+    sub = parser.add_subparsers(dest="command")
+    check = sub.add_parser("check-content", help="validate the content bank")
+    check.add_argument("--content", help="content folder (default: the bundled one)")
+    dump = sub.add_parser("dump-content", help="print the content bank")
+    dump.add_argument("--json", action="store_true", required=True, help="as one JSON object")
+    dump.add_argument("--content", help="content folder (default: the bundled one)")
+    stats = sub.add_parser("stats", help="print progress counts")
+    stats.add_argument("--json", action="store_true", required=True, help="as one JSON object")
+    _add_data_dir(stats)
+    selftest = sub.add_parser(
+        "self-test", help="open every screen offscreen and exit 0 if all is well"
+    )
+    _add_data_dir(selftest)
+    shot = sub.add_parser("screenshot", help="save a PNG of one screen")
+    shot.add_argument("view", help="screen name, e.g. review")
+    shot.add_argument("out", help="PNG file to write")
+    shot.add_argument("--size", default="1100x760", help="window size WxH")
+    shot.add_argument("--theme", choices=["light", "dark"], help="colour theme")
+    shot.add_argument("--reveal", action="store_true", help="review: show the answer side")
+    _add_data_dir(shot)
+    parser.add_argument("--theme", choices=["light", "dark"], help="colour theme (default: system)")
+    return parser
+
+
+def _content_root(arg: str | None) -> Path:
+    from app.locations import content_dir
+
+    return Path(arg).resolve() if arg else content_dir()
+
+
+def cmd_check_content(args: argparse.Namespace) -> int:
+    from app.domain.content_loader import load_bank
+
+    root = _content_root(args.content)
+    bank = load_bank(root)
+    if bank.problems:
+        for problem in bank.problems:
+            print(problem.format(root))
+        return 1
+    print(f"{len(bank.areas)} areas, {len(bank.concepts)} concepts, {len(bank.cards)} cards")
+    return 0
+
+
+def cmd_dump_content(args: argparse.Namespace) -> int:
+    from app.domain.content_loader import load_bank
+
+    root = _content_root(args.content)
+    bank = load_bank(root)
+    json.dump(bank.to_json_dict(), sys.stdout, ensure_ascii=False, indent=1)
+    print()
+    for problem in bank.problems:
+        print(problem.format(root), file=sys.stderr)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from app.services.context import open_context
+    from app.services.stats_service import summary_counts
+
+    ctx = open_context(args.data_dir)
+    print(json.dumps(summary_counts(ctx), indent=1))
+    return 0
+
+
+def _offscreen() -> None:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    _offscreen()
+    import tempfile
+
+    from app.ui.selftest import run_self_test
+
+    if args.data_dir:
+        return run_self_test(Path(args.data_dir))
+    with tempfile.TemporaryDirectory(prefix="lattice-selftest-") as tmp:
+        return run_self_test(Path(tmp))
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    _offscreen()
+    from app.ui.selftest import take_screenshot
+
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        print(f"--size must look like 1100x760, got {args.size!r}", file=sys.stderr)
+        return 2
+    return take_screenshot(
+        args.view, Path(args.out), width, height, args.data_dir, args.theme, args.reveal
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    commands = {
+        "check-content": cmd_check_content,
+        "dump-content": cmd_dump_content,
+        "stats": cmd_stats,
+        "self-test": cmd_self_test,
+        "screenshot": cmd_screenshot,
+    }
+    if args.command in commands:
+        return commands[args.command](args)
+    from app.ui.application import run_gui
+
+    return run_gui(args)

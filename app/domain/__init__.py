@@ -1,0 +1,1 @@
+"""Domain layer: plain Python rules of the product. Never imports Qt or storage."""

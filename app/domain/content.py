@@ -1,0 +1,166 @@
+"""The content model: areas, concepts and cards, as loaded from `content/`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+FENCE_INFO = re.compile(r"^(`{3,}|~{3,})\s*([\w+#.-]*)\s*(.*)$")
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    title: str
+    color: str
+    order: int
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced code block inside an answer; `runnable` is false for marked fragments."""
+
+    language: str
+    code: str
+    runnable: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    concept: str
+    question: str
+    answer: str
+    key_points: tuple[str, ...]
+    difficulty: Difficulty
+    seconds: int
+    seeds: tuple[str, ...] = ()
+    source: Path | None = None
+    line: int = 0
+    answer_line: int = 0
+    user: bool = False
+
+    def code_blocks(self) -> list[CodeBlock]:
+        return extract_code_blocks(self.answer, self.answer_line)
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    title: str
+    area: str
+    summary: str
+    requires: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    source: Path | None = None
+    line: int = 1
+    user: bool = False
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    def line_of(self, key: str) -> int:
+        """Line of a front-matter key in the source file, for error messages."""
+        return self.key_lines.get(key, self.line)
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    """One thing wrong with the content, pointing at the file and line to fix."""
+
+    path: Path | None
+    line: int
+    message: str
+
+    def format(self, root: Path | None = None) -> str:
+        if self.path is None:
+            return f"content:{self.line}: {self.message}"
+        shown = self.path
+        if root is not None:
+            try:
+                shown = self.path.relative_to(root)
+            except ValueError:
+                shown = self.path
+        return f"{shown}:{self.line}: {self.message}"
+
+
+@dataclass
+class ContentBank:
+    """Everything the app studies: areas, concepts and cards, in a stable order."""
+
+    areas: dict[str, Area] = field(default_factory=dict)
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    cards: dict[str, Card] = field(default_factory=dict)
+    problems: list[ContentProblem] = field(default_factory=list)
+
+    def cards_of(self, concept_id: str) -> list[Card]:
+        return [c for c in self.cards.values() if c.concept == concept_id]
+
+    def area_of_card(self, card: Card) -> Area | None:
+        concept = self.concepts.get(card.concept)
+        return self.areas.get(concept.area) if concept else None
+
+    def to_json_dict(self) -> dict[str, list[dict[str, object]]]:
+        """The stable machine-readable shape used by `dump-content --json`."""
+        return {
+            "areas": [
+                {"id": a.id, "title": a.title, "color": a.color}
+                for a in sorted(self.areas.values(), key=lambda a: a.order)
+            ],
+            "concepts": [
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "area": c.area,
+                    "summary": c.summary,
+                    "requires": list(c.requires),
+                    "related": list(c.related),
+                }
+                for c in self.concepts.values()
+            ],
+            "cards": [
+                {
+                    "id": c.id,
+                    "concept": c.concept,
+                    "question": c.question,
+                    "answer": c.answer,
+                    "key_points": list(c.key_points),
+                    "difficulty": c.difficulty.value,
+                    "seconds": c.seconds,
+                    "seeds": list(c.seeds),
+                }
+                for c in self.cards.values()
+            ],
+        }
+
+
+def extract_code_blocks(markdown_text: str, first_line: int = 0) -> list[CodeBlock]:
+    """Fenced code blocks of a Markdown text; `python fragment` marks non-runnable code."""
+    blocks: list[CodeBlock] = []
+    fence: str | None = None
+    language = ""
+    runnable = True
+    start = 0
+    body: list[str] = []
+    for offset, line in enumerate(markdown_text.splitlines()):
+        stripped = line.strip()
+        if fence is None:
+            match = FENCE_INFO.match(stripped)
+            if match:
+                fence, language = match.group(1), match.group(2).lower()
+                runnable = "fragment" not in match.group(3).lower().split()
+                start, body = first_line + offset, []
+        elif stripped.startswith(fence) and stripped.strip(fence[0]) == "":
+            blocks.append(CodeBlock(language, "\n".join(body), runnable, start))
+            fence = None
+        else:
+            body.append(line)
+    return blocks

@@ -1,0 +1,444 @@
+"""Parse and validate the Markdown content bank, reporting every problem with file:line.
+
+A concept file is YAML front matter followed by cards. Each card is a level-2 heading
+(the question), a fenced ```card block of YAML metadata, then the Markdown answer up to
+the next level-2 heading. See content/README.md for the full format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import yaml
+
+from app.domain.content import (
+    FENCE_INFO,
+    ID_PATTERN,
+    Area,
+    Card,
+    Concept,
+    ContentBank,
+    ContentProblem,
+    Difficulty,
+)
+
+MIN_KEY_POINTS = 3
+MAX_KEY_POINTS = 7
+CONCEPT_KEYS = {"id", "title", "area", "summary", "requires", "related"}
+CARD_KEYS = {"id", "difficulty", "seconds", "seeds", "key_points"}
+
+
+class _FileError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass
+class ParsedFile:
+    """What one concept file yielded; `problems` non-empty means the file is skipped."""
+
+    path: Path
+    concept: Concept | None
+    cards: list[Card]
+    problems: list[ContentProblem]
+
+
+def _line_of(lines: list[str], key: str, start: int, stop: int) -> int:
+    for index in range(start, min(stop, len(lines))):
+        if lines[index].lstrip().startswith(f"{key}:"):
+            return index + 1
+    return start + 1
+
+
+def _string_list(value: Any, what: str, line: int) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise _FileError(line, f"{what} must be a list of strings")
+    return tuple(str(v).strip() for v in value)
+
+
+def _check_id(value: Any, what: str, line: int) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise _FileError(
+            line, f"{what} must be lowercase letters, digits and dashes, got {value!r}"
+        )
+    return value
+
+
+def _yaml_mapping(text: str, line: int, what: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = line + (mark.line if mark is not None else 0)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _FileError(at, f"malformed {what}: {problem}") from exc
+    if not isinstance(data, dict):
+        raise _FileError(line, f"{what} must be a YAML mapping")
+    return data
+
+
+def parse_concept_file(path: Path, text: str, *, user: bool = False) -> ParsedFile:
+    """Parse one concept file. Errors are collected, never raised."""
+    problems: list[ContentProblem] = []
+    lines = text.splitlines()
+    try:
+        concept, body_start = _parse_front_matter(path, lines, user)
+    except _FileError as err:
+        return ParsedFile(path, None, [], [ContentProblem(path, err.line, err.message)])
+    cards = _parse_cards(path, lines, body_start, concept.id, problems, user)
+    if not cards and not problems:
+        problems.append(ContentProblem(path, body_start + 1, "concept has no cards"))
+    return ParsedFile(path, concept, cards, problems)
+
+
+def _parse_front_matter(path: Path, lines: list[str], user: bool) -> tuple[Concept, int]:
+    if not lines or lines[0].strip() != "---":
+        raise _FileError(1, "missing front matter: the file must start with a '---' line")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise _FileError(1, "front matter is not closed by a '---' line") from None
+    data = _yaml_mapping("\n".join(lines[1:end]), 2, "front matter")
+    for key in ("id", "title", "area", "summary"):
+        if key not in data or data[key] in (None, ""):
+            raise _FileError(1, f"front matter lacks '{key}'")
+    unknown = sorted(set(data) - CONCEPT_KEYS)
+    if unknown:
+        line = _line_of(lines, unknown[0], 1, end)
+        raise _FileError(line, f"unknown front matter key '{unknown[0]}'")
+    concept_id = _check_id(data["id"], "concept id", _line_of(lines, "id", 1, end))
+    area = _check_id(data["area"], "area", _line_of(lines, "area", 1, end))
+    requires = _string_list(data.get("requires"), "requires", _line_of(lines, "requires", 1, end))
+    related = _string_list(data.get("related"), "related", _line_of(lines, "related", 1, end))
+    concept = Concept(
+        id=concept_id,
+        title=str(data["title"]).strip(),
+        area=area,
+        summary=" ".join(str(data["summary"]).split()),
+        requires=requires,
+        related=related,
+        source=path,
+        line=1,
+        user=user,
+        key_lines={key: _line_of(lines, key, 1, end) for key in CONCEPT_KEYS},
+    )
+    return concept, end + 1
+
+
+def _split_cards(lines: list[str], start: int) -> list[tuple[int, int]]:
+    """(heading index, end index) of each card; headings inside code fences don't count."""
+    spans: list[int] = []
+    fence: str | None = None
+    for index in range(start, len(lines)):
+        stripped = lines[index].strip()
+        if fence is None:
+            match = FENCE_INFO.match(stripped)
+            if match:
+                fence = match.group(1)
+            elif lines[index].startswith("## "):
+                spans.append(index)
+        elif stripped.startswith(fence) and stripped.strip(fence[0]) == "":
+            fence = None
+    return [(s, spans[i + 1] if i + 1 < len(spans) else len(lines)) for i, s in enumerate(spans)]
+
+
+def _parse_cards(
+    path: Path,
+    lines: list[str],
+    body_start: int,
+    concept_id: str,
+    problems: list[ContentProblem],
+    user: bool,
+) -> list[Card]:
+    cards: list[Card] = []
+    spans = _split_cards(lines, body_start)
+    stray = [i for i in range(body_start, spans[0][0] if spans else len(lines)) if lines[i].strip()]
+    if stray:
+        problems.append(
+            ContentProblem(path, stray[0] + 1, "text before the first '## ' card heading")
+        )
+    for heading, end in spans:
+        try:
+            cards.append(_parse_card(path, lines, heading, end, concept_id, user))
+        except _FileError as err:
+            problems.append(ContentProblem(path, err.line, err.message))
+    return cards
+
+
+def _parse_card(
+    path: Path, lines: list[str], heading: int, end: int, concept_id: str, user: bool
+) -> Card:
+    question = lines[heading][3:].strip()
+    if not question:
+        raise _FileError(heading + 1, "card heading has no question")
+    index = heading + 1
+    while index < end and not lines[index].strip():
+        index += 1
+    if index >= end or lines[index].strip() not in ("```card", "~~~card"):
+        raise _FileError(heading + 1, "card heading must be followed by a ```card metadata block")
+    fence = lines[index].strip()[:3]
+    meta_start = index + 1
+    close = next((i for i in range(meta_start, end) if lines[i].strip() == fence), None)
+    if close is None:
+        raise _FileError(index + 1, "```card block is not closed")
+    meta = _yaml_mapping("\n".join(lines[meta_start:close]), meta_start + 1, "card metadata")
+    unknown = sorted(set(meta) - CARD_KEYS)
+    if unknown:
+        line = _line_of(lines, unknown[0], meta_start, close)
+        raise _FileError(line, f"unknown card key '{unknown[0]}'")
+    for key in ("id", "difficulty", "seconds", "key_points"):
+        if key not in meta:
+            raise _FileError(index + 1, f"card lacks '{key}'")
+    card_id = _check_id(meta["id"], "card id", _line_of(lines, "id", meta_start, close))
+    diff_line = _line_of(lines, "difficulty", meta_start, close)
+    try:
+        difficulty = Difficulty(str(meta["difficulty"]).strip().lower())
+    except ValueError:
+        raise _FileError(
+            diff_line,
+            f"bad difficulty {meta['difficulty']!r}: use easy, medium or hard",
+        ) from None
+    seconds = meta["seconds"]
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 10 <= seconds <= 3600:
+        raise _FileError(
+            _line_of(lines, "seconds", meta_start, close),
+            f"seconds must be a whole number from 10 to 3600, got {seconds!r}",
+        )
+    kp_line = _line_of(lines, "key_points", meta_start, close)
+    key_points = tuple(p for p in _string_list(meta["key_points"], "key_points", kp_line) if p)
+    if len(key_points) < MIN_KEY_POINTS:
+        raise _FileError(
+            kp_line, f"card has {len(key_points)} key points; at least {MIN_KEY_POINTS} needed"
+        )
+    if len(key_points) > MAX_KEY_POINTS:
+        raise _FileError(
+            kp_line, f"card has {len(key_points)} key points; at most {MAX_KEY_POINTS} allowed"
+        )
+    seeds = _string_list(meta.get("seeds"), "seeds", _line_of(lines, "seeds", meta_start, close))
+    answer_lines = lines[close + 1 : end]
+    leading_blank = next((i for i, text in enumerate(answer_lines) if text.strip()), 0)
+    answer = "\n".join(answer_lines).strip("\n")
+    if not answer.strip():
+        raise _FileError(heading + 1, f"card '{card_id}' has an empty answer")
+    answer_line = close + 2 + leading_blank
+    return Card(
+        id=card_id,
+        concept=concept_id,
+        question=question,
+        answer=answer,
+        key_points=key_points,
+        difficulty=difficulty,
+        seconds=seconds,
+        seeds=seeds,
+        source=path,
+        line=heading + 1,
+        answer_line=answer_line,
+        user=user,
+    )
+
+
+def load_areas(path: Path) -> tuple[dict[str, Area], list[ContentProblem]]:
+    if not path.is_file():
+        return {}, [ContentProblem(path, 1, "areas file is missing")]
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return {}, [ContentProblem(path, (mark.line + 1) if mark else 1, f"malformed YAML: {exc}")]
+    if not isinstance(data, list):
+        return {}, [ContentProblem(path, 1, "areas file must be a YAML list of areas")]
+    areas: dict[str, Area] = {}
+    problems: list[ContentProblem] = []
+    lines = text.splitlines()
+    for position, item in enumerate(data):
+        line = _nth_item_line(lines, position)
+        if not isinstance(item, dict) or not {"id", "title", "color"} <= set(item):
+            problems.append(ContentProblem(path, line, "each area needs id, title and color"))
+            continue
+        area_id = str(item["id"])
+        if not ID_PATTERN.match(area_id):
+            problems.append(ContentProblem(path, line, f"bad area id {area_id!r}"))
+            continue
+        if area_id in areas:
+            problems.append(ContentProblem(path, line, f"duplicate area id '{area_id}'"))
+            continue
+        color = str(item["color"])
+        if not (color.startswith("#") and len(color) == 7):
+            problems.append(ContentProblem(path, line, f"area color must be #rrggbb, got {color}"))
+            continue
+        order = item.get("order", position)
+        areas[area_id] = Area(area_id, str(item["title"]), color, int(order))
+    return areas, problems
+
+
+def _nth_item_line(lines: list[str], n: int) -> int:
+    seen = -1
+    for index, line in enumerate(lines):
+        if line.startswith("- "):
+            seen += 1
+            if seen == n:
+                return index + 1
+    return 1
+
+
+def concept_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md")
+
+
+def load_bank(content_root: Path, extra_roots: Iterable[Path] = ()) -> ContentBank:
+    """Load and validate the bundled content plus any user content roots.
+
+    Files with problems are skipped (their problems are kept in `bank.problems`);
+    dangling links are dropped and cycles broken so the app can still start.
+    """
+    areas, problems = load_areas(content_root / "areas.yaml")
+    parsed: list[ParsedFile] = []
+    for path in concept_files(content_root):
+        parsed.append(parse_concept_file(path, path.read_text(encoding="utf-8")))
+    for root in extra_roots:
+        if root.is_dir():
+            for path in concept_files(root):
+                parsed.append(parse_concept_file(path, _read(path), user=True))
+    return assemble_bank(areas, parsed, problems)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"<unreadable: {exc}>"
+
+
+def assemble_bank(
+    areas: dict[str, Area], parsed: list[ParsedFile], problems: list[ContentProblem]
+) -> ContentBank:
+    """Cross-file validation: unique ids, known areas and links, acyclic prerequisites."""
+    bank = ContentBank(areas=dict(areas), problems=list(problems))
+    card_owner: dict[str, Path] = {}
+    for item in parsed:
+        file_problems = list(item.problems)
+        concept = item.concept
+        if concept is not None:
+            if concept.id in bank.concepts:
+                other = bank.concepts[concept.id].source
+                file_problems.append(
+                    ContentProblem(
+                        item.path,
+                        concept.line_of("id"),
+                        f"duplicate concept id '{concept.id}' (also in {other})",
+                    )
+                )
+            if areas and concept.area not in areas:
+                file_problems.append(
+                    ContentProblem(
+                        item.path, concept.line_of("area"), f"unknown area '{concept.area}'"
+                    )
+                )
+        seen_here: set[str] = set()
+        for card in item.cards:
+            if card.id in card_owner or card.id in seen_here:
+                where = card_owner.get(card.id, item.path)
+                file_problems.append(
+                    ContentProblem(
+                        item.path, card.line, f"duplicate card id '{card.id}' (also in {where})"
+                    )
+                )
+            seen_here.add(card.id)
+        if file_problems or concept is None:
+            bank.problems.extend(file_problems)
+            continue
+        bank.concepts[concept.id] = concept
+        for card in item.cards:
+            bank.cards[card.id] = card
+            card_owner[card.id] = item.path
+    _check_links(bank)
+    _break_cycles(bank)
+    return bank
+
+
+def _check_links(bank: ContentBank) -> None:
+    for concept in list(bank.concepts.values()):
+        good_requires: list[str] = []
+        good_related: list[str] = []
+        for kind, ids, keep in (
+            ("requires", concept.requires, good_requires),
+            ("related", concept.related, good_related),
+        ):
+            for target in ids:
+                if target == concept.id:
+                    bank.problems.append(
+                        ContentProblem(
+                            concept.source,
+                            concept.line_of(kind),
+                            f"{kind} lists the concept itself",
+                        )
+                    )
+                elif target not in bank.concepts:
+                    bank.problems.append(
+                        ContentProblem(
+                            concept.source,
+                            concept.line_of(kind),
+                            f"{kind} names unknown concept '{target}'",
+                        )
+                    )
+                else:
+                    keep.append(target)
+        if len(good_requires) != len(concept.requires) or len(good_related) != len(concept.related):
+            bank.concepts[concept.id] = replace(
+                concept, requires=tuple(good_requires), related=tuple(good_related)
+            )
+
+
+def prerequisite_graph(bank: ContentBank) -> nx.DiGraph:
+    """Edges point from a prerequisite to the concept that requires it."""
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(bank.concepts)
+    for concept in bank.concepts.values():
+        for prerequisite in concept.requires:
+            graph.add_edge(prerequisite, concept.id)
+    return graph
+
+
+def _break_cycles(bank: ContentBank) -> None:
+    graph = prerequisite_graph(bank)
+    while True:
+        try:
+            cycle = nx.find_cycle(graph)
+        except nx.NetworkXNoCycle:
+            return
+        names = [edge[0] for edge in cycle] + [cycle[0][0]]
+        prerequisite, dependent = cycle[-1][0], cycle[-1][1]
+        concept = bank.concepts[dependent]
+        bank.problems.append(
+            ContentProblem(
+                concept.source,
+                concept.line_of("requires"),
+                "prerequisite cycle: " + " -> ".join(names),
+            )
+        )
+        graph.remove_edge(prerequisite, dependent)
+        bank.concepts[dependent] = replace(
+            concept, requires=tuple(r for r in concept.requires if r != prerequisite)
+        )
+
+
+def study_order(bank: ContentBank) -> list[str]:
+    """Card ids with foundations first: concepts in prerequisite order, cards in file order."""
+    graph = prerequisite_graph(bank)
+    position = {cid: i for i, cid in enumerate(bank.concepts)}
+    concepts = list(nx.lexicographical_topological_sort(graph, key=lambda c: position[c]))
+    by_concept: dict[str, list[str]] = {c: [] for c in concepts}
+    for card in bank.cards.values():
+        by_concept[card.concept].append(card.id)
+    return [card_id for c in concepts for card_id in by_concept[c]]

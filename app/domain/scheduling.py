@@ -1,0 +1,159 @@
+"""FSRS scheduling of one card, independent of how progress is stored.
+
+FSRS wants aware UTC datetimes; `CardMemory` always holds aware UTC values and the
+storage layer converts at its boundary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+
+import fsrs
+
+
+class CardState(IntEnum):
+    """Anki's four states; FSRS itself has no 'new', so 0 means never graded."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class Grade(IntEnum):
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+@dataclass(frozen=True)
+class CardMemory:
+    """The scheduling state of one card: what FSRS needs plus Anki-style counters."""
+
+    card_id: str
+    state: CardState = CardState.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("due", "last_review"):
+            value = getattr(self, name)
+            if value is not None and (value.tzinfo is None or value.utcoffset() != timedelta(0)):
+                raise ValueError(f"{name} must be an aware UTC datetime, got {value!r}")
+
+    @property
+    def is_new(self) -> bool:
+        return self.state is CardState.NEW
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    desired_retention: float = 0.9
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    maximum_interval_days: int = 36500
+
+
+class Scheduler:
+    """Wraps `fsrs.Scheduler`; deterministic (no interval fuzz) so previews match grades."""
+
+    def __init__(self, settings: SchedulerSettings | None = None) -> None:
+        self.settings = settings or SchedulerSettings()
+        self._fsrs = fsrs.Scheduler(
+            desired_retention=self.settings.desired_retention,
+            learning_steps=self.settings.learning_steps,
+            relearning_steps=self.settings.relearning_steps,
+            maximum_interval=self.settings.maximum_interval_days,
+            enable_fuzzing=False,
+        )
+
+    def grade(self, memory: CardMemory, grade: Grade, now: datetime) -> CardMemory:
+        """The card's memory after answering it with `grade` at `now`."""
+        now = _utc(now)
+        card = _to_fsrs(memory, now)
+        updated, _log = self._fsrs.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
+        lapsed = grade is Grade.AGAIN and memory.state is CardState.REVIEW
+        return CardMemory(
+            card_id=memory.card_id,
+            state=CardState(int(updated.state)),
+            step=updated.step,
+            stability=updated.stability,
+            difficulty=updated.difficulty,
+            due=_utc(updated.due),
+            last_review=_utc(updated.last_review) if updated.last_review else now,
+            reps=memory.reps + 1,
+            lapses=memory.lapses + (1 if lapsed else 0),
+        )
+
+    def preview(self, memory: CardMemory, now: datetime) -> dict[Grade, timedelta]:
+        """The interval each grade would give, for the grade buttons."""
+        return {g: self.grade(memory, g, now).due - _utc(now) for g in Grade}  # type: ignore[operator]
+
+    def retrievability(self, memory: CardMemory, now: datetime) -> float:
+        """Predicted probability of recall now; 0 for a card never reviewed."""
+        if memory.is_new or memory.stability is None or memory.last_review is None:
+            return 0.0
+        return float(self._fsrs.get_card_retrievability(_to_fsrs(memory, now), _utc(now)))
+
+
+def _utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: scheduling needs aware UTC")
+    return value.astimezone(UTC)
+
+
+def _to_fsrs(memory: CardMemory, now: datetime) -> fsrs.Card:
+    if memory.is_new:
+        return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=_utc(now))
+    return fsrs.Card(
+        card_id=1,
+        state=fsrs.State(int(memory.state)),
+        step=memory.step,
+        stability=memory.stability,
+        difficulty=memory.difficulty,
+        due=memory.due or _utc(now),
+        last_review=memory.last_review,
+    )
+
+
+def new_memory(card_id: str) -> CardMemory:
+    return CardMemory(card_id=card_id)
+
+
+def reset(memory: CardMemory) -> CardMemory:
+    return replace(new_memory(memory.card_id))
+
+
+def format_interval(delta: timedelta) -> str:
+    """Anki-style short interval: 45s, 10m, 3h, 4d, 2.1mo, 1.3y."""
+    seconds = max(0.0, delta.total_seconds())
+    if seconds < 60:
+        return f"{int(round(seconds))}s"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{int(round(minutes))}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{int(round(hours))}h"
+    days = hours / 24
+    if days < 30:
+        return f"{int(round(days))}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

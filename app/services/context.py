@@ -1,0 +1,80 @@
+"""The composition root: opens the data directory, content and database once per run."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from app.domain.clock import Clock, SystemClock
+from app.domain.content import ContentBank
+from app.domain.content_loader import load_bank, study_order
+from app.domain.study_day import StudySettings
+from app.locations import content_dir, data_dir, user_content_dir
+from app.storage.database import database_path, open_engine
+from app.storage.progress_store import ProgressStore
+
+SETTINGS_KEY = "study_settings"
+
+
+@dataclass
+class AppContext:
+    data_dir: Path
+    content_root: Path
+    clock: Clock
+    bank: ContentBank
+    store: ProgressStore
+    settings: StudySettings = field(default_factory=StudySettings)
+
+    def save_settings(self, settings: StudySettings) -> None:
+        self.settings = settings
+        self.store.set_setting(
+            SETTINGS_KEY, {f.name: getattr(settings, f.name) for f in fields(settings)}
+        )
+
+
+def _load_settings(store: ProgressStore) -> StudySettings:
+    raw = store.get_setting(SETTINGS_KEY, {})
+    known = {f.name for f in fields(StudySettings)}
+    values = {k: v for k, v in raw.items() if k in known} if isinstance(raw, dict) else {}
+    try:
+        return StudySettings(**values)
+    except TypeError:
+        return StudySettings()
+
+
+def _fingerprint(order: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256()
+    for card_id, concept in order:
+        digest.update(f"{card_id}\0{concept}\n".encode())
+    return digest.hexdigest()
+
+
+def sync_bank(bank: ContentBank, store: ProgressStore) -> None:
+    """Mirror the bank's cards in the database, only when the card list changed."""
+    order = [(cid, bank.cards[cid].concept) for cid in study_order(bank)]
+    fingerprint = _fingerprint(order)
+    if store.get_setting("content_fingerprint") != fingerprint:
+        store.sync_cards(order)
+        store.set_setting("content_fingerprint", fingerprint)
+
+
+def open_context(
+    data: str | Path | None = None,
+    *,
+    content: Path | None = None,
+    clock: Clock | None = None,
+) -> AppContext:
+    directory = data_dir(data)
+    root = content or content_dir()
+    bank = load_bank(root, extra_roots=[user_content_dir(directory)])
+    store = ProgressStore(open_engine(database_path(directory)))
+    sync_bank(bank, store)
+    return AppContext(
+        data_dir=directory,
+        content_root=root,
+        clock=clock or SystemClock(),
+        bank=bank,
+        store=store,
+        settings=_load_settings(store),
+    )

@@ -1,0 +1,123 @@
+"""Markdown answers to the HTML subset Qt's rich text engine understands.
+
+Code is highlighted by Pygments with inline styles (Qt has no external CSS classes for
+spans) and wrapped in a one-cell table, because Qt paints table backgrounds but not
+those of <pre> or <div>.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import markdown
+from pygments.formatters import HtmlFormatter
+from pygments.styles import get_style_by_name
+
+FRAGMENT_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*[\w+#.-]+)\s+fragment\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours of the reading surface; light and dark variants."""
+
+    text: str
+    muted: str
+    link: str
+    rule: str
+    code_bg: str
+    inline_code_bg: str
+    table_header_bg: str
+    pygments_style: str
+
+
+LIGHT = Palette(
+    "#1f2328", "#59636e", "#0b63c5", "#d0d7de", "#f6f8fa", "#eff1f3", "#f0f3f6", "friendly"
+)
+DARK = Palette(
+    "#e6edf3", "#9198a1", "#58a6ff", "#3d444d", "#161b22", "#262c36", "#21262d", "github-dark"
+)
+
+
+def palette(dark: bool) -> Palette:
+    return DARK if dark else LIGHT
+
+
+def _formatter_for(colors: Palette) -> type[HtmlFormatter[str]]:
+    class QtCodeFormatter(HtmlFormatter[str]):
+        def __init__(self, **options: Any) -> None:
+            options.pop("lang_str", None)
+            options["noclasses"] = True
+            options["nowrap"] = False
+            options["style"] = get_style_by_name(colors.pygments_style)
+            super().__init__(**options)
+
+        def wrap(self, source: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+            yield (
+                0,
+                (
+                    f'<table class="code" width="100%" cellpadding="10" cellspacing="0" '
+                    f'bgcolor="{colors.code_bg}"><tr><td><pre>'
+                ),
+            )
+            yield from source
+            yield 0, "</pre></td></tr></table>"
+
+        def _wrap_div(self, inner: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+            yield from inner
+
+    return QtCodeFormatter
+
+
+def stylesheet(dark: bool) -> str:
+    c = palette(dark)
+    return f"""
+body {{ color: {c.text}; }}
+a {{ color: {c.link}; text-decoration: none; }}
+h1, h2, h3, h4 {{ margin-top: 14px; margin-bottom: 6px; }}
+p {{ margin-top: 6px; margin-bottom: 6px; }}
+li {{ margin-bottom: 3px; }}
+code {{ background-color: {c.inline_code_bg}; font-family: 'DejaVu Sans Mono', 'Menlo', 'Consolas', monospace; }}
+pre {{ font-family: 'DejaVu Sans Mono', 'Menlo', 'Consolas', monospace; margin: 0; }}
+table {{ border-color: {c.rule}; }}
+th {{ background-color: {c.table_header_bg}; padding: 4px 8px; }}
+td {{ padding: 4px 8px; }}
+hr {{ color: {c.rule}; }}
+.muted {{ color: {c.muted}; }}
+"""
+
+
+def _normalise_fences(text: str) -> str:
+    return FRAGMENT_FENCE.sub(r"\1", text)
+
+
+@lru_cache(maxsize=512)
+def render_markdown(text: str, dark: bool = False) -> str:
+    """HTML for one Markdown text, in the light or dark palette."""
+    colors = palette(dark)
+    md = markdown.Markdown(
+        extensions=["fenced_code", "codehilite", "tables", "sane_lists", "smarty"],
+        extension_configs={
+            "codehilite": {
+                "guess_lang": False,
+                "pygments_formatter": _formatter_for(colors),
+                "css_class": "codehilite",
+            }
+        },
+        output_format="html",
+    )
+    body = md.convert(_normalise_fences(text))
+    # Qt draws table borders only from the border attribute.
+    body = body.replace(
+        "<table>",
+        f'<table border="1" cellspacing="0" cellpadding="4" style="border-color: {colors.rule}">',
+    )
+    return body
+
+
+def render_question(question: str, dark: bool = False) -> str:
+    return f"<h2>{html.escape(question)}</h2>"

@@ -1,0 +1,1 @@
+"""Storage layer: SQLModel tables on one SQLite file, and the queries the services need."""

@@ -1,0 +1,94 @@
+"""Schema versions and the upgrade path between them.
+
+Each migration is plain DDL applied in its own transaction, so an old database upgrades
+step by step and a failed upgrade leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, text
+
+SCHEMA_VERSION = 1
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer Lattice; opening it could lose data."""
+
+
+def _v1(conn: Connection) -> None:
+    for statement in (
+        "CREATE TABLE meta (key VARCHAR NOT NULL PRIMARY KEY, value VARCHAR NOT NULL)",
+        """CREATE TABLE card (
+            id VARCHAR NOT NULL PRIMARY KEY,
+            concept_id VARCHAR NOT NULL,
+            ord INTEGER NOT NULL,
+            present BOOLEAN NOT NULL)""",
+        "CREATE INDEX ix_card_ord ON card (present, ord)",
+        """CREATE TABLE progress (
+            card_id VARCHAR NOT NULL PRIMARY KEY,
+            state INTEGER NOT NULL,
+            step INTEGER,
+            stability FLOAT,
+            difficulty FLOAT,
+            due DATETIME,
+            last_review DATETIME,
+            reps INTEGER NOT NULL,
+            lapses INTEGER NOT NULL,
+            suspended BOOLEAN NOT NULL,
+            flagged BOOLEAN NOT NULL)""",
+        "CREATE INDEX ix_progress_state_due ON progress (state, due)",
+        """CREATE TABLE review_log (
+            id INTEGER NOT NULL PRIMARY KEY,
+            card_id VARCHAR NOT NULL,
+            rating INTEGER NOT NULL,
+            reviewed_at DATETIME NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            state_before INTEGER NOT NULL,
+            state_after INTEGER NOT NULL,
+            before_json VARCHAR NOT NULL,
+            after_json VARCHAR NOT NULL)""",
+        "CREATE INDEX ix_review_log_card ON review_log (card_id)",
+        "CREATE INDEX ix_review_log_time ON review_log (reviewed_at)",
+        "CREATE TABLE setting (key VARCHAR NOT NULL PRIMARY KEY, value VARCHAR NOT NULL)",
+    ):
+        conn.execute(text(statement))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1}
+
+
+def current_version(conn: Connection) -> int:
+    has_meta = conn.execute(
+        text("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'")
+    ).first()
+    if not has_meta:
+        return 0
+    row = conn.execute(text("SELECT value FROM meta WHERE key='schema_version'")).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(engine: object, target: int = SCHEMA_VERSION) -> tuple[int, int]:
+    """Bring the database to `target`; returns (version before, version after)."""
+    from sqlalchemy.engine import Engine
+
+    assert isinstance(engine, Engine)
+    with engine.connect() as conn:
+        before = current_version(conn)
+    if before > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"this database has schema version {before}, newer than this Lattice "
+            f"understands ({SCHEMA_VERSION}); update Lattice to open it"
+        )
+    version = before
+    while version < target:
+        step = version + 1
+        with engine.begin() as conn:
+            MIGRATIONS[step](conn)
+            conn.execute(
+                text("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', :v)"),
+                {"v": str(step)},
+            )
+        version = step
+    return before, version

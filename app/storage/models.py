@@ -1,0 +1,88 @@
+"""Table definitions. The DDL that creates them lives in `migrations.py`; a test keeps both equal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware UTC datetimes in SQLite (which keeps them naive) and gives them back aware.
+
+    Refuses naive input, so a local time can never be written by mistake.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"refusing to store naive datetime {value!r}")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def utc_column(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Meta(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class CardRow(SQLModel, table=True):
+    """Mirror of the content's cards (id, concept, study order), refreshed when content changes."""
+
+    __tablename__ = "card"
+    id: str = Field(primary_key=True)
+    concept_id: str
+    ord: int
+    present: bool = True
+
+
+class ProgressRow(SQLModel, table=True):
+    """Scheduling state keyed by card id; never deleted, so history survives content edits."""
+
+    __tablename__ = "progress"
+    card_id: str = Field(primary_key=True)
+    state: int = 0
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = utc_column()
+    last_review: datetime | None = utc_column()
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    flagged: bool = False
+
+
+class ReviewLogRow(SQLModel, table=True):
+    __tablename__ = "review_log"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: str
+    rating: int
+    reviewed_at: datetime = utc_column(nullable=False)
+    duration_ms: int
+    state_before: int
+    state_after: int
+    before_json: str
+    after_json: str
+
+
+class SettingRow(SQLModel, table=True):
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,301 @@
+"""Queries and writes of study progress. Every grade and every undo is one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, delete, func, text
+from sqlmodel import Session, col, select
+
+from app.domain.scheduling import CardMemory, CardState
+from app.storage.models import CardRow, ProgressRow, ReviewLogRow, SettingRow
+
+LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
+Scope = Collection[str] | None
+
+
+def memory_to_json(memory: CardMemory) -> str:
+    data = asdict(memory)
+    data["state"] = int(memory.state)
+    for key in ("due", "last_review"):
+        value = data[key]
+        data[key] = value.isoformat() if value else None
+    return json.dumps(data, sort_keys=True)
+
+
+def memory_from_json(raw: str) -> CardMemory:
+    data = json.loads(raw)
+    data["state"] = CardState(data["state"])
+    for key in ("due", "last_review"):
+        if data[key]:
+            data[key] = datetime.fromisoformat(data[key]).astimezone(UTC)
+    return CardMemory(**data)
+
+
+def _to_memory(row: ProgressRow) -> CardMemory:
+    return CardMemory(
+        card_id=row.card_id,
+        state=CardState(row.state),
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=row.due,
+        last_review=row.last_review,
+        reps=row.reps,
+        lapses=row.lapses,
+    )
+
+
+def _apply(row: ProgressRow, memory: CardMemory) -> None:
+    row.state = int(memory.state)
+    row.step = memory.step
+    row.stability = memory.stability
+    row.difficulty = memory.difficulty
+    row.due = memory.due
+    row.last_review = memory.last_review
+    row.reps = memory.reps
+    row.lapses = memory.lapses
+
+
+class ProgressStore:
+    """The one place that reads and writes progress, review history and settings."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- content mirror -------------------------------------------------------------------
+    def sync_cards(self, ordered: Sequence[tuple[str, str]]) -> None:
+        """Mirror the content's cards (id, concept) in study order; absent ones stay, marked."""
+        with self.engine.begin() as conn:
+            conn.execute(text("UPDATE card SET present = 0"))
+            conn.execute(
+                text(
+                    "INSERT INTO card (id, concept_id, ord, present) VALUES (:id, :c, :o, 1) "
+                    "ON CONFLICT(id) DO UPDATE SET concept_id = :c, ord = :o, present = 1"
+                ),
+                [{"id": cid, "c": concept, "o": i} for i, (cid, concept) in enumerate(ordered)],
+            )
+
+    # -- progress -------------------------------------------------------------------------
+    def memory(self, card_id: str) -> CardMemory:
+        with Session(self.engine) as session:
+            row = session.get(ProgressRow, card_id)
+            return _to_memory(row) if row else CardMemory(card_id=card_id)
+
+    def memories(self, card_ids: Iterable[str] | None = None) -> dict[str, CardMemory]:
+        with Session(self.engine) as session:
+            query = select(ProgressRow)
+            if card_ids is not None:
+                query = query.where(col(ProgressRow.card_id).in_(list(card_ids)))
+            return {row.card_id: _to_memory(row) for row in session.exec(query)}
+
+    def record_grade(
+        self,
+        before: CardMemory,
+        after: CardMemory,
+        rating: int,
+        reviewed_at: datetime,
+        duration_ms: int,
+    ) -> int:
+        """Save the new memory and its review log together; returns the log id."""
+        with Session(self.engine) as session:
+            row = session.get(ProgressRow, before.card_id) or ProgressRow(card_id=before.card_id)
+            _apply(row, after)
+            session.add(row)
+            log = ReviewLogRow(
+                card_id=before.card_id,
+                rating=rating,
+                reviewed_at=reviewed_at,
+                duration_ms=max(0, int(duration_ms)),
+                state_before=int(before.state),
+                state_after=int(after.state),
+                before_json=memory_to_json(before),
+                after_json=memory_to_json(after),
+            )
+            session.add(log)
+            session.commit()
+            assert log.id is not None
+            return log.id
+
+    def undo_review(self, log_id: int) -> CardMemory | None:
+        """Delete one review record and put the card back as it was before it."""
+        with Session(self.engine) as session:
+            log = session.get(ReviewLogRow, log_id)
+            if log is None:
+                return None
+            before = memory_from_json(log.before_json)
+            row = session.get(ProgressRow, log.card_id) or ProgressRow(card_id=log.card_id)
+            _apply(row, before)
+            session.add(row)
+            session.delete(log)
+            session.commit()
+            return before
+
+    def set_flags(
+        self, card_id: str, *, suspended: bool | None = None, flagged: bool | None = None
+    ) -> None:
+        with Session(self.engine) as session:
+            row = session.get(ProgressRow, card_id) or ProgressRow(card_id=card_id)
+            if suspended is not None:
+                row.suspended = suspended
+            if flagged is not None:
+                row.flagged = flagged
+            session.add(row)
+            session.commit()
+
+    # -- queue queries --------------------------------------------------------------------
+    def _due_query(
+        self, states: Sequence[int], until: datetime, limit: int, scope: Scope
+    ) -> list[CardMemory]:
+        with Session(self.engine) as session:
+            query = (
+                select(ProgressRow)
+                .join(CardRow, col(CardRow.id) == col(ProgressRow.card_id))
+                .where(col(CardRow.present))
+                .where(col(ProgressRow.suspended).is_(False))
+                .where(col(ProgressRow.state).in_(states))
+                .where(col(ProgressRow.due) <= until)
+                .order_by(col(ProgressRow.due))
+                .limit(limit)
+            )
+            if scope is not None:
+                query = query.where(col(ProgressRow.card_id).in_(list(scope)))
+            return [_to_memory(row) for row in session.exec(query)]
+
+    def due_learning(
+        self, until: datetime, limit: int = 1, scope: Scope = None
+    ) -> list[CardMemory]:
+        return self._due_query(LEARNING_STATES, until, limit, scope)
+
+    def due_review(self, until: datetime, limit: int = 1, scope: Scope = None) -> list[CardMemory]:
+        return self._due_query((int(CardState.REVIEW),), until, limit, scope)
+
+    def next_new(self, limit: int = 1, scope: Scope = None) -> list[str]:
+        with Session(self.engine) as session:
+            query = (
+                select(CardRow.id)
+                .outerjoin(ProgressRow, col(ProgressRow.card_id) == col(CardRow.id))
+                .where(col(CardRow.present))
+                .where(
+                    (col(ProgressRow.card_id).is_(None))
+                    | ((col(ProgressRow.state) == 0) & col(ProgressRow.suspended).is_(False))
+                )
+                .order_by(col(CardRow.ord))
+                .limit(limit)
+            )
+            if scope is not None:
+                query = query.where(col(CardRow.id).in_(list(scope)))
+            return list(session.exec(query))
+
+    def count_due(self, states: Sequence[int], until: datetime, scope: Scope = None) -> int:
+        with Session(self.engine) as session:
+            query = (
+                select(func.count())
+                .select_from(ProgressRow)
+                .join(CardRow, col(CardRow.id) == col(ProgressRow.card_id))
+                .where(col(CardRow.present))
+                .where(col(ProgressRow.suspended).is_(False))
+                .where(col(ProgressRow.state).in_(states))
+                .where(col(ProgressRow.due) <= until)
+            )
+            if scope is not None:
+                query = query.where(col(ProgressRow.card_id).in_(list(scope)))
+            return int(session.exec(query).one())
+
+    def count_new(self, scope: Scope = None) -> int:
+        with Session(self.engine) as session:
+            query = (
+                select(func.count())
+                .select_from(CardRow)
+                .outerjoin(ProgressRow, col(ProgressRow.card_id) == col(CardRow.id))
+                .where(col(CardRow.present))
+                .where(
+                    (col(ProgressRow.card_id).is_(None))
+                    | ((col(ProgressRow.state) == 0) & col(ProgressRow.suspended).is_(False))
+                )
+            )
+            if scope is not None:
+                query = query.where(col(CardRow.id).in_(list(scope)))
+            return int(session.exec(query).one())
+
+    def earliest_due(self, scope: Scope = None) -> datetime | None:
+        with Session(self.engine) as session:
+            query = (
+                select(func.min(ProgressRow.due))
+                .join(CardRow, col(CardRow.id) == col(ProgressRow.card_id))
+                .where(col(CardRow.present))
+                .where(col(ProgressRow.suspended).is_(False))
+                .where(col(ProgressRow.state) > 0)
+            )
+            if scope is not None:
+                query = query.where(col(ProgressRow.card_id).in_(list(scope)))
+            raw = session.exec(query).one()
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            raw = datetime.fromisoformat(raw)
+        return raw.replace(tzinfo=UTC)
+
+    # -- history --------------------------------------------------------------------------
+    def reviews_since(self, since: datetime) -> dict[int, int]:
+        """Number of reviews since `since`, by the card's state before the review."""
+        with Session(self.engine) as session:
+            query = (
+                select(ReviewLogRow.state_before, func.count())
+                .where(col(ReviewLogRow.reviewed_at) >= since)
+                .group_by(col(ReviewLogRow.state_before))
+            )
+            return {int(state): int(n) for state, n in session.exec(query)}
+
+    def review_time_since(self, since: datetime) -> int:
+        with Session(self.engine) as session:
+            query = select(func.coalesce(func.sum(ReviewLogRow.duration_ms), 0)).where(
+                col(ReviewLogRow.reviewed_at) >= since
+            )
+            return int(session.exec(query).one())
+
+    def review_count(self) -> int:
+        with Session(self.engine) as session:
+            return int(session.exec(select(func.count()).select_from(ReviewLogRow)).one())
+
+    def review_history(self, card_id: str) -> list[ReviewLogRow]:
+        with Session(self.engine) as session:
+            query = (
+                select(ReviewLogRow)
+                .where(ReviewLogRow.card_id == card_id)
+                .order_by(col(ReviewLogRow.reviewed_at))
+            )
+            return list(session.exec(query))
+
+    def state_counts(self) -> dict[int, int]:
+        """Cards present in the content by state (new includes never-seen cards)."""
+        with Session(self.engine) as session:
+            query = (
+                select(func.coalesce(ProgressRow.state, 0), func.count())
+                .select_from(CardRow)
+                .outerjoin(ProgressRow, col(ProgressRow.card_id) == col(CardRow.id))
+                .where(col(CardRow.present))
+                .group_by(func.coalesce(ProgressRow.state, 0))
+            )
+            return {int(state): int(n) for state, n in session.exec(query)}
+
+    def delete_history(self, card_id: str) -> None:
+        with Session(self.engine) as session:
+            session.exec(delete(ReviewLogRow).where(col(ReviewLogRow.card_id) == card_id))
+            session.commit()
+
+    # -- settings -------------------------------------------------------------------------
+    def get_setting(self, key: str, default: object = None) -> object:
+        with Session(self.engine) as session:
+            row = session.get(SettingRow, key)
+            return json.loads(row.value) if row else default
+
+    def set_setting(self, key: str, value: object) -> None:
+        with Session(self.engine) as session:
+            row = session.get(SettingRow, key) or SettingRow(key=key, value="null")
+            row.value = json.dumps(value)
+            session.add(row)
+            session.commit()

@@ -1,0 +1,52 @@
+"""Start the GUI: QApplication, theme, window; and offscreen helpers for tools and tests."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from app import APP_NAME, ORG_NAME, __version__
+from app.locations import resource_path
+from app.services.context import AppContext, open_context
+from app.ui.main_window import MainWindow
+from app.ui.theme import apply_theme, system_prefers_dark
+
+
+def make_app(theme: str | None = None) -> QApplication:
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    icon = resource_path("icons", "lattice.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    choice = theme or os.environ.get("LATTICE_THEME")
+    apply_theme(app, choice == "dark" if choice in ("dark", "light") else system_prefers_dark())
+    return app
+
+
+def build_window(ctx: AppContext) -> MainWindow:
+    return MainWindow(ctx)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    app = make_app(getattr(args, "theme", None))
+    ctx = open_context(args.data_dir)
+    window = build_window(ctx)
+    window.show()
+    return app.exec()
+
+
+def grab_screen(window: MainWindow, view: str, out: Path, size: QSize) -> None:
+    window.resize(size)
+    window.show()
+    window.show_screen(view)
+    QApplication.processEvents()
+    window.grab().save(str(out))

@@ -1,0 +1,168 @@
+"""The main window: a sidebar of screens (Ctrl+1…), menus, and the content-problem notice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME
+from app.services.context import AppContext
+from app.services.review_service import ReviewService
+from app.ui.review_view import ReviewView
+
+
+@dataclass
+class Screen:
+    name: str
+    title: str
+    widget: QWidget
+    button: QToolButton
+
+
+class MainWindow(QMainWindow):
+    """Hosts every screen; screens are added with `add_screen` and reached by Ctrl+N."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.screens: dict[str, Screen] = {}
+        self.setObjectName("main-window")
+        self.resize(1100, 760)
+        central = QWidget()
+        outer = QHBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.sidebar = QWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar_layout = QVBoxLayout(self.sidebar)
+        self.sidebar_layout.setContentsMargins(8, 12, 8, 12)
+        self.sidebar_layout.setSpacing(4)
+        self.sidebar_layout.addStretch(1)
+        self.sidebar.setFixedWidth(112)
+        self.nav_group = QButtonGroup(self)
+        self.nav_group.setExclusive(True)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.sidebar)
+        outer.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+
+        self.review = ReviewView(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings))
+        self.add_screen("review", "Review", self.review)
+        self._show_content_problems()
+        self.show_screen("review")
+        self.review.refresh()
+
+    # -- screens --------------------------------------------------------------------------
+    def add_screen(self, name: str, title: str, widget: QWidget) -> None:
+        index = len(self.screens) + 1
+        button = QToolButton()
+        button.setObjectName(f"nav-{name}")
+        button.setText(f"{title}\nCtrl+{index}")
+        button.setCheckable(True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setMinimumHeight(52)
+        button.setSizePolicy(
+            button.sizePolicy().horizontalPolicy(), button.sizePolicy().verticalPolicy()
+        )
+        button.setFixedWidth(96)
+        button.clicked.connect(lambda _=False, n=name: self.show_screen(n))
+        self.nav_group.addButton(button)
+        self.sidebar_layout.insertWidget(len(self.screens), button)
+        self.stack.addWidget(widget)
+        self.screens[name] = Screen(name, title, widget, button)
+        action = QAction(title, self)
+        action.setShortcut(QKeySequence(f"Ctrl+{index}"))
+        action.triggered.connect(lambda _=False, n=name: self.show_screen(n))
+        self.view_menu.addAction(action)
+
+    def show_screen(self, name: str) -> None:
+        screen = self.screens[name]
+        self.stack.setCurrentWidget(screen.widget)
+        screen.button.setChecked(True)
+        self.setWindowTitle(f"{screen.title} — {APP_NAME}")
+        screen.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def current_screen(self) -> str:
+        widget = self.stack.currentWidget()
+        return next(name for name, s in self.screens.items() if s.widget is widget)
+
+    # -- menus ----------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.undo_action = QAction("&Undo grade", self)
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo_action.triggered.connect(self.undo)
+        edit_menu.addAction(self.undo_action)
+        self.view_menu = self.menuBar().addMenu("&Go")
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Lattice", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+        self._actions_for_tests: dict[str, Callable[[], None]] = {}
+
+    def undo(self) -> None:
+        if self.review.undo():
+            self.show_screen("review")
+            self.statusBar().showMessage("Last grade undone", 3000)
+        else:
+            self.statusBar().showMessage("Nothing to undo", 3000)
+
+    def _about(self) -> None:
+        bank = self.ctx.bank
+        QMessageBox.about(
+            self,
+            "About Lattice",
+            f"<b>Lattice</b><br>Study for AI / ML / LLM engineering interviews.<br><br>"
+            f"{len(bank.concepts)} concepts, {len(bank.cards)} cards.<br>"
+            f"Data folder: {self.ctx.data_dir}",
+        )
+
+    # -- content problems -----------------------------------------------------------------
+    def _show_content_problems(self) -> None:
+        problems = self.ctx.bank.problems
+        if not problems:
+            return
+        files = sorted({str(p.path.name) if p.path else "content" for p in problems})
+        button = QPushButton(
+            f"⚠ {len(files)} content file{'s' if len(files) != 1 else ''} skipped or incomplete — details"
+        )
+        button.setObjectName("content-problems")
+        button.setFlat(True)
+        button.clicked.connect(self.show_content_problems)
+        self.statusBar().addPermanentWidget(button)
+
+    def content_problem_text(self) -> str:
+        return "\n".join(p.format(self.ctx.content_root) for p in self.ctx.bank.problems)
+
+    def show_content_problems(self) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Content problems")
+        box.setText("These files were skipped or partly loaded; everything else is available.")
+        box.setDetailedText(self.content_problem_text())
+        box.exec()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        # Every grade is committed as it happens; nothing is pending at close.
+        event.accept()

@@ -1,0 +1,33 @@
+"""A read-only rich-text pane that shows rendered Markdown in the current theme."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from app.services.render import render_markdown, stylesheet
+from app.ui.theme import is_dark
+
+READING_WIDTH = 860
+
+
+class MarkdownView(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.document().setDocumentMargin(24)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        # Keep lines to a comfortable reading width on wide windows.
+        self.document().setDocumentMargin(max(24, (event.size().width() - READING_WIDTH) // 2))
+        super().resizeEvent(event)
+
+    def show_html(self, body: str) -> None:
+        self.document().setDefaultStyleSheet(stylesheet(is_dark()))
+        self.setHtml(body)
+
+    def show_markdown(self, text: str) -> None:
+        self.show_html(render_markdown(text, is_dark()))

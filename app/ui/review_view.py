@@ -1,0 +1,217 @@
+"""The Review screen: Anki's reviewer keyboard flow on top of `ReviewService`."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.scheduling import Grade
+from app.services.render import render_markdown, render_question
+from app.services.review_service import DueCard, ReviewService
+from app.services.stats_service import humanize_until
+from app.ui.markdown_view import MarkdownView
+from app.ui.theme import STATE_COLORS, is_dark
+
+GRADE_COLORS = {
+    Grade.AGAIN: "#d9534f",
+    Grade.HARD: "#c98a1b",
+    Grade.GOOD: "#2e9d5b",
+    Grade.EASY: "#3b7ddd",
+}
+
+
+class ReviewView(QWidget):
+    """Shows one card at a time: question, then answer and four grade buttons."""
+
+    changed = Signal()
+
+    def __init__(self, service: ReviewService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("review")
+        self.service = service
+        self.current: DueCard | None = None
+        self.revealed = False
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._build()
+        self._bind_keys()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 16)
+        header = QHBoxLayout()
+        self.scope_label = QLabel()
+        self.scope_label.setObjectName("scope")
+        self.concept_label = QLabel()
+        self.concept_label.setObjectName("concept")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("counts")
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        header.addWidget(self.concept_label)
+        header.addWidget(self.scope_label)
+        header.addStretch(1)
+        header.addWidget(self.counts_label)
+        layout.addLayout(header)
+
+        self.view = MarkdownView()
+        self.view.setObjectName("card-view")
+        layout.addWidget(self.view, 1)
+
+        self.bottom = QStackedWidget()
+        self.show_button = QPushButton("Show answer   (Space)")
+        self.show_button.setObjectName("show-answer")
+        self.show_button.setMinimumHeight(44)
+        self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.show_button.clicked.connect(self.reveal)
+        reveal_page = QWidget()
+        reveal_layout = QHBoxLayout(reveal_page)
+        reveal_layout.setContentsMargins(0, 0, 0, 0)
+        reveal_layout.addStretch(1)
+        reveal_layout.addWidget(self.show_button, 2)
+        reveal_layout.addStretch(1)
+
+        grade_page = QWidget()
+        grade_layout = QHBoxLayout(grade_page)
+        grade_layout.setContentsMargins(0, 0, 0, 0)
+        self.grade_buttons: dict[Grade, QPushButton] = {}
+        grade_layout.addStretch(1)
+        for grade in Grade:
+            button = QPushButton()
+            button.setObjectName(f"grade-{grade.label.lower()}")
+            button.setMinimumHeight(52)
+            button.setMinimumWidth(110)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setToolTip(f"{grade.label} (key {int(grade)})")
+            button.clicked.connect(lambda _=False, g=grade: self.grade(g))
+            color = GRADE_COLORS[grade]
+            button.setStyleSheet(
+                f"QPushButton {{ border: 1px solid {color}; border-radius: 6px; padding: 4px 12px; }}"
+                f"QPushButton:hover {{ background-color: {color}; color: white; }}"
+            )
+            self.grade_buttons[grade] = button
+            grade_layout.addWidget(button)
+        grade_layout.addStretch(1)
+
+        empty_page = QWidget()
+        self.bottom.addWidget(reveal_page)
+        self.bottom.addWidget(grade_page)
+        self.bottom.addWidget(empty_page)
+        layout.addWidget(self.bottom)
+
+    def _bind_keys(self) -> None:
+        def bind(keys: list[str], slot: object) -> None:
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+
+        bind(["Space", "Return", "Enter"], self._space_or_enter)
+        for grade in Grade:
+            bind([str(int(grade))], lambda g=grade: self.grade(g))
+
+    # -- behaviour ------------------------------------------------------------------------
+    def set_scope(self, service: ReviewService, title: str = "") -> None:
+        """Study a restricted set of cards (for example one concept) from now on."""
+        self.service = service
+        self.scope_label.setText(f"· {title}" if title else "")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Show the next card, or the empty-queue message."""
+        self.current = self.service.next_card()
+        self.revealed = False
+        self._render()
+        self.changed.emit()
+
+    def _space_or_enter(self) -> None:
+        if self.current is None:
+            return
+        if not self.revealed:
+            self.reveal()
+        else:
+            self.grade(Grade.GOOD)
+
+    def reveal(self) -> None:
+        if self.current is None or self.revealed:
+            return
+        self.revealed = True
+        self._render()
+
+    def grade(self, grade: Grade) -> None:
+        if self.current is None or not self.revealed:
+            return
+        self.service.answer(self.current, grade)
+        self.refresh()
+
+    def undo(self) -> bool:
+        if self.service.undo() is None:
+            return False
+        self.refresh()
+        return True
+
+    # -- painting -------------------------------------------------------------------------
+    def _render(self) -> None:
+        counts = self.service.counts()
+        self.counts_label.setText(
+            " &nbsp;&nbsp; ".join(
+                f'<span style="color:{STATE_COLORS[name]}; font-weight:600">{value}</span> {label}'
+                for name, label, value in (
+                    ("new", "new", counts.new),
+                    ("learning", "learning", counts.learning),
+                    ("review", "due", counts.review),
+                )
+            )
+        )
+        self.counts_label.setToolTip(
+            f"{counts.new} new · {counts.learning} learning · {counts.review} due today"
+        )
+        due = self.current
+        if due is None:
+            self.concept_label.setText("")
+            self.view.show_html(self._empty_html())
+            self.bottom.setCurrentIndex(2)
+            return
+        concept = self.service.bank.concepts.get(due.card.concept)
+        area = self.service.bank.areas.get(concept.area) if concept else None
+        chip = html.escape(concept.title if concept else due.card.concept)
+        color = area.color if area else "#888888"
+        self.concept_label.setText(f'<span style="color:{color}; font-weight:600">● {chip}</span>')
+        question = render_question(due.card.question, is_dark())
+        if not self.revealed:
+            self.view.show_html(question)
+            self.bottom.setCurrentIndex(0)
+            return
+        answer = render_markdown(due.card.answer, is_dark())
+        self.view.show_html(f"{question}<hr/>{answer}")
+        labels = self.service.interval_labels(due)
+        for grade, button in self.grade_buttons.items():
+            button.setText(f"{labels[grade]}\n{int(grade)}  {grade.label}")
+        self.bottom.setCurrentIndex(1)
+
+    def _empty_html(self) -> str:
+        when = self.service.next_due_time()
+        if when is None:
+            detail = "There are no cards to study in this selection."
+        else:
+            now = self.service.clock.now()
+            local = when.astimezone(self.service.clock.local_tz)
+            detail = (
+                f"The next card is due in {humanize_until(when - now)}, "
+                f"at {local:%H:%M} on {local:%a %d %b}."
+            )
+        return (
+            "<div align='center'><h2>All caught up</h2>"
+            f"<p>{html.escape(detail)}</p>"
+            "<p class='muted'>New cards unlock each study day; the schedule spaces reviews "
+            "so that you see each card just before you would forget it.</p></div>"
+        )

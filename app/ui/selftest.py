@@ -1,0 +1,83 @@
+"""Offscreen checks for tools and packaging: open every screen, render a card, save PNGs."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QSize, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from app.services.context import open_context
+from app.ui.application import build_window, grab_screen, make_app
+
+
+def run_self_test(data: Path) -> int:
+    warnings: list[str] = []
+
+    def handler(mode: QtMsgType, _context: object, message: str) -> None:
+        if mode != QtMsgType.QtDebugMsg:
+            warnings.append(message)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        make_app("light")
+        ctx = open_context(data)
+        window = build_window(ctx)
+        window.resize(1100, 760)
+        window.show()
+        for name in window.screens:
+            window.show_screen(name)
+            QApplication.processEvents()
+        window.show_screen("review")
+        review = window.review
+        if review.current is None:
+            raise RuntimeError("no card to review in a fresh data directory")
+        review.reveal()
+        QApplication.processEvents()
+        if not review.view.toPlainText().strip():
+            raise RuntimeError("the card rendered as an empty page")
+        image = window.grab()
+        if image.isNull():
+            raise RuntimeError("the window could not be painted")
+        window.close()
+    except Exception as exc:  # noqa: BLE001 - report any failure as the test's result
+        traceback.print_exc()
+        print(f"self-test failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        qInstallMessageHandler(previous)
+    if warnings:
+        for message in warnings:
+            print(f"Qt warning: {message}", file=sys.stderr)
+        return 1
+    problems = len(ctx.bank.problems)
+    print(
+        f"self-test ok: {len(window.screens)} screens, {len(ctx.bank.cards)} cards"
+        + (f", {problems} content problems" if problems else "")
+    )
+    return 0
+
+
+def take_screenshot(
+    view: str,
+    out: Path,
+    width: int,
+    height: int,
+    data: str | None,
+    theme: str | None,
+    reveal: bool,
+) -> int:
+    make_app(theme or "light")
+    ctx = open_context(data)
+    window = build_window(ctx)
+    if view not in window.screens:
+        print(f"unknown view {view!r}; choose from {', '.join(window.screens)}", file=sys.stderr)
+        return 2
+    if reveal and view == "review":
+        window.review.reveal()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    grab_screen(window, view, out, QSize(width, height))
+    print(out)
+    return 0

@@ -1,0 +1,54 @@
+"""The layering rules of ARCHITECTURE.md, enforced: imports only point down."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parent.parent / "app"
+
+# What each layer may not import (package prefixes).
+FORBIDDEN = {
+    "domain": (
+        "PySide6",
+        "shiboken6",
+        "app.storage",
+        "app.services",
+        "app.ui",
+        "sqlmodel",
+        "sqlalchemy",
+    ),
+    "storage": ("PySide6", "shiboken6", "app.services", "app.ui"),
+    "services": ("PySide6", "shiboken6", "app.ui"),
+}
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_point_down(layer: str) -> None:
+    offenders = []
+    files = sorted((APP / layer).rglob("*.py"))
+    assert files, f"layer {layer} has no modules"
+    for path in files:
+        for line, module in _imports(path):
+            if module.startswith(FORBIDDEN[layer]):
+                offenders.append(f"{path.relative_to(APP.parent)}:{line}: imports {module}")
+    assert offenders == []
+
+
+def test_the_check_catches_a_qt_import(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("import os\nfrom PySide6.QtCore import QObject\n")
+    assert (2, "PySide6.QtCore") in _imports(bad)
