@@ -31,6 +31,7 @@ class Screen:
     title: str
     widget: QWidget
     button: QToolButton
+    index: int
 
 
 class MainWindow(QMainWindow):
@@ -62,14 +63,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.review = ReviewView(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings))
-        self.add_screen("review", "Review", self.review)
+        self.add_screen("review", "Review", self.review, index=1)
         self._show_content_problems()
         self.show_screen("review")
         self.review.refresh()
 
     # -- screens --------------------------------------------------------------------------
-    def add_screen(self, name: str, title: str, widget: QWidget) -> None:
-        index = len(self.screens) + 1
+    def add_screen(self, name: str, title: str, widget: QWidget, index: int) -> None:
+        """Register a screen reached by Ctrl+`index`; the sidebar is kept in index order."""
         button = QToolButton()
         button.setObjectName(f"nav-{name}")
         button.setText(f"{title}\nCtrl+{index}")
@@ -82,9 +83,10 @@ class MainWindow(QMainWindow):
         button.setFixedWidth(96)
         button.clicked.connect(lambda _=False, n=name: self.show_screen(n))
         self.nav_group.addButton(button)
-        self.sidebar_layout.insertWidget(len(self.screens), button)
+        position = sum(1 for s in self.screens.values() if s.index < index)
+        self.sidebar_layout.insertWidget(position, button)
         self.stack.addWidget(widget)
-        self.screens[name] = Screen(name, title, widget, button)
+        self.screens[name] = Screen(name, title, widget, button, index)
         action = QAction(title, self)
         action.setShortcut(QKeySequence(f"Ctrl+{index}"))
         action.triggered.connect(lambda _=False, n=name: self.show_screen(n))
