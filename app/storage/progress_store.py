@@ -146,6 +146,12 @@ class ProgressStore:
             session.add(row)
             session.commit()
 
+    def flags(self, card_ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
+        """(suspended, flagged) of the given cards that have a progress row."""
+        with Session(self.engine) as session:
+            query = select(ProgressRow).where(col(ProgressRow.card_id).in_(list(card_ids)))
+            return {row.card_id: (row.suspended, row.flagged) for row in session.exec(query)}
+
     # -- queue queries --------------------------------------------------------------------
     def _due_query(
         self, states: Sequence[int], until: datetime, limit: int, scope: Scope

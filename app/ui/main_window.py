@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.services.context import AppContext
+from app.services.graph_service import GraphService
 from app.services.review_service import ReviewService
+from app.ui.graph_view import GraphScreen
 from app.ui.review_view import ReviewView
 
 
@@ -63,7 +65,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.review = ReviewView(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings))
+        self.review.scope_cleared.connect(self.study_all)
         self.add_screen("review", "Review", self.review, index=1)
+        self.graph = GraphScreen(GraphService(ctx))
+        self.graph.study_requested.connect(self.study_cards)
+        self.graph.quiz_requested.connect(self.quiz_concept)
+        self.add_screen("graph", "Graph", self.graph, index=3)
         self._show_content_problems()
         self.show_screen("review")
         self.review.refresh()
@@ -92,8 +99,34 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _=False, n=name: self.show_screen(n))
         self.view_menu.addAction(action)
 
+    def study_cards(self, card_ids: list[str], title: str) -> None:
+        """Review only these cards (for example one concept and its prerequisites)."""
+        ctx = self.ctx
+        service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=card_ids)
+        self.review.set_scope(service, title)
+        self.show_screen("review")
+
+    def study_all(self) -> None:
+        ctx = self.ctx
+        self.review.set_scope(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings), "")
+
+    def show_concept_on_graph(self, concept_id: str) -> None:
+        self.show_screen("graph")
+        self.graph.select_concept(concept_id)
+
+    def quiz_concept(self, concept_id: str) -> None:
+        quiz = self.screens.get("quiz")
+        starter = getattr(quiz.widget, "start_for_concept", None) if quiz else None
+        if starter is None:
+            self.statusBar().showMessage("The quiz screen is not available", 4000)
+            return
+        self.show_screen("quiz")
+        starter(concept_id)
+
     def show_screen(self, name: str) -> None:
         screen = self.screens[name]
+        if name == "graph":
+            self.graph.refresh_knowledge()
         self.stack.setCurrentWidget(screen.widget)
         screen.button.setChecked(True)
         self.setWindowTitle(f"{screen.title} — {APP_NAME}")

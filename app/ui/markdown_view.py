@@ -13,8 +13,11 @@ READING_WIDTH = 860
 
 
 class MarkdownView(QTextBrowser):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, reading_width: int | None = READING_WIDTH
+    ) -> None:
         super().__init__(parent)
+        self.reading_width = reading_width
         self.setOpenLinks(False)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
@@ -22,7 +25,9 @@ class MarkdownView(QTextBrowser):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         # Keep lines to a comfortable reading width on wide windows.
-        self.document().setDocumentMargin(max(24, (event.size().width() - READING_WIDTH) // 2))
+        if self.reading_width is not None:
+            margin = max(24, (event.size().width() - self.reading_width) // 2)
+            self.document().setDocumentMargin(margin)
         super().resizeEvent(event)
 
     def show_html(self, body: str) -> None:

@@ -34,6 +34,7 @@ class ReviewView(QWidget):
     """Shows one card at a time: question, then answer and four grade buttons."""
 
     changed = Signal()
+    scope_cleared = Signal()
 
     def __init__(self, service: ReviewService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,9 +58,16 @@ class ReviewView(QWidget):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("counts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.clear_scope_button = QPushButton("Study all cards")
+        self.clear_scope_button.setObjectName("clear-scope")
+        self.clear_scope_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.clear_scope_button.setFlat(True)
+        self.clear_scope_button.clicked.connect(self.scope_cleared.emit)
+        self.clear_scope_button.hide()
         header.addWidget(self.concept_label)
-        header.addWidget(self.scope_label)
         header.addStretch(1)
+        header.addWidget(self.scope_label)
+        header.addWidget(self.clear_scope_button)
         header.addWidget(self.counts_label)
         layout.addLayout(header)
 
@@ -123,7 +131,8 @@ class ReviewView(QWidget):
     def set_scope(self, service: ReviewService, title: str = "") -> None:
         """Study a restricted set of cards (for example one concept) from now on."""
         self.service = service
-        self.scope_label.setText(f"· {title}" if title else "")
+        self.scope_label.setText(f"Studying: <b>{html.escape(title)}</b>" if title else "")
+        self.clear_scope_button.setVisible(bool(title))
         self.refresh()
 
     def refresh(self) -> None:

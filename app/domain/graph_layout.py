@@ -1,0 +1,187 @@
+"""Positions of concepts on the map: a layered left-to-right layout and a local force layout.
+
+The layered layout reads along the prerequisites: layers come from networkx's topological
+generations, then barycentre sweeps reorder each layer to reduce crossings. It is
+deterministic, so the map looks the same every time it opens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+LAYER_GAP = 280.0
+ROW_GAP = 64.0
+SWEEPS = 4
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class GraphShape:
+    """Just what a layout depends on: nodes in a stable order, prerequisite and related edges."""
+
+    nodes: tuple[str, ...]
+    requires: tuple[tuple[str, str], ...]  # (prerequisite, dependent)
+    related: tuple[tuple[str, str], ...]
+    groups: Mapping[str, int] | None = None  # e.g. area order, to keep areas together
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for part in (self.nodes, self.requires, self.related):
+            digest.update(repr(part).encode())
+        if self.groups:
+            digest.update(repr(sorted(self.groups.items())).encode())
+        return digest.hexdigest()[:16]
+
+    def prerequisite_graph(self) -> nx.DiGraph:
+        graph: nx.DiGraph = nx.DiGraph()
+        graph.add_nodes_from(self.nodes)
+        graph.add_edges_from(self.requires)
+        return graph
+
+
+def assign_layers(shape: GraphShape) -> dict[str, int]:
+    """Topological generations, with pure sources pulled next to what needs them."""
+    graph = shape.prerequisite_graph()
+    layer: dict[str, int] = {}
+    for depth, generation in enumerate(nx.topological_generations(graph)):
+        for node in generation:
+            layer[node] = depth
+    # A source sits just before its earliest dependent instead of far left.
+    for node in graph.nodes:
+        if graph.in_degree(node) == 0 and graph.out_degree(node) > 0:
+            layer[node] = max(0, min(layer[s] for s in graph.successors(node)) - 1)
+    # Concepts with no prerequisite links at all go beside a related concept.
+    neighbours: dict[str, list[str]] = {n: [] for n in shape.nodes}
+    for a, b in shape.related:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    for node in graph.nodes:
+        if graph.degree(node) == 0:
+            linked = [layer[n] for n in neighbours[node] if graph.degree(n) > 0]
+            layer[node] = round(sum(linked) / len(linked)) if linked else 0
+    return layer
+
+
+def _barycentre_order(
+    layers: list[list[str]],
+    up: Mapping[str, list[str]],
+    down: Mapping[str, list[str]],
+) -> list[list[str]]:
+    position: dict[str, float] = {}
+
+    def index(layer: list[str]) -> None:
+        for i, node in enumerate(layer):
+            position[node] = float(i)
+
+    for layer in layers:
+        index(layer)
+    for _ in range(SWEEPS):
+        for neighbours, sequence in (
+            (up, range(1, len(layers))),
+            (down, range(len(layers) - 2, -1, -1)),
+        ):
+            for i in sequence:
+                layer = layers[i]
+                keyed = []
+                for rank, node in enumerate(layer):
+                    linked = [position[n] for n in neighbours[node] if n in position]
+                    key = sum(linked) / len(linked) if linked else position[node]
+                    keyed.append((key, rank, node))
+                keyed.sort()
+                layers[i] = [node for _, _, node in keyed]
+                index(layers[i])
+    return layers
+
+
+def layered_layout(shape: GraphShape) -> dict[str, Point]:
+    """Left-to-right layered positions; each layer is centred vertically on y = 0."""
+    if not shape.nodes:
+        return {}
+    layer_of = assign_layers(shape)
+    count = max(layer_of.values()) + 1
+    groups = shape.groups or {}
+    order = {node: i for i, node in enumerate(shape.nodes)}
+    layers: list[list[str]] = [[] for _ in range(count)]
+    for node in sorted(shape.nodes, key=lambda n: (groups.get(n, 0), order[n])):
+        layers[layer_of[node]].append(node)
+    up: dict[str, list[str]] = {n: [] for n in shape.nodes}
+    down: dict[str, list[str]] = {n: [] for n in shape.nodes}
+    for a, b in shape.requires:
+        if layer_of[a] < layer_of[b]:
+            down[a].append(b)
+            up[b].append(a)
+    for a, b in shape.related:
+        if layer_of[a] < layer_of[b]:
+            down[a].append(b)
+            up[b].append(a)
+        elif layer_of[b] < layer_of[a]:
+            down[b].append(a)
+            up[a].append(b)
+    layers = _barycentre_order(layers, up, down)
+    positions: dict[str, Point] = {}
+    for depth, layer in enumerate(layers):
+        top = -(len(layer) - 1) * ROW_GAP / 2
+        for row, node in enumerate(layer):
+            positions[node] = (depth * LAYER_GAP, top + row * ROW_GAP)
+    return positions
+
+
+def count_crossings(shape: GraphShape, positions: Mapping[str, Point]) -> int:
+    """Crossings between prerequisite edges that join adjacent layers (a quality measure)."""
+    by_gap: dict[float, list[tuple[float, float]]] = {}
+    for a, b in shape.requires:
+        (xa, ya), (xb, yb) = positions[a], positions[b]
+        if abs((xb - xa) - LAYER_GAP) < 1e-6:
+            by_gap.setdefault(xa, []).append((ya, yb))
+    crossings = 0
+    for edges in by_gap.values():
+        for i, (a1, b1) in enumerate(edges):
+            for a2, b2 in edges[i + 1 :]:
+                if (a1 - a2) * (b1 - b2) < 0:
+                    crossings += 1
+    return crossings
+
+
+def neighbourhood(shape: GraphShape, centre: str, depth: int) -> set[str]:
+    """Concepts within `depth` links of `centre`, following links in either direction."""
+    graph = nx.Graph()
+    graph.add_nodes_from(shape.nodes)
+    graph.add_edges_from(shape.requires)
+    graph.add_edges_from(shape.related)
+    if centre not in graph:
+        return set()
+    return set(nx.single_source_shortest_path_length(graph, centre, cutoff=depth))
+
+
+def force_layout(
+    shape: GraphShape,
+    nodes: Iterable[str],
+    start: Mapping[str, Point] | None = None,
+    iterations: int = 60,
+) -> dict[str, Point]:
+    """Force-directed positions for a small set of nodes, warm-started from `start`.
+
+    Seeded, so the same input always gives the same picture.
+    """
+    chosen = set(nodes)
+    graph = nx.Graph()
+    graph.add_nodes_from(n for n in shape.nodes if n in chosen)
+    graph.add_edges_from(
+        (a, b) for a, b in shape.requires + shape.related if a in chosen and b in chosen
+    )
+    if graph.number_of_nodes() == 0:
+        return {}
+    initial = None
+    if start:
+        scale = max(1.0, max(max(abs(x), abs(y)) for x, y in start.values()))
+        initial = {n: (start[n][0] / scale, start[n][1] / scale) for n in graph.nodes if n in start}
+        if len(initial) != graph.number_of_nodes():
+            initial = None
+    spread = 110.0 * max(3.0, graph.number_of_nodes() ** 0.5)
+    raw = nx.spring_layout(graph, pos=initial, iterations=iterations, seed=7, scale=spread)
+    return {node: (float(x), float(y)) for node, (x, y) in raw.items()}

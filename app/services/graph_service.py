@@ -1,0 +1,188 @@
+"""The concept map's data: cached positions, mastery, next-up and concept details."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import networkx as nx
+
+from app.domain.content import ContentBank
+from app.domain.content_loader import prerequisite_graph
+from app.domain.graph_layout import GraphShape, Point, force_layout, layered_layout, neighbourhood
+from app.domain.mastery import DEFAULT_MASTERY_THRESHOLD, all_mastery, next_up
+from app.domain.scheduling import CardMemory, CardState, Scheduler
+from app.services.context import AppContext
+
+LAYOUT_KEY = "graph_layout"
+PINNED_KEY = "graph_pinned"
+VIEW_KEY = "graph_view"
+
+
+@dataclass(frozen=True)
+class CardStatus:
+    card_id: str
+    question: str
+    state: CardState
+    due: datetime | None
+    suspended: bool = False
+
+
+def shape_of(bank: ContentBank) -> GraphShape:
+    """The map's nodes and links; `related` links are undirected, so each pair appears once."""
+    order = {area.id: area.order for area in bank.areas.values()}
+    seen: set[tuple[str, str]] = set()
+    related: list[tuple[str, str]] = []
+    for concept in bank.concepts.values():
+        for other in concept.related:
+            a, b = sorted((concept.id, other))
+            if (a, b) not in seen:
+                seen.add((a, b))
+                related.append((a, b))
+    return GraphShape(
+        nodes=tuple(bank.concepts),
+        requires=tuple((p, c.id) for c in bank.concepts.values() for p in c.requires),
+        related=tuple(related),
+        groups={c.id: order.get(c.area, 0) for c in bank.concepts.values()},
+    )
+
+
+class GraphService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.scheduler = Scheduler()
+        self.shape = shape_of(ctx.bank)
+        self.prerequisites: nx.DiGraph = prerequisite_graph(ctx.bank)
+        self._layout: dict[str, Point] | None = None
+
+    # -- positions ------------------------------------------------------------------------
+    def layout(self) -> dict[str, Point]:
+        """Layered positions, computed once per content shape and kept in the database."""
+        if self._layout is None:
+            fingerprint = self.shape.fingerprint()
+            cached = self.ctx.store.get_setting(LAYOUT_KEY)
+            if isinstance(cached, dict) and cached.get("fingerprint") == fingerprint:
+                positions = {k: (float(v[0]), float(v[1])) for k, v in cached["positions"].items()}
+            else:
+                positions = layered_layout(self.shape)
+                self.ctx.store.set_setting(
+                    LAYOUT_KEY,
+                    {
+                        "fingerprint": fingerprint,
+                        "positions": {k: list(v) for k, v in positions.items()},
+                    },
+                )
+            positions.update(self.pinned())
+            self._layout = positions
+        return dict(self._layout)
+
+    def pinned(self) -> dict[str, Point]:
+        raw = self.ctx.store.get_setting(PINNED_KEY, {})
+        if not isinstance(raw, dict):
+            return {}
+        return {
+            k: (float(v[0]), float(v[1])) for k, v in raw.items() if k in self.ctx.bank.concepts
+        }
+
+    def pin(self, concept_id: str, position: Point) -> None:
+        """Remember where the user dragged a node."""
+        pinned = {k: list(v) for k, v in self.pinned().items()}
+        pinned[concept_id] = [position[0], position[1]]
+        self.ctx.store.set_setting(PINNED_KEY, pinned)
+        if self._layout is not None:
+            self._layout[concept_id] = position
+
+    def unpin_all(self) -> None:
+        self.ctx.store.set_setting(PINNED_KEY, {})
+        self._layout = None
+
+    def local_positions(self, centre: str, depth: int) -> dict[str, Point]:
+        """Force layout of a neighbourhood, warm-started from the map's positions."""
+        nodes = neighbourhood(self.shape, centre, depth)
+        base = self.layout()
+        positions = force_layout(self.shape, nodes, start={n: base[n] for n in nodes})
+        if centre in positions:
+            cx, cy = positions[centre]
+            positions = {n: (x - cx, y - cy) for n, (x, y) in positions.items()}
+        return positions
+
+    def neighbourhood(self, centre: str, depth: int) -> set[str]:
+        return neighbourhood(self.shape, centre, depth)
+
+    # -- knowledge ------------------------------------------------------------------------
+    def memories(self) -> dict[str, CardMemory]:
+        return self.ctx.store.memories()
+
+    def mastery(self, memories: Mapping[str, CardMemory] | None = None) -> dict[str, float]:
+        return all_mastery(
+            self.ctx.bank,
+            memories if memories is not None else self.memories(),
+            self.scheduler,
+            self.ctx.clock.now(),
+        )
+
+    @property
+    def threshold(self) -> float:
+        value = self.ctx.store.get_setting("mastery_threshold", DEFAULT_MASTERY_THRESHOLD)
+        return float(value) if isinstance(value, int | float) else DEFAULT_MASTERY_THRESHOLD
+
+    def next_up(self, mastery: Mapping[str, float] | None = None) -> list[str]:
+        order = {cid: i for i, cid in enumerate(self.ctx.bank.concepts)}
+        return next_up(self.prerequisites, mastery or self.mastery(), self.threshold, order)
+
+    def card_statuses(self, concept_id: str) -> list[CardStatus]:
+        cards = self.ctx.bank.cards_of(concept_id)
+        memories = self.ctx.store.memories(c.id for c in cards)
+        flags = self.ctx.store.flags([c.id for c in cards])
+        result = []
+        for card in cards:
+            memory = memories.get(card.id) or CardMemory(card_id=card.id)
+            result.append(
+                CardStatus(
+                    card.id,
+                    card.question,
+                    memory.state,
+                    memory.due,
+                    flags.get(card.id, (False, False))[0],
+                )
+            )
+        return result
+
+    def prerequisites_of(self, concept_id: str) -> list[str]:
+        return list(self.ctx.bank.concepts[concept_id].requires)
+
+    def dependents_of(self, concept_id: str) -> list[str]:
+        return sorted(self.prerequisites.successors(concept_id))
+
+    def with_prerequisites(self, concept_id: str) -> set[str]:
+        return {concept_id} | nx.ancestors(self.prerequisites, concept_id)
+
+    def card_ids(self, concept_ids: set[str]) -> list[str]:
+        return [c.id for c in self.ctx.bank.cards.values() if c.concept in concept_ids]
+
+    def search(self, text: str) -> str | None:
+        """Best title match: exact, then prefix, then word prefix, then substring."""
+        needle = text.strip().lower()
+        if not needle:
+            return None
+        concepts = list(self.ctx.bank.concepts.values())
+        for test in (
+            lambda t: t == needle,
+            lambda t: t.startswith(needle),
+            lambda t: any(w.startswith(needle) for w in t.replace("-", " ").split()),
+            lambda t: needle in t,
+        ):
+            for concept in concepts:
+                if test(concept.title.lower()) or test(concept.id):
+                    return concept.id
+        return None
+
+    # -- persisted view -------------------------------------------------------------------
+    def view_state(self) -> dict[str, Any]:
+        raw = self.ctx.store.get_setting(VIEW_KEY, {})
+        return raw if isinstance(raw, dict) else {}
+
+    def save_view_state(self, state: dict[str, Any]) -> None:
+        self.ctx.store.set_setting(VIEW_KEY, state)

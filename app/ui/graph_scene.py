@@ -1,0 +1,340 @@
+"""Scene items of the concept map: one item per node and a single item for all edges.
+
+Drawing every edge in one path (instead of thousands of items) and simplifying nodes when
+zoomed out keeps repaints cheap on large maps; the scene uses no BSP index because nodes move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from math import atan2, cos, sin
+
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneHoverEvent,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+NODE_HEIGHT = 34.0
+LABEL_LOD = 0.45
+DETAIL_LOD = 0.18
+
+
+class NodeItem(QGraphicsItem):
+    """A concept: a pill in its area's colour, filled from the left by mastery."""
+
+    def __init__(self, concept_id: str, title: str, color: str, scene: ConceptScene) -> None:
+        super().__init__()
+        self.concept_id = concept_id
+        self.title = title
+        self.color = QColor(color)
+        self.graph = scene
+        self.mastery = 0.0
+        self.next_up = False
+        self.faded = False
+        self.highlighted = False
+        width = QFontMetricsF(scene.node_font).horizontalAdvance(title) + 28
+        self.rect = QRectF(-width / 2, -NODE_HEIGHT / 2, width, NODE_HEIGHT)
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(title)
+        self.setZValue(1)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self.rect.adjusted(-4, -4, 4, 4)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self.rect, NODE_HEIGHT / 2, NODE_HEIGHT / 2)
+        return path
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        palette = self.graph.colors
+        opacity = 0.18 if self.faded else 1.0
+        painter.setOpacity(opacity)
+        if lod < DETAIL_LOD:
+            painter.fillRect(self.rect, self.color)
+            return
+        radius = NODE_HEIGHT / 2
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette["node"])
+        painter.drawRoundedRect(self.rect, radius, radius)
+        if self.mastery > 0:
+            fill = QColor(self.color)
+            fill.setAlpha(110)
+            clip = QPainterPath()
+            clip.addRoundedRect(self.rect, radius, radius)
+            painter.save()
+            painter.setClipPath(clip)
+            filled = QRectF(self.rect)
+            filled.setWidth(self.rect.width() * min(1.0, self.mastery))
+            painter.fillRect(filled, fill)
+            painter.restore()
+        ring = QPen(self.color, 3.0 if (self.isSelected() or self.highlighted) else 2.0)
+        if self.next_up:
+            ring = QPen(palette["next"], 3.0, Qt.PenStyle.DashLine)
+        painter.setPen(ring)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(self.rect, radius, radius)
+        if self.isSelected():
+            painter.setPen(QPen(palette["selection"], 2.0))
+            painter.drawRoundedRect(self.rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
+        if lod >= LABEL_LOD:
+            painter.setPen(palette["text"])
+            painter.setFont(self.graph.node_font)
+            painter.drawText(self.rect, Qt.AlignmentFlag.AlignCenter, self.title)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:  # noqa: N802
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self.graph.node_moved(self)
+        return super().itemChange(change, value)
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        self.graph.set_hovered(self.concept_id)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:  # noqa: N802
+        self.graph.set_hovered(None)
+        super().hoverLeaveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if self.graph.dragged:
+            self.graph.finish_drag()
+
+
+class EdgeLayer(QGraphicsItem):
+    """Every link in a few painter paths: prerequisite arrows and lighter related lines."""
+
+    def __init__(self, scene: ConceptScene) -> None:
+        super().__init__()
+        self.graph = scene
+        self.requires_path = QPainterPath()
+        self.arrows_path = QPainterPath()
+        self.related_path = QPainterPath()
+        self.highlight_path = QPainterPath()
+        self._bounds = QRectF()
+        self.setZValue(0)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def rebuild(self) -> None:
+        self.prepareGeometryChange()
+        nodes = self.graph.nodes
+        hovered = self.graph.hovered
+        requires, arrows, related, highlight = (
+            QPainterPath(),
+            QPainterPath(),
+            QPainterPath(),
+            QPainterPath(),
+        )
+        for a, b in self.graph.requires:
+            na, nb = nodes.get(a), nodes.get(b)
+            if na is None or nb is None or not na.isVisible() or not nb.isVisible():
+                continue
+            start = na.pos() + QPointF(na.rect.right(), 0)
+            end = nb.pos() + QPointF(nb.rect.left(), 0)
+            target = highlight if hovered in (a, b) else requires
+            bend = max(40.0, abs(end.x() - start.x()) / 2)
+            target.moveTo(start)
+            target.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
+            self._arrow(arrows, end, end - QPointF(bend, 0))
+        for a, b in self.graph.related:
+            na, nb = nodes.get(a), nodes.get(b)
+            if na is None or nb is None or not na.isVisible() or not nb.isVisible():
+                continue
+            target = highlight if hovered in (a, b) else related
+            target.moveTo(na.pos())
+            target.lineTo(nb.pos())
+        self.requires_path, self.arrows_path = requires, arrows
+        self.related_path, self.highlight_path = related, highlight
+        bounds = requires.boundingRect() | related.boundingRect() | highlight.boundingRect()
+        self._bounds = bounds.adjusted(-10, -10, 10, 10)
+        self.update()
+
+    @staticmethod
+    def _arrow(path: QPainterPath, tip: QPointF, towards: QPointF) -> None:
+        angle = atan2(tip.y() - towards.y(), tip.x() - towards.x())
+        size = 9.0
+        left = QPointF(tip.x() - size * cos(angle - 0.45), tip.y() - size * sin(angle - 0.45))
+        right = QPointF(tip.x() - size * cos(angle + 0.45), tip.y() - size * sin(angle + 0.45))
+        path.moveTo(tip)
+        path.lineTo(left)
+        path.lineTo(right)
+        path.closeSubpath()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        colors = self.graph.colors
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= DETAIL_LOD)
+        faded = self.graph.hovered is not None
+        related = QPen(colors["related"], 1.0, Qt.PenStyle.DashLine)
+        related.setCosmetic(True)
+        painter.setOpacity(0.25 if faded else 1.0)
+        painter.setPen(related)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.related_path)
+        edge = QPen(colors["edge"], 1.4)
+        edge.setCosmetic(True)
+        painter.setPen(edge)
+        painter.drawPath(self.requires_path)
+        if lod >= DETAIL_LOD:
+            painter.setBrush(colors["edge"])
+            painter.drawPath(self.arrows_path)
+        painter.setOpacity(1.0)
+        if not self.highlight_path.isEmpty():
+            strong = QPen(colors["highlight"], 2.4)
+            strong.setCosmetic(True)
+            painter.setPen(strong)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.highlight_path)
+
+
+class ConceptScene(QGraphicsScene):
+    """The map: nodes keyed by concept id, one edge layer, hover and drag bookkeeping."""
+
+    node_dropped = Signal(str, float, float)
+
+    def __init__(self, dark: bool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.node_font = QFont()
+        self.node_font.setPointSizeF(10.0)
+        self.colors = _colors(dark)
+        self.setBackgroundBrush(self.colors["background"])
+        self.nodes: dict[str, NodeItem] = {}
+        self.requires: list[tuple[str, str]] = []
+        self.related: list[tuple[str, str]] = []
+        self.neighbours: dict[str, set[str]] = {}
+        self.hovered: str | None = None
+        self.dragged: set[str] = set()
+        self.edges = EdgeLayer(self)
+        self.addItem(self.edges)
+        self._batch = False
+        self.on_hover: Callable[[str | None], None] | None = None
+
+    def populate(
+        self,
+        concepts: Mapping[str, tuple[str, str]],
+        requires: list[tuple[str, str]],
+        related: list[tuple[str, str]],
+        positions: Mapping[str, tuple[float, float]],
+    ) -> None:
+        """Create one node per concept (`id -> (title, colour)`) at the given positions."""
+        self._batch = True
+        for concept_id, (title, color) in concepts.items():
+            node = NodeItem(concept_id, title, color, self)
+            x, y = positions.get(concept_id, (0.0, 0.0))
+            node.setPos(x, y)
+            self.addItem(node)
+            self.nodes[concept_id] = node
+        self.requires, self.related = list(requires), list(related)
+        self.neighbours = {cid: set() for cid in concepts}
+        for a, b in self.requires + self.related:
+            if a in self.neighbours and b in self.neighbours:
+                self.neighbours[a].add(b)
+                self.neighbours[b].add(a)
+        self._batch = False
+        self.dragged.clear()
+        self.edges.rebuild()
+        self.update_bounds()
+
+    def update_bounds(self) -> None:
+        """Leave room around the map so any node, even at an edge, can be centred."""
+        rect = self.visible_rect() | self.itemsBoundingRect()
+        self.setSceneRect(rect.adjusted(-2000, -2000, 2000, 2000))
+
+    def move_nodes(self, positions: Mapping[str, tuple[float, float]]) -> None:
+        self._batch = True
+        for concept_id, (x, y) in positions.items():
+            node = self.nodes.get(concept_id)
+            if node is not None:
+                node.setPos(x, y)
+        self._batch = False
+        self.dragged.clear()
+        self.edges.rebuild()
+        self.update_bounds()
+
+    def node_moved(self, node: NodeItem) -> None:
+        if self._batch:
+            return
+        self.dragged.add(node.concept_id)
+        self.edges.rebuild()
+
+    def finish_drag(self) -> None:
+        for concept_id in sorted(self.dragged):
+            pos = self.nodes[concept_id].pos()
+            self.node_dropped.emit(concept_id, pos.x(), pos.y())
+        self.dragged.clear()
+
+    def set_hovered(self, concept_id: str | None) -> None:
+        if concept_id == self.hovered:
+            return
+        self.hovered = concept_id
+        keep = ({concept_id} | self.neighbours.get(concept_id, set())) if concept_id else None
+        for cid, node in self.nodes.items():
+            faded = keep is not None and cid not in keep
+            highlighted = keep is not None and cid in keep
+            if node.faded != faded or node.highlighted != highlighted:
+                node.faded, node.highlighted = faded, highlighted
+                node.update()
+        self.edges.rebuild()
+        if self.on_hover:
+            self.on_hover(concept_id)
+
+    def set_knowledge(self, mastery: Mapping[str, float], next_up: set[str]) -> None:
+        for cid, node in self.nodes.items():
+            node.mastery = mastery.get(cid, 0.0)
+            node.next_up = cid in next_up
+            node.setToolTip(f"{node.title} — {round(node.mastery * 100)}% mastered")
+            node.update()
+
+    def visible_rect(self) -> QRectF:
+        rect = QRectF()
+        for node in self.nodes.values():
+            if node.isVisible():
+                rect |= node.sceneBoundingRect()
+        return rect
+
+
+def _colors(dark: bool) -> dict[str, QColor]:
+    if dark:
+        values = {
+            "background": "#15181c",
+            "node": "#22272e",
+            "text": "#e6edf3",
+            "edge": "#6e7681",
+            "related": "#444c56",
+            "highlight": "#58a6ff",
+            "selection": "#58a6ff",
+            "next": "#e3b341",
+        }
+    else:
+        values = {
+            "background": "#fbfbfc",
+            "node": "#ffffff",
+            "text": "#1f2328",
+            "edge": "#8c959f",
+            "related": "#c9d1d9",
+            "highlight": "#0b63c5",
+            "selection": "#0b63c5",
+            "next": "#bf8700",
+        }
+    return {k: QColor(v) for k, v in values.items()}

@@ -1,0 +1,593 @@
+"""The Graph screen: the concept map, its navigation, the concept panel and 'next up'."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QKeyEvent,
+    QKeySequence,
+    QNativeGestureEvent,
+    QPainter,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGraphicsView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.scheduling import CardState
+from app.services.graph_service import CardStatus, GraphService
+from app.services.render import render_markdown
+from app.ui.graph_scene import ConceptScene, NodeItem
+from app.ui.markdown_view import MarkdownView
+from app.ui.theme import is_dark
+
+MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+Index = QModelIndex | QPersistentModelIndex
+
+
+class MapView(QGraphicsView):
+    """Zoom with the wheel, pinch or +/-; pan by dragging the background or the arrow keys."""
+
+    zoomed = Signal(float)
+
+    def __init__(self, scene: ConceptScene) -> None:
+        super().__init__(scene)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.grabGesture(Qt.GestureType.PinchGesture)
+
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, value: float) -> None:
+        value = max(MIN_ZOOM, min(MAX_ZOOM, value))
+        factor = value / self.zoom()
+        self.scale(factor, factor)
+        self.zoomed.emit(self.zoom())
+
+    def zoom_by(self, factor: float) -> None:
+        self.set_zoom(self.zoom() * factor)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        delta = event.angleDelta().y() or event.pixelDelta().y()
+        self.zoom_by(1.0015**delta)
+        event.accept()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if (
+            isinstance(event, QNativeGestureEvent)
+            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
+        ):
+            self.zoom_by(1.0 + event.value())
+            return True
+        return super().viewportEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            step = 80
+            dx = {Qt.Key.Key_Left: -step, Qt.Key.Key_Right: step}.get(Qt.Key(key), 0)
+            dy = {Qt.Key.Key_Up: -step, Qt.Key.Key_Down: step}.get(Qt.Key(key), 0)
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+        else:
+            super().keyPressEvent(event)
+
+    def fit(self, rect: Any) -> None:
+        if rect.isEmpty():
+            return
+        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.6:
+            self.set_zoom(1.6)
+        self.zoomed.emit(self.zoom())
+
+
+class CardStatusModel(QAbstractTableModel):
+    """A concept's cards with their study state, for the concept panel."""
+
+    HEADERS = ("Question", "State", "Next due")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[CardStatus] = []
+        self.now: Any = None
+        self.tz: Any = None
+
+    def set_rows(self, rows: list[CardStatus], now: Any, tz: Any) -> None:
+        self.beginResetModel()
+        self.rows, self.now, self.tz = rows, now, tz
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return row.question
+            if index.column() == 1:
+                return "suspended" if row.suspended else row.state.label
+            if row.state is CardState.NEW or row.due is None:
+                return "—"
+            if row.due <= self.now:
+                return "now"
+            return f"{row.due.astimezone(self.tz):%d %b %H:%M}"
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return row.question
+        return None
+
+
+class ConceptPanel(QWidget):
+    """Summary, links, cards and study actions of the selected concept."""
+
+    link_clicked = Signal(str)
+    study = Signal(str, bool)  # concept id, with prerequisites
+    quiz = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("concept-panel")
+        self.concept_id: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        self.title = QLabel()
+        self.title.setObjectName("concept-title")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.mastery = QLabel()
+        self.mastery.setObjectName("concept-mastery")
+        self.summary = MarkdownView(reading_width=None)
+        self.summary.setObjectName("concept-summary")
+        self.summary.document().setDocumentMargin(2)
+        self.summary.setMaximumHeight(170)
+        self.links = QLabel()
+        self.links.setObjectName("concept-links")
+        self.links.setWordWrap(True)
+        self.links.setTextFormat(Qt.TextFormat.RichText)
+        self.links.linkActivated.connect(self.link_clicked.emit)
+        self.cards = QTableView()
+        self.cards.setObjectName("concept-cards")
+        self.card_model = CardStatusModel()
+        self.cards.setModel(self.card_model)
+        self.cards.verticalHeader().hide()
+        self.cards.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.cards.setWordWrap(False)
+        header = self.cards.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        buttons = QHBoxLayout()
+        self.study_button = QPushButton("Study this concept")
+        self.study_button.setObjectName("study-concept")
+        self.study_prereq_button = QPushButton("With prerequisites")
+        self.study_prereq_button.setObjectName("study-with-prerequisites")
+        self.quiz_button = QPushButton("Quiz me on this")
+        self.quiz_button.setObjectName("quiz-concept")
+        self.study_button.clicked.connect(lambda: self._emit_study(False))
+        self.study_prereq_button.clicked.connect(lambda: self._emit_study(True))
+        self.quiz_button.clicked.connect(
+            lambda: self.concept_id and self.quiz.emit(self.concept_id)
+        )
+        for button in (self.study_button, self.study_prereq_button, self.quiz_button):
+            buttons.addWidget(button)
+        layout.addWidget(self.title)
+        layout.addWidget(self.mastery)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.links)
+        layout.addLayout(buttons)
+        layout.addWidget(self.cards, 1)
+        self.show_nothing()
+
+    def _emit_study(self, with_prerequisites: bool) -> None:
+        if self.concept_id:
+            self.study.emit(self.concept_id, with_prerequisites)
+
+    def show_nothing(self) -> None:
+        self.concept_id = None
+        self.title.setText("<h3>Select a concept</h3>")
+        self.mastery.setText("Click a node to see its summary, links and cards.")
+        self.summary.show_html("")
+        self.links.setText("")
+        self.card_model.set_rows([], None, None)
+        for button in (self.study_button, self.study_prereq_button, self.quiz_button):
+            button.setEnabled(False)
+
+
+class GraphScreen(QWidget):
+    """Map + toolbar + panel. Study actions are forwarded as signals to the main window."""
+
+    study_requested = Signal(list, str)  # card ids, title
+    quiz_requested = Signal(str)  # concept id
+
+    def __init__(self, service: GraphService) -> None:
+        super().__init__()
+        self.setObjectName("graph")
+        self.service = service
+        self.bank = service.ctx.bank
+        self.scene = ConceptScene(is_dark(), self)
+        self.view = MapView(self.scene)
+        self.view.setObjectName("map")
+        self.panel = ConceptPanel()
+        self.mastery: dict[str, float] = {}
+        self.next_up: list[str] = []
+        self.local_centre: str | None = None
+        self._restoring = True
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(400)
+        self._save_timer.timeout.connect(self.save_view)
+        self._build()
+        self._populate()
+        self._restore_view()
+        self._restoring = False
+
+    # -- construction ---------------------------------------------------------------------
+    def _build(self) -> None:
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("graph-search")
+        self.search.setPlaceholderText("Find a concept…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search)
+        self.search.returnPressed.connect(self._select_search_hit)
+        self.areas_button = QToolButton()
+        self.areas_button.setObjectName("area-filter")
+        self.areas_button.setText("Areas")
+        self.areas_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.areas_menu = QMenu(self.areas_button)
+        self.area_actions = {}
+        for area in sorted(self.bank.areas.values(), key=lambda a: a.order):
+            action = self.areas_menu.addAction(f"● {area.title}")
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(self._apply_filters)
+            self.area_actions[area.id] = action
+        self.areas_button.setMenu(self.areas_menu)
+        self.local = QCheckBox("Local graph")
+        self.local.setObjectName("local-graph")
+        self.local.toggled.connect(self._apply_filters)
+        self.depth_box = QSpinBox()
+        self.depth_box.setObjectName("local-depth")
+        self.depth_box.setRange(1, 6)
+        self.depth_box.setValue(2)
+        self.depth_box.setPrefix("depth ")
+        self.depth_box.valueChanged.connect(self._apply_filters)
+        self.layout_mode = QComboBox()
+        self.layout_mode.setObjectName("layout-mode")
+        self.layout_mode.addItems(["Layered", "Force"])
+        self.layout_mode.currentIndexChanged.connect(self._apply_filters)
+        fit = QPushButton("Fit (F)")
+        fit.setObjectName("fit")
+        fit.clicked.connect(self.fit)
+        self.zoom_label = QLabel()
+        self.zoom_label.setObjectName("zoom-label")
+        self.view.zoomed.connect(self._on_zoom)
+        bar.addWidget(self.search, 2)
+        tool: QWidget
+        for tool in (
+            self.areas_button,
+            self.local,
+            self.depth_box,
+            self.layout_mode,
+            fit,
+            self.zoom_label,
+        ):
+            bar.addWidget(tool)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(8, 8, 0, 8)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.view, 1)
+        self.legend = QLabel()
+        self.legend.setObjectName("legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        left_layout.addWidget(self.legend)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.panel, 3)
+        next_title = QLabel("<b>Next up</b> — ready to learn: prerequisites mastered")
+        next_title.setTextFormat(Qt.TextFormat.RichText)
+        next_title.setContentsMargins(12, 0, 12, 0)
+        self.next_model = QStandardItemModel(self)
+        self.next_list = QListView()
+        self.next_list.setObjectName("next-up")
+        self.next_list.setModel(self.next_model)
+        self.next_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.next_list.clicked.connect(
+            lambda index: self.select_concept(index.data(Qt.ItemDataRole.UserRole))
+        )
+        right_layout.addWidget(next_title)
+        right_layout.addWidget(self.next_list, 1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([700, 400])
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(splitter)
+
+        self.scene.selectionChanged.connect(self._on_selection)
+        self.scene.node_dropped.connect(lambda cid, x, y: self._on_drop(cid, x, y))
+        self.panel.link_clicked.connect(self.select_concept)
+        self.panel.study.connect(self._study)
+        self.panel.quiz.connect(self.quiz_requested.emit)
+        shortcut = QShortcut(QKeySequence("F"), self.view)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(self.fit)
+        find = QShortcut(QKeySequence("/"), self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.search.setFocus)
+
+    def _populate(self) -> None:
+        concepts = {
+            c.id: (
+                c.title,
+                self.bank.areas[c.area].color if c.area in self.bank.areas else "#888888",
+            )
+            for c in self.bank.concepts.values()
+        }
+        shape = self.service.shape
+        self.scene.populate(
+            concepts, list(shape.requires), list(shape.related), self.service.layout()
+        )
+        self.legend.setText(
+            " &nbsp; ".join(
+                f'<span style="color:{a.color}">●</span> {html.escape(a.title)}'
+                for a in sorted(self.bank.areas.values(), key=lambda a: a.order)
+            )
+            + " &nbsp; │ &nbsp;→ prerequisite &nbsp; ┄ related &nbsp; fill = mastery &nbsp; dashed ring = next up"
+        )
+        self.refresh_knowledge()
+
+    # -- knowledge ------------------------------------------------------------------------
+    def refresh_knowledge(self) -> None:
+        """Recolour nodes from the current FSRS state (call after reviews)."""
+        self.mastery = self.service.mastery()
+        self.next_up = self.service.next_up(self.mastery)
+        self.scene.set_knowledge(self.mastery, set(self.next_up))
+        self.next_model.clear()
+        for concept_id in self.next_up[:30]:
+            concept = self.bank.concepts[concept_id]
+            item = QStandardItem(f"{concept.title}  ·  {round(self.mastery[concept_id] * 100)}%")
+            item.setData(concept_id, Qt.ItemDataRole.UserRole)
+            self.next_model.appendRow(item)
+        if self.panel.concept_id:
+            self._fill_panel(self.panel.concept_id)
+
+    # -- selection and panel --------------------------------------------------------------
+    def select_concept(self, concept_id: str | None, centre: bool = True) -> None:
+        if not concept_id or concept_id not in self.scene.nodes:
+            return
+        node = self.scene.nodes[concept_id]
+        if not node.isVisible():
+            if self.local.isChecked():
+                self.local_centre = concept_id
+                self._apply_filters()
+            else:
+                self.area_actions[self.bank.concepts[concept_id].area].setChecked(True)
+        self.scene.clearSelection()
+        node.setSelected(True)
+        if centre:
+            self.view.centerOn(node)
+            self._schedule_save()
+
+    def _on_selection(self) -> None:
+        selected = [item for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
+        if not selected:
+            return
+        concept_id = selected[0].concept_id
+        self._fill_panel(concept_id)
+        if self.local.isChecked() and concept_id != self.local_centre:
+            self.local_centre = concept_id
+            self._apply_filters()
+
+    def _fill_panel(self, concept_id: str) -> None:
+        concept = self.bank.concepts[concept_id]
+        area = self.bank.areas.get(concept.area)
+        panel = self.panel
+        panel.concept_id = concept_id
+        color = area.color if area else "#888"
+        panel.title.setText(
+            f'<h3 style="margin:0">{html.escape(concept.title)}</h3>'
+            f'<span style="color:{color}">● {html.escape(area.title if area else concept.area)}</span>'
+        )
+        share = self.mastery.get(concept_id, 0.0)
+        cards = self.service.card_statuses(concept_id)
+        seen = sum(1 for c in cards if c.state is not CardState.NEW)
+        panel.mastery.setText(
+            f"Mastery {round(share * 100)}% · {seen} of {len(cards)} cards studied"
+        )
+        panel.summary.show_html(render_markdown(concept.summary, is_dark()))
+
+        def links(ids: list[str]) -> str:
+            if not ids:
+                return "<i>none</i>"
+            return ", ".join(
+                f'<a href="{cid}">{html.escape(self.bank.concepts[cid].title)}</a>' for cid in ids
+            )
+
+        panel.links.setText(
+            f"<b>Builds on:</b> {links(self.service.prerequisites_of(concept_id))}<br>"
+            f"<b>Leads to:</b> {links(self.service.dependents_of(concept_id))}<br>"
+            f"<b>Related:</b> {links([r for r in concept.related if r in self.bank.concepts])}"
+        )
+        clock = self.service.ctx.clock
+        panel.card_model.set_rows(cards, clock.now(), clock.local_tz)
+        for button in (panel.study_button, panel.study_prereq_button, panel.quiz_button):
+            button.setEnabled(True)
+
+    def _study(self, concept_id: str, with_prerequisites: bool) -> None:
+        concepts = (
+            self.service.with_prerequisites(concept_id) if with_prerequisites else {concept_id}
+        )
+        title = self.bank.concepts[concept_id].title + (
+            " + prerequisites" if with_prerequisites else ""
+        )
+        self.study_requested.emit(self.service.card_ids(concepts), title)
+
+    # -- search, filters, layout ----------------------------------------------------------
+    def _on_search(self, text: str) -> None:
+        hit = self.service.search(text)
+        if hit:
+            self.select_concept(hit)
+
+    def _select_search_hit(self) -> None:
+        self._on_search(self.search.text())
+        self.view.setFocus()
+
+    def _apply_filters(self) -> None:
+        hidden_areas = {aid for aid, action in self.area_actions.items() if not action.isChecked()}
+        visible = {c.id for c in self.bank.concepts.values() if c.area not in hidden_areas}
+        local = self.local.isChecked()
+        self.depth_box.setEnabled(local)
+        if local:
+            centre = (
+                self.local_centre
+                or self.panel.concept_id
+                or (self.next_up[0] if self.next_up else None)
+            )
+            if centre is None and self.bank.concepts:
+                centre = next(iter(self.bank.concepts))
+            self.local_centre = centre
+            if centre:
+                visible &= self.service.neighbourhood(centre, self.depth_box.value()) | {centre}
+        for cid, node in self.scene.nodes.items():
+            node.setVisible(cid in visible)
+        force = self.layout_mode.currentText() == "Force"
+        if local and self.local_centre and force:
+            positions = self.service.local_positions(self.local_centre, self.depth_box.value())
+        elif force:
+            positions = self._force_for(visible)
+        else:
+            positions = self.service.layout()
+        self.scene.move_nodes({cid: pos for cid, pos in positions.items() if cid in visible})
+        if not self._restoring:
+            self.fit()
+            self._schedule_save()
+
+    def _force_for(self, visible: set[str]) -> dict[str, tuple[float, float]]:
+        if len(visible) > 400:
+            return self.service.layout()  # force layout is for neighbourhoods and small views
+        from app.domain.graph_layout import force_layout
+
+        base = self.service.layout()
+        return force_layout(self.service.shape, visible, start={n: base[n] for n in visible})
+
+    def visible_concepts(self) -> set[str]:
+        return {cid for cid, node in self.scene.nodes.items() if node.isVisible()}
+
+    def fit(self) -> None:
+        self.view.fit(self.scene.visible_rect())
+
+    def _on_zoom(self, value: float) -> None:
+        self.zoom_label.setText(f"{round(value * 100)}%")
+        self._schedule_save()
+
+    def _on_drop(self, concept_id: str, x: float, y: float) -> None:
+        if self.layout_mode.currentText() == "Layered" and not self.local.isChecked():
+            self.service.pin(concept_id, (x, y))
+
+    # -- persistence of the view ----------------------------------------------------------
+    def _schedule_save(self) -> None:
+        if not self._restoring:
+            self._save_timer.start()
+
+    def save_view(self) -> None:
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        self.service.save_view_state(
+            {
+                "zoom": self.view.zoom(),
+                "centre": [centre.x(), centre.y()],
+                "hidden_areas": sorted(
+                    a for a, act in self.area_actions.items() if not act.isChecked()
+                ),
+                "local": self.local.isChecked(),
+                "depth": self.depth_box.value(),
+                "mode": self.layout_mode.currentText(),
+                "selected": self.panel.concept_id,
+            }
+        )
+
+    def _restore_view(self) -> None:
+        state = self.service.view_state()
+        for area_id in state.get("hidden_areas", []):
+            if area_id in self.area_actions:
+                self.area_actions[area_id].setChecked(False)
+        self.depth_box.setValue(int(state.get("depth", 2)))
+        self.layout_mode.setCurrentText(str(state.get("mode", "Layered")))
+        selected = state.get("selected")
+        if isinstance(selected, str) and selected in self.bank.concepts:
+            self.local_centre = selected
+            self.select_concept(selected, centre=False)
+        self.local.setChecked(bool(state.get("local", False)))
+        self._apply_filters()
+        if "zoom" in state and "centre" in state:
+            self.view.set_zoom(float(state["zoom"]))
+            x, y = state["centre"]
+            self.view.centerOn(float(x), float(y))
+        else:
+            QTimer.singleShot(0, self.fit)
+        self._on_zoom(self.view.zoom())
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self.service.view_state():
+            self.fit()

@@ -1,0 +1,126 @@
+"""Layout, mastery and next-up rules of the concept map, without a GUI."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import networkx as nx
+
+from app.domain.graph_layout import (
+    LAYER_GAP,
+    GraphShape,
+    assign_layers,
+    count_crossings,
+    force_layout,
+    layered_layout,
+    neighbourhood,
+)
+from app.domain.mastery import concept_mastery, next_up
+from app.domain.scheduling import CardMemory, Grade, Scheduler
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def chain_shape() -> GraphShape:
+    return GraphShape(
+        nodes=("nn", "attention", "self-attention", "transformer", "llm", "tokens", "loner"),
+        requires=(
+            ("nn", "attention"),
+            ("attention", "self-attention"),
+            ("self-attention", "transformer"),
+            ("transformer", "llm"),
+            ("tokens", "llm"),
+        ),
+        related=(("llm", "loner"),),
+    )
+
+
+def test_layers_read_left_to_right_along_prerequisites() -> None:
+    shape = chain_shape()
+    positions = layered_layout(shape)
+    for prerequisite, dependent in shape.requires:
+        assert positions[prerequisite][0] < positions[dependent][0]
+    layers = assign_layers(shape)
+    # A source is pulled next to what needs it rather than left at layer 0.
+    assert layers["tokens"] == layers["llm"] - 1
+    # A concept with only related links sits beside its neighbour.
+    assert layers["loner"] == layers["llm"]
+
+
+def test_layout_is_deterministic() -> None:
+    assert layered_layout(chain_shape()) == layered_layout(chain_shape())
+
+
+def random_dag(nodes: int, edges: int, seed: int) -> GraphShape:
+    rng = random.Random(seed)
+    names = [f"n{i}" for i in range(nodes)]
+    rng.shuffle(names)
+    pairs = set()
+    while len(pairs) < edges:
+        a, b = sorted(rng.sample(range(nodes), 2))
+        if b - a < 30:
+            pairs.add((names[a], names[b]))
+    return GraphShape(nodes=tuple(sorted(names)), requires=tuple(sorted(pairs)), related=())
+
+
+def test_barycentre_sweeps_reduce_crossings() -> None:
+    shape = random_dag(300, 600, seed=3)
+    layers = assign_layers(shape)
+    # The same layers in the initial (alphabetical) order, before any sweep.
+    rows: dict[int, int] = {}
+    naive = {}
+    for node in shape.nodes:
+        row = rows.get(layers[node], 0)
+        rows[layers[node]] = row + 1
+        naive[node] = (layers[node] * LAYER_GAP, float(row))
+    assert count_crossings(shape, layered_layout(shape)) < 0.6 * count_crossings(shape, naive)
+
+
+def test_neighbourhood_depth_and_force_layout() -> None:
+    shape = chain_shape()
+    assert neighbourhood(shape, "transformer", 1) == {"transformer", "self-attention", "llm"}
+    assert neighbourhood(shape, "transformer", 2) == {
+        "transformer",
+        "self-attention",
+        "llm",
+        "attention",
+        "tokens",
+        "loner",
+    }
+    nodes = neighbourhood(shape, "llm", 1)
+    first = force_layout(shape, nodes, start=layered_layout(shape))
+    assert set(first) == nodes
+    assert first == force_layout(shape, nodes, start=layered_layout(shape))
+
+
+def reviewed(card_id: str, days_ago: float, grades: list[Grade]) -> CardMemory:
+    scheduler = Scheduler()
+    memory = CardMemory(card_id=card_id)
+    when = NOW - timedelta(days=days_ago)
+    for grade in grades:
+        memory = scheduler.grade(memory, grade, when)
+        when = memory.due or when
+    return memory
+
+
+def test_mastery_is_mean_recall_with_unseen_as_zero() -> None:
+    scheduler = Scheduler()
+    fresh = reviewed("a", 0, [Grade.GOOD, Grade.GOOD])
+    r = scheduler.retrievability(fresh, NOW + timedelta(days=1))
+    assert 0.5 < r <= 1.0
+    value = concept_mastery(["a", "b"], {"a": fresh}, scheduler, NOW + timedelta(days=1))
+    assert abs(value - r / 2) < 1e-9
+    # Recall decays with time, so mastery does too.
+    later = concept_mastery(["a"], {"a": fresh}, scheduler, NOW + timedelta(days=60))
+    assert later < r
+    assert concept_mastery([], {}, scheduler, NOW) == 0.0
+
+
+def test_next_up_follows_prerequisites() -> None:
+    graph = chain_shape().prerequisite_graph()
+    assert next_up(graph, {}) == ["nn", "tokens", "loner"]
+    mastery = {"nn": 0.95, "tokens": 0.9, "loner": 0.2}
+    assert next_up(graph, mastery) == ["attention", "loner"]
+    assert next_up(graph, mastery, threshold=0.96) == ["nn", "tokens", "loner"]
+    assert nx.is_directed_acyclic_graph(graph)

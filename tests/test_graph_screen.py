@@ -1,0 +1,141 @@
+"""The Graph screen as a user drives it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+from app.domain.scheduling import Grade
+from app.services.review_service import ReviewService
+
+
+def open_graph(qtbot, window):  # type: ignore[no-untyped-def]
+    qtbot.keyClick(window.review, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_screen() == "graph"
+    return window.graph
+
+
+def node_centre_on_screen(graph, concept_id: str) -> QPoint:  # type: ignore[no-untyped-def]
+    node = graph.scene.nodes[concept_id]
+    return graph.view.mapFromScene(node.sceneBoundingRect().center())
+
+
+def test_search_centres_the_node(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    graph.view.set_zoom(2.0)
+    qtbot.keyClicks(graph.search, "gam")
+    centre = node_centre_on_screen(graph, "gamma")
+    viewport = graph.view.viewport().rect().center()
+    assert abs(centre.x() - viewport.x()) <= 2 and abs(centre.y() - viewport.y()) <= 2
+    assert graph.panel.concept_id == "gamma"
+
+
+def test_clicking_a_node_fills_the_panel(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    graph.fit()
+    qtbot.mouseClick(
+        graph.view.viewport(), Qt.MouseButton.LeftButton, pos=node_centre_on_screen(graph, "beta")
+    )
+    assert graph.panel.concept_id == "beta"
+    assert "Beta" in graph.panel.title.text()
+    assert "Builds on:" in graph.panel.links.text() and 'href="alpha"' in graph.panel.links.text()
+    assert graph.panel.card_model.rowCount() == 1
+    assert graph.panel.card_model.index(0, 1).data() == "new"
+    assert graph.panel.mastery.text().startswith("Mastery 0%")
+
+
+def test_prerequisite_link_navigates(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    graph.select_concept("beta")
+    graph.panel.links.linkActivated.emit("alpha")
+    assert graph.panel.concept_id == "alpha"
+
+
+def test_study_this_concept_starts_a_restricted_review(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    graph.select_concept("gamma")
+    qtbot.mouseClick(graph.panel.study_button, Qt.MouseButton.LeftButton)
+    assert window.current_screen() == "review"
+    assert window.review.current.card.id == "gamma-what"
+    assert "Gamma" in window.review.scope_label.text()
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review, Qt.Key.Key_4)
+    assert window.review.current is None  # only gamma's card was in scope
+    window.review.clear_scope_button.click()
+    assert window.review.current.card.id == "alpha-what"
+
+
+def test_study_with_prerequisites_covers_the_chain(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    graph.select_concept("gamma")
+    with qtbot.waitSignal(graph.study_requested) as blocker:
+        graph.panel.study_prereq_button.click()
+    assert sorted(blocker.args[0]) == ["alpha-what", "alpha-why", "beta-what", "gamma-what"]
+
+
+def test_local_graph_depth_filters_nodes(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    graph.select_concept("gamma")
+    graph.local.setChecked(True)
+    graph.depth_box.setValue(1)
+    assert graph.visible_concepts() == {"gamma", "beta", "alpha"}  # alpha is related to gamma
+    graph.area_actions["ml-foundations"].setChecked(False)
+    assert graph.visible_concepts() == {"gamma", "beta"}
+
+
+def test_mastery_colours_nodes_and_next_up_moves(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    assert [
+        graph.next_model.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(graph.next_model.rowCount())
+    ] == ["alpha"]
+    service = ReviewService(
+        ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=["alpha-what", "alpha-why"]
+    )
+    for _ in range(2):
+        due = service.next_card()
+        service.answer(due, Grade.EASY)
+    clock.advance(hours=1)
+    window.show_screen("graph")
+    assert graph.scene.nodes["alpha"].mastery > 0.9
+    assert graph.scene.nodes["beta"].next_up
+    assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "beta"
+
+
+def test_dragged_nodes_filters_and_zoom_persist(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    from app.services.graph_service import GraphService
+    from app.ui.graph_view import GraphScreen
+
+    graph = open_graph(qtbot, window)
+    graph.fit()
+    start = node_centre_on_screen(graph, "beta")
+    qtbot.mousePress(graph.view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(graph.view.viewport(), start + QPoint(20, 60))
+    qtbot.mouseMove(graph.view.viewport(), start + QPoint(40, 120))
+    qtbot.mouseRelease(
+        graph.view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(40, 120)
+    )
+    moved = graph.scene.nodes["beta"].pos()
+    assert moved.y() > 50
+    graph.area_actions["llm"].setChecked(False)
+    graph.view.set_zoom(1.5)
+    graph.save_view()
+
+    again = GraphScreen(GraphService(ctx))
+    qtbot.addWidget(again)
+    assert again.scene.nodes["beta"].pos() == moved
+    assert not again.scene.nodes["gamma"].isVisible()
+    assert abs(again.view.zoom() - 1.5) < 1e-6
+
+
+def test_keyboard_zoom_and_fit(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    graph.view.setFocus()
+    graph.view.set_zoom(1.0)
+    qtbot.keyClick(graph.view, Qt.Key.Key_Plus)
+    assert graph.view.zoom() > 1.2
+    qtbot.keyClick(graph.view, Qt.Key.Key_Minus)
+    qtbot.keyClick(graph.view, Qt.Key.Key_Minus)
+    assert graph.view.zoom() < 1.0
+    qtbot.keyClick(graph.view, Qt.Key.Key_F)
+    visible = graph.view.mapFromScene(graph.scene.visible_rect()).boundingRect()
+    assert graph.view.viewport().rect().contains(visible)
