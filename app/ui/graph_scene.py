@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 NODE_HEIGHT = 34.0
 LABEL_LOD = 0.45
 DETAIL_LOD = 0.18
+SMOOTH_EDGE_LIMIT = 600
 
 
 class NodeItem(QGraphicsItem):
@@ -117,52 +118,89 @@ class NodeItem(QGraphicsItem):
 
 
 class EdgeLayer(QGraphicsItem):
-    """Every link in a few painter paths: prerequisite arrows and lighter related lines."""
+    """Every link, bucketed in a coarse grid so a repaint only draws what is exposed.
+
+    Zoomed out, prerequisite links are drawn as straight lines in one path and related
+    links are left out: at that scale they are noise and cost most of the paint time.
+    """
+
+    CELL = 800.0
 
     def __init__(self, scene: ConceptScene) -> None:
         super().__init__()
         self.graph = scene
-        self.requires_path = QPainterPath()
-        self.arrows_path = QPainterPath()
-        self.related_path = QPainterPath()
+        self.curves: list[QPainterPath] = []
+        self.kinds: list[bool] = []  # True: prerequisite, False: related
+        self.boxes: list[QRectF] = []
+        self.grid: dict[tuple[int, int], list[int]] = {}
+        self.overview = QPainterPath()
         self.highlight_path = QPainterPath()
         self._bounds = QRectF()
         self.setZValue(0)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def rebuild(self) -> None:
         self.prepareGeometryChange()
         nodes = self.graph.nodes
         hovered = self.graph.hovered
-        requires, arrows, related, highlight = (
-            QPainterPath(),
-            QPainterPath(),
-            QPainterPath(),
-            QPainterPath(),
-        )
-        for a, b in self.graph.requires:
+        self.curves, self.kinds, self.boxes, self.grid = [], [], [], {}
+        overview, highlight = QPainterPath(), QPainterPath()
+        bounds = QRectF()
+        links = [(a, b, True) for a, b in self.graph.requires] + [
+            (a, b, False) for a, b in self.graph.related
+        ]
+        for a, b, is_prerequisite in links:
             na, nb = nodes.get(a), nodes.get(b)
             if na is None or nb is None or not na.isVisible() or not nb.isVisible():
                 continue
-            start = na.pos() + QPointF(na.rect.right(), 0)
-            end = nb.pos() + QPointF(nb.rect.left(), 0)
-            target = highlight if hovered in (a, b) else requires
-            bend = max(40.0, abs(end.x() - start.x()) / 2)
-            target.moveTo(start)
-            target.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
-            self._arrow(arrows, end, end - QPointF(bend, 0))
-        for a, b in self.graph.related:
-            na, nb = nodes.get(a), nodes.get(b)
-            if na is None or nb is None or not na.isVisible() or not nb.isVisible():
-                continue
-            target = highlight if hovered in (a, b) else related
-            target.moveTo(na.pos())
-            target.lineTo(nb.pos())
-        self.requires_path, self.arrows_path = requires, arrows
-        self.related_path, self.highlight_path = related, highlight
-        bounds = requires.boundingRect() | related.boundingRect() | highlight.boundingRect()
+            path = QPainterPath()
+            if is_prerequisite:
+                start = na.pos() + QPointF(na.rect.right(), 0)
+                end = nb.pos() + QPointF(nb.rect.left(), 0)
+                bend = max(40.0, abs(end.x() - start.x()) / 2)
+                path.moveTo(start)
+                path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
+                self._arrow(path, end, end - QPointF(bend, 0))
+                overview.moveTo(start)
+                overview.lineTo(end)
+            else:
+                path.moveTo(na.pos())
+                path.lineTo(nb.pos())
+            if hovered in (a, b):
+                highlight.addPath(path)
+            box = path.boundingRect()
+            index = len(self.curves)
+            self.curves.append(path)
+            self.kinds.append(is_prerequisite)
+            self.boxes.append(box)
+            bounds |= box
+            for cell in self._cells(box):
+                self.grid.setdefault(cell, []).append(index)
+        self.overview, self.highlight_path = overview, highlight
         self._bounds = bounds.adjusted(-10, -10, 10, 10)
         self.update()
+
+    def _cells(self, rect: QRectF) -> list[tuple[int, int]]:
+        size = self.CELL
+        x0, x1 = int(rect.left() // size), int(rect.right() // size)
+        y0, y1 = int(rect.top() // size), int(rect.bottom() // size)
+        return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+
+    def edges_in(self, rect: QRectF) -> tuple[QPainterPath, QPainterPath, int]:
+        """(prerequisite, related) paths of the links that cross `rect`, and their number."""
+        seen: set[int] = set()
+        count = 0
+        requires, related = QPainterPath(), QPainterPath()
+        for cell in self._cells(rect):
+            for index in self.grid.get(cell, ()):
+                if index in seen:
+                    continue
+                seen.add(index)
+                if self.boxes[index].intersects(rect):
+                    (requires if self.kinds[index] else related).addPath(self.curves[index])
+                    count += 1
+        return requires, related, count
 
     @staticmethod
     def _arrow(path: QPainterPath, tip: QPointF, towards: QPointF) -> None:
@@ -172,8 +210,8 @@ class EdgeLayer(QGraphicsItem):
         right = QPointF(tip.x() - size * cos(angle + 0.45), tip.y() - size * sin(angle + 0.45))
         path.moveTo(tip)
         path.lineTo(left)
+        path.moveTo(tip)
         path.lineTo(right)
-        path.closeSubpath()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._bounds
@@ -183,27 +221,32 @@ class EdgeLayer(QGraphicsItem):
     ) -> None:
         colors = self.graph.colors
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= DETAIL_LOD)
         faded = self.graph.hovered is not None
-        related = QPen(colors["related"], 1.0, Qt.PenStyle.DashLine)
-        related.setCosmetic(True)
-        painter.setOpacity(0.25 if faded else 1.0)
-        painter.setPen(related)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.related_path)
+        painter.setOpacity(0.25 if faded else 1.0)
         edge = QPen(colors["edge"], 1.4)
         edge.setCosmetic(True)
-        painter.setPen(edge)
-        painter.drawPath(self.requires_path)
-        if lod >= DETAIL_LOD:
-            painter.setBrush(colors["edge"])
-            painter.drawPath(self.arrows_path)
+        if lod < DETAIL_LOD:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(edge)
+            painter.drawPath(self.overview)
+        else:
+            requires, related, count = self.edges_in(option.exposedRect)  # type: ignore[attr-defined]
+            # Antialiased stroking costs ~20x more per link; smooth curves when few are in view.
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, count <= SMOOTH_EDGE_LIMIT)
+            # Solid, light and thin: Qt dashes a path along its whole length, even off
+            # screen, which made long related links the dominant repaint cost.
+            light = QPen(colors["related"], 1.0)
+            light.setCosmetic(True)
+            painter.setPen(light)
+            painter.drawPath(related)
+            painter.setPen(edge)
+            painter.drawPath(requires)
         painter.setOpacity(1.0)
         if not self.highlight_path.isEmpty():
             strong = QPen(colors["highlight"], 2.4)
             strong.setCosmetic(True)
             painter.setPen(strong)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(self.highlight_path)
 
 

@@ -1,0 +1,173 @@
+"""Lattice benchmarks: `python tests/benchmarks/run.py [--quick] [--json OUT]`.
+
+Each figure is the median (with min and max) of repeated runs after a warm-up, measured in
+this one process so ratios between figures are meaningful. Not part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.benchmarks.synthetic import synthetic_shape, write_synthetic_content  # noqa: E402
+
+
+def measure(fn: Callable[[], object], repeat: int, warmup: int = 1) -> dict[str, float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "median_ms": statistics.median(times),
+        "min_ms": min(times),
+        "max_ms": max(times),
+        "runs": repeat,
+    }
+
+
+def bench_graph(results: dict[str, dict[str, float]], quick: bool) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QApplication
+
+    from app.domain.graph_layout import layered_layout
+    from app.ui.graph_scene import ConceptScene
+    from app.ui.graph_view import MapView
+
+    shape = synthetic_shape(5000, 15000)
+    results["graph layout, 5,000 concepts / 15,000 links"] = measure(
+        lambda: layered_layout(shape), repeat=1 if quick else 3, warmup=0
+    )
+    app = QApplication.instance() or QApplication([])
+    positions = layered_layout(shape)
+    scene = ConceptScene(False)
+    concepts = {n: (f"Concept {n}", "#5b8def") for n in shape.nodes}
+    results["graph scene build (5,000 nodes)"] = measure(lambda: None, repeat=1, warmup=0)
+    start = time.perf_counter()
+    scene.populate(concepts, list(shape.requires), list(shape.related), positions)
+    results["graph scene build (5,000 nodes)"] = {
+        "median_ms": (time.perf_counter() - start) * 1000,
+        "min_ms": 0.0,
+        "max_ms": 0.0,
+        "runs": 1,
+    }
+    view = MapView(scene)
+    view.resize(1200, 800)
+    view.show()
+    app.processEvents()
+    viewport = view.viewport()
+    view.set_zoom(1.0)
+    view.centerOn(QPointF(*positions[shape.nodes[2500]]))
+    app.processEvents()
+    results["graph repaint, zoom 100 % (a neighbourhood)"] = measure(
+        viewport.repaint, repeat=20 if quick else 60, warmup=3
+    )
+
+    state = {"dx": 1}
+
+    def pan() -> None:
+        state["dx"] = -state["dx"]
+        view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 40 * state["dx"])
+        viewport.repaint()
+
+    results["graph pan step + repaint, zoom 100 %"] = measure(
+        pan, repeat=20 if quick else 60, warmup=3
+    )
+    view.fit(scene.visible_rect())
+    app.processEvents()
+    results["graph repaint, whole map fitted"] = measure(
+        viewport.repaint, repeat=10 if quick else 30, warmup=2
+    )
+    view.close()
+
+
+def bench_content(results: dict[str, dict[str, float]], quick: bool) -> None:
+    from app.domain.content_loader import load_bank
+    from app.locations import content_dir
+
+    results["load + validate bundled content"] = measure(
+        lambda: load_bank(content_dir()), repeat=3 if quick else 10
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "content"
+        write_synthetic_content(root, 2500, 4, content_dir() / "areas.yaml")
+        results["load + validate 10,000 synthetic cards"] = measure(
+            lambda: load_bank(root), repeat=1 if quick else 3
+        )
+
+
+def bench_review(results: dict[str, dict[str, float]], quick: bool) -> None:
+    from app.domain.clock import FakeClock
+    from app.domain.content_loader import load_bank
+    from app.domain.scheduling import Grade
+    from app.locations import content_dir
+    from app.services.context import open_context
+    from app.services.review_service import ReviewService
+
+    sizes = [1000] if quick else [1000, 10000]
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "content"
+            write_synthetic_content(root, size // 4, 4, content_dir() / "areas.yaml")
+            clock = FakeClock()
+            ctx = open_context(Path(tmp) / "data", content=root, clock=clock)
+            assert len(load_bank(root).cards) == size
+            service = ReviewService(ctx.bank, ctx.store, clock, ctx.settings)
+            grades = [Grade.GOOD, Grade.AGAIN, Grade.EASY, Grade.HARD]
+            counter = {"i": 0}
+
+            def step() -> None:
+                due = service.next_card()
+                if due is None:
+                    clock.advance(days=1)
+                    due = service.next_card()
+                assert due is not None
+                counter["i"] += 1
+                service.answer(due, grades[counter["i"] % 4])
+                clock.advance(seconds=5)
+                service.counts()
+
+            results[f"review: grade + next card + counts, {size:,} cards"] = measure(
+                step, repeat=50 if quick else 200, warmup=5
+            )
+            ctx.store.engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
+    parser.add_argument("--json", help="also write the results to this JSON file")
+    args = parser.parse_args()
+    results: dict[str, dict[str, float]] = {}
+    bench_content(results, args.quick)
+    bench_review(results, args.quick)
+    bench_graph(results, args.quick)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    print(f"Machine: {machine}")
+    width = max(len(k) for k in results)
+    print(f"{'benchmark':<{width}}  {'median ms':>10}  {'min':>8}  {'max':>8}  runs")
+    for name, r in results.items():
+        print(
+            f"{name:<{width}}  {r['median_ms']:>10.2f}  {r['min_ms']:>8.2f}  {r['max_ms']:>8.2f}  {r['runs']:>4}"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": machine, "results": results}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
