@@ -231,7 +231,7 @@ class EdgeLayer(QGraphicsItem):
             painter.setPen(edge)
             painter.drawPath(self.overview)
         else:
-            requires, related, count = self.edges_in(option.exposedRect)  # type: ignore[attr-defined]
+            requires, related, count = self.edges_in(option.exposedRect)
             # Antialiased stroking costs ~20x more per link; smooth curves when few are in view.
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, count <= SMOOTH_EDGE_LIMIT)
             # Solid, light and thin: Qt dashes a path along its whole length, even off

@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -110,10 +111,30 @@ def bench_content(results: dict[str, dict[str, float]], quick: bool) -> None:
         )
 
 
+def _review_step(service: Any, clock: Any) -> Callable[[], None]:
+    """One keypress worth of work: fetch the next card, grade it, recount the queue."""
+    from app.domain.scheduling import Grade
+
+    grades = [Grade.GOOD, Grade.AGAIN, Grade.EASY, Grade.HARD]
+    counter = {"i": 0}
+
+    def step() -> None:
+        due = service.next_card()
+        if due is None:
+            clock.advance(days=1)
+            due = service.next_card()
+        assert due is not None
+        counter["i"] += 1
+        service.answer(due, grades[counter["i"] % 4])
+        clock.advance(seconds=5)
+        service.counts()
+
+    return step
+
+
 def bench_review(results: dict[str, dict[str, float]], quick: bool) -> None:
     from app.domain.clock import FakeClock
     from app.domain.content_loader import load_bank
-    from app.domain.scheduling import Grade
     from app.locations import content_dir
     from app.services.context import open_context
     from app.services.review_service import ReviewService
@@ -127,20 +148,7 @@ def bench_review(results: dict[str, dict[str, float]], quick: bool) -> None:
             ctx = open_context(Path(tmp) / "data", content=root, clock=clock)
             assert len(load_bank(root).cards) == size
             service = ReviewService(ctx.bank, ctx.store, clock, ctx.settings)
-            grades = [Grade.GOOD, Grade.AGAIN, Grade.EASY, Grade.HARD]
-            counter = {"i": 0}
-
-            def step() -> None:
-                due = service.next_card()
-                if due is None:
-                    clock.advance(days=1)
-                    due = service.next_card()
-                assert due is not None
-                counter["i"] += 1
-                service.answer(due, grades[counter["i"] % 4])
-                clock.advance(seconds=5)
-                service.counts()
-
+            step = _review_step(service, clock)
             results[f"review: grade + next card + counts, {size:,} cards"] = measure(
                 step, repeat=50 if quick else 200, warmup=5
             )
