@@ -236,10 +236,12 @@ class EdgeLayer(QGraphicsItem):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, count <= SMOOTH_EDGE_LIMIT)
             # Solid, light and thin: Qt dashes a path along its whole length, even off
             # screen, which made long related links the dominant repaint cost.
-            light = QPen(colors["related"], 1.0)
-            light.setCosmetic(True)
-            painter.setPen(light)
-            painter.drawPath(related)
+            # On a crowded view, related links (often long) are left to hover highlighting.
+            if count <= SMOOTH_EDGE_LIMIT:
+                light = QPen(colors["related"], 1.0)
+                light.setCosmetic(True)
+                painter.setPen(light)
+                painter.drawPath(related)
             painter.setPen(edge)
             painter.drawPath(requires)
         painter.setOpacity(1.0)
