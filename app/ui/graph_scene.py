@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 NODE_HEIGHT = 34.0
-LABEL_LOD = 0.45
+LABEL_LOD = 0.3
 DETAIL_LOD = 0.18
 SMOOTH_EDGE_LIMIT = 600
 

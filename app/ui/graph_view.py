@@ -51,6 +51,7 @@ from app.ui.markdown_view import MarkdownView
 from app.ui.theme import is_dark
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+READABLE_ZOOM = 0.6
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -584,10 +585,17 @@ class GraphScreen(QWidget):
             x, y = state["centre"]
             self.view.centerOn(float(x), float(y))
         else:
-            QTimer.singleShot(0, self.fit)
+            QTimer.singleShot(0, self.first_view)
         self._on_zoom(self.view.zoom())
+
+    def first_view(self) -> None:
+        """Fit the map; if that makes labels unreadable, start at the first 'next up' concept."""
+        self.fit()
+        if self.view.zoom() < READABLE_ZOOM and self.next_up:
+            self.view.set_zoom(READABLE_ZOOM)
+            self.view.centerOn(self.scene.nodes[self.next_up[0]])
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
         if not self.service.view_state():
-            self.fit()
+            self.first_view()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 from app.services.context import open_context
 from app.ui.application import build_window, grab_screen, make_app
 
-
 # The offscreen platform plugin says this whenever a window is shown; it is not a defect.
 HARMLESS_QT_MESSAGES = ("This plugin does not support propagateSizeHints",)
 
