@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.services.context import AppContext
+from app.services.quiz_service import QuizService
 from app.services.review_service import ReviewService
+from app.storage.quiz_store import QuizStore
+from app.ui.quiz_view import QuizView
 from app.ui.review_view import ReviewView
 
 
@@ -64,9 +67,18 @@ class MainWindow(QMainWindow):
 
         self.review = ReviewView(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings))
         self.add_screen("review", "Review", self.review, index=1)
+        self.quiz = QuizView(
+            QuizService(ctx.bank, ctx.store, QuizStore(ctx.store.engine), ctx.clock)
+        )
+        self.add_screen("quiz", "Quiz", self.quiz, index=2)
+        self.quiz.study_requested.connect(self.study_cards)
+        self.quiz.schedule_changed.connect(self.review.refresh)
+        self.quiz.set_graph_handler(getattr(self, "show_concept_on_graph", None))
         self._show_content_problems()
         self.show_screen("review")
         self.review.refresh()
+        if self.quiz.has_unfinished():
+            self.show_screen("quiz")  # offer to resume or discard the interrupted quiz
 
     # -- screens --------------------------------------------------------------------------
     def add_screen(self, name: str, title: str, widget: QWidget, index: int) -> None:
@@ -98,6 +110,18 @@ class MainWindow(QMainWindow):
         screen.button.setChecked(True)
         self.setWindowTitle(f"{screen.title} — {APP_NAME}")
         screen.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def study_cards(self, card_ids: list[str], title: str = "") -> None:
+        """Restrict the Review screen to `card_ids` (for example a quiz's weakest concepts)."""
+        ctx = self.ctx
+        service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=card_ids)
+        self.review.set_scope(service, title)
+        self.show_screen("review")
+
+    def quiz_on_concept(self, concept_id: str) -> None:
+        """The graph's *Quiz me on this*: a quiz on the concept and its prerequisites."""
+        self.show_screen("quiz")
+        self.quiz.start_for_concept(concept_id)
 
     def current_screen(self) -> str:
         widget = self.stack.currentWidget()
@@ -166,5 +190,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        # Every grade is committed as it happens; nothing is pending at close.
+        # Every grade and quiz answer is committed as it happens; only the draft of an
+        # unsubmitted quiz answer is pending, and it is saved here.
+        self.quiz.save_draft()
         event.accept()
