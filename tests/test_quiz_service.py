@@ -162,3 +162,15 @@ def test_rating_missed_cards_again_is_a_choice_made_once(ctx, clock) -> None:  #
     with ctx.store.engine.connect() as conn:
         plan = conn.execute(text("SELECT plan_json FROM quiz_session")).scalar()
     assert [p["card_id"] for p in json.loads(plan)] == [q.card.id for q in run.questions]
+
+
+def test_quiz_command_line_options() -> None:
+    from app.cli import build_parser, quiz_settings
+
+    args = build_parser().parse_args(
+        ["quiz", "--count", "5", "--seconds", "90", "--area", "llm", "--area", "agents"]
+    )
+    assert quiz_settings(args) == QuizSettings(
+        count=5, scope=ScopeKind.AREAS, areas=("llm", "agents"), timing=Timing.FIXED, seconds=90
+    )
+    assert quiz_settings(build_parser().parse_args(["quiz"])) == QuizSettings()
