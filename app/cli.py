@@ -41,6 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--theme", choices=["light", "dark"], help="colour theme")
     shot.add_argument("--reveal", action="store_true", help="review: show the answer side")
     _add_data_dir(shot)
+    quiz = sub.add_parser("quiz", help="open the app straight into a timed quiz")
+    quiz.add_argument("--count", type=int, default=10, help="number of questions (default 10)")
+    quiz.add_argument(
+        "--seconds", type=int, help="fixed seconds per question (default: each card's own)"
+    )
+    quiz.add_argument(
+        "--area", action="append", default=[], metavar="ID", help="only this area (repeatable)"
+    )
+    quiz.add_argument("--theme", choices=["light", "dark"], help="colour theme")
+    _add_data_dir(quiz)
     parser.add_argument("--theme", choices=["light", "dark"], help="colour theme (default: system)")
     return parser
 
@@ -117,6 +127,28 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     )
 
 
+def quiz_settings(args: argparse.Namespace) -> object:
+    """The QuizSettings that `quiz` options describe."""
+    from app.domain.quiz import DEFAULT_FIXED_SECONDS, QuizSettings, ScopeKind, Timing
+
+    return QuizSettings(
+        count=max(1, args.count),
+        scope=ScopeKind.AREAS if args.area else ScopeKind.ALL,
+        areas=tuple(args.area),
+        timing=Timing.FIXED if args.seconds else Timing.CARD,
+        seconds=max(10, args.seconds) if args.seconds else DEFAULT_FIXED_SECONDS,
+    )
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    from app.domain.quiz import QuizSettings
+    from app.ui.application import run_quiz_gui
+
+    settings = quiz_settings(args)
+    assert isinstance(settings, QuizSettings)
+    return run_quiz_gui(args, settings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
@@ -125,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stats": cmd_stats,
         "self-test": cmd_self_test,
         "screenshot": cmd_screenshot,
+        "quiz": cmd_quiz,
     }
     if args.command in commands:
         return commands[args.command](args)

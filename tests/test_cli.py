@@ -35,6 +35,8 @@ def test_stats_json_counts(tmp_path: Path) -> None:
         "due_now",
         "reviews_total",
         "reviews_today",
+        "quiz_sessions",
+        "quiz_answers",
     }
     assert stats["cards"] == stats["new"] > 0
     assert stats["reviews_total"] == 0

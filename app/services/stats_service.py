@@ -8,6 +8,7 @@ from app.domain.scheduling import CardState
 from app.domain.study_day import study_day_start
 from app.services.context import AppContext
 from app.storage.progress_store import LEARNING_STATES
+from app.storage.quiz_store import QuizStore
 
 
 def summary_counts(ctx: AppContext) -> dict[str, int]:
@@ -18,6 +19,7 @@ def summary_counts(ctx: AppContext) -> dict[str, int]:
     due_now = ctx.store.count_due(LEARNING_STATES, now) + ctx.store.count_due(
         (int(CardState.REVIEW),), now
     )
+    quiz_sessions, quiz_answers = QuizStore(ctx.store.engine).counts()
     return {
         "cards": sum(by_state.values()),
         "new": by_state.get(int(CardState.NEW), 0),
@@ -27,6 +29,8 @@ def summary_counts(ctx: AppContext) -> dict[str, int]:
         "due_now": due_now,
         "reviews_total": ctx.store.review_count(),
         "reviews_today": sum(ctx.store.reviews_since(day_start).values()),
+        "quiz_sessions": quiz_sessions,
+        "quiz_answers": quiz_answers,
     }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SchemaTooNewError(RuntimeError):
@@ -56,7 +56,47 @@ def _v1(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1}
+def _v2(conn: Connection) -> None:
+    """Timed quizzes: one row per quiz, one per answer, each answer saved as it is given."""
+    for statement in (
+        """CREATE TABLE quiz_session (
+            id INTEGER NOT NULL PRIMARY KEY,
+            started_at DATETIME NOT NULL,
+            finished_at DATETIME,
+            status VARCHAR NOT NULL,
+            settings_json VARCHAR NOT NULL,
+            plan_json VARCHAR NOT NULL,
+            score FLOAT,
+            again_applied BOOLEAN NOT NULL,
+            draft_text VARCHAR NOT NULL,
+            draft_seconds FLOAT NOT NULL)""",
+        "CREATE INDEX ix_quiz_session_status ON quiz_session (status, started_at)",
+        """CREATE TABLE quiz_answer (
+            id INTEGER NOT NULL PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES quiz_session (id),
+            position INTEGER NOT NULL,
+            card_id VARCHAR NOT NULL,
+            concept_id VARCHAR NOT NULL,
+            typed_text VARCHAR NOT NULL,
+            seconds_used FLOAT NOT NULL,
+            budget_seconds INTEGER NOT NULL,
+            timed_out BOOLEAN NOT NULL,
+            reached BOOLEAN NOT NULL,
+            points_total INTEGER NOT NULL,
+            points_covered INTEGER NOT NULL,
+            covered_json VARCHAR NOT NULL,
+            graded BOOLEAN NOT NULL,
+            score FLOAT NOT NULL,
+            pauses INTEGER NOT NULL,
+            paused_seconds FLOAT NOT NULL,
+            answered_at DATETIME NOT NULL,
+            UNIQUE (session_id, position))""",
+        "CREATE INDEX ix_quiz_answer_card ON quiz_answer (card_id)",
+    ):
+        conn.execute(text(statement))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
 
 
 def current_version(conn: Connection) -> int:

@@ -86,3 +86,44 @@ class SettingRow(SQLModel, table=True):
     __tablename__ = "setting"
     key: str = Field(primary_key=True)
     value: str
+
+
+class QuizSessionRow(SQLModel, table=True):
+    """One timed quiz: its settings, the questions drawn (plan) and, while it runs, the draft
+    of the current answer, so quitting mid-question loses nothing."""
+
+    __tablename__ = "quiz_session"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = utc_column(nullable=False)
+    finished_at: datetime | None = utc_column()
+    status: str = "active"
+    settings_json: str = "{}"
+    plan_json: str = "[]"
+    score: float | None = None
+    again_applied: bool = False
+    draft_text: str = ""
+    draft_seconds: float = 0.0
+
+
+class QuizAnswerRow(SQLModel, table=True):
+    """One answered (or timed-out, or never reached) question of a quiz."""
+
+    __tablename__ = "quiz_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="quiz_session.id")
+    position: int
+    card_id: str
+    concept_id: str
+    typed_text: str = ""
+    seconds_used: float = 0.0
+    budget_seconds: int = 0
+    timed_out: bool = False
+    reached: bool = True
+    points_total: int = 0
+    points_covered: int = 0
+    covered_json: str = "[]"
+    graded: bool = False
+    score: float = 0.0
+    pauses: int = 0
+    paused_seconds: float = 0.0
+    answered_at: datetime = utc_column(nullable=False)

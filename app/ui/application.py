@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, ORG_NAME, __version__
+from app.domain.quiz import QuizSettings
 from app.locations import resource_path
 from app.services.context import AppContext, open_context
 from app.ui.main_window import MainWindow
@@ -41,6 +42,18 @@ def run_gui(args: argparse.Namespace) -> int:
     ctx = open_context(args.data_dir)
     window = build_window(ctx)
     window.show()
+    return app.exec()
+
+
+def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:
+    """Open straight into a quiz with `settings` (the `quiz` command)."""
+    app = make_app(getattr(args, "theme", None))
+    ctx = open_context(args.data_dir)
+    window = build_window(ctx)
+    window.show()
+    window.show_screen("quiz")
+    if not window.quiz.start(settings):
+        window.statusBar().showMessage("No cards match these quiz settings", 8000)
     return app.exec()
 
 

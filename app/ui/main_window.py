@@ -22,8 +22,11 @@ from PySide6.QtWidgets import (
 from app import APP_NAME
 from app.services.context import AppContext
 from app.services.graph_service import GraphService
+from app.services.quiz_service import QuizService
 from app.services.review_service import ReviewService
+from app.storage.quiz_store import QuizStore
 from app.ui.graph_view import GraphScreen
+from app.ui.quiz_view import QuizView
 from app.ui.review_view import ReviewView
 
 
@@ -67,13 +70,22 @@ class MainWindow(QMainWindow):
         self.review = ReviewView(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings))
         self.review.scope_cleared.connect(self.study_all)
         self.add_screen("review", "Review", self.review, index=1)
+        self.quiz = QuizView(
+            QuizService(ctx.bank, ctx.store, QuizStore(ctx.store.engine), ctx.clock)
+        )
+        self.add_screen("quiz", "Quiz", self.quiz, index=2)
+        self.quiz.study_requested.connect(self.study_cards)
+        self.quiz.schedule_changed.connect(self.review.refresh)
+        self.quiz.set_graph_handler(self.show_concept_on_graph)
         self.graph = GraphScreen(GraphService(ctx))
         self.graph.study_requested.connect(self.study_cards)
-        self.graph.quiz_requested.connect(self.quiz_concept)
+        self.graph.quiz_requested.connect(self.quiz_on_concept)
         self.add_screen("graph", "Graph", self.graph, index=3)
         self._show_content_problems()
         self.show_screen("review")
         self.review.refresh()
+        if self.quiz.has_unfinished():
+            self.show_screen("quiz")  # offer to resume or discard the interrupted quiz
 
     # -- screens --------------------------------------------------------------------------
     def add_screen(self, name: str, title: str, widget: QWidget, index: int) -> None:
@@ -99,13 +111,6 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _=False, n=name: self.show_screen(n))
         self.view_menu.addAction(action)
 
-    def study_cards(self, card_ids: list[str], title: str) -> None:
-        """Review only these cards (for example one concept and its prerequisites)."""
-        ctx = self.ctx
-        service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=card_ids)
-        self.review.set_scope(service, title)
-        self.show_screen("review")
-
     def study_all(self) -> None:
         ctx = self.ctx
         self.review.set_scope(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings), "")
@@ -113,15 +118,6 @@ class MainWindow(QMainWindow):
     def show_concept_on_graph(self, concept_id: str) -> None:
         self.show_screen("graph")
         self.graph.select_concept(concept_id)
-
-    def quiz_concept(self, concept_id: str) -> None:
-        quiz = self.screens.get("quiz")
-        starter = getattr(quiz.widget, "start_for_concept", None) if quiz else None
-        if starter is None:
-            self.statusBar().showMessage("The quiz screen is not available", 4000)
-            return
-        self.show_screen("quiz")
-        starter(concept_id)
 
     def show_screen(self, name: str) -> None:
         screen = self.screens[name]
@@ -131,6 +127,18 @@ class MainWindow(QMainWindow):
         screen.button.setChecked(True)
         self.setWindowTitle(f"{screen.title} — {APP_NAME}")
         screen.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def study_cards(self, card_ids: list[str], title: str = "") -> None:
+        """Restrict the Review screen to `card_ids` (a concept, or a quiz's weakest concepts)."""
+        ctx = self.ctx
+        service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=card_ids)
+        self.review.set_scope(service, title)
+        self.show_screen("review")
+
+    def quiz_on_concept(self, concept_id: str) -> None:
+        """The graph's *Quiz me on this*: a quiz on the concept and its prerequisites."""
+        self.show_screen("quiz")
+        self.quiz.start_for_concept(concept_id)
 
     def current_screen(self) -> str:
         widget = self.stack.currentWidget()
@@ -199,5 +207,7 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        # Every grade is committed as it happens; nothing is pending at close.
+        # Every grade and quiz answer is committed as it happens; only the draft of an
+        # unsubmitted quiz answer is pending, and it is saved here.
+        self.quiz.save_draft()
         event.accept()
