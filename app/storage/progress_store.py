@@ -71,6 +71,8 @@ class ProgressStore:
         """Mirror the content's cards (id, concept) in study order; absent ones stay, marked."""
         with self.engine.begin() as conn:
             conn.execute(text("UPDATE card SET present = 0"))
+            if not ordered:
+                return
             conn.execute(
                 text(
                     "INSERT INTO card (id, concept_id, ord, present) VALUES (:id, :c, :o, 1) "
