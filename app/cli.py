@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     dump = sub.add_parser("dump-content", help="print the content bank")
     dump.add_argument("--json", action="store_true", required=True, help="as one JSON object")
     dump.add_argument("--content", help="content folder (default: the bundled one)")
+    backup = sub.add_parser("backup", help="back up the database now")
+    _add_data_dir(backup)
     stats = sub.add_parser("stats", help="print progress counts")
     stats.add_argument("--json", action="store_true", required=True, help="as one JSON object")
     _add_data_dir(stats)
@@ -83,6 +85,16 @@ def cmd_dump_content(args: argparse.Namespace) -> int:
     print()
     for problem in bank.problems:
         print(problem.format(root), file=sys.stderr)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.services.backup_service import BackupService
+    from app.services.context import open_context
+
+    ctx = open_context(args.data_dir)
+    backup = BackupService(ctx).backup_now()
+    print(f"backed up to {backup.path} ({backup.size / 1024:.0f} KiB)")
     return 0
 
 
@@ -155,6 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-content": cmd_check_content,
         "dump-content": cmd_dump_content,
         "stats": cmd_stats,
+        "backup": cmd_backup,
         "self-test": cmd_self_test,
         "screenshot": cmd_screenshot,
         "quiz": cmd_quiz,

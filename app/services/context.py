@@ -11,6 +11,7 @@ from app.domain.content import ContentBank
 from app.domain.content_loader import load_bank, study_order
 from app.domain.study_day import StudySettings
 from app.locations import content_dir, data_dir, user_content_dir
+from app.storage.backup import Recovery, integrity_problem, recover
 from app.storage.database import database_path, open_engine
 from app.storage.progress_store import ProgressStore
 
@@ -25,6 +26,7 @@ class AppContext:
     bank: ContentBank
     store: ProgressStore
     settings: StudySettings = field(default_factory=StudySettings)
+    recovery: Recovery | None = None
 
     def save_settings(self, settings: StudySettings) -> None:
         self.settings = settings
@@ -68,13 +70,20 @@ def open_context(
     directory = data_dir(data)
     root = content or content_dir()
     bank = load_bank(root, extra_roots=[user_content_dir(directory)])
-    store = ProgressStore(open_engine(database_path(directory)))
+    the_clock = clock or SystemClock()
+    db_path = database_path(directory)
+    recovery = None
+    if integrity_problem(db_path) is not None:
+        # Never start silently from an empty database when a damaged one exists.
+        recovery = recover(db_path, directory, the_clock.now())
+    store = ProgressStore(open_engine(db_path))
     sync_bank(bank, store)
     return AppContext(
         data_dir=directory,
         content_root=root,
-        clock=clock or SystemClock(),
+        clock=the_clock,
         bank=bank,
         store=store,
         settings=_load_settings(store),
+        recovery=recovery,
     )

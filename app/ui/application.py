@@ -7,13 +7,14 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize
+from PySide6.QtCore import QCoreApplication, QLockFile, QSize
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, ORG_NAME, __version__
 from app.domain.quiz import QuizSettings
-from app.locations import resource_path
+from app.locations import data_dir, resource_path
+from app.services.backup_service import BackupService
 from app.services.context import AppContext, open_context
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme, system_prefers_dark
@@ -37,24 +38,56 @@ def build_window(ctx: AppContext) -> MainWindow:
     return MainWindow(ctx)
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def single_instance_lock(data: Path) -> QLockFile | None:
+    """A lock on the data folder, or None when another Lattice already holds it.
+
+    Two instances writing one database would interleave their schedules; the second
+    one is refused instead. A lock left by a crashed process is taken over.
+    """
+    lock = QLockFile(str(data / "lattice.lock"))
+    return lock if lock.tryLock(100) else None
+
+
+def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFile] | int:
     app = make_app(getattr(args, "theme", None))
-    ctx = open_context(args.data_dir)
+    data = data_dir(args.data_dir)
+    lock = single_instance_lock(data)
+    if lock is None:
+        message = f"Lattice is already running with the data folder {data}. Use that window."
+        print(message, file=sys.stderr)
+        QMessageBox.warning(None, "Lattice is already running", message)
+        return 3
+    ctx = open_context(data)
+    BackupService(ctx).backup_at_start()
     window = build_window(ctx)
     window.show()
-    return app.exec()
+    return app, window, lock
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    started = _start(args)
+    if isinstance(started, int):
+        return started
+    app, _window, lock = started
+    try:
+        return app.exec()
+    finally:
+        lock.unlock()
 
 
 def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:
     """Open straight into a quiz with `settings` (the `quiz` command)."""
-    app = make_app(getattr(args, "theme", None))
-    ctx = open_context(args.data_dir)
-    window = build_window(ctx)
-    window.show()
+    started = _start(args)
+    if isinstance(started, int):
+        return started
+    app, window, lock = started
     window.show_screen("quiz")
     if not window.quiz.start(settings):
         window.statusBar().showMessage("No cards match these quiz settings", 8000)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        lock.unlock()
 
 
 def grab_screen(window: MainWindow, view: str, out: Path, size: QSize) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QProcess, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QHBoxLayout,
     QMainWindow,
@@ -20,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.services.backup_service import BackupService
 from app.services.context import AppContext
 from app.services.graph_service import GraphService
 from app.services.quiz_service import QuizService
 from app.services.review_service import ReviewService
 from app.storage.quiz_store import QuizStore
+from app.ui.backups_dialog import BackupsDialog
 from app.ui.graph_view import GraphScreen
 from app.ui.quiz_view import QuizView
 from app.ui.review_view import ReviewView
@@ -82,6 +86,13 @@ class MainWindow(QMainWindow):
         self.graph.quiz_requested.connect(self.quiz_on_concept)
         self.add_screen("graph", "Graph", self.graph, index=3)
         self._show_content_problems()
+        self.backups = BackupService(ctx)
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(int(self.backups.policy.interval.total_seconds() * 1000))
+        self.backup_timer.timeout.connect(self.backups.backup_during_use)
+        self.backup_timer.start()
+        if ctx.recovery is not None:
+            QTimer.singleShot(0, self.tell_about_recovery)
         self.show_screen("review")
         self.review.refresh()
         if self.quiz.has_unfinished():
@@ -147,6 +158,10 @@ class MainWindow(QMainWindow):
     # -- menus ----------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        backups_action = QAction("&Backups…", self)
+        backups_action.triggered.connect(self.show_backups)
+        file_menu.addAction(backups_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -163,6 +178,45 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
         self._actions_for_tests: dict[str, Callable[[], None]] = {}
+
+    def recovery_text(self) -> str:
+        recovery = self.ctx.recovery
+        if recovery is None:
+            return ""
+        if recovery.restored_from is not None:
+            when = recovery.restored_from.taken_at.astimezone(self.ctx.clock.local_tz)
+            restored = f"Your progress was restored from the backup of {when:%a %d %b %Y, %H:%M}."
+        else:
+            restored = "No healthy backup was found, so Lattice started with an empty history."
+        return (
+            f"The database could not be read ({recovery.problem}). {restored} "
+            f"The damaged file was kept as {recovery.damaged_copy.name} in {recovery.damaged_copy.parent}."
+        )
+
+    def tell_about_recovery(self) -> None:
+        self.statusBar().showMessage("Progress restored from a backup — see the message", 15000)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Lattice recovered your data",
+            self.recovery_text(),
+            parent=self,
+        )
+        box.setObjectName("recovery-message")
+        box.open()
+
+    def show_backups(self) -> None:
+        dialog = BackupsDialog(self.backups, self)
+        dialog.restored.connect(self._restart_after_restore)
+        dialog.open()
+
+    def _restart_after_restore(self, aside: str) -> None:
+        QMessageBox.information(
+            self,
+            "Backup restored",
+            f"The previous database was kept as {aside}. Lattice will now restart.",
+        )
+        QProcess.startDetached(sys.executable, sys.argv)
+        QApplication.instance().quit()  # type: ignore[union-attr]
 
     def undo(self) -> None:
         if self.review.undo():
