@@ -155,6 +155,105 @@ def bench_review(results: dict[str, dict[str, float]], quick: bool) -> None:
             ctx.store.engine.dispose()
 
 
+def _anki_step(col: Any) -> Callable[[], None]:
+    """Anki doing the same work: fetch the next queued card (with counts), answer it."""
+    from anki.scheduler.v3 import CardAnswer
+
+    ratings = [CardAnswer.GOOD, CardAnswer.AGAIN, CardAnswer.EASY, CardAnswer.HARD]
+    counter = {"i": 0}
+
+    def step() -> None:
+        queued = col.sched.get_queued_cards(fetch_limit=1)
+        if not queued.cards:
+            raise RuntimeError("Anki's queue ran dry")
+        top = queued.cards[0]
+        card = col.get_card(top.card.id)
+        card.start_timer()
+        counter["i"] += 1
+        answer = col.sched.build_answer(
+            card=card, states=top.states, rating=ratings[counter["i"] % 4]
+        )
+        col.sched.answer_card(answer)
+
+    return step
+
+
+def bench_review_vs_anki(results: dict[str, dict[str, float]], quick: bool) -> None:
+    """Grade + next card through our service layer and through Anki's Rust backend."""
+    try:
+        from anki.collection import AddNoteRequest, Collection
+    except ImportError:
+        print("anki is not installed (pip install -e '.[bench]'): skipping the Anki comparison")
+        return
+    from app.domain.clock import FakeClock
+    from app.domain.study_day import StudySettings
+    from app.locations import content_dir
+    from app.services.context import open_context
+    from app.services.review_service import ReviewService
+
+    sizes = [1000, 10000] if quick else [1000, 10000, 100000]
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "content"
+            write_synthetic_content(root, size // 4, 4, content_dir() / "areas.yaml")
+            clock = FakeClock()
+            ctx = open_context(Path(tmp) / "data", content=root, clock=clock)
+            limits = StudySettings(new_per_day=9999, max_reviews_per_day=9999)
+            service = ReviewService(ctx.bank, ctx.store, clock, limits)
+            ours = measure(_review_step(service, clock), repeat=100 if quick else 300, warmup=10)
+            ctx.store.engine.dispose()
+
+            (Path(tmp) / "anki").mkdir()
+            col = Collection(str(Path(tmp) / "anki" / "collection.anki2"))
+            col.set_config("fsrs", True)
+            deck = col.decks.id("Default")
+            conf = col.decks.config_dict_for_deck_id(deck)
+            conf["new"]["perDay"] = 9999  # Anki's maximum
+            conf["rev"]["perDay"] = 9999
+            col.decks.update_config(conf)
+            model = col.models.by_name("Basic")
+            requests = []
+            for i in range(size):
+                note = col.new_note(model)
+                note["Front"], note["Back"] = f"Synthetic question {i}?", f"Answer {i}"
+                requests.append(AddNoteRequest(note=note, deck_id=deck))
+            col.add_notes(requests)
+            theirs = measure(_anki_step(col), repeat=100 if quick else 300, warmup=10)
+            col.close()
+        results[f"review step, ours, {size:,} cards"] = ours
+        results[f"review step, Anki, {size:,} cards"] = theirs
+        results[f"review step ratio ours/Anki, {size:,} cards"] = {
+            "median_ms": ours["median_ms"] / theirs["median_ms"],
+            "min_ms": 0.0,
+            "max_ms": 0.0,
+            "runs": 0,
+        }
+
+
+def bench_memory(results: dict[str, dict[str, float]], quick: bool) -> None:
+    """Peak resident memory of a process that opens every screen (the self-test)."""
+    import resource
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run(
+            [sys.executable, "-m", "app", "self-test", "--data-dir", tmp],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        )
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak_kib > before:
+        results["peak RSS, every screen, bundled content (MiB)"] = {
+            "median_ms": peak_kib / 1024,
+            "min_ms": 0.0,
+            "max_ms": 0.0,
+            "runs": 1,
+        }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
@@ -163,7 +262,9 @@ def main() -> int:
     results: dict[str, dict[str, float]] = {}
     bench_content(results, args.quick)
     bench_review(results, args.quick)
+    bench_review_vs_anki(results, args.quick)
     bench_graph(results, args.quick)
+    bench_memory(results, args.quick)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
     print(f"Machine: {machine}")
     width = max(len(k) for k in results)
