@@ -15,6 +15,7 @@ import networkx as nx
 
 LAYER_GAP = 280.0
 ROW_GAP = 64.0
+MIN_CLEARANCE = 70.0
 SWEEPS = 4
 
 Point = tuple[float, float]
@@ -28,13 +29,15 @@ class GraphShape:
     requires: tuple[tuple[str, str], ...]  # (prerequisite, dependent)
     related: tuple[tuple[str, str], ...]
     groups: Mapping[str, int] | None = None  # e.g. area order, to keep areas together
+    widths: Mapping[str, float] | None = None  # drawn width of each node, to space layers
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
         for part in (self.nodes, self.requires, self.related):
             digest.update(repr(part).encode())
-        if self.groups:
-            digest.update(repr(sorted(self.groups.items())).encode())
+        for extra in (self.groups, self.widths):
+            if extra:
+                digest.update(repr(sorted(extra.items())).encode())
         return digest.hexdigest()[:16]
 
     def prerequisite_graph(self) -> nx.DiGraph:
@@ -124,19 +127,29 @@ def layered_layout(shape: GraphShape) -> dict[str, Point]:
             up[a].append(b)
     layers = _barycentre_order(layers, up, down)
     positions: dict[str, Point] = {}
+    widths = shape.widths or {}
+    x = 0.0
+    previous_half = 0.0
     for depth, layer in enumerate(layers):
+        # Layers are LAYER_GAP apart, or further when wide labels would otherwise touch.
+        half = max((widths.get(n, 0.0) / 2 for n in layer), default=0.0)
+        if depth:
+            x += max(LAYER_GAP, previous_half + half + MIN_CLEARANCE)
+        previous_half = half
         top = -(len(layer) - 1) * ROW_GAP / 2
         for row, node in enumerate(layer):
-            positions[node] = (depth * LAYER_GAP, top + row * ROW_GAP)
+            positions[node] = (x, top + row * ROW_GAP)
     return positions
 
 
 def count_crossings(shape: GraphShape, positions: Mapping[str, Point]) -> int:
     """Crossings between prerequisite edges that join adjacent layers (a quality measure)."""
+    columns = sorted({x for x, _ in positions.values()})
+    next_column = dict(zip(columns, columns[1:], strict=False))
     by_gap: dict[float, list[tuple[float, float]]] = {}
     for a, b in shape.requires:
         (xa, ya), (xb, yb) = positions[a], positions[b]
-        if abs((xb - xa) - LAYER_GAP) < 1e-6:
+        if next_column.get(xa) == xb:
             by_gap.setdefault(xa, []).append((ya, yb))
     crossings = 0
     for edges in by_gap.values():

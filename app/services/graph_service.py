@@ -46,7 +46,13 @@ def shape_of(bank: ContentBank) -> GraphShape:
         requires=tuple((p, c.id) for c in bank.concepts.values() for p in c.requires),
         related=tuple(related),
         groups={c.id: order.get(c.area, 0) for c in bank.concepts.values()},
+        widths={c.id: estimated_width(c.title) for c in bank.concepts.values()},
     )
+
+
+def estimated_width(title: str) -> float:
+    """Approximate drawn width of a node label (10 pt sans); the UI measures exactly."""
+    return 7.0 * len(title) + 28.0
 
 
 class GraphService:

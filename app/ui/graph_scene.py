@@ -133,6 +133,7 @@ class EdgeLayer(QGraphicsItem):
         self.kinds: list[bool] = []  # True: prerequisite, False: related
         self.boxes: list[QRectF] = []
         self.grid: dict[tuple[int, int], list[int]] = {}
+        self.by_node: dict[str, list[int]] = {}
         self.overview = QPainterPath()
         self.highlight_path = QPainterPath()
         self._bounds = QRectF()
@@ -143,9 +144,9 @@ class EdgeLayer(QGraphicsItem):
     def rebuild(self) -> None:
         self.prepareGeometryChange()
         nodes = self.graph.nodes
-        hovered = self.graph.hovered
         self.curves, self.kinds, self.boxes, self.grid = [], [], [], {}
-        overview, highlight = QPainterPath(), QPainterPath()
+        self.by_node = {}
+        overview = QPainterPath()
         bounds = QRectF()
         links = [(a, b, True) for a, b in self.graph.requires] + [
             (a, b, False) for a, b in self.graph.related
@@ -165,20 +166,42 @@ class EdgeLayer(QGraphicsItem):
                 overview.moveTo(start)
                 overview.lineTo(end)
             else:
-                path.moveTo(na.pos())
-                path.lineTo(nb.pos())
-            if hovered in (a, b):
-                highlight.addPath(path)
+                start, end = na.pos(), nb.pos()
+                path.moveTo(start)
+                if abs(start.x() - end.x()) < 1.0:
+                    # Same column: bow out to the side instead of running through the nodes between.
+                    side = (
+                        max(na.rect.right(), nb.rect.right()) + 30 + abs(end.y() - start.y()) * 0.12
+                    )
+                    path.moveTo(start + QPointF(na.rect.right(), 0))
+                    path.cubicTo(
+                        QPointF(start.x() + side, start.y()),
+                        QPointF(end.x() + side, end.y()),
+                        end + QPointF(nb.rect.right(), 0),
+                    )
+                else:
+                    path.lineTo(end)
             box = path.boundingRect()
             index = len(self.curves)
             self.curves.append(path)
             self.kinds.append(is_prerequisite)
             self.boxes.append(box)
+            self.by_node.setdefault(a, []).append(index)
+            self.by_node.setdefault(b, []).append(index)
             bounds |= box
             for cell in self._cells(box):
                 self.grid.setdefault(cell, []).append(index)
-        self.overview, self.highlight_path = overview, highlight
+        self.overview = overview
         self._bounds = bounds.adjusted(-10, -10, 10, 10)
+        self.refresh_highlight()
+
+    def refresh_highlight(self) -> None:
+        """Re-draw only the focused node's links (cheap, so hover stays smooth)."""
+        highlight = QPainterPath()
+        focus = self.graph.focus()
+        for index in self.by_node.get(focus, []) if focus else []:
+            highlight.addPath(self.curves[index])
+        self.highlight_path = highlight
         self.update()
 
     def _cells(self, rect: QRectF) -> list[tuple[int, int]]:
@@ -272,6 +295,7 @@ class ConceptScene(QGraphicsScene):
         self.dragged: set[str] = set()
         self.edges = EdgeLayer(self)
         self.addItem(self.edges)
+        self.selectionChanged.connect(self._on_selection_changed)
         self._batch = False
         self.on_hover: Callable[[str | None], None] | None = None
 
@@ -329,6 +353,16 @@ class ConceptScene(QGraphicsScene):
             self.node_dropped.emit(concept_id, pos.x(), pos.y())
         self.dragged.clear()
 
+    def _on_selection_changed(self) -> None:
+        self.edges.refresh_highlight()
+
+    def focus(self) -> str | None:
+        """The node whose links are highlighted: the hovered one, else the selected one."""
+        if self.hovered is not None:
+            return self.hovered
+        selected = [item for item in self.selectedItems() if isinstance(item, NodeItem)]
+        return selected[0].concept_id if selected else None
+
     def set_hovered(self, concept_id: str | None) -> None:
         if concept_id == self.hovered:
             return
@@ -340,7 +374,7 @@ class ConceptScene(QGraphicsScene):
             if node.faded != faded or node.highlighted != highlighted:
                 node.faded, node.highlighted = faded, highlighted
                 node.update()
-        self.edges.rebuild()
+        self.edges.refresh_highlight()
         if self.on_hover:
             self.on_hover(concept_id)
 
@@ -366,7 +400,7 @@ def _colors(dark: bool) -> dict[str, QColor]:
             "node": "#22272e",
             "text": "#e6edf3",
             "edge": "#6e7681",
-            "related": "#444c56",
+            "related": "#30363d",
             "highlight": "#58a6ff",
             "selection": "#58a6ff",
             "next": "#e3b341",
@@ -377,7 +411,7 @@ def _colors(dark: bool) -> dict[str, QColor]:
             "node": "#ffffff",
             "text": "#1f2328",
             "edge": "#8c959f",
-            "related": "#c9d1d9",
+            "related": "#e3e7eb",
             "highlight": "#0b63c5",
             "selection": "#0b63c5",
             "next": "#bf8700",
