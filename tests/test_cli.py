@@ -64,3 +64,14 @@ def test_data_dir_flag_beats_environment(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (chosen / "lattice.sqlite3").is_file()
     assert not (tmp_path / "env" / "lattice.sqlite3").exists()
+
+
+def test_the_lattice_console_script_is_installed(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / ("lattice.exe" if os.name == "nt" else "lattice")
+    assert script.is_file(), "install the project (pip install -e .) to get the lattice command"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LATTICE_DATA_DIR=str(tmp_path))
+    result = subprocess.run(
+        [str(script), "check-content"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("cards")

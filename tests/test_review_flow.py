@@ -96,3 +96,9 @@ def test_content_problems_are_shown_and_app_still_starts(
 
     button = win.findChild(QPushButton, "content-problems")
     assert button is not None and "1 content file skipped" in button.text()
+
+
+def test_ctrl_q_quits(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    assert window.isVisible()
+    qtbot.keyClick(window.review, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()

@@ -150,3 +150,32 @@ def test_study_day_rolls_over_at_4am_local(clock) -> None:  # type: ignore[no-un
     assert study_day_start(late, tz).astimezone(tz).day == 1
     assert study_day_start(late, tz).astimezone(tz).hour == 4
     assert study_day_end(late, tz) == datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+
+
+def test_an_old_database_upgrades_step_by_step_keeping_progress(tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+    from sqlmodel import create_engine
+
+    from app.storage import database
+    from app.storage.migrations import migrate
+
+    path = database_path(tmp_path)
+    old = create_engine(f"sqlite:///{path}")
+    event.listen(old, "connect", database._on_connect)
+    event.listen(old, "begin", database._on_begin)
+    assert migrate(old, target=1) == (0, 1)
+    with old.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO progress (card_id, state, reps, lapses, suspended, flagged) "
+                "VALUES ('kept', 2, 5, 1, 0, 0)"
+            )
+        )
+    old.dispose()
+    upgraded = open_engine(path)
+    with upgraded.connect() as conn:
+        assert conn.execute(
+            text("SELECT value FROM meta WHERE key='schema_version'")
+        ).scalar() == str(SCHEMA_VERSION)
+        assert conn.execute(text("SELECT reps FROM progress WHERE card_id='kept'")).scalar() == 5
+    assert SCHEMA_VERSION >= 2  # the upgrade above really crossed a migration
