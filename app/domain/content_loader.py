@@ -437,10 +437,18 @@ def _break_cycles(bank: ContentBank) -> None:
 
 
 def study_order(bank: ContentBank) -> list[str]:
-    """Card ids with foundations first: concepts in prerequisite order, cards in file order."""
+    """Card ids with foundations first: concepts in prerequisite order, cards in file order.
+
+    Among concepts whose prerequisites are all placed, the area listed first in areas.yaml
+    goes first, so a new learner meets ML foundations before interview craft.
+    """
     graph = prerequisite_graph(bank)
-    position = {cid: i for i, cid in enumerate(bank.concepts)}
-    concepts = list(nx.lexicographical_topological_sort(graph, key=lambda c: position[c]))
+    area_rank = {area.id: area.order for area in bank.areas.values()}
+    rank = {
+        cid: (area_rank.get(concept.area, len(area_rank)), i)
+        for i, (cid, concept) in enumerate(bank.concepts.items())
+    }
+    concepts = list(nx.lexicographical_topological_sort(graph, key=lambda c: rank[c]))
     by_concept: dict[str, list[str]] = {c: [] for c in concepts}
     for card in bank.cards.values():
         by_concept[card.concept].append(card.id)

@@ -135,7 +135,13 @@ class GraphService:
         return float(value) if isinstance(value, int | float) else DEFAULT_MASTERY_THRESHOLD
 
     def next_up(self, mastery: Mapping[str, float] | None = None) -> list[str]:
-        order = {cid: i for i, cid in enumerate(self.ctx.bank.concepts)}
+        bank = self.ctx.bank
+        areas = {area.id: area.order for area in bank.areas.values()}
+        count = len(bank.concepts)
+        order = {
+            cid: areas.get(concept.area, len(areas)) * count + i
+            for i, (cid, concept) in enumerate(bank.concepts.items())
+        }
         return next_up(self.prerequisites, mastery or self.mastery(), self.threshold, order)
 
     def card_statuses(self, concept_id: str) -> list[CardStatus]:

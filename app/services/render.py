@@ -91,8 +91,48 @@ hr {{ color: {c.rule}; }}
 """
 
 
-def _normalise_fences(text: str) -> str:
-    return FRAGMENT_FENCE.sub(r"\1", text)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+FENCE_LINE = re.compile(r"^\s*(?:`{3,}|~{3,})")
+
+
+def _normalise(text: str) -> str:
+    """Bring CommonMark habits to Python-Markdown before rendering.
+
+    Authors start lists and tables right under a paragraph line ("Steps:" then "- …") and
+    indent nested items by two spaces, as CommonMark allows; Python-Markdown needs a blank
+    line before a list and four spaces of nesting, so both are supplied. The `fragment`
+    marker on code fences is dropped (it only matters to the tests).
+    """
+    out: list[str] = []
+    in_fence = False
+    previous = ""
+    for line in FRAGMENT_FENCE.sub(r"\1", text).splitlines():
+        if FENCE_LINE.match(line):
+            if not in_fence and previous.strip():
+                out.append("")
+            in_fence = not in_fence
+        elif (
+            not in_fence
+            and LIST_ITEM.match(line)
+            and line.startswith(" ")
+            and LIST_ITEM.match(previous)
+        ):
+            # A nested item indented CommonMark-style by 2 spaces; Python-Markdown wants 4.
+            spaces = len(line) - len(line.lstrip(" "))
+            if spaces % 4:
+                line = " " * (spaces * 2) + line.lstrip(" ")
+        elif not in_fence and previous.strip():
+            starts_list = (
+                LIST_ITEM.match(line)
+                and not LIST_ITEM.match(previous)
+                and not previous.startswith((" ", "\t"))
+            )
+            starts_table = line.lstrip().startswith("|") and not previous.lstrip().startswith("|")
+            if starts_list or starts_table:
+                out.append("")
+        out.append(line)
+        previous = line
+    return "\n".join(out)
 
 
 @lru_cache(maxsize=512)
@@ -110,7 +150,7 @@ def render_markdown(text: str, dark: bool = False) -> str:
         },
         output_format="html",
     )
-    body = md.convert(_normalise_fences(text))
+    body = md.convert(_normalise(text))
     # Qt draws table borders only from the border attribute.
     body = body.replace(
         "<table>",

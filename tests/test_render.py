@@ -1,0 +1,34 @@
+"""Answers render as a learner expects: lists, tables, nested items and highlighted code."""
+
+from __future__ import annotations
+
+from app.services.render import render_markdown
+
+
+def test_list_and_table_right_under_a_paragraph_line() -> None:
+    html = render_markdown("Steps:\n- one\n- two\n\nSizes:\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert "<p>Steps:</p>\n<ul>" in html
+    assert "<li>one</li>" in html
+    assert "<th>a</th>" in html and "<td>2</td>" in html
+
+
+def test_two_space_nested_items_nest() -> None:
+    html = render_markdown("- outer\n  - inner\n- next\n")
+    assert "<li>outer<ul>\n<li>inner</li>" in html
+
+
+def test_code_is_highlighted_and_fragment_marker_hidden() -> None:
+    html = render_markdown("Run:\n```python fragment\nimport os\n```\n")
+    assert "fragment" not in html
+    assert "<pre>" in html and "font-weight: bold" in html  # `import` is styled
+    assert "<p>Run:</p>" in html
+
+
+def test_dark_and_light_use_different_code_backgrounds() -> None:
+    code = "```python\nx = 1\n```"
+    assert render_markdown(code, dark=False) != render_markdown(code, dark=True)
+
+
+def test_lists_inside_code_are_left_alone() -> None:
+    html = render_markdown("```text\nheader\n- not a list\n```")
+    assert "<li>" not in html
