@@ -79,8 +79,8 @@ def stylesheet(dark: bool) -> str:
 body {{ color: {c.text}; }}
 a {{ color: {c.link}; text-decoration: none; }}
 h1, h2, h3, h4 {{ margin-top: 14px; margin-bottom: 6px; }}
-p {{ margin-top: 6px; margin-bottom: 6px; }}
-li {{ margin-bottom: 3px; }}
+p {{ margin-top: 8px; margin-bottom: 8px; line-height: 135%; }}
+li {{ margin-bottom: 4px; line-height: 130%; }}
 code {{ background-color: {c.inline_code_bg}; font-family: 'DejaVu Sans Mono', 'Menlo', 'Consolas', monospace; }}
 pre {{ font-family: 'DejaVu Sans Mono', 'Menlo', 'Consolas', monospace; margin: 0; }}
 table {{ border-color: {c.rule}; }}

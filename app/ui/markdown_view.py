@@ -22,6 +22,9 @@ class MarkdownView(QTextBrowser):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.document().setDocumentMargin(24)
+        font = self.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10.5) + 0.5)
+        self.document().setDefaultFont(font)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         # Keep lines to a comfortable reading width on wide windows.
