@@ -139,3 +139,24 @@ def test_keyboard_zoom_and_fit(qtbot, window) -> None:  # type: ignore[no-untype
     qtbot.keyClick(graph.view, Qt.Key.Key_F)
     visible = graph.view.mapFromScene(graph.scene.visible_rect()).boundingRect()
     assert graph.view.viewport().rect().contains(visible)
+
+
+def test_mastery_threshold_is_a_setting(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    graph = open_graph(qtbot, window)
+    service = ReviewService(
+        ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=["alpha-what", "alpha-why"]
+    )
+    for _ in range(2):
+        service.answer(service.next_card(), Grade.GOOD)
+    clock.advance(minutes=10)
+    for _ in range(2):
+        service.answer(service.next_card(), Grade.GOOD)
+    clock.advance(days=3)
+    graph.refresh_knowledge()
+    alpha = graph.mastery["alpha"]
+    assert 0.5 < alpha < 0.99
+    graph.threshold.setValue(int(alpha * 100) + 1)
+    assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "alpha"
+    graph.threshold.setValue(int(alpha * 100) - 1)
+    assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "beta"
+    assert abs(graph.service.threshold - (int(alpha * 100) - 1) / 100) < 1e-9

@@ -134,6 +134,9 @@ class GraphService:
         value = self.ctx.store.get_setting("mastery_threshold", DEFAULT_MASTERY_THRESHOLD)
         return float(value) if isinstance(value, int | float) else DEFAULT_MASTERY_THRESHOLD
 
+    def set_threshold(self, value: float) -> None:
+        self.ctx.store.set_setting("mastery_threshold", min(0.99, max(0.5, value)))
+
     def next_up(self, mastery: Mapping[str, float] | None = None) -> list[str]:
         bank = self.ctx.bank
         areas = {area.id: area.order for area in bank.areas.values()}

@@ -134,6 +134,9 @@ class EdgeLayer(QGraphicsItem):
         self.boxes: list[QRectF] = []
         self.grid: dict[tuple[int, int], list[int]] = {}
         self.by_node: dict[str, list[int]] = {}
+        self._exposed: (
+            tuple[tuple[float, float, float, float], tuple[QPainterPath, QPainterPath, int]] | None
+        ) = None
         self.overview = QPainterPath()
         self.highlight_path = QPainterPath()
         self._bounds = QRectF()
@@ -192,6 +195,7 @@ class EdgeLayer(QGraphicsItem):
             for cell in self._cells(box):
                 self.grid.setdefault(cell, []).append(index)
         self.overview = overview
+        self._exposed = None
         self._bounds = bounds.adjusted(-10, -10, 10, 10)
         self.refresh_highlight()
 
@@ -211,7 +215,18 @@ class EdgeLayer(QGraphicsItem):
         return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
 
     def edges_in(self, rect: QRectF) -> tuple[QPainterPath, QPainterPath, int]:
-        """(prerequisite, related) paths of the links that cross `rect`, and their number."""
+        """(prerequisite, related) paths of the links that cross `rect`, and their number.
+
+        The last answer is kept: hover, selection and timer repaints expose the same rect.
+        """
+        key = (rect.x(), rect.y(), rect.width(), rect.height())
+        if self._exposed is not None and self._exposed[0] == key:
+            return self._exposed[1]
+        result = self._collect(rect)
+        self._exposed = (key, result)
+        return result
+
+    def _collect(self, rect: QRectF) -> tuple[QPainterPath, QPainterPath, int]:
         seen: set[int] = set()
         count = 0
         requires, related = QPainterPath(), QPainterPath()

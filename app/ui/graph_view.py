@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGestureEvent,
     QGraphicsView,
     QHBoxLayout,
     QHeaderView,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QPinchGesture,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -69,7 +71,7 @@ class MapView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.grabGesture(Qt.GestureType.PinchGesture)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -93,8 +95,13 @@ class MapView(QGraphicsView):
             isinstance(event, QNativeGestureEvent)
             and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
         ):
-            self.zoom_by(1.0 + event.value())
+            self.zoom_by(1.0 + event.value())  # trackpad pinch (macOS, Wayland)
             return True
+        if isinstance(event, QGestureEvent):
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
+            if isinstance(pinch, QPinchGesture):
+                self.zoom_by(pinch.scaleFactor())  # touch-screen pinch
+                return True
         return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -341,9 +348,20 @@ class GraphScreen(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.panel, 3)
-        next_title = QLabel("<b>Next up</b> — ready to learn: prerequisites mastered")
+        next_title = QLabel("<b>Next up</b> — prerequisites mastered, this one not yet")
         next_title.setTextFormat(Qt.TextFormat.RichText)
-        next_title.setContentsMargins(12, 0, 12, 0)
+        self.threshold = QSpinBox()
+        self.threshold.setObjectName("mastery-threshold")
+        self.threshold.setRange(50, 99)
+        self.threshold.setSuffix(" %")
+        self.threshold.setPrefix("mastered at ")
+        self.threshold.setValue(round(self.service.threshold * 100))
+        self.threshold.setToolTip("Predicted recall a concept needs to count as mastered")
+        self.threshold.valueChanged.connect(self._on_threshold)
+        next_header = QHBoxLayout()
+        next_header.setContentsMargins(12, 0, 12, 0)
+        next_header.addWidget(next_title, 1)
+        next_header.addWidget(self.threshold)
         self.next_model = QStandardItemModel(self)
         self.next_list = QListView()
         self.next_list.setObjectName("next-up")
@@ -352,7 +370,7 @@ class GraphScreen(QWidget):
         self.next_list.clicked.connect(
             lambda index: self.select_concept(index.data(Qt.ItemDataRole.UserRole))
         )
-        right_layout.addWidget(next_title)
+        right_layout.addLayout(next_header)
         right_layout.addWidget(self.next_list, 1)
 
         splitter = QSplitter()
@@ -537,6 +555,10 @@ class GraphScreen(QWidget):
 
     def fit(self) -> None:
         self.view.fit(self.scene.visible_rect())
+
+    def _on_threshold(self, percent: int) -> None:
+        self.service.set_threshold(percent / 100)
+        self.refresh_knowledge()
 
     def _on_zoom(self, value: float) -> None:
         self.zoom_label.setText(f"{round(value * 100)}%")
