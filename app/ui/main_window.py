@@ -32,6 +32,7 @@ from app.ui.backups_dialog import BackupsDialog
 from app.ui.graph_view import GraphScreen
 from app.ui.quiz_view import QuizView
 from app.ui.review_view import ReviewView
+from app.ui.theme import is_dark, sidebar_style
 
 
 @dataclass
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.sidebar_layout.setSpacing(4)
         self.sidebar_layout.addStretch(1)
         self.sidebar.setFixedWidth(112)
+        self.sidebar.setStyleSheet(sidebar_style(is_dark()))
         self.nav_group = QButtonGroup(self)
         self.nav_group.setExclusive(True)
         self.stack = QStackedWidget()

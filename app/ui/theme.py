@@ -68,3 +68,15 @@ def apply_theme(app: QApplication, dark: bool) -> None:
 def is_dark() -> bool:
     app = QApplication.instance()
     return bool(app.property("lattice_dark")) if app is not None else False
+
+
+def sidebar_style(dark: bool) -> str:
+    """Flat navigation buttons; the current screen is marked with the accent colour."""
+    hover = "#2a2f36" if dark else "#e6e9ee"
+    text = "#c9d1d9" if dark else "#3d444d"
+    return (
+        "QToolButton { border: none; border-radius: 8px; padding: 6px; "
+        f"color: {text}; background: transparent; }}"
+        f"QToolButton:hover {{ background: {hover}; }}"
+        f"QToolButton:checked {{ background: {ACCENT}; color: white; font-weight: 600; }}"
+    )
