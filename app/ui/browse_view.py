@@ -323,6 +323,8 @@ class BrowseScreen(QWidget):
             self.table.sortByColumn(CardTableModel.MATCH, Qt.SortOrder.AscendingOrder)
         elif was_searching:
             self.table.sortByColumn(*self._sort_before_search)
+        if searching and self.proxy.rowCount():
+            self.table.selectRow(0)  # the best match is previewed as you type
         self._after_filter()
 
     def _after_filter(self) -> None:
