@@ -84,10 +84,11 @@ def plan_text(plan: StudyPlan | None, today: date) -> str:
             f"({plan.concepts_left}); keep up with your reviews until {plan.interview:%d %b %Y}."
         )
     if plan.days_left <= 0:
+        when = "is today" if plan.interview == today else f"was {plan.interview:%a %d %b %Y}"
         return (
-            f"The interview date has come: {plan.cards_left} new cards in "
-            f"{plan.concepts_left} concepts were still to learn. Pick the weakest concepts in "
-            "the Graph and review those."
+            f"Your interview {when}, with {plan.cards_left} new cards still to learn in "
+            f"{plan.concepts_left} concepts not yet mastered. Pick a new date, or review the "
+            "weakest concepts from the Graph."
         )
     verdict = (
         f'<span style="color:{GOOD}"><b>on track</b></span> with your limit of '
