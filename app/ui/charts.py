@@ -85,7 +85,7 @@ class Heatmap(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.counts: dict[date, int] = {}
-        self.today = date.today()  # replaced by set_counts; only a placeholder
+        self.today = date.min  # set by set_counts
         self.setMinimumHeight(self.TOP + 7 * (self.CELL + self.GAP) + 4)
 
     def set_counts(self, counts: dict[date, int], today: date) -> None:
