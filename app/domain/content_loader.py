@@ -299,21 +299,43 @@ def concept_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md")
 
 
+@dataclass
+class ParsedContent:
+    """The bundled content parsed but not yet assembled; kept so user edits reload cheaply."""
+
+    areas: dict[str, Area]
+    files: list[ParsedFile]
+    problems: list[ContentProblem]
+
+
+def parse_content_root(content_root: Path) -> ParsedContent:
+    areas, problems = load_areas(content_root / "areas.yaml")
+    files = [
+        parse_concept_file(path, path.read_text(encoding="utf-8"))
+        for path in concept_files(content_root)
+    ]
+    return ParsedContent(areas, files, problems)
+
+
+def parse_user_roots(roots: Iterable[Path]) -> list[ParsedFile]:
+    """The user's own concept files; unreadable ones become problems, never exceptions."""
+    parsed: list[ParsedFile] = []
+    for root in roots:
+        if root.is_dir():
+            for path in concept_files(root):
+                parsed.append(parse_concept_file(path, _read(path), user=True))
+    return parsed
+
+
 def load_bank(content_root: Path, extra_roots: Iterable[Path] = ()) -> ContentBank:
     """Load and validate the bundled content plus any user content roots.
 
     Files with problems are skipped (their problems are kept in `bank.problems`);
     dangling links are dropped and cycles broken so the app can still start.
     """
-    areas, problems = load_areas(content_root / "areas.yaml")
-    parsed: list[ParsedFile] = []
-    for path in concept_files(content_root):
-        parsed.append(parse_concept_file(path, path.read_text(encoding="utf-8")))
-    for root in extra_roots:
-        if root.is_dir():
-            for path in concept_files(root):
-                parsed.append(parse_concept_file(path, _read(path), user=True))
-    return assemble_bank(areas, parsed, problems)
+    content = parse_content_root(content_root)
+    parsed = content.files + parse_user_roots(extra_roots)
+    return assemble_bank(content.areas, parsed, content.problems)
 
 
 def _read(path: Path) -> str:
@@ -332,7 +354,14 @@ def assemble_bank(
     for item in parsed:
         file_problems = list(item.problems)
         concept = item.concept
-        if concept is not None:
+        # A user file named after a bundled concept adds its cards to that concept.
+        extends = (
+            concept is not None
+            and concept.user
+            and concept.id in bank.concepts
+            and not bank.concepts[concept.id].user
+        )
+        if concept is not None and not extends:
             if concept.id in bank.concepts:
                 other = bank.concepts[concept.id].source
                 file_problems.append(
@@ -361,7 +390,8 @@ def assemble_bank(
         if file_problems or concept is None:
             bank.problems.extend(file_problems)
             continue
-        bank.concepts[concept.id] = concept
+        if not extends:
+            bank.concepts[concept.id] = concept
         for card in item.cards:
             bank.cards[card.id] = card
             card_owner[card.id] = item.path

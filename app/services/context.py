@@ -8,14 +8,22 @@ from pathlib import Path
 
 from app.domain.clock import Clock, SystemClock
 from app.domain.content import ContentBank
-from app.domain.content_loader import load_bank, study_order
+from app.domain.content_loader import (
+    ParsedContent,
+    assemble_bank,
+    parse_content_root,
+    parse_user_roots,
+    study_order,
+)
 from app.domain.study_day import StudySettings
 from app.locations import content_dir, data_dir, user_content_dir
 from app.storage.backup import Recovery, integrity_problem, recover
 from app.storage.database import database_path, open_engine
 from app.storage.progress_store import ProgressStore
+from app.storage.search_store import SearchStore
 
 SETTINGS_KEY = "study_settings"
+SEARCH_FINGERPRINT_KEY = "search_fingerprint"
 
 
 @dataclass
@@ -27,12 +35,33 @@ class AppContext:
     store: ProgressStore
     settings: StudySettings = field(default_factory=StudySettings)
     recovery: Recovery | None = None
+    bundled: ParsedContent | None = None  # the parsed bundled content, kept for cheap reloads
+
+    @property
+    def user_root(self) -> Path:
+        return user_content_dir(self.data_dir)
 
     def save_settings(self, settings: StudySettings) -> None:
         self.settings = settings
         self.store.set_setting(
             SETTINGS_KEY, {f.name: getattr(settings, f.name) for f in fields(settings)}
         )
+
+    def reload_user_content(self) -> None:
+        """Re-read the user's own cards and re-assemble the bank *in place*, so every
+        service holding `ctx.bank` sees the change. The bundled files are not parsed again."""
+        if self.bundled is None:
+            self.bundled = parse_content_root(self.content_root)
+        fresh = assemble_bank(
+            self.bundled.areas,
+            self.bundled.files + parse_user_roots([self.user_root]),
+            self.bundled.problems,
+        )
+        self.bank.areas = fresh.areas
+        self.bank.concepts = fresh.concepts
+        self.bank.cards = fresh.cards
+        self.bank.problems = fresh.problems
+        sync_bank(self.bank, self.store)
 
 
 def _load_settings(store: ProgressStore) -> StudySettings:
@@ -52,13 +81,31 @@ def _fingerprint(order: list[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
+def _search_rows(bank: ContentBank) -> list[tuple[str, str, str, str]]:
+    return [(c.id, c.question, c.answer, "\n".join(c.key_points)) for c in bank.cards.values()]
+
+
+def _text_fingerprint(rows: list[tuple[str, str, str, str]]) -> str:
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update("\0".join(row).encode())
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
 def sync_bank(bank: ContentBank, store: ProgressStore) -> None:
-    """Mirror the bank's cards in the database, only when the card list changed."""
+    """Mirror the bank's cards in the database and its text in the search index, each only
+    when it changed (card list for the mirror, card text for the index)."""
     order = [(cid, bank.cards[cid].concept) for cid in study_order(bank)]
     fingerprint = _fingerprint(order)
     if store.get_setting("content_fingerprint") != fingerprint:
         store.sync_cards(order)
         store.set_setting("content_fingerprint", fingerprint)
+    rows = _search_rows(bank)
+    text_print = _text_fingerprint(rows)
+    if store.get_setting(SEARCH_FINGERPRINT_KEY) != text_print:
+        SearchStore(store.engine).rebuild(rows)
+        store.set_setting(SEARCH_FINGERPRINT_KEY, text_print)
 
 
 def open_context(
@@ -69,7 +116,12 @@ def open_context(
 ) -> AppContext:
     directory = data_dir(data)
     root = content or content_dir()
-    bank = load_bank(root, extra_roots=[user_content_dir(directory)])
+    bundled = parse_content_root(root)
+    bank = assemble_bank(
+        bundled.areas,
+        bundled.files + parse_user_roots([user_content_dir(directory)]),
+        bundled.problems,
+    )
     the_clock = clock or SystemClock()
     db_path = database_path(directory)
     recovery = None
@@ -86,4 +138,5 @@ def open_context(
         store=store,
         settings=_load_settings(store),
         recovery=recovery,
+        bundled=bundled,
     )

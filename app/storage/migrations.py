@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SchemaTooNewError(RuntimeError):
@@ -96,7 +96,25 @@ def _v2(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2}
+def _v3(conn: Connection) -> None:
+    """Full-text search over cards (FTS5): filled from the content, ranked with bm25.
+
+    Weights: question 8, answer 1, key points 3 (card_id is stored, not searched).
+    Prefix indexes make search-as-you-type on 2-4 letter prefixes fast.
+    """
+    conn.execute(
+        text(
+            "CREATE VIRTUAL TABLE card_search USING fts5("
+            "card_id UNINDEXED, question, answer, key_points, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
+        )
+    )
+    conn.execute(
+        text("INSERT INTO card_search (card_search, rank) VALUES ('rank', 'bm25(0, 8, 1, 3)')")
+    )
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 def current_version(conn: Connection) -> int:

@@ -127,3 +127,14 @@ class QuizAnswerRow(SQLModel, table=True):
     pauses: int = 0
     paused_seconds: float = 0.0
     answered_at: datetime = utc_column(nullable=False)
+
+
+class CardSearchRow(SQLModel, table=True):
+    """The FTS5 index of card text (a virtual table; its rowid is the real key). Written and
+    queried with SQL in `search_store.py`; declared here so the schema test sees its columns."""
+
+    __tablename__ = "card_search"
+    card_id: str = Field(primary_key=True)
+    question: str
+    answer: str
+    key_points: str

@@ -35,6 +35,11 @@ def memory_from_json(raw: str) -> CardMemory:
     return CardMemory(**data)
 
 
+def _parse_utc(raw: object) -> datetime:
+    value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    return value.replace(tzinfo=UTC)
+
+
 def _to_memory(row: ProgressRow) -> CardMemory:
     return CardMemory(
         card_id=row.card_id,
@@ -80,6 +85,12 @@ class ProgressStore:
                 ),
                 [{"id": cid, "c": concept, "o": i} for i, (cid, concept) in enumerate(ordered)],
             )
+
+    def known_card_ids(self) -> set[str]:
+        """Every card id ever mirrored, present or not: a new card must not reuse one, or it
+        would inherit that card's progress."""
+        with Session(self.engine) as session:
+            return set(session.exec(select(CardRow.id)))
 
     # -- progress -------------------------------------------------------------------------
     def memory(self, card_id: str) -> CardMemory:
@@ -153,6 +164,40 @@ class ProgressStore:
         with Session(self.engine) as session:
             query = select(ProgressRow).where(col(ProgressRow.card_id).in_(list(card_ids)))
             return {row.card_id: (row.suspended, row.flagged) for row in session.exec(query)}
+
+    def all_progress(self) -> dict[str, tuple[CardMemory, bool, bool]]:
+        """Every progress row: (memory, suspended, flagged), for the Browse table."""
+        with Session(self.engine) as session:
+            return {
+                row.card_id: (_to_memory(row), row.suspended, row.flagged)
+                for row in session.exec(select(ProgressRow))
+            }
+
+    def _set_flag(self, card_ids: Sequence[str], name: str, value: bool) -> None:
+        with Session(self.engine) as session:
+            for card_id in card_ids:
+                row = session.get(ProgressRow, card_id) or ProgressRow(card_id=card_id)
+                setattr(row, name, value)
+                session.add(row)
+            session.commit()
+
+    def set_suspended(self, card_ids: Sequence[str], suspended: bool) -> None:
+        """Suspend or unsuspend cards, in one transaction."""
+        self._set_flag(card_ids, "suspended", suspended)
+
+    def set_flagged(self, card_ids: Sequence[str], flagged: bool) -> None:
+        self._set_flag(card_ids, "flagged", flagged)
+
+    def reset_progress(self, card_ids: Sequence[str]) -> None:
+        """Make cards new again (one transaction). Their review history is kept, so the
+        statistics of what was studied stay true; suspension and flags are kept too."""
+        with Session(self.engine) as session:
+            for card_id in card_ids:
+                row = session.get(ProgressRow, card_id)
+                if row is not None:
+                    _apply(row, CardMemory(card_id=card_id))
+                    session.add(row)
+            session.commit()
 
     # -- queue queries --------------------------------------------------------------------
     def _due_query(
@@ -289,6 +334,42 @@ class ProgressStore:
                 .group_by(func.coalesce(ProgressRow.state, 0))
             )
             return {int(state): int(n) for state, n in session.exec(query)}
+
+    def review_events(self, since: datetime) -> list[tuple[datetime, int, int, int, float | None]]:
+        """(reviewed at, rating, duration ms, state before, interval before in days) since
+        `since`. The interval is the scheduled one (due minus last review) before the review."""
+        sql = text(
+            "SELECT reviewed_at, rating, duration_ms, state_before, "
+            "julianday(json_extract(before_json, '$.due')) "
+            "- julianday(json_extract(before_json, '$.last_review')) "
+            "FROM review_log WHERE reviewed_at >= :since ORDER BY reviewed_at"
+        )
+        raw_since = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        with self.engine.connect() as conn:
+            rows = conn.execute(sql, {"since": raw_since}).all()
+        return [
+            (
+                _parse_utc(at),
+                int(rating),
+                int(ms),
+                int(state),
+                float(interval) if interval is not None else None,
+            )
+            for at, rating, ms, state, interval in rows
+        ]
+
+    def due_dates(self) -> list[datetime]:
+        """Due times of studied, unsuspended cards present in the content, for the forecast."""
+        with Session(self.engine) as session:
+            query = (
+                select(ProgressRow.due)
+                .join(CardRow, col(CardRow.id) == col(ProgressRow.card_id))
+                .where(col(CardRow.present))
+                .where(col(ProgressRow.suspended).is_(False))
+                .where(col(ProgressRow.state) > 0)
+                .where(col(ProgressRow.due).is_not(None))
+            )
+            return [due for due in session.exec(query) if due is not None]
 
     def delete_history(self, card_id: str) -> None:
         with Session(self.engine) as session:

@@ -416,6 +416,22 @@ class GraphScreen(QWidget):
         )
         self.refresh_knowledge()
 
+    def reload_content(self) -> None:
+        """The bank changed (a user card or concept): rebuild the map only if its shape did."""
+        service = GraphService(self.service.ctx)
+        if service.shape.fingerprint() == self.service.shape.fingerprint():
+            self.refresh_knowledge()
+            return
+        self.service = service
+        selected = self.panel.concept_id
+        for node in list(self.scene.nodes.values()):
+            self.scene.removeItem(node)
+        self.scene.nodes.clear()
+        self._populate()
+        self._apply_filters()
+        if selected in self.scene.nodes:
+            self.select_concept(selected, centre=False)
+
     # -- knowledge ------------------------------------------------------------------------
     def refresh_knowledge(self) -> None:
         """Recolour nodes from the current FSRS state (call after reviews)."""

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QProcess, Qt, QTimer
+from PySide6.QtCore import QProcess, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,16 +22,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.services.authoring import AuthoringService
 from app.services.backup_service import BackupService
+from app.services.browse_service import BrowseService
 from app.services.context import AppContext
 from app.services.graph_service import GraphService
 from app.services.quiz_service import QuizService
 from app.services.review_service import ReviewService
+from app.services.stats_service import StatsService
 from app.storage.quiz_store import QuizStore
 from app.ui.backups_dialog import BackupsDialog
+from app.ui.browse_view import BrowseScreen
 from app.ui.graph_view import GraphScreen
 from app.ui.quiz_view import QuizView
 from app.ui.review_view import ReviewView
+from app.ui.stats_view import StatsScreen
 from app.ui.theme import is_dark, sidebar_style
 
 
@@ -46,6 +51,8 @@ class Screen:
 
 class MainWindow(QMainWindow):
     """Hosts every screen; screens are added with `add_screen` and reached by Ctrl+N."""
+
+    bank_changed = Signal()  # the user's own cards changed; ctx.bank was reloaded in place
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -87,6 +94,14 @@ class MainWindow(QMainWindow):
         self.graph.study_requested.connect(self.study_cards)
         self.graph.quiz_requested.connect(self.quiz_on_concept)
         self.add_screen("graph", "Graph", self.graph, index=3)
+        self.browse = BrowseScreen(BrowseService(ctx), AuthoringService(ctx))
+        self.browse.graph_requested.connect(self.show_concept_on_graph)
+        self.browse.progress_changed.connect(self.review.refresh)
+        self.browse.content_changed.connect(self.bank_changed.emit)
+        self.add_screen("browse", "Browse", self.browse, index=4)
+        self.stats = StatsScreen(StatsService(ctx))
+        self.add_screen("stats", "Stats", self.stats, index=5)
+        self.bank_changed.connect(self._on_bank_changed)
         self._show_content_problems()
         self.backups = BackupService(ctx)
         self.backup_timer = QTimer(self)
@@ -136,6 +151,10 @@ class MainWindow(QMainWindow):
         screen = self.screens[name]
         if name == "graph":
             self.graph.refresh_knowledge()
+        elif name == "browse" and self.current_screen_or_none() != "browse":
+            self.browse.reload()  # reviews and quizzes since it was last shown
+        elif name == "stats":
+            self.stats.refresh()
         self.stack.setCurrentWidget(screen.widget)
         screen.button.setChecked(True)
         self.setWindowTitle(f"{screen.title} — {APP_NAME}")
@@ -152,6 +171,22 @@ class MainWindow(QMainWindow):
         """The graph's *Quiz me on this*: a quiz on the concept and its prerequisites."""
         self.show_screen("quiz")
         self.quiz.start_for_concept(concept_id)
+
+    def find_cards(self) -> None:
+        """Ctrl+F from any screen: the Browse search box, ready to type."""
+        self.show_screen("browse")
+        self.browse.focus_search()
+
+    def _on_bank_changed(self) -> None:
+        """A user card was added, edited or deleted: every screen sees the new bank."""
+        self.graph.reload_content()
+        self.quiz.reload_content()
+        self.review.refresh()
+        self.stats.refresh()
+
+    def current_screen_or_none(self) -> str | None:
+        widget = self.stack.currentWidget()
+        return next((name for name, s in self.screens.items() if s.widget is widget), None)
 
     def current_screen(self) -> str:
         widget = self.stack.currentWidget()
@@ -174,6 +209,11 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.undo_action.triggered.connect(self.undo)
         edit_menu.addAction(self.undo_action)
+        find = QAction("&Find cards…", self)
+        find.setShortcut(QKeySequence("Ctrl+F"))
+        find.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        find.triggered.connect(self.find_cards)
+        edit_menu.addAction(find)
         self.view_menu = self.menuBar().addMenu("&Go")
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About Lattice", self)

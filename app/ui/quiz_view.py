@@ -372,6 +372,17 @@ class QuizView(QWidget):
         self._update_available()
         self._show_page(SETUP)
 
+    def reload_content(self) -> None:
+        """The bank changed: offer its concepts (user ones too) and recount what matches."""
+        chosen = self.concept_combo.currentData()
+        self.concept_combo.blockSignals(True)
+        self.concept_combo.clear()
+        for concept in sorted(self.bank.concepts.values(), key=lambda c: c.title.lower()):
+            self.concept_combo.addItem(concept.title, concept.id)
+        self.concept_combo.setCurrentIndex(max(0, self.concept_combo.findData(chosen)))
+        self.concept_combo.blockSignals(False)
+        self._update_available()
+
     def has_unfinished(self) -> bool:
         return self.service.unfinished() is not None
 

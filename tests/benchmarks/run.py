@@ -254,6 +254,40 @@ def bench_memory(results: dict[str, dict[str, float]], quick: bool) -> None:
         }
 
 
+def bench_search(results: dict[str, dict[str, float]], quick: bool) -> None:
+    """FTS5 search over 10,000 synthetic cards: a rare word, a prefix, a word in every card."""
+    from app.domain.clock import FakeClock
+    from app.locations import content_dir
+    from app.services.browse_service import BrowseService
+    from app.services.context import open_context
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "content"
+        write_synthetic_content(root, 2500, 4, content_dir() / "areas.yaml")
+        start = time.perf_counter()
+        ctx = open_context(Path(tmp) / "data", content=root, clock=FakeClock())
+        results["open + index 10,000 cards (first start)"] = {
+            "median_ms": (time.perf_counter() - start) * 1000,
+            "min_ms": 0.0,
+            "max_ms": 0.0,
+            "runs": 1,
+        }
+        assert len(ctx.bank.cards) == 10000
+        service = BrowseService(ctx)
+        repeat = 20 if quick else 100
+        for label, query in (
+            ("a number, few hits", "1234"),
+            ("a prefix as typed", "synth"),
+            ("two words", "topic 77"),
+            ("a word in every card", "synthetic"),
+        ):
+            results[f"search 10,000 cards: {label}"] = measure(
+                lambda q=query: service.search(q), repeat=repeat, warmup=3
+            )
+        results["browse rows, 10,000 cards"] = measure(service.rows, repeat=3 if quick else 10)
+        ctx.store.engine.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
@@ -263,6 +297,7 @@ def main() -> int:
     bench_content(results, args.quick)
     bench_review(results, args.quick)
     bench_review_vs_anki(results, args.quick)
+    bench_search(results, args.quick)
     bench_graph(results, args.quick)
     bench_memory(results, args.quick)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
