@@ -25,6 +25,7 @@ def make_app(theme: str | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setDesktopFileName("lattice")  # Wayland matches the window to lattice.desktop
     icon = resource_path("icons", "lattice.png")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
@@ -41,6 +42,10 @@ def run_gui(args: argparse.Namespace) -> int:
     app = make_app(getattr(args, "theme", None))
     ctx = open_context(args.data_dir)
     window = build_window(ctx)
+    if getattr(args, "startup_probe", False):
+        from app.ui.startup_probe import install_startup_probe
+
+        install_startup_probe(window)
     window.show()
     return app.exec()
 
