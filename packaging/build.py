@@ -38,7 +38,7 @@ def folder_size(folder: Path) -> tuple[int, Counter[str]]:
         relative = path.relative_to(folder).parts
         if relative[0] == "_internal" and len(relative) > 1:
             relative = relative[1:]
-        key = relative[0] if len(relative) > 1 else "(loose files)"
+        key = relative[0] if len(relative) > 1 else "(executable, loose libraries)"
         parts[key] += size
     return total, parts
 
