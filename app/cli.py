@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--theme", choices=["light", "dark"], help="colour theme")
     _add_data_dir(quiz)
     parser.add_argument("--theme", choices=["light", "dark"], help="colour theme (default: system)")
+    parser.add_argument(
+        "--startup-probe",
+        action="store_true",
+        help="quit once the first card is painted (for start-up benchmarks)",
+    )
     return parser
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from app.domain.spring import spring_layout
+
 LAYER_GAP = 280.0
 ROW_GAP = 64.0
 MIN_CLEARANCE = 70.0
@@ -182,19 +184,15 @@ def force_layout(
     Seeded, so the same input always gives the same picture.
     """
     chosen = set(nodes)
-    graph = nx.Graph()
-    graph.add_nodes_from(n for n in shape.nodes if n in chosen)
-    graph.add_edges_from(
-        (a, b) for a, b in shape.requires + shape.related if a in chosen and b in chosen
-    )
-    if graph.number_of_nodes() == 0:
+    ordered = [n for n in shape.nodes if n in chosen]
+    if not ordered:
         return {}
+    edges = [(a, b) for a, b in shape.requires + shape.related if a in chosen and b in chosen]
     initial = None
     if start:
         scale = max(1.0, max(max(abs(x), abs(y)) for x, y in start.values()))
-        initial = {n: (start[n][0] / scale, start[n][1] / scale) for n in graph.nodes if n in start}
-        if len(initial) != graph.number_of_nodes():
+        initial = {n: (start[n][0] / scale, start[n][1] / scale) for n in ordered if n in start}
+        if len(initial) != len(ordered):
             initial = None
-    spread = 110.0 * max(3.0, graph.number_of_nodes() ** 0.5)
-    raw = nx.spring_layout(graph, pos=initial, iterations=iterations, seed=7, scale=spread)
-    return {node: (float(x), float(y)) for node, (x, y) in raw.items()}
+    spread = 110.0 * max(3.0, len(ordered) ** 0.5)
+    return spring_layout(ordered, edges, initial, iterations=iterations, seed=7, scale=spread)

@@ -26,6 +26,7 @@ def make_app(theme: str | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setDesktopFileName("lattice")  # Wayland matches the window to lattice.desktop
     icon = resource_path("icons", "lattice.png")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
@@ -60,6 +61,10 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
     ctx = open_context(data)
     BackupService(ctx).backup_at_start()
     window = build_window(ctx)
+    if getattr(args, "startup_probe", False):
+        from app.ui.startup_probe import install_startup_probe
+
+        install_startup_probe(window)
     window.show()
     return app, window, lock
 

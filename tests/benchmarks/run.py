@@ -288,6 +288,67 @@ def bench_search(results: dict[str, dict[str, float]], quick: bool) -> None:
         ctx.store.engine.dispose()
 
 
+FROZEN = ROOT / "dist" / "lattice" / ("lattice.exe" if os.name == "nt" else "lattice")
+PROBE_MARKER = "first-card-painted"
+
+
+def _time_to_first_card(command: list[str], data: Path) -> float:
+    """Milliseconds from launching `command` until it reports its first painted card."""
+    import subprocess
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [*command, "--startup-probe", "--data-dir", str(data)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip() == PROBE_MARKER:
+            elapsed = (time.perf_counter() - start) * 1000
+            break
+    else:
+        raise RuntimeError(f"{command[0]} exited without painting a card")
+    process.wait(timeout=60)
+    return elapsed
+
+
+def bench_cold_start(results: dict[str, dict[str, float]], quick: bool) -> None:
+    """Frozen build against source: process launch to the first card painted, offscreen.
+
+    Each run gets a fresh data directory, so it also creates and fills the database.
+    Skipped when there is no build in dist/lattice (python packaging/build.py makes one).
+    """
+    if not FROZEN.is_file():
+        print(f"cold start: skipped, no frozen build at {FROZEN.relative_to(ROOT)}")
+        return
+    commands = {
+        "frozen (dist/lattice)": [str(FROZEN)],
+        "source (python -m app)": [sys.executable, "-m", "app"],
+    }
+    repeat = 3 if quick else 7
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(repeat + 1):  # the first round warms the file cache and is dropped
+            for name, command in commands.items():
+                elapsed = _time_to_first_card(
+                    command, Path(tmp) / f"{run}-{len(times[name])}-{name[:6]}"
+                )
+                if run:
+                    times[name].append(elapsed)
+    for name, values in times.items():
+        results[f"cold start to first card, {name}"] = {
+            "median_ms": statistics.median(values),
+            "min_ms": min(values),
+            "max_ms": max(values),
+            "runs": len(values),
+        }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
@@ -299,6 +360,7 @@ def main() -> int:
     bench_review_vs_anki(results, args.quick)
     bench_search(results, args.quick)
     bench_graph(results, args.quick)
+    bench_cold_start(results, args.quick)
     bench_memory(results, args.quick)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
     print(f"Machine: {machine}")

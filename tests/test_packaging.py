@@ -1,0 +1,215 @@
+"""The packaging rules, checked without building: what the bundle keeps, how the smoke test
+judges a run, the size report, the icon files and the Linux desktop entry. The build itself,
+its size limit and the smoke test of the real bundle run in .ci/run."""
+
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import os
+import struct
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from PySide6.QtGui import QImage
+
+from tests.conftest import PROJECT_ROOT
+
+PACKAGING = PROJECT_ROOT / "packaging"
+ICONS = PROJECT_ROOT / "resources" / "icons"
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        f"lattice_packaging_{name}", PACKAGING / f"{name}.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bundle_filter = load("bundle_filter")
+smoke = load("smoke")
+build = load("build")
+make_icon = load("make_icon")
+
+QT = "PySide6/Qt/"
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        (QT + "plugins/platforms/libqxcb.so", True),
+        (QT + "plugins/platforms/libqwayland.so", True),
+        (QT + "plugins/platforms/libqoffscreen.so", True),
+        (QT + "plugins/platforms/qwindows.dll", True),
+        (QT + "plugins/platforms/libqcocoa.dylib", True),
+        (QT + "plugins/platforms/libqvnc.so", False),
+        (QT + "plugins/platformthemes/libqxdgdesktopportal.so", True),
+        (QT + "plugins/platformthemes/libqgtk3.so", False),
+        (QT + "plugins/imageformats/libqsvg.so", False),
+        (QT + "plugins/iconengines/libqsvgicon.so", False),
+        (QT + "plugins/tls/libqopensslbackend.so", False),
+        (QT + "plugins/wayland-decoration-client/libadwaita.so", False),
+        ("PySide6/plugins/styles/qmodernwindowsstyle.dll", False),
+        ("PySide6/QtWidgets.abi3.so", True),
+        ("libpython3.11.so.1.0", True),
+    ],
+)
+def test_only_the_plugins_lattice_uses_are_kept(name: str, kept: bool) -> None:
+    assert bundle_filter.keep_plugin(name) is kept
+    assert bundle_filter.keep_plugin(name.replace("/", os.sep)) is kept
+
+
+def test_translations_are_dropped_and_content_kept() -> None:
+    datas = [
+        (QT + "translations/qtbase_de.qm", "/src/qtbase_de.qm", "DATA"),
+        ("content/areas.yaml", "/repo/content/areas.yaml", "DATA"),
+        ("resources/icons/lattice.png", "/repo/resources/icons/lattice.png", "DATA"),
+    ]
+    _binaries, kept = bundle_filter.trim([], datas)
+    assert [entry[0] for entry in kept] == ["content/areas.yaml", "resources/icons/lattice.png"]
+
+
+def test_libraries_only_a_dropped_plugin_needed_go_with_it() -> None:
+    links = {
+        "/src/QtWidgets.so": ["libQt6Widgets.so.6", "libQt6Core.so.6"],
+        "/src/libQt6Widgets.so.6": ["libQt6Gui.so.6"],
+        "/src/libQt6Gui.so.6": ["libQt6DBus.so.6"],
+        "/src/libqgtk3.so": ["libgtk-3.so.0", "libQt6Gui.so.6"],
+        "/src/libgtk-3.so.0": ["libpango-1.0.so.0"],
+        "/src/libqsvgicon.so": ["libQt6Svg.so.6"],
+    }
+    binaries = [
+        ("PySide6/QtWidgets.abi3.so", "/src/QtWidgets.so", "EXTENSION"),
+        (QT + "lib/libQt6Widgets.so.6", "/src/libQt6Widgets.so.6", "BINARY"),
+        (QT + "lib/libQt6Gui.so.6", "/src/libQt6Gui.so.6", "BINARY"),
+        (QT + "lib/libQt6Core.so.6", "/src/libQt6Core.so.6", "BINARY"),
+        (QT + "lib/libQt6DBus.so.6", "/src/libQt6DBus.so.6", "BINARY"),
+        (QT + "lib/libQt6Svg.so.6", "/src/libQt6Svg.so.6", "BINARY"),
+        (QT + "plugins/platformthemes/libqgtk3.so", "/src/libqgtk3.so", "BINARY"),
+        (QT + "plugins/iconengines/libqsvgicon.so", "/src/libqsvgicon.so", "BINARY"),
+        ("libgtk-3.so.0", "/src/libgtk-3.so.0", "BINARY"),
+        ("libpango-1.0.so.0", "/src/libpango-1.0.so.0", "BINARY"),
+        ("libdbus-1.so.3", "/src/libdbus-1.so.3", "BINARY"),  # dlopen'ed by Qt DBus
+        ("libpython3.11.so.1.0", "/src/libpython3.11.so.1.0", "BINARY"),  # the bootloader's
+        ("libQt6Svg.so.6", QT + "lib/libQt6Svg.so.6", "SYMLINK"),
+        ("libQt6Core.so.6", QT + "lib/libQt6Core.so.6", "SYMLINK"),
+    ]
+    kept, _datas = bundle_filter.trim(binaries, [], lambda source: links.get(source, []))
+    names = {entry[0] for entry in kept}
+    assert names == {
+        "PySide6/QtWidgets.abi3.so",
+        QT + "lib/libQt6Widgets.so.6",
+        QT + "lib/libQt6Gui.so.6",
+        QT + "lib/libQt6Core.so.6",
+        QT + "lib/libQt6DBus.so.6",
+        "libdbus-1.so.3",
+        "libpython3.11.so.1.0",
+        "libQt6Core.so.6",
+    }
+
+
+def test_unused_heavy_modules_are_excluded() -> None:
+    for module in ("numpy", "PySide6.QtNetwork", "PySide6.QtQml", "tkinter", "mypy", "pytest"):
+        assert module in bundle_filter.EXCLUDED_MODULES
+
+
+def outcome(returncode: int = 0, stdout: str = "", stderr: str = "") -> object:
+    return smoke.Outcome("lattice self-test", returncode, stdout, stderr)
+
+
+def test_smoke_accepts_a_clean_run_and_catches_each_kind_of_failure() -> None:
+    good = "self-test ok: 5 screens, 479 cards\n"
+    assert smoke.problems_in(outcome(stdout=good), smoke.expect_self_test) == []
+    failures = {
+        "exit status 1": outcome(1, good),
+        "Qt message": outcome(stdout=good, stderr="[qt-warning] qt.qpa.fonts: no fonts\n"),
+        "Qt message: Qt warning": outcome(1, good, "Qt warning: QPainter::end\n"),
+        "a Python traceback": outcome(
+            stdout=good, stderr='Traceback (most recent call last):\n  File "x"\nKeyError: 1\n'
+        ),
+        "output on stderr": outcome(stdout=good, stderr="Fontconfig error: no config\n"),
+        "expected 'self-test ok": outcome(stdout="self-test ok: 5 screens, 0 cards\n"),
+    }
+    for expected, run in failures.items():
+        problems = smoke.problems_in(run, smoke.expect_self_test)
+        assert any(expected in problem for problem in problems), (expected, problems)
+
+
+def test_smoke_checks_json_and_content_counts() -> None:
+    check = smoke.expect_json("areas", "cards")
+    assert check('{"areas": [1], "cards": [2]}') is None
+    assert "empty cards" in check('{"areas": [1], "cards": []}')
+    assert "lacks" in check('{"areas": [1]}')
+    assert "not JSON" in check("12 areas")
+    assert smoke.expect_check_content("12 areas, 139 concepts, 479 cards\n") is None
+    assert smoke.expect_check_content("0 areas, 0 concepts, 0 cards\n")
+
+
+def test_size_report_counts_files_and_links_and_enforces_the_limit(tmp_path: Path) -> None:
+    bundle = tmp_path / "lattice"
+    (bundle / "_internal" / "PySide6").mkdir(parents=True)
+    (bundle / "lattice").write_bytes(b"x" * 1000)
+    (bundle / "_internal" / "PySide6" / "libQt6Core.so.6").write_bytes(b"x" * 3_000_000)
+    (bundle / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/libQt6Core.so.6")
+    total, parts = build.folder_size(bundle)
+    assert parts["PySide6"] == 3_000_000
+    assert 3_001_000 <= total < 3_001_100  # the link counts as a link, not a second copy
+    within, report = build.size_report(bundle, 150)
+    assert within and "limit 150 MB" in report and "PySide6" in report
+    assert build.size_report(bundle, 2)[0] is False
+
+
+def test_the_icon_files_hold_every_size(qapp: object) -> None:
+    png = QImage(str(ICONS / "lattice.png"))
+    assert (png.width(), png.height()) == (512, 512)
+    assert png.hasAlphaChannel()
+    assert png.pixelColor(0, 0).alpha() == 0  # rounded corners are transparent
+    assert png.pixelColor(256, 256).alpha() == 255
+
+    ico = (ICONS / "lattice.ico").read_bytes()
+    _reserved, kind, count = struct.unpack("<HHH", ico[:6])
+    assert (kind, count) == (1, len(make_icon.ICO_SIZES))
+    sides = {struct.unpack("<B", ico[6 + 16 * i : 7 + 16 * i])[0] or 256 for i in range(count)}
+    assert sides == set(make_icon.ICO_SIZES)
+
+    icns = (ICONS / "lattice.icns").read_bytes()
+    assert icns[:4] == b"icns" and struct.unpack(">I", icns[4:8])[0] == len(icns)
+    for kind in make_icon.ICNS_TYPES.values():
+        assert kind in icns
+
+
+def test_the_committed_icon_is_what_the_script_draws(qapp: object) -> None:
+    drawn = QImage.fromData(make_icon.render(512))
+    committed = QImage(str(ICONS / "lattice.png"))
+    for x in range(0, 512, 16):  # antialiasing may differ slightly between Qt versions
+        for y in range(0, 512, 16):
+            a, b = drawn.pixelColor(x, y), committed.pixelColor(x, y)
+            assert (
+                abs(a.red() - b.red()) + abs(a.blue() - b.blue()) + abs(a.alpha() - b.alpha()) < 24
+            )
+
+
+def test_desktop_entry_launches_lattice_with_its_icon() -> None:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(PACKAGING / "lattice.desktop", encoding="utf-8")
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application"
+    assert entry["Name"] == "Lattice"
+    assert entry["Exec"].split()[0] == "lattice"
+    assert entry["Icon"] == "lattice"
+    assert entry["Terminal"] == "false"
+    assert entry["Categories"].endswith(";")
+
+
+def test_spec_takes_content_and_resources_from_the_repository_root() -> None:
+    spec = (PACKAGING / "lattice.spec").read_text()
+    assert 'ROOT / "content"), "content"' in spec
+    assert 'ROOT / "resources"), "resources"' in spec
+    assert 'name="lattice"' in spec
