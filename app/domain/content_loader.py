@@ -332,7 +332,14 @@ def assemble_bank(
     for item in parsed:
         file_problems = list(item.problems)
         concept = item.concept
-        if concept is not None:
+        # A user file named after a bundled concept adds its cards to that concept.
+        extends = (
+            concept is not None
+            and concept.user
+            and concept.id in bank.concepts
+            and not bank.concepts[concept.id].user
+        )
+        if concept is not None and not extends:
             if concept.id in bank.concepts:
                 other = bank.concepts[concept.id].source
                 file_problems.append(
@@ -361,7 +368,8 @@ def assemble_bank(
         if file_problems or concept is None:
             bank.problems.extend(file_problems)
             continue
-        bank.concepts[concept.id] = concept
+        if not extends:
+            bank.concepts[concept.id] = concept
         for card in item.cards:
             bank.cards[card.id] = card
             card_owner[card.id] = item.path
