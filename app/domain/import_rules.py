@@ -51,6 +51,7 @@ class SourceCard:
     difficulty: Difficulty = Difficulty.MEDIUM
     seconds: int | None = None
     concept: str = ""  # a concept id or title from the source (CSV column), else ""
+    own_id: str = ""  # a Lattice card id the source carries (our own Anki export)
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,12 @@ class ImportPlan:
     def summary(self) -> str:
         if not self.added and not self.updated and not self.new_concepts:
             count = len(self.card_ids)
-            return "\n".join(
-                [f"Nothing to change: all {count} cards were imported before and are unchanged."]
-                + self.notes
+            first = (
+                f"Nothing to change: all {count} cards were imported before and are unchanged."
+                if count
+                else "Nothing to import."
             )
+            return "\n".join([first, *self.notes])
         parts = [f"{self.added} new card{'s' if self.added != 1 else ''}"]
         if self.updated:
             parts.append(f"{self.updated} updated")
@@ -268,6 +271,9 @@ class AnkiNote:
 
 
 QUESTION_FIELDS = ("front", "question", "text", "prompt", "term")
+KEY_POINT_FIELDS = ("key points", "key_points", "keypoints")
+ID_FIELDS = ("lattice id",)
+_LIST_ITEM_HTML = re.compile(r"<li[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
 ANSWER_FIELDS = ("back", "answer", "definition", "extra", "back extra")
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 
@@ -282,7 +288,10 @@ def _pick(fields: Sequence[tuple[str, str]], names: Sequence[str], fallback: int
 
 def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
     """The card for one note, or None when the note has no text left (media only)."""
-    fields = list(note.fields)
+    fields = [f for f in note.fields if f[0].strip().lower() not in KEY_POINT_FIELDS + ID_FIELDS]
+    special = {name.strip().lower(): value for name, value in note.fields}
+    points = next((_html_points(special[name]) for name in KEY_POINT_FIELDS if name in special), ())
+    own_id = html_to_text(special.get("lattice id", ""))
     if not fields:
         return None
     q_index = _pick(fields, QUESTION_FIELDS, 0)
@@ -317,8 +326,15 @@ def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
         stable_key=f"anki:{note.guid}",
         question=question,
         answer=answer,
+        key_points=points if MIN_KEY_POINTS <= len(points) <= MAX_KEY_POINTS else (),
         seconds=seconds_for(answer),
+        own_id=own_id if ID_PATTERN.match(own_id) else "",
     )
+
+
+def _html_points(value: str) -> tuple[str, ...]:
+    items = [html_to_text(item) for item in _LIST_ITEM_HTML.findall(value)]
+    return tuple(_shorten(item, 200) for item in items if item)
 
 
 def _escape_name(name: str) -> str:
@@ -499,15 +515,18 @@ def plan_import(
         raise ImportRefused(
             f"{source_name}: {len(cards)} cards; import at most {MAX_CARDS_PER_IMPORT} at once"
         )
-    require_target(target, cards)
     files = _user_files(user_files, cards_root)
     home = _card_home(files)
     plan = ImportPlan()
     default_concept = ""
     by_title = {c.title.strip().lower(): c.id for c in bank.concepts.values()}
     seen: dict[str, str] = {}
+    lattice_own = 0
     for source in cards:
-        card_id = card_id_for(id_prefix, source.stable_key)
+        card_id = _id_for(source, id_prefix)
+        if source.own_id and source.own_id in bank.cards and not bank.cards[source.own_id].user:
+            lattice_own += 1  # one of Lattice's own cards coming back from Anki
+            continue
         if card_id in seen:
             # The same note twice in one file: the later one wins, like a re-import.
             plan.notes.append(f"{source.where}: repeats {seen[card_id]}; the later one is kept")
@@ -545,8 +564,18 @@ def plan_import(
         _put(files[concept_id], card, plan, derived, card_id in home)
         home[card_id] = concept_id
     _write_files(files, plan)
-    plan.card_ids = list(dict.fromkeys(card_id_for(id_prefix, c.stable_key) for c in cards))
+    plan.card_ids = list(dict.fromkeys(seen))
+    if lattice_own:
+        were = "cards are" if lattice_own != 1 else "card is"
+        plan.notes.append(
+            f"{lattice_own} {were} part of Lattice's own bank already and not imported again."
+        )
     return plan
+
+
+def _id_for(source: SourceCard, prefix: str) -> str:
+    """The source's own Lattice id when it carries one, else one derived from its key."""
+    return source.own_id or card_id_for(prefix, source.stable_key)
 
 
 def _put(
@@ -626,13 +655,13 @@ def _resolve_target(
 ) -> str:
     if target.concept_id:
         return _attach(target.concept_id, bank, files)
-    if target.new_title:
-        wanted = one_line(target.new_title, 120).lower()
-        for concept_id, concept_file in files.items():
-            if concept_file.concept.user and concept_file.concept.title.lower() == wanted:
-                return concept_id  # importing into "the same new concept" again
-        return _new_concept(target.new_title, target.area, bank, files, plan, source_name)
-    return ""
+    if not target.new_title:
+        raise ImportRefused("choose a concept for the imported cards, or name a new one")
+    wanted = one_line(target.new_title, 120).lower()
+    for concept_id, concept_file in files.items():
+        if concept_file.concept.user and concept_file.concept.title.lower() == wanted:
+            return concept_id  # importing into "the same new concept" again
+    return _new_concept(target.new_title, target.area, bank, files, plan, source_name)
 
 
 def _attach(concept_id: str, bank: ContentBank, files: dict[str, _ConceptFile]) -> str:

@@ -120,7 +120,14 @@ def read_notes(path: Path) -> list[AnkiNote]:
             conn.close()
 
 
+def _unicase(a: str, b: str) -> int:
+    """Anki's case-insensitive collation, which its newer schema's indexes name."""
+    x, y = a.casefold(), b.casefold()
+    return (x > y) - (x < y)
+
+
 def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
+    conn.create_collation("unicase", _unicase)
     conn.execute("PRAGMA trusted_schema=OFF")
     problem = conn.execute("PRAGMA quick_check").fetchone()
     if not problem or problem[0] != "ok":

@@ -48,7 +48,7 @@ def read_csv_text(text: str, label: str) -> list[SourceCard]:
     """The cards of a CSV text; `label` names the file in messages."""
     if "\x00" in text:
         raise ImportRefused(f"{label}: holds NUL bytes; is it really a CSV file?")
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text), strict=True)
     cards: list[SourceCard] = []
     columns: list[str] | None = None
     line = 1
