@@ -53,7 +53,9 @@ DROPPED_CONTENT = {"script", "style", "title", "head", "template", "noscript", "
 
 # Characters str.splitlines() treats as line breaks, besides \n and \r.
 LINE_BREAKERS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# Control characters, and what YAML refuses to read even inside quotes (C1 controls,
+# non-characters, lone surrogates).
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 SOUND = re.compile(r"\[sound:[^\]]*\]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
