@@ -266,5 +266,6 @@ class CardImportService:
 def describe(source: ImportSource) -> str:
     """One line for the dialog: what was found in the source."""
     noun = "card" if source.count == 1 else "cards"
-    extra = f" ({source.skipped} empty notes skipped)" if source.skipped else ""
+    empty = "empty note" if source.skipped == 1 else "empty notes"
+    extra = f" ({source.skipped} {empty} skipped)" if source.skipped else ""
     return f"{source.kind.value} {source.path.name}: {source.count} {noun}{extra}"
