@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     quiz.add_argument("--theme", choices=["light", "dark"], help="colour theme")
     _add_data_dir(quiz)
+    _add_interop_commands(sub)
     parser.add_argument("--theme", choices=["light", "dark"], help="colour theme (default: system)")
     parser.add_argument(
         "--startup-probe",
@@ -60,6 +61,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="quit once the first card is painted (for start-up benchmarks)",
     )
     return parser
+
+
+def _add_interop_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    anki = sub.add_parser("export-anki", help="write the cards to an Anki package (.apkg)")
+    anki.add_argument("out", help=".apkg file to write")
+    anki.add_argument(
+        "--area", action="append", default=[], metavar="ID", help="only this area (repeatable)"
+    )
+    _add_data_dir(anki)
+    imp = sub.add_parser(
+        "import-cards", help="import cards from an Anki .apkg, a CSV file or a Markdown folder"
+    )
+    imp.add_argument("source", help=".apkg, .csv, or a folder of concept files")
+    imp.add_argument("--concept", help="add the cards to this existing concept (id)")
+    imp.add_argument("--new-concept", metavar="TITLE", help="add them to a new concept")
+    imp.add_argument("--area", help="area of the new concept (id)")
+    _add_data_dir(imp)
+    out = sub.add_parser(
+        "export-all", help="progress, quizzes, your cards and settings in one file"
+    )
+    out.add_argument("file", help="file to write (.zip)")
+    _add_data_dir(out)
+    into = sub.add_parser(
+        "import-all", help="replace progress, quizzes, cards and settings with an export-all file"
+    )
+    into.add_argument("file", help="a file written by export-all")
+    _add_data_dir(into)
 
 
 def _content_root(arg: str | None) -> Path:
@@ -166,6 +194,75 @@ def cmd_quiz(args: argparse.Namespace) -> int:
     return run_quiz_gui(args, settings)
 
 
+def cmd_export_anki(args: argparse.Namespace) -> int:
+    from app.services.anki_export import export_anki
+    from app.services.context import open_context
+
+    ctx = open_context(args.data_dir)
+    try:
+        result = export_anki(ctx.bank, Path(args.out), ctx.clock.now(), args.area)
+    except ValueError as exc:
+        print(f"export-anki: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {result.notes} notes in {result.decks} decks to {result.path}")
+    return 0
+
+
+def cmd_import_cards(args: argparse.Namespace) -> int:
+    from app.domain.import_rules import ImportRefused, ImportTarget
+    from app.services.card_import import CardImportService
+    from app.services.context import open_context
+
+    ctx = open_context(args.data_dir)
+    target = ImportTarget(
+        concept_id=args.concept or "", new_title=args.new_concept or "", area=args.area or ""
+    )
+    try:
+        plan = CardImportService(ctx).import_path(Path(args.source), target)
+    except ImportRefused as exc:
+        print(f"import refused, nothing was imported: {exc}", file=sys.stderr)
+        return 1
+    print(plan.summary())
+    return 0
+
+
+def cmd_export_all(args: argparse.Namespace) -> int:
+    from app.services.context import open_context
+    from app.services.transfer import export_all
+
+    ctx = open_context(args.data_dir)
+    summary = export_all(ctx.data_dir, Path(args.file), ctx.clock.now())
+    print(f"wrote {args.file}: {summary.describe()}")
+    return 0
+
+
+def cmd_import_all(args: argparse.Namespace) -> int:
+    from app.domain.clock import SystemClock
+    from app.domain.import_rules import ImportRefused
+    from app.locations import data_dir
+    from app.services.transfer import import_all
+    from app.ui.application import single_instance_lock
+
+    data = data_dir(args.data_dir)
+    lock = single_instance_lock(data)
+    if lock is None:
+        print(f"Lattice is running with {data}; close it first.", file=sys.stderr)
+        return 3
+    try:
+        result = import_all(Path(args.file), data, SystemClock().now())
+    except ImportRefused as exc:
+        print(f"import-all refused, nothing was changed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        lock.unlock()
+    print(f"imported {result.summary.describe()}")
+    if result.database_aside:
+        print(f"your previous database was kept as {result.database_aside}")
+    if result.cards_aside:
+        print(f"your previous cards folder was kept as {result.cards_aside}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
@@ -176,6 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "self-test": cmd_self_test,
         "screenshot": cmd_screenshot,
         "quiz": cmd_quiz,
+        "export-anki": cmd_export_anki,
+        "import-cards": cmd_import_cards,
+        "export-all": cmd_export_all,
+        "import-all": cmd_import_all,
     }
     if args.command in commands:
         return commands[args.command](args)

@@ -50,7 +50,7 @@ def unique_id(base: str, taken: Iterable[str]) -> str:
 
 def _scalar(value: str) -> str:
     """A YAML scalar that loads back as exactly `value`: plain when safe, else quoted."""
-    if value and "\n" not in value:
+    if value and "\n" not in value and value == value.strip():
         try:
             loaded: Any = yaml.load(f"k: {value}", Loader=YamlLoader)  # noqa: S506 - safe loader
         except yaml.YAMLError:

@@ -150,6 +150,10 @@ def render_markdown(text: str, dark: bool = False) -> str:
         },
         output_format="html",
     )
+    # Answers are Markdown only: text such as "i<j and k>i" must show as text, and no HTML
+    # (from the bank or from imported cards) reaches Qt's rich-text engine.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
     body = md.convert(_normalise(text))
     # Qt draws table borders only from the border attribute.
     body = body.replace(

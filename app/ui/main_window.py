@@ -34,6 +34,7 @@ from app.storage.quiz_store import QuizStore
 from app.ui.backups_dialog import BackupsDialog
 from app.ui.browse_view import BrowseScreen
 from app.ui.graph_view import GraphScreen
+from app.ui.interop_menu import InteropActions
 from app.ui.quiz_view import QuizView
 from app.ui.review_view import ReviewView
 from app.ui.stats_view import StatsScreen
@@ -139,6 +140,11 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _=False, n=name: self.show_screen(n))
         self.view_menu.addAction(action)
 
+    def cards_changed(self) -> None:
+        """The user's cards changed (an import): the bank was reloaded in place."""
+        self.review.refresh()
+        self.graph.refresh_knowledge()
+
     def study_all(self) -> None:
         ctx = self.ctx
         self.review.set_scope(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings), "")
@@ -198,6 +204,8 @@ class MainWindow(QMainWindow):
         backups_action = QAction("&Backups…", self)
         backups_action.triggered.connect(self.show_backups)
         file_menu.addAction(backups_action)
+        self.interop = InteropActions(self, lambda: self.ctx, self.cards_changed)
+        self.interop.install(file_menu, backups_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))

@@ -1,0 +1,313 @@
+"""HTML from other apps (Anki fields, CSV exports) to safe Markdown or plain text.
+
+The HTML is first cleaned by an allow-list sanitiser (nh3): scripts, styles, images, frames and
+event attributes are gone before anything reads it. The cleaned tree is then written out as
+Markdown in which every piece of text is literal: Markdown punctuation is escaped and `<` never
+reaches the renderer as a tag, so imported text cannot inject HTML or load remote resources.
+Code stays code: `<pre>` becomes a fenced block, `<code>` an inline code span.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import nh3
+
+ALLOWED_TAGS = {
+    "a",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "code": {"class"}, "pre": {"class"}}
+DROPPED_CONTENT = {"script", "style", "title", "head", "template", "noscript", "iframe", "object"}
+
+# Characters str.splitlines() treats as line breaks, besides \n and \r.
+LINE_BREAKERS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Control characters, and what YAML refuses to read even inside quotes (C1 controls,
+# non-characters, lone surrogates).
+CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+SOUND = re.compile(r"\[sound:[^\]]*\]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_LANGUAGE = re.compile(r"(?:language|lang)-([\w+#.-]+)")
+LIST_MARK = "\x00list\x00"
+_BLOCK = {"p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
+
+
+def clean_text(text: str) -> str:
+    """Remove control characters and the odd line separators a Markdown file must not hold."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL.sub("", LINE_BREAKERS.sub("\n", text))
+
+
+def sanitise(fragment: str) -> str:
+    """The allow-listed subset of `fragment`: no scripts, styles, images or remote resources."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def escape_markdown_text(text: str) -> str:
+    """Literal text in Markdown: punctuation escaped, `<` and `&` as entities."""
+    text = html.escape(text, quote=False)  # & < >
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _escape_line_start(line: str) -> str:
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
+
+
+def _fence_for(code: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _inline_code(code: str) -> str:
+    code = " ".join(code.split())
+    if not code:
+        return ""
+    ticks = "`" * (max((len(r) for r in re.findall(r"`+", code)), default=0) + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{ticks}{pad}{code}{pad}{ticks}"
+
+
+class _Converter(HTMLParser):
+    """Walks sanitised HTML and writes Markdown blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.line: list[str] = []
+        self.lists: list[list[int]] = []  # per open list: [is_ordered, counter]
+        self.pre: list[str] | None = None
+        self.pre_language = ""
+        self.code: list[str] | None = None
+        self.code_language = ""
+        self.link: str | None = None
+        self.link_text: list[str] = []
+        self.table: list[list[str]] | None = None
+        self.cell: list[str] | None = None
+        self.quote = 0
+
+    # -- output helpers ----------------------------------------------------------------
+    def _emit(self, piece: str) -> None:
+        if self.cell is not None:
+            self.cell.append(piece)
+        elif self.link is not None:
+            self.link_text.append(piece)
+        else:
+            self.line.append(piece)
+
+    def _flush(self) -> None:
+        text = "".join(self.line)
+        self.line = []
+        lines = [" ".join(part.split()) for part in text.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            return
+        if self.lists:
+            depth = len(self.lists) - 1
+            kind = self.lists[-1]
+            marker = f"{kind[1]}." if kind[0] else "-"
+            indent = "   " * depth
+            first = f"{indent}{marker} {_escape_line_start(lines[0])}"
+            rest = [f"{indent}   {_escape_line_start(line)}" for line in lines[1:]]
+            self.blocks.append(LIST_MARK + "\n".join([first, *rest]))
+            return
+        out = [_escape_line_start(line) for line in lines]
+        if self.quote:
+            out = ["> " + line for line in out]
+        self.blocks.append("  \n".join(out) if not self.quote else "\n".join(out))
+
+    # -- parser callbacks --------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if self.pre is not None:
+            if tag == "br":
+                self.pre.append("\n")
+            elif tag == "code" and not self.pre_language:
+                match = _LANGUAGE.search(attributes.get("class") or "")
+                self.pre_language = match.group(1).lower() if match else ""
+            return
+        if tag == "pre":
+            self._flush()
+            self.pre = []
+            match = _LANGUAGE.search(attributes.get("class") or "")
+            self.pre_language = match.group(1).lower() if match else ""
+        elif tag == "code":
+            self.code = []
+            match = _LANGUAGE.search(attributes.get("class") or "")
+            self.code_language = match.group(1).lower() if match else ""
+        elif tag == "br":
+            self._emit("\n")
+        elif tag in ("b", "strong"):
+            self._emit("**")
+        elif tag in ("i", "em"):
+            self._emit("*")
+        elif tag == "a":
+            href = attributes.get("href") or ""
+            if href.startswith(("http://", "https://")) and self.cell is None:
+                self.link, self.link_text = href, []
+        elif tag == "li":
+            self._flush()
+            if self.lists:
+                self.lists[-1][1] += 1
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self.lists.append([1 if tag == "ol" else 0, 0])
+        elif tag == "blockquote":
+            self._flush()
+            self.quote += 1
+        elif tag == "table":
+            self._flush()
+            self.table = []
+        elif tag == "tr" and self.table is not None:
+            self.table.append([])
+        elif tag in ("td", "th") and self.table is not None:
+            self.cell = []
+        elif tag == "hr":
+            self._flush()
+            self.blocks.append("* * *")
+        elif tag in _BLOCK:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre" and self.pre is not None:
+            code = "".join(self.pre).strip("\n")
+            self.pre = None
+            if code.strip():
+                fence = _fence_for(code)
+                self.blocks.append(f"{fence}{self.pre_language}\n{code}\n{fence}")
+            return
+        if self.pre is not None:
+            return
+        if tag == "code" and self.code is not None:
+            code, self.code = "".join(self.code), None
+            self._emit(_inline_code(code))
+        elif tag in ("b", "strong"):
+            self._emit("**")
+        elif tag in ("i", "em"):
+            self._emit("*")
+        elif tag == "a" and self.link is not None:
+            text = "".join(self.link_text).strip()
+            href, self.link = self.link, None
+            target = href.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+            self._emit(f"[{text}]({target})" if text else "")
+        elif tag == "li":
+            self._flush()
+        elif tag in ("ul", "ol"):
+            self._flush()
+            if self.lists:
+                self.lists.pop()
+        elif tag == "blockquote":
+            self._flush()
+            self.quote = max(0, self.quote - 1)
+        elif tag in ("td", "th") and self.cell is not None and self.table:
+            text = " ".join("".join(self.cell).split())
+            self.table[-1].append(text)
+            self.cell = None
+        elif tag == "table" and self.table is not None:
+            self._write_table(self.table)
+            self.table = None
+        elif tag in _BLOCK:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.pre is not None:
+            self.pre.append(data)
+        elif self.code is not None:
+            self.code.append(data)
+        else:
+            self._emit(escape_markdown_text(data))
+
+    def _write_table(self, rows: list[list[str]]) -> None:
+        rows = [row for row in rows if any(cell for cell in row)]
+        if not rows:
+            return
+        width = max(len(row) for row in rows)
+        padded = [row + [""] * (width - len(row)) for row in rows]
+        lines = ["| " + " | ".join(padded[0]) + " |", "|" + " --- |" * width]
+        lines += ["| " + " | ".join(row) + " |" for row in padded[1:]]
+        self.blocks.append("\n".join(lines))
+
+    def result(self) -> str:
+        if self.pre is not None:
+            self.handle_endtag("pre")
+        if self.code is not None:
+            self.handle_endtag("code")
+        if self.link is not None:
+            self.handle_endtag("a")
+        if self.table is not None:
+            self.handle_endtag("table")
+        self._flush()
+        out: list[str] = []
+        for block in self.blocks:
+            if block.startswith(LIST_MARK) and out and out[-1].startswith(LIST_MARK):
+                out[-1] += "\n" + block.removeprefix(LIST_MARK)
+            elif block.strip():
+                out.append(block)
+        return "\n\n".join(block.removeprefix(LIST_MARK) for block in out)
+
+
+def html_to_markdown(fragment: str) -> str:
+    """Sanitised Markdown for an HTML fragment; every piece of its text shows literally."""
+    cleaned = sanitise(SOUND.sub("", clean_text(fragment)))
+    converter = _Converter()
+    converter.feed(cleaned)
+    converter.close()
+    return clean_text(converter.result()).strip()
+
+
+def html_to_text(fragment: str) -> str:
+    """One line of plain text (a question): tags dropped, entities decoded, spaces collapsed."""
+    cleaned = sanitise(SOUND.sub("", clean_text(fragment)))
+    cleaned = re.sub(r"<br\s*/?>|</(p|div|li|h\d)>", " ", cleaned, flags=re.IGNORECASE)
+    text = re.sub(r"<[^>]*>", "", cleaned)
+    return " ".join(clean_text(html.unescape(text)).split())
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a CSV cell is HTML (as Anki's plain-text export writes) rather than Markdown."""
+    return bool(
+        re.search(
+            r"<(br|div|p|b|i|u|ul|ol|li|code|pre|span|img|strong|em|table|a|sub|sup)\b[^>]*>",
+            text,
+            flags=re.IGNORECASE,
+        )
+    )

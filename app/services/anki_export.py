@@ -1,0 +1,151 @@
+"""Export cards to an Anki package (.apkg) with genanki.
+
+One note per card: the question on the front; on the back the answer rendered as HTML (code
+highlighted with inline styles, so it needs no stylesheet) and the key points. Each note's GUID
+is derived from the card id, and the note type and deck ids are fixed, so exporting again and
+importing into Anki updates the notes instead of adding duplicates. One subdeck per area.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import genanki
+
+from app.domain.content import Card, ContentBank
+from app.domain.content_loader import study_order
+from app.services.render import render_markdown
+
+MODEL_ID = 1_607_400_211  # never change: Anki matches notes to this note type on re-import
+MODEL_NAME = "Lattice card"
+ROOT_DECK = "Lattice"
+GUID_NAMESPACE = "lattice-card"
+FIELDS = ["Question", "Answer", "Key points", "Lattice id"]
+
+CSS = """
+.card { font-family: -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 18px;
+        text-align: left; color: #1f2328; background: #ffffff; line-height: 1.45; }
+.nightMode .card, .card.nightMode { color: #e6edf3; background: #0d1117; }
+.question { font-size: 21px; font-weight: 600; }
+.keypoints { margin-top: 14px; padding: 8px 12px; border-left: 4px solid #0b63c5;
+             background: rgba(11, 99, 197, 0.08); }
+.keypoints ul { margin: 4px 0 0 0; }
+pre, code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 15px; }
+code { background: rgba(127, 127, 127, 0.15); padding: 0 3px; border-radius: 3px; }
+table.code code, pre code { background: none; padding: 0; }
+table.code { color: #1f2328; }
+"""
+
+FRONT = '<div class="question">{{Question}}</div>'
+BACK = (
+    "{{FrontSide}}<hr id=answer>{{Answer}}"
+    '{{#Key points}}<div class="keypoints"><b>Key points</b>{{Key points}}</div>{{/Key points}}'
+)
+
+
+def note_guid(card_id: str) -> str:
+    """The Anki GUID of a card's note: a function of the card id alone."""
+    return str(genanki.guid_for(GUID_NAMESPACE, card_id))
+
+
+def _stable_id(text: str) -> int:
+    """A deck id in genanki's recommended range, fixed for a given name."""
+    value = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+    return (1 << 30) + value % (1 << 30)
+
+
+def model() -> genanki.Model:
+    return genanki.Model(
+        MODEL_ID,
+        MODEL_NAME,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Question and answer", "qfmt": FRONT, "afmt": BACK}],
+        css=CSS,
+    )
+
+
+# What Anki (and genanki's check) rejects as a tag: a '<' that starts no valid tag, as in a
+# formula like "i<j} ... >" that Markdown passed through. It was text, so it is shown as text.
+_NOT_A_TAG = re.compile(r"<(?!/?[a-zA-Z0-9]+(?: [^<>]*|/?)>|!--)")
+
+
+def answer_html(answer: str) -> str:
+    return _NOT_A_TAG.sub("&lt;", render_markdown(answer, False))
+
+
+def card_fields(card: Card) -> list[str]:
+    answer = answer_html(card.answer)
+    points = "".join(f"<li>{html.escape(p)}</li>" for p in card.key_points)
+    return [
+        html.escape(card.question),
+        answer,
+        f"<ul>{points}</ul>" if points else "",
+        html.escape(card.id),
+    ]
+
+
+def card_tags(bank: ContentBank, card: Card) -> list[str]:
+    concept = bank.concepts.get(card.concept)
+    tags = ["lattice", f"lattice::concept::{card.concept}"]
+    if concept is not None:
+        tags.insert(1, f"lattice::area::{concept.area}")
+    if card.user:
+        tags.append("lattice::mine")
+    return tags
+
+
+@dataclass(frozen=True)
+class AnkiExport:
+    path: Path
+    notes: int
+    decks: int
+
+
+def export_anki(
+    bank: ContentBank, out: Path, now: datetime, areas: Sequence[str] = ()
+) -> AnkiExport:
+    """Write the cards (of `areas`, or all) to `out`; the file appears only when complete."""
+    unknown = sorted(set(areas) - set(bank.areas))
+    if unknown:
+        raise ValueError(
+            f"unknown area {unknown[0]!r}; choose from {', '.join(sorted(bank.areas))}"
+        )
+    the_model = model()
+    decks: dict[str, genanki.Deck] = {}
+    count = 0
+    for card_id in study_order(bank):
+        card = bank.cards[card_id]
+        concept = bank.concepts.get(card.concept)
+        if concept is None or (areas and concept.area not in areas):
+            continue
+        area = bank.areas.get(concept.area)
+        title = area.title if area else concept.area
+        deck_name = f"{ROOT_DECK}::{title}"
+        if deck_name not in decks:
+            decks[deck_name] = genanki.Deck(_stable_id(f"deck:{concept.area}"), deck_name)
+        decks[deck_name].add_note(
+            genanki.Note(
+                model=the_model,
+                fields=card_fields(card),
+                tags=card_tags(bank, card),
+                guid=note_guid(card.id),
+            )
+        )
+        count += 1
+    if not count:
+        raise ValueError("no cards to export")
+    out = out.with_suffix(".apkg") if out.suffix.lower() != ".apkg" else out
+    partial = out.with_name(out.name + ".partial")
+    try:
+        genanki.Package(list(decks.values())).write_to_file(str(partial), timestamp=now.timestamp())
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return AnkiExport(out, count, len(decks))

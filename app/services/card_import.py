@@ -1,0 +1,271 @@
+"""Importing cards from Anki, CSV or Markdown into the user's own cards, all or nothing.
+
+Reading and planning never touch the cards folder. Committing writes every concept file into
+a private staging folder, loads the whole bank with them (bundled content, the user's other
+files and the new ones) and only when none of the new files has a problem moves them into
+place; a file being rewritten is kept until all moves succeeded, and put back if one failed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from app.domain.content_loader import (
+    ParsedFile,
+    assemble_bank,
+    concept_files,
+    load_areas,
+    load_bank,
+    parse_concept_file,
+)
+from app.domain.import_rules import (
+    ImportPlan,
+    ImportRefused,
+    ImportTarget,
+    SourceCard,
+    anki_note_to_card,
+    plan_import,
+    plan_markdown_import,
+)
+from app.locations import user_content_dir
+from app.services.anki_import import read_notes
+from app.services.context import AppContext, sync_bank
+from app.services.csv_import import read_csv
+from app.services.markdown_import import read_folder
+
+ANKI_SUFFIXES = (".apkg",)
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+class SourceKind(StrEnum):
+    ANKI = "Anki package"
+    CSV = "CSV file"
+    MARKDOWN = "Markdown folder"
+
+
+def kind_of(path: Path) -> SourceKind:
+    if path.is_dir():
+        return SourceKind.MARKDOWN
+    suffix = path.suffix.lower()
+    if suffix in ANKI_SUFFIXES:
+        return SourceKind.ANKI
+    if suffix in CSV_SUFFIXES:
+        return SourceKind.CSV
+    if suffix == ".colpkg":
+        raise ImportRefused(
+            f"{path.name} is a whole Anki collection; in Anki export a deck as an "
+            "“Anki Deck Package (.apkg)” instead"
+        )
+    raise ImportRefused(
+        f"{path.name}: import an Anki package (.apkg), a CSV file or a folder of Markdown files"
+    )
+
+
+@dataclass
+class ImportSource:
+    """What a source held, before any decision about concepts."""
+
+    path: Path
+    kind: SourceKind
+    cards: list[SourceCard] = field(default_factory=list)
+    files: list[ParsedFile] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def needs_target(self) -> bool:
+        return self.kind is not SourceKind.MARKDOWN and any(not c.concept for c in self.cards)
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.cards)
+            if self.kind is not SourceKind.MARKDOWN
+            else sum(len(f.cards) for f in self.files)
+        )
+
+
+def read_source(path: Path) -> ImportSource:
+    """Read and check a source; raises ImportRefused with what is wrong and where."""
+    if not path.exists():
+        raise ImportRefused(f"{path}: no such file or folder")
+    kind = kind_of(path)
+    if kind is SourceKind.MARKDOWN:
+        return ImportSource(path, kind, files=read_folder(path))
+    if kind is SourceKind.CSV:
+        return ImportSource(path, kind, cards=read_csv(path))
+    notes = read_notes(path)
+    cards = [card for note in notes if (card := anki_note_to_card(note)) is not None]
+    if not cards:
+        raise ImportRefused(f"{path.name}: none of its {len(notes)} notes has text to import")
+    return ImportSource(path, kind, cards=cards, skipped=len(notes) - len(cards))
+
+
+def reload_bank(ctx: AppContext) -> None:
+    """Reload the bank after user cards changed, in place so every screen sees it."""
+    fresh = load_bank(ctx.content_root, extra_roots=[user_content_dir(ctx.data_dir)])
+    bank = ctx.bank
+    bank.areas, bank.concepts, bank.cards, bank.problems = (
+        fresh.areas,
+        fresh.concepts,
+        fresh.cards,
+        fresh.problems,
+    )
+    sync_bank(bank, ctx.store)
+
+
+class CardImportService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    @property
+    def cards_root(self) -> Path:
+        return user_content_dir(self.ctx.data_dir)
+
+    def _user_files(self) -> list[ParsedFile]:
+        root = self.cards_root
+        if not root.is_dir():
+            return []
+        parsed = []
+        for path in concept_files(root):
+            try:
+                parsed.append(parse_concept_file(path, path.read_text(encoding="utf-8"), user=True))
+            except (OSError, UnicodeDecodeError):
+                continue
+        return parsed
+
+    def plan(self, source: ImportSource, target: ImportTarget) -> ImportPlan:
+        """What importing `source` into `target` would write; nothing is written yet."""
+        user = self._user_files()
+        name = source.path.name
+        if source.kind is SourceKind.MARKDOWN:
+            plan = plan_markdown_import(
+                source.files, self.ctx.bank, user, self.cards_root, source_name=name
+            )
+        else:
+            prefix = "anki" if source.kind is SourceKind.ANKI else "csv"
+            plan = plan_import(
+                source.cards,
+                target,
+                self.ctx.bank,
+                user,
+                self.cards_root,
+                id_prefix=prefix,
+                source_name=name,
+            )
+        if source.skipped:
+            plan.notes.append(
+                f"{source.skipped} note{'s' if source.skipped != 1 else ''} with no text "
+                "(only images or sound) skipped."
+            )
+        return plan
+
+    def import_path(self, path: Path, target: ImportTarget) -> ImportPlan:
+        plan = self.plan(read_source(path), target)
+        self.commit(plan)
+        return plan
+
+    def commit(self, plan: ImportPlan) -> None:
+        """Write the plan's files all or nothing, then reload the bank."""
+        if not plan.files:
+            return
+        root = self.cards_root
+        root.mkdir(parents=True, exist_ok=True)
+        destinations = self._destinations(plan)
+        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=self.ctx.data_dir))
+        try:
+            staged = self._stage(plan, destinations, staging)
+            self._validate(plan, staged)
+            self._move_into_place(staged, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        reload_bank(self.ctx)
+
+    def _destinations(self, plan: ImportPlan) -> dict[Path, Path]:
+        """Final path of each planned file; a new file never overwrites a file already there."""
+        root = self.cards_root
+        taken: set[Path] = set()
+        result: dict[Path, Path] = {}
+        for relative in plan.files:
+            target = root / relative
+            if relative not in plan.replaces:
+                n = 2
+                while target.exists() or target in taken:
+                    target = root / relative.with_name(f"{relative.stem}-{n}{relative.suffix}")
+                    n += 1
+            taken.add(target)
+            result[relative] = target
+        return result
+
+    def _stage(
+        self, plan: ImportPlan, destinations: dict[Path, Path], staging: Path
+    ) -> dict[Path, tuple[Path, str]]:
+        staged: dict[Path, tuple[Path, str]] = {}
+        for index, (relative, text) in enumerate(plan.files.items()):
+            temp = staging / "new" / f"{index}.md"
+            temp.parent.mkdir(parents=True, exist_ok=True)
+            with open(temp, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            staged[destinations[relative]] = (temp, text)
+        return staged
+
+    def _validate(self, plan: ImportPlan, staged: dict[Path, tuple[Path, str]]) -> None:
+        """Load the whole bank with the new files; refuse if any of them has a problem."""
+        ctx = self.ctx
+        areas, problems = load_areas(ctx.content_root / "areas.yaml")
+        bundled = [
+            parse_concept_file(p, p.read_text(encoding="utf-8"))
+            for p in concept_files(ctx.content_root)
+        ]
+        kept = [f for f in self._user_files() if f.path not in staged]
+        new = [
+            parse_concept_file(final, temp.read_text(encoding="utf-8"), user=True)
+            for final, (temp, _text) in staged.items()
+        ]
+        bank = assemble_bank(areas, bundled + kept + new, problems)
+        mine = [p for p in bank.problems if p.path in staged]
+        if mine:
+            shown = "; ".join(p.format(self.cards_root) for p in mine[:3])
+            raise ImportRefused(f"the imported cards would not load, nothing was imported: {shown}")
+        missing = [card_id for card_id in plan.card_ids if card_id not in bank.cards]
+        if missing:
+            raise ImportRefused(
+                f"{len(missing)} imported cards would not load (first: {missing[0]}); "
+                "nothing was imported"
+            )
+
+    def _move_into_place(self, staged: dict[Path, tuple[Path, str]], staging: Path) -> None:
+        done: list[tuple[Path, Path | None]] = []
+        try:
+            for index, (final, (temp, _text)) in enumerate(staged.items()):
+                final.parent.mkdir(parents=True, exist_ok=True)
+                previous: Path | None = None
+                if final.exists():
+                    previous = staging / "old" / f"{index}.md"
+                    previous.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(final, previous)
+                os.replace(temp, final)
+                done.append((final, previous))
+        except OSError as exc:
+            for final, previous in reversed(done):
+                if previous is not None:
+                    os.replace(previous, final)
+                else:
+                    final.unlink(missing_ok=True)
+            raise ImportRefused(
+                f"could not write {exc.filename}: {exc.strerror}; nothing was imported"
+            ) from None
+
+
+def describe(source: ImportSource) -> str:
+    """One line for the dialog: what was found in the source."""
+    noun = "card" if source.count == 1 else "cards"
+    empty = "empty note" if source.skipped == 1 else "empty notes"
+    extra = f" ({source.skipped} {empty} skipped)" if source.skipped else ""
+    return f"{source.kind.value} {source.path.name}: {source.count} {noun}{extra}"

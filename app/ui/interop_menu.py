@@ -1,0 +1,152 @@
+"""File menu actions for moving cards and data in and out: Import…, Export to Anki…,
+Export everything…, Import everything…. Each asks for a file and calls one service."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
+
+from app.domain.import_rules import ImportRefused
+from app.services.anki_export import export_anki
+from app.services.card_import import CardImportService
+from app.services.context import AppContext
+from app.services.transfer import export_all, import_all, inspect_export
+from app.ui.import_dialog import ImportDialog
+
+
+class InteropActions(QObject):
+    def __init__(
+        self,
+        window: QMainWindow,
+        ctx: Callable[[], AppContext],
+        on_cards_changed: Callable[[], None],
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self._ctx = ctx
+        self.on_cards_changed = on_cards_changed
+        self.actions: dict[str, QAction] = {}
+        self.dialog: ImportDialog | None = None
+
+    @property
+    def ctx(self) -> AppContext:
+        return self._ctx()
+
+    def install(self, menu: QMenu, before: QAction) -> None:
+        for key, text, slot in (
+            ("import", "&Import…", self.import_cards),
+            ("export-anki", "Export to &Anki…", self.export_to_anki),
+            ("export-all", "&Export everything…", self.export_everything),
+            ("import-all", "Import e&verything…", self.import_everything),
+        ):
+            action = QAction(text, self.window)
+            action.setObjectName(f"action-{key}")
+            action.triggered.connect(slot)
+            menu.insertAction(before, action)
+            self.actions[key] = action
+        menu.insertSeparator(before)
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10000)
+
+    # -- cards -----------------------------------------------------------------------------
+    def import_cards(self) -> ImportDialog:
+        self.dialog = ImportDialog(CardImportService(self.ctx), self.window)
+        self.dialog.imported.connect(self._imported)
+        self.dialog.open()
+        return self.dialog
+
+    def _imported(self, summary: str) -> None:
+        self.on_cards_changed()
+        self._status(summary.splitlines()[0])
+        QMessageBox.information(self.window, "Cards imported", summary)
+
+    def export_to_anki(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Export to Anki",
+            str(Path.home() / "Lattice.apkg"),
+            "Anki package (*.apkg)",
+        )
+        if not path:
+            return
+        try:
+            result = export_anki(self.ctx.bank, Path(path), self.ctx.clock.now())
+        except (ValueError, OSError) as exc:
+            QMessageBox.warning(self.window, "Export to Anki", f"Nothing was exported: {exc}")
+            return
+        self._status(f"Exported {result.notes} cards to {result.path.name}")
+        QMessageBox.information(
+            self.window,
+            "Exported to Anki",
+            f"{result.notes} cards in {result.decks} decks were written to {result.path}.\n\n"
+            "In Anki choose File ▸ Import. Importing a newer export again updates the same notes.",
+        )
+
+    # -- everything ------------------------------------------------------------------------
+    def export_everything(self) -> None:
+        now = self.ctx.clock.now().astimezone(self.ctx.clock.local_tz)
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Export everything",
+            str(Path.home() / f"lattice-{now:%Y-%m-%d}.zip"),
+            "Lattice export (*.zip)",
+        )
+        if not path:
+            return
+        try:
+            summary = export_all(self.ctx.data_dir, Path(path), self.ctx.clock.now())
+        except OSError as exc:
+            QMessageBox.warning(self.window, "Export everything", f"Nothing was written: {exc}")
+            return
+        self._status(f"Exported everything to {Path(path).name}")
+        QMessageBox.information(
+            self.window,
+            "Everything exported",
+            f"{summary.describe()}.\n\nOpen it on the other computer with "
+            "File ▸ Import everything….",
+        )
+
+    def import_everything(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Import everything", str(Path.home()), "Lattice export (*.zip)"
+        )
+        if not path:
+            return
+        ctx = self.ctx
+        try:
+            summary = inspect_export(Path(path), ctx.data_dir)
+        except ImportRefused as refused:
+            QMessageBox.warning(self.window, "Import everything", f"Nothing was changed: {refused}")
+            return
+        answer = QMessageBox.question(
+            self.window,
+            "Replace everything?",
+            f"This file holds {summary.describe()}.\n\nIt replaces your progress, quiz history, "
+            "settings and your own cards on this computer. The current ones are kept aside in "
+            f"{ctx.data_dir}. Lattice restarts afterwards.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        ctx.store.engine.dispose()
+        try:
+            result = import_all(Path(path), ctx.data_dir, ctx.clock.now())
+        except ImportRefused as refused:
+            QMessageBox.warning(self.window, "Import everything", f"Nothing was changed: {refused}")
+            return
+        kept = result.database_aside.name if result.database_aside else "nothing"
+        QMessageBox.information(
+            self.window,
+            "Everything imported",
+            f"Your previous database was kept as {kept}. Lattice will now restart.",
+        )
+        self.restart()
+
+    def restart(self) -> None:
+        QProcess.startDetached(sys.executable, sys.argv)
+        QApplication.instance().quit()  # type: ignore[union-attr]

@@ -1,0 +1,135 @@
+"""File menu: Import…, Export to Anki…, Export everything…, Import everything…."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from app.locations import user_content_dir
+
+ANKI = Path(__file__).parent / "fixtures" / "anki"
+
+
+def _quiet_boxes(monkeypatch, answer=QMessageBox.StandardButton.Yes) -> list[str]:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "information", lambda _p, title, text: shown.append(f"{title}: {text}")
+    )
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _p, title, text: shown.append(f"{title}: {text}")
+    )
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: answer)
+    return shown
+
+
+def test_file_menu_has_the_four_actions_in_order(window) -> None:  # type: ignore[no-untyped-def]
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions() if not a.isSeparator()]
+    assert texts[:5] == [
+        "&Import…",
+        "Export to &Anki…",
+        "&Export everything…",
+        "Import e&verything…",
+        "&Backups…",
+    ]
+
+
+def test_import_dialog_imports_an_anki_deck_into_a_new_concept(window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shown = _quiet_boxes(monkeypatch)
+    before = len(window.ctx.bank.cards)
+    dialog = window.interop.import_cards()
+    assert not dialog.import_button.isEnabled()
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (str(ANKI / "modern.apkg"), "")
+    )
+    dialog.file_button.click()
+    assert dialog.found.text() == "Anki package modern.apkg: 3 cards (1 empty note skipped)"
+    assert dialog.title.text() == "Modern"
+    dialog.title.setText("Attention basics")
+    dialog.area.setCurrentIndex(dialog.area.findData("llm"))
+    assert "3 new cards; new concept: Attention basics." in dialog.preview.text()
+    assert "derived" in dialog.preview.text()
+    dialog.import_button.click()
+    assert len(window.ctx.bank.cards) == before + 3
+    assert (user_content_dir(window.ctx.data_dir) / "llm" / "attention-basics.md").is_file()
+    assert shown and shown[0].startswith("Cards imported: 3 new cards")
+    window.grab().save("/tmp/interop-after-import.png")
+
+
+def test_import_dialog_shows_why_a_file_is_refused(window, qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("question,answer,difficulty\nQ,A,brutal\n")
+    dialog = window.interop.import_cards()
+    dialog.set_source(bad)
+    assert (
+        dialog.found.text()
+        == "Cannot import: bad.csv:2: difficulty 'brutal': use easy, medium or hard"
+    )
+    assert not dialog.import_button.isEnabled()
+    dialog.grab().save("/tmp/interop-refused.png")
+
+
+def test_existing_concept_choice(window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _quiet_boxes(monkeypatch)
+    csv_file = tmp_path / "more.csv"
+    csv_file.write_text("question,answer\nWhat is gamma's use?,Ending the chain.\n")
+    dialog = window.interop.import_cards()
+    dialog.set_source(csv_file)
+    dialog.concept.setCurrentIndex(dialog.concept.findData("gamma"))
+    assert not dialog.title.isEnabled()
+    assert "1 new card." in dialog.preview.text()
+    dialog.grab().save("/tmp/interop-dialog.png")
+    dialog.import_button.click()
+    assert any(c.question == "What is gamma's use?" for c in window.ctx.bank.cards_of("gamma"))
+
+
+def test_export_to_anki_and_everything_from_the_menu(window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    shown = _quiet_boxes(monkeypatch)
+    target = tmp_path / "deck.apkg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.interop.actions["export-anki"].trigger()
+    assert target.is_file() and shown[-1].startswith(
+        f"Exported to Anki: {len(window.ctx.bank.cards)} cards in"
+    )
+    everything = tmp_path / "all.zip"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(everything), ""))
+    window.interop.actions["export-all"].trigger()
+    assert everything.is_file() and shown[-1].startswith("Everything exported")
+
+
+def test_import_everything_refuses_a_bad_file_and_restarts_after_a_good_one(
+    window, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from app.services.transfer import export_all
+
+    shown = _quiet_boxes(monkeypatch)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"nope")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    window.interop.actions["import-all"].trigger()
+    assert shown[-1].startswith("Import everything: Nothing was changed")
+    good = tmp_path / "good.zip"
+    export_all(window.ctx.data_dir, good, window.ctx.clock.now())
+    restarted: list[bool] = []
+    monkeypatch.setattr(window.interop, "restart", lambda: restarted.append(True))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
+    window.interop.actions["import-all"].trigger()
+    assert restarted == [True]
+    assert list(window.ctx.data_dir.glob("lattice.before-import-*.sqlite3"))
+
+
+def test_dialog_in_dark_theme(window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.theme import apply_theme
+
+    apply_theme(QApplication.instance(), True)
+    try:
+        dialog = window.interop.import_cards()
+        dialog.set_source(ANKI / "legacy.apkg")
+        dialog.area.setCurrentIndex(dialog.area.findData("llm"))
+        assert dialog.area.isEnabled() and dialog.title.isEnabled()
+        dialog.grab().save("/tmp/interop-dark.png")
+    finally:
+        apply_theme(QApplication.instance(), False)

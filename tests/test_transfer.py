@@ -1,0 +1,196 @@
+"""Moving to another computer: export-all and import-all, checked before anything is replaced."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.domain.import_rules import ImportRefused, ImportTarget
+from app.locations import user_content_dir
+from app.services.card_import import CardImportService
+from app.services.context import open_context
+from app.services.transfer import export_all, import_all, inspect_export
+from app.storage.database import database_path
+from app.storage.migrations import SCHEMA_VERSION
+from app.storage.snapshot import table_counts
+from tests.test_backup_recovery import grade_one
+
+
+def _prepare(ctx, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Some history, a setting and a user card, exported; returns the export file."""
+    grade_one(ctx)
+    grade_one(ctx)
+    ctx.store.set_setting("theme_choice", "dark")
+    csv_file = tmp_path / "mine.csv"
+    csv_file.write_text("question,answer\nWhat is mine?,Something I wrote myself.\n")
+    CardImportService(ctx).import_path(csv_file, ImportTarget(new_title="Mine", area="llm"))
+    out = tmp_path / "move.zip"
+    export_all(ctx.data_dir, out, ctx.clock.now())
+    return out
+
+
+def test_everything_arrives_on_the_other_laptop(ctx, tmp_path, content_root, clock) -> None:  # type: ignore[no-untyped-def]
+    out = _prepare(ctx, tmp_path)
+    other = tmp_path / "other"
+    fresh = open_context(other, content=content_root, clock=clock)
+    fresh.store.set_setting("theme_choice", "light")
+    fresh.store.engine.dispose()
+    result = import_all(out, other, clock.now())
+    assert result.summary.counts["review_log"] == 2 and result.summary.cards == 1
+    assert result.database_aside is not None and result.database_aside.is_file()
+    moved = open_context(other, content=content_root, clock=clock)
+    assert table_counts(database_path(other)) == table_counts(database_path(ctx.data_dir))
+    assert moved.store.get_setting("theme_choice") == "dark"
+    mine = next(c for c in moved.bank.cards.values() if c.question == "What is mine?")
+    assert mine.user and moved.bank.concepts["mine"].title == "Mine"
+    assert moved.store.memories().keys() == ctx.store.memories().keys()
+    moved.store.engine.dispose()
+    assert [p.name for p in other.iterdir() if p.name.startswith(".")] == []
+
+
+def test_manifest_lists_versions_counts_and_checksums(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = _prepare(ctx, tmp_path)
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        names = sorted(archive.namelist())
+    assert names == ["cards/llm/mine.md", "lattice.sqlite3", "manifest.json"]
+    assert manifest["format"] == "lattice-export" and manifest["schema_version"] == SCHEMA_VERSION
+    assert manifest["counts"]["review_log"] == 2 and manifest["user_cards"] == 1
+    assert set(manifest["files"]) == {"cards/llm/mine.md", "lattice.sqlite3"}
+    assert "2 reviews of 2 cards" in inspect_export(out, ctx.data_dir).describe()
+
+
+def _rewrite(src: Path, dest: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dest, "w") as new:
+        members = {name: old.read(name) for name in old.namelist()}
+        for name, data in change(members).items():
+            new.writestr(name, data)
+    return dest
+
+
+def _manifest_change(**updates):  # type: ignore[no-untyped-def]
+    def change(members: dict[str, bytes]) -> dict[str, bytes]:
+        manifest = json.loads(members["manifest.json"])
+        for key, value in updates.items():
+            if key == "review_log":
+                manifest["counts"]["review_log"] = value
+            else:
+                manifest[key] = value
+        members["manifest.json"] = json.dumps(manifest).encode()
+        return members
+
+    return change
+
+
+def _corrupt_db(members: dict[str, bytes]) -> dict[str, bytes]:
+    data = bytearray(members["lattice.sqlite3"])
+    data[5000:9000] = b"\xff" * 4000
+    members["lattice.sqlite3"] = bytes(data)
+    return members
+
+
+def _extra(members: dict[str, bytes]) -> dict[str, bytes]:
+    members["../escape.md"] = b"x"
+    return members
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_manifest_change(review_log=99), "rows in review_log, the manifest says 99"),
+        (_manifest_change(schema_version=99), "schema version 99"),
+        (_manifest_change(format="something-else"), "not a Lattice export"),
+        (_manifest_change(user_cards=5), "number of your cards"),
+        (_corrupt_db, "checksum does not match"),
+        (_extra, "points outside the archive"),
+        (lambda m: {k: v for k, v in m.items() if k != "manifest.json"}, "no manifest.json"),
+    ],
+)
+def test_bad_exports_are_refused_and_nothing_is_replaced(ctx, tmp_path, change, message) -> None:  # type: ignore[no-untyped-def]
+    out = _prepare(ctx, tmp_path)
+    bad = _rewrite(out, tmp_path / "bad.zip", change)
+    db = database_path(ctx.data_dir)
+    before = table_counts(db)
+    cards_before = sorted(p.name for p in user_content_dir(ctx.data_dir).rglob("*"))
+    ctx.store.engine.dispose()
+    with pytest.raises(ImportRefused, match=message):
+        import_all(bad, ctx.data_dir, ctx.clock.now())
+    assert table_counts(db) == before
+    assert sorted(p.name for p in user_content_dir(ctx.data_dir).rglob("*")) == cards_before
+    assert not list(ctx.data_dir.glob("*.before-import-*"))
+
+
+def test_damaged_database_with_matching_checksum_fails_integrity_check(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    out = _prepare(ctx, tmp_path)
+
+    def corrupt_and_rehash(members: dict[str, bytes]) -> dict[str, bytes]:
+        import hashlib
+
+        members = _corrupt_db(members)
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"]["lattice.sqlite3"] = hashlib.sha256(
+            members["lattice.sqlite3"]
+        ).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+        return members
+
+    bad = _rewrite(out, tmp_path / "bad.zip", corrupt_and_rehash)
+    with pytest.raises(ImportRefused, match="damaged|malformed|not a database"):
+        inspect_export(bad, ctx.data_dir)
+
+
+def test_older_schema_is_upgraded_on_the_copy(ctx, tmp_path, content_root, clock) -> None:  # type: ignore[no-untyped-def]
+    out = _prepare(ctx, tmp_path)
+
+    def downgrade(members: dict[str, bytes]) -> dict[str, bytes]:
+        import hashlib
+
+        db = tmp_path / "old.sqlite3"
+        db.write_bytes(members["lattice.sqlite3"])
+        conn = sqlite3.connect(db)
+        conn.executescript(
+            "DROP TABLE card_search; DROP TABLE quiz_answer; DROP TABLE quiz_session;"
+            "UPDATE meta SET value='1' WHERE key='schema_version';"
+        )
+        conn.commit()
+        conn.close()
+        members["lattice.sqlite3"] = db.read_bytes()
+        manifest = json.loads(members["manifest.json"])
+        manifest["schema_version"] = 1
+        manifest["files"]["lattice.sqlite3"] = hashlib.sha256(
+            members["lattice.sqlite3"]
+        ).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+        return members
+
+    old = _rewrite(out, tmp_path / "old.zip", downgrade)
+    other = tmp_path / "other"
+    other.mkdir()
+    import_all(old, other, clock.now())
+    moved = open_context(other, content=content_root, clock=clock)
+    assert len(moved.store.memories()) == 2
+    moved.store.engine.dispose()
+
+
+def test_cli_export_all_and_import_all(
+    ctx, data_dir, content_root, tmp_path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("app.services.context.content_dir", lambda: content_root)
+    grade_one(ctx)
+    out = tmp_path / "all.zip"
+    assert main(["export-all", str(out), "--data-dir", str(data_dir)]) == 0
+    assert "1 reviews of 1 cards" in capsys.readouterr().out
+    other = tmp_path / "other"
+    assert main(["import-all", str(out), "--data-dir", str(other)]) == 0
+    printed = capsys.readouterr().out
+    assert "imported 1 reviews" in printed
+    assert table_counts(database_path(other))["review_log"] == 1
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(b"not a zip")
+    assert main(["import-all", str(bad), "--data-dir", str(other)]) == 1
+    assert "nothing was changed" in capsys.readouterr().err
