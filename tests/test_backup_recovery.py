@@ -24,6 +24,7 @@ def grade_one(ctx) -> str:  # type: ignore[no-untyped-def]
     service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings)
     due = service.next_card()
     service.answer(due, Grade.GOOD)
+    service.close()
     return due.card.id
 
 

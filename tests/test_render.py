@@ -35,6 +35,8 @@ def test_lists_inside_code_are_left_alone() -> None:
 
 
 def test_angle_brackets_are_text_not_html() -> None:
-    html = render_markdown("Count pairs with i<j and a[i]>a[j]; <script>alert(1)</script> stays text.")
+    html = render_markdown(
+        "Count pairs with i<j and a[i]>a[j]; <script>alert(1)</script> stays text."
+    )
     assert "i&lt;j" in html
     assert "<script>" not in html and "&lt;script&gt;" in html

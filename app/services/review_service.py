@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
+from app.domain.review_queue import DayQueue
 from app.domain.scheduling import CardMemory, CardState, Grade, Scheduler, format_interval
 from app.domain.study_day import (
     QueueCounts,
@@ -16,7 +17,8 @@ from app.domain.study_day import (
     study_day_end,
     study_day_start,
 )
-from app.storage.progress_store import LEARNING_STATES, ProgressStore
+from app.storage.progress_store import ProgressStore
+from app.storage.review_ledger import ReviewLedger
 
 MAX_ANSWER_MS = 10 * 60 * 1000
 
@@ -34,7 +36,11 @@ class UndoEntry:
 
 
 class ReviewService:
-    """One study session over the whole bank or a scope (a set of card ids)."""
+    """One study session over the whole bank or a scope (a set of card ids).
+
+    Today's queue lives in memory (see `DayQueue`) and is rebuilt when the study day rolls
+    over or when another connection has committed progress (quiz, browse, import).
+    """
 
     def __init__(
         self,
@@ -50,42 +56,52 @@ class ReviewService:
         self.settings = settings
         self.scheduler = Scheduler()
         self.scope = frozenset(scope) if scope is not None else None
+        self.ledger = ReviewLedger(store.engine, self.scope)
+        self._queue: DayQueue | None = None
+        self._seen_version: int | None = None
         self._undo: list[UndoEntry] = []
         self._front: str | None = None
         self._shown_at: datetime | None = None
 
-    # -- day arithmetic -------------------------------------------------------------------
-    def _day(self) -> tuple[datetime, datetime]:
-        now = self.clock.now()
-        hour = self.settings.day_starts_at_hour
-        return (
-            study_day_start(now, self.clock.local_tz, hour),
-            study_day_end(now, self.clock.local_tz, hour),
-        )
+    def close(self) -> None:
+        self.ledger.close()
 
-    def _left_today(self) -> tuple[int, int]:
-        start, _ = self._day()
-        done = self.store.reviews_since(start)
+    # -- today's queue --------------------------------------------------------------------
+    @property
+    def _learn_ahead(self) -> timedelta:
+        return timedelta(minutes=self.settings.learn_ahead_minutes)
+
+    def _today(self) -> DayQueue:
+        now = self.clock.now()
+        version = self.ledger.data_version()
+        queue = self._queue
+        if queue is None or now >= queue.day_end or version != self._seen_version:
+            queue = self._queue = self._build(now)
+            self._seen_version = version
+        return queue
+
+    def _build(self, now: datetime) -> DayQueue:
+        hour = self.settings.day_starts_at_hour
+        start = study_day_start(now, self.clock.local_tz, hour)
+        end = study_day_end(now, self.clock.local_tz, hour)
+        done = self.ledger.done_since(start)
         new_left = remaining(self.settings.new_per_day, done.get(int(CardState.NEW), 0))
         reviews_left = remaining(
             self.settings.max_reviews_per_day, done.get(int(CardState.REVIEW), 0)
         )
-        return new_left, reviews_left
-
-    def counts(self) -> QueueCounts:
-        now = self.clock.now()
-        _, day_end = self._day()
-        new_left, reviews_left = self._left_today()
-        ahead = now + timedelta(minutes=self.settings.learn_ahead_minutes)
-        return QueueCounts(
-            new=min(new_left, self.store.count_new(self.scope)),
-            learning=self.store.count_due(LEARNING_STATES, ahead, self.scope),
-            review=min(
-                reviews_left, self.store.count_due((int(CardState.REVIEW),), day_end, self.scope)
-            ),
+        known = self.bank.cards
+        return DayQueue.build(
+            end,
+            (m for m in self.ledger.learning_due(end) if m.card_id in known),
+            (m for m in self.ledger.reviews_due(end, reviews_left) if m.card_id in known)
+            if reviews_left
+            else (),
+            (i for i in self.ledger.new_ids(new_left) if i in known) if new_left else (),
         )
 
-    # -- the queue ------------------------------------------------------------------------
+    def counts(self) -> QueueCounts:
+        return self._today().counts(self.clock.now(), self._learn_ahead)
+
     def next_card(self) -> DueCard | None:
         """Learning cards due now, then reviews, then new cards, then learning ahead."""
         card = self._pick()
@@ -96,30 +112,17 @@ class ReviewService:
         if self._front is not None:
             front, self._front = self._front, None
             if front in self.bank.cards:
-                return DueCard(self.bank.cards[front], self.store.memory(front))
-        now = self.clock.now()
-        _, day_end = self._day()
-        new_left, reviews_left = self._left_today()
-        candidates: list[CardMemory] = self.store.due_learning(now, 1, self.scope)
-        if not candidates and reviews_left:
-            candidates = self.store.due_review(day_end, 1, self.scope)
-        if not candidates and new_left:
-            ids = self.store.next_new(1, self.scope)
-            candidates = [self.store.memory(ids[0])] if ids else []
-        if not candidates:
-            ahead = now + timedelta(minutes=self.settings.learn_ahead_minutes)
-            candidates = self.store.due_learning(ahead, 1, self.scope)
-        for memory in candidates:
-            card = self.bank.cards.get(memory.card_id)
-            if card is not None:
-                return DueCard(card, memory)
-        return None
+                return DueCard(self.bank.cards[front], self.ledger.memory(front))
+        memory = self._today().next(self.clock.now(), self._learn_ahead)
+        if memory is None:
+            return None
+        return DueCard(self.bank.cards[memory.card_id], memory)
 
     def next_due_time(self) -> datetime | None:
         """When something will next be due, for the empty-queue message."""
-        earliest = self.store.earliest_due(self.scope)
-        if self.store.count_new(self.scope):
-            _, day_end = self._day()
+        earliest = self.ledger.earliest_due()
+        if self.ledger.new_ids(1):
+            day_end = self._today().day_end
             earliest = min(earliest, day_end) if earliest else day_end
         return earliest
 
@@ -130,12 +133,14 @@ class ReviewService:
 
     def answer(self, due: DueCard, grade: Grade) -> CardMemory:
         """Grade the shown card: one transaction writes the new state and its review log."""
+        queue = self._today()
         now = self.clock.now()
         shown = self._shown_at or now
         duration = min(MAX_ANSWER_MS, int((now - shown).total_seconds() * 1000))
-        before = self.store.memory(due.card.id)
+        before = self.ledger.memory(due.card.id)
         after = self.scheduler.grade(before, grade, now)
-        log_id = self.store.record_grade(before, after, int(grade), now, duration)
+        log_id = self.ledger.record_grade(before, after, int(grade), now, duration)
+        queue.answered(after)
         self._undo.append(UndoEntry(log_id, due.card.id))
         return after
 
@@ -148,6 +153,7 @@ class ReviewService:
         if not self._undo:
             return None
         entry = self._undo.pop()
-        self.store.undo_review(entry.log_id)
+        self.ledger.undo_review(entry.log_id)
+        self._queue = None  # rare: simply rebuild today's queue
         self._front = entry.card_id
         return entry.card_id

@@ -13,9 +13,8 @@ from app.storage.migrations import migrate
 DB_FILENAME = "lattice.sqlite3"
 
 
-def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the sqlite3 module, decide where transactions start and end,
-    # so DDL and multi-statement writes are atomic.
+def configure_connection(dbapi_connection: Any) -> None:
+    """WAL, full fsync per commit, and transactions started explicitly, never implicitly."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -23,6 +22,12 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions start and end,
+    # so DDL and multi-statement writes are atomic.
+    configure_connection(dbapi_connection)
 
 
 def _on_begin(conn: Any) -> None:

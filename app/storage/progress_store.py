@@ -105,48 +105,6 @@ class ProgressStore:
                 query = query.where(col(ProgressRow.card_id).in_(list(card_ids)))
             return {row.card_id: _to_memory(row) for row in session.exec(query)}
 
-    def record_grade(
-        self,
-        before: CardMemory,
-        after: CardMemory,
-        rating: int,
-        reviewed_at: datetime,
-        duration_ms: int,
-    ) -> int:
-        """Save the new memory and its review log together; returns the log id."""
-        with Session(self.engine) as session:
-            row = session.get(ProgressRow, before.card_id) or ProgressRow(card_id=before.card_id)
-            _apply(row, after)
-            session.add(row)
-            log = ReviewLogRow(
-                card_id=before.card_id,
-                rating=rating,
-                reviewed_at=reviewed_at,
-                duration_ms=max(0, int(duration_ms)),
-                state_before=int(before.state),
-                state_after=int(after.state),
-                before_json=memory_to_json(before),
-                after_json=memory_to_json(after),
-            )
-            session.add(log)
-            session.commit()
-            assert log.id is not None
-            return log.id
-
-    def undo_review(self, log_id: int) -> CardMemory | None:
-        """Delete one review record and put the card back as it was before it."""
-        with Session(self.engine) as session:
-            log = session.get(ReviewLogRow, log_id)
-            if log is None:
-                return None
-            before = memory_from_json(log.before_json)
-            row = session.get(ProgressRow, log.card_id) or ProgressRow(card_id=log.card_id)
-            _apply(row, before)
-            session.add(row)
-            session.delete(log)
-            session.commit()
-            return before
-
     def set_flags(
         self, card_id: str, *, suspended: bool | None = None, flagged: bool | None = None
     ) -> None:
@@ -200,49 +158,6 @@ class ProgressStore:
             session.commit()
 
     # -- queue queries --------------------------------------------------------------------
-    def _due_query(
-        self, states: Sequence[int], until: datetime, limit: int, scope: Scope
-    ) -> list[CardMemory]:
-        with Session(self.engine) as session:
-            query = (
-                select(ProgressRow)
-                .join(CardRow, col(CardRow.id) == col(ProgressRow.card_id))
-                .where(col(CardRow.present))
-                .where(col(ProgressRow.suspended).is_(False))
-                .where(col(ProgressRow.state).in_(states))
-                .where(col(ProgressRow.due) <= until)
-                .order_by(col(ProgressRow.due))
-                .limit(limit)
-            )
-            if scope is not None:
-                query = query.where(col(ProgressRow.card_id).in_(list(scope)))
-            return [_to_memory(row) for row in session.exec(query)]
-
-    def due_learning(
-        self, until: datetime, limit: int = 1, scope: Scope = None
-    ) -> list[CardMemory]:
-        return self._due_query(LEARNING_STATES, until, limit, scope)
-
-    def due_review(self, until: datetime, limit: int = 1, scope: Scope = None) -> list[CardMemory]:
-        return self._due_query((int(CardState.REVIEW),), until, limit, scope)
-
-    def next_new(self, limit: int = 1, scope: Scope = None) -> list[str]:
-        with Session(self.engine) as session:
-            query = (
-                select(CardRow.id)
-                .outerjoin(ProgressRow, col(ProgressRow.card_id) == col(CardRow.id))
-                .where(col(CardRow.present))
-                .where(
-                    (col(ProgressRow.card_id).is_(None))
-                    | ((col(ProgressRow.state) == 0) & col(ProgressRow.suspended).is_(False))
-                )
-                .order_by(col(CardRow.ord))
-                .limit(limit)
-            )
-            if scope is not None:
-                query = query.where(col(CardRow.id).in_(list(scope)))
-            return list(session.exec(query))
-
     def count_due(self, states: Sequence[int], until: datetime, scope: Scope = None) -> int:
         with Session(self.engine) as session:
             query = (
@@ -273,24 +188,6 @@ class ProgressStore:
             if scope is not None:
                 query = query.where(col(CardRow.id).in_(list(scope)))
             return int(session.exec(query).one())
-
-    def earliest_due(self, scope: Scope = None) -> datetime | None:
-        with Session(self.engine) as session:
-            query = (
-                select(func.min(ProgressRow.due))
-                .join(CardRow, col(CardRow.id) == col(ProgressRow.card_id))
-                .where(col(CardRow.present))
-                .where(col(ProgressRow.suspended).is_(False))
-                .where(col(ProgressRow.state) > 0)
-            )
-            if scope is not None:
-                query = query.where(col(ProgressRow.card_id).in_(list(scope)))
-            raw = session.exec(query).one()
-        if raw is None:
-            return None
-        if isinstance(raw, str):
-            raw = datetime.fromisoformat(raw)
-        return raw.replace(tzinfo=UTC)
 
     # -- history --------------------------------------------------------------------------
     def reviews_since(self, since: datetime) -> dict[int, int]:

@@ -130,6 +130,8 @@ class ReviewView(QWidget):
     # -- behaviour ------------------------------------------------------------------------
     def set_scope(self, service: ReviewService, title: str = "") -> None:
         """Study a restricted set of cards (for example one concept) from now on."""
+        if service is not self.service:
+            self.service.close()
         self.service = service
         self.scope_label.setText(f"Studying: <b>{html.escape(title)}</b>" if title else "")
         self.clear_scope_button.setVisible(bool(title))
