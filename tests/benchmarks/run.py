@@ -230,26 +230,62 @@ def bench_review_vs_anki(results: dict[str, dict[str, float]], quick: bool) -> N
         }
 
 
-def bench_memory(results: dict[str, dict[str, float]], quick: bool) -> None:
-    """Peak resident memory of a process that opens every screen (the self-test)."""
-    import resource
+PEAK_PROBE = """
+import resource, sys
+from pathlib import Path
+from app.services.context import open_context
+from app.ui.application import build_window, make_app
+make_app("light")
+content = Path(sys.argv[2]) if len(sys.argv) > 2 else None
+ctx = open_context(Path(sys.argv[1]), content=content)
+window = build_window(ctx)
+window.resize(1100, 760)
+window.show()
+for name in window.screens:
+    window.show_screen(name)
+    make_app().processEvents()
+print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_mib(data: Path, content: Path | None = None) -> float:
+    """Peak RSS of a fresh process that opens every screen (Linux reports KiB)."""
     import subprocess
 
+    args = [sys.executable, "-c", PEAK_PROBE, str(data)] + ([str(content)] if content else [])
+    out = subprocess.run(
+        args,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    ).stdout
+    kib = int(next(line for line in out.splitlines() if line.startswith("PEAK")).split()[1])
+    return kib / 1024
+
+
+def bench_memory(results: dict[str, dict[str, float]], quick: bool) -> None:
+    """Peak resident memory after opening every screen: bundled content, then 100,000 cards."""
+    from app.locations import content_dir
+
     with tempfile.TemporaryDirectory() as tmp:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        subprocess.run(
-            [sys.executable, "-m", "app", "self-test", "--data-dir", tmp],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-        )
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if peak_kib > before:
+        peak = _peak_mib(Path(tmp) / "bundled")
         results["peak RSS, every screen, bundled content (MiB)"] = {
-            "median_ms": peak_kib / 1024,
-            "min_ms": 0.0,
-            "max_ms": 0.0,
+            "median_ms": peak,
+            "min_ms": peak,
+            "max_ms": peak,
+            "runs": 1,
+        }
+        if quick:
+            return
+        root = Path(tmp) / "content"
+        write_synthetic_content(root, 25000, 4, content_dir() / "areas.yaml")
+        peak = _peak_mib(Path(tmp) / "big", root)
+        results["peak RSS, every screen, 100,000 cards (MiB)"] = {
+            "median_ms": peak,
+            "min_ms": peak,
+            "max_ms": peak,
             "runs": 1,
         }
 
@@ -317,6 +353,61 @@ def _time_to_first_card(command: list[str], data: Path) -> float:
     return elapsed
 
 
+BARE_QT = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+label = QLabel("A bare PySide6 window")
+label.resize(1100, 760)
+class FirstPaint(QObject):
+    done = False
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            QTimer.singleShot(0, lambda: (print("first-card-painted", flush=True), app.quit()))
+        return False
+probe = FirstPaint()
+label.installEventFilter(probe)
+label.show()
+app.exec()
+"""
+
+
+def bench_startup(results: dict[str, dict[str, float]], quick: bool) -> None:
+    """Process launch to first card painted, from source, against a bare PySide6 window
+    shown and painted by the same interpreter, offscreen, alternating runs."""
+    commands = {
+        "bare PySide6 window": [sys.executable, "-c", BARE_QT],
+        "Lattice from source": [sys.executable, "-m", "app"],
+    }
+    repeat = 3 if quick else 9
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(repeat + 1):  # the first round warms the file cache and is dropped
+            for name, command in commands.items():
+                args = command if name.startswith("Lattice") else [*command, "--"]
+                elapsed = _time_to_first_card(args, Path(tmp) / f"{run}-{name[:4]}")
+                if run:
+                    times[name].append(elapsed)
+    for name, values in times.items():
+        results[f"start to first paint, {name}"] = {
+            "median_ms": statistics.median(values),
+            "min_ms": min(values),
+            "max_ms": max(values),
+            "runs": len(values),
+        }
+    ratio = statistics.median(times["Lattice from source"]) / statistics.median(
+        times["bare PySide6 window"]
+    )
+    results["start ratio Lattice / bare PySide6"] = {
+        "median_ms": ratio,
+        "min_ms": 0.0,
+        "max_ms": 0.0,
+        "runs": 0,
+    }
+
+
 def bench_cold_start(results: dict[str, dict[str, float]], quick: bool) -> None:
     """Frozen build against source: process launch to the first card painted, offscreen.
 
@@ -360,6 +451,7 @@ def main() -> int:
     bench_review_vs_anki(results, args.quick)
     bench_search(results, args.quick)
     bench_graph(results, args.quick)
+    bench_startup(results, args.quick)
     bench_cold_start(results, args.quick)
     bench_memory(results, args.quick)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
