@@ -160,3 +160,17 @@ def test_mastery_threshold_is_a_setting(qtbot, window, ctx, clock) -> None:  # t
     graph.threshold.setValue(int(alpha * 100) - 1)
     assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "beta"
     assert abs(graph.service.threshold - (int(alpha * 100) - 1) / 100) < 1e-9
+
+
+def test_far_out_the_map_switches_to_bulk_overview_drawing(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QGraphicsItem
+
+    graph = open_graph(qtbot, window)
+    no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    graph.view.set_zoom(0.1)
+    assert graph.scene.overview
+    assert all(node.flags() & no_contents for node in graph.scene.nodes.values())
+    assert sum(len(r) for r in graph.scene.edges.node_rects.values()) == 3
+    graph.view.set_zoom(1.0)
+    assert not graph.scene.overview
+    assert not any(node.flags() & no_contents for node in graph.scene.nodes.values())

@@ -7,9 +7,10 @@ zoomed out keeps repaints cheap on large maps; the scene uses no BSP index becau
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from math import atan2, cos, sin
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
@@ -24,6 +25,18 @@ NODE_HEIGHT = 34.0
 LABEL_LOD = 0.3
 DETAIL_LOD = 0.18
 SMOOTH_EDGE_LIMIT = 600
+
+
+@dataclass
+class ExposedEdges:
+    count: int
+    requires: QPainterPath = field(default_factory=QPainterPath)
+    related: QPainterPath = field(default_factory=QPainterPath)
+    chords: list[QLineF] = field(default_factory=list)
+
+    @property
+    def crowded(self) -> bool:
+        return self.count > SMOOTH_EDGE_LIMIT
 
 
 class NodeItem(QGraphicsItem):
@@ -41,6 +54,7 @@ class NodeItem(QGraphicsItem):
         self.highlighted = False
         width = QFontMetricsF(scene.node_font).horizontalAdvance(title) + 28
         self.rect = QRectF(-width / 2, -NODE_HEIGHT / 2, width, NODE_HEIGHT)
+        self._bounds = self.rect.adjusted(-4, -4, 4, 4)  # asked for thousands of times a paint
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
             | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -50,9 +64,11 @@ class NodeItem(QGraphicsItem):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip(title)
         self.setZValue(1)
+        # Repaints during pans and hovers reuse a pixmap instead of calling paint() again.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return self.rect.adjusted(-4, -4, 4, 4)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -133,11 +149,13 @@ class EdgeLayer(QGraphicsItem):
         self.kinds: list[bool] = []  # True: prerequisite, False: related
         self.boxes: list[QRectF] = []
         self.grid: dict[tuple[int, int], list[int]] = {}
+        self.chords: list[QLineF] = []
         self.by_node: dict[str, list[int]] = {}
-        self._exposed: (
-            tuple[tuple[float, float, float, float], tuple[QPainterPath, QPainterPath, int]] | None
-        ) = None
-        self.overview = QPainterPath()
+        self._exposed: tuple[tuple[float, float, float, float], ExposedEdges] | None = None
+        self.overview: list[QLineF] = []  # every prerequisite link as a straight chord
+        self.node_rects: dict[
+            str, list[QRectF]
+        ] = {}  # by colour: nodes drawn in bulk when zoomed out
         self.highlight_path = QPainterPath()
         self._bounds = QRectF()
         self.setZValue(0)
@@ -148,8 +166,9 @@ class EdgeLayer(QGraphicsItem):
         self.prepareGeometryChange()
         nodes = self.graph.nodes
         self.curves, self.kinds, self.boxes, self.grid = [], [], [], {}
+        self.chords = []
         self.by_node = {}
-        overview = QPainterPath()
+        overview: list[QLineF] = []
         bounds = QRectF()
         links = [(a, b, True) for a, b in self.graph.requires] + [
             (a, b, False) for a, b in self.graph.related
@@ -166,10 +185,11 @@ class EdgeLayer(QGraphicsItem):
                 path.moveTo(start)
                 path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
                 self._arrow(path, end, end - QPointF(bend, 0))
-                overview.moveTo(start)
-                overview.lineTo(end)
+                chord = QLineF(start, end)
+                overview.append(chord)
             else:
                 start, end = na.pos(), nb.pos()
+                chord = QLineF(start, end)
                 path.moveTo(start)
                 if abs(start.x() - end.x()) < 1.0:
                     # Same column: bow out to the side instead of running through the nodes between.
@@ -187,6 +207,7 @@ class EdgeLayer(QGraphicsItem):
             box = path.boundingRect()
             index = len(self.curves)
             self.curves.append(path)
+            self.chords.append(chord)
             self.kinds.append(is_prerequisite)
             self.boxes.append(box)
             self.by_node.setdefault(a, []).append(index)
@@ -195,6 +216,11 @@ class EdgeLayer(QGraphicsItem):
             for cell in self._cells(box):
                 self.grid.setdefault(cell, []).append(index)
         self.overview = overview
+        self.node_rects = {}
+        for node in nodes.values():
+            if node.isVisible():
+                self.node_rects.setdefault(node.color.name(), []).append(node.sceneBoundingRect())
+                bounds |= node.sceneBoundingRect()
         self._exposed = None
         self._bounds = bounds.adjusted(-10, -10, 10, 10)
         self.refresh_highlight()
@@ -214,31 +240,37 @@ class EdgeLayer(QGraphicsItem):
         y0, y1 = int(rect.top() // size), int(rect.bottom() // size)
         return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
 
-    def edges_in(self, rect: QRectF) -> tuple[QPainterPath, QPainterPath, int]:
-        """(prerequisite, related) paths of the links that cross `rect`, and their number.
+    def edges_in(self, rect: QRectF) -> ExposedEdges:
+        """What to draw for the links that cross `rect`.
 
-        The last answer is kept: hover, selection and timer repaints expose the same rect.
+        Few links: smooth curves with arrows, and the related links. Many (a crowded or
+        zoomed-out view): straight prerequisite chords only, drawn in one C++ call; related
+        links are then left to hover highlighting. The last answer is kept, because hover,
+        selection and timer repaints expose the same rect again.
         """
         key = (rect.x(), rect.y(), rect.width(), rect.height())
         if self._exposed is not None and self._exposed[0] == key:
             return self._exposed[1]
-        result = self._collect(rect)
-        self._exposed = (key, result)
-        return result
+        indices = self._indices_in(rect)
+        exposed = ExposedEdges(count=len(indices))
+        if exposed.crowded:
+            exposed.chords = [self.chords[i] for i in indices if self.kinds[i]]
+        else:
+            for i in indices:
+                (exposed.requires if self.kinds[i] else exposed.related).addPath(self.curves[i])
+        self._exposed = (key, exposed)
+        return exposed
 
-    def _collect(self, rect: QRectF) -> tuple[QPainterPath, QPainterPath, int]:
+    def _indices_in(self, rect: QRectF) -> list[int]:
         seen: set[int] = set()
-        count = 0
-        requires, related = QPainterPath(), QPainterPath()
+        found: list[int] = []
         for cell in self._cells(rect):
             for index in self.grid.get(cell, ()):
-                if index in seen:
-                    continue
-                seen.add(index)
-                if self.boxes[index].intersects(rect):
-                    (requires if self.kinds[index] else related).addPath(self.curves[index])
-                    count += 1
-        return requires, related, count
+                if index not in seen:
+                    seen.add(index)
+                    if self.boxes[index].intersects(rect):
+                        found.append(index)
+        return found
 
     @staticmethod
     def _arrow(path: QPainterPath, tip: QPointF, towards: QPointF) -> None:
@@ -258,30 +290,33 @@ class EdgeLayer(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         colors = self.graph.colors
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
         faded = self.graph.hovered is not None
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setOpacity(0.25 if faded else 1.0)
         edge = QPen(colors["edge"], 1.4)
         edge.setCosmetic(True)
-        if lod < DETAIL_LOD:
+        if self.graph.overview:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.setPen(edge)
-            painter.drawPath(self.overview)
+            painter.drawLines(self.overview)
+            painter.setPen(Qt.PenStyle.NoPen)
+            for color, rects in self.node_rects.items():
+                painter.setBrush(QColor(color))
+                painter.drawRects(rects)
         else:
-            requires, related, count = self.edges_in(option.exposedRect)
-            # Antialiased stroking costs ~20x more per link; smooth curves when few are in view.
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, count <= SMOOTH_EDGE_LIMIT)
-            # Solid, light and thin: Qt dashes a path along its whole length, even off
-            # screen, which made long related links the dominant repaint cost.
-            # On a crowded view, related links (often long) are left to hover highlighting.
-            if count <= SMOOTH_EDGE_LIMIT:
+            exposed = self.edges_in(option.exposedRect)
+            if exposed.crowded:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                painter.setPen(edge)
+                painter.drawLines(exposed.chords)
+            else:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
                 light = QPen(colors["related"], 1.0)
                 light.setCosmetic(True)
                 painter.setPen(light)
-                painter.drawPath(related)
-            painter.setPen(edge)
-            painter.drawPath(requires)
+                painter.drawPath(exposed.related)
+                painter.setPen(edge)
+                painter.drawPath(exposed.requires)
         painter.setOpacity(1.0)
         if not self.highlight_path.isEmpty():
             strong = QPen(colors["highlight"], 2.4)
@@ -307,6 +342,7 @@ class ConceptScene(QGraphicsScene):
         self.related: list[tuple[str, str]] = []
         self.neighbours: dict[str, set[str]] = {}
         self.hovered: str | None = None
+        self.overview = False
         self.dragged: set[str] = set()
         self.edges = EdgeLayer(self)
         self.addItem(self.edges)
@@ -367,6 +403,16 @@ class ConceptScene(QGraphicsScene):
             pos = self.nodes[concept_id].pos()
             self.node_dropped.emit(concept_id, pos.x(), pos.y())
         self.dragged.clear()
+
+    def set_overview(self, on: bool) -> None:
+        """Zoomed far out, nodes are drawn in bulk by the edge layer as plain coloured
+        rectangles; the node items then have no contents, so Qt skips them while painting."""
+        if on == self.overview:
+            return
+        self.overview = on
+        for node in self.nodes.values():
+            node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, on)
+        self.edges.update()
 
     def _on_selection_changed(self) -> None:
         self.edges.refresh_highlight()

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from app.domain.scheduling import CardState
 from app.services.graph_service import CardStatus, GraphService
 from app.services.render import render_markdown
-from app.ui.graph_scene import ConceptScene, NodeItem
+from app.ui.graph_scene import DETAIL_LOD, ConceptScene, NodeItem
 from app.ui.markdown_view import MarkdownView
 from app.ui.theme import is_dark
 
@@ -577,6 +577,7 @@ class GraphScreen(QWidget):
         self.refresh_knowledge()
 
     def _on_zoom(self, value: float) -> None:
+        self.scene.set_overview(value < DETAIL_LOD)
         self.zoom_label.setText(f"{round(value * 100)}%")
         self._schedule_save()
 

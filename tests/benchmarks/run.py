@@ -46,7 +46,7 @@ def bench_graph(results: dict[str, dict[str, float]], quick: bool) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.domain.graph_layout import layered_layout
-    from app.ui.graph_scene import ConceptScene
+    from app.ui.graph_scene import DETAIL_LOD, ConceptScene
     from app.ui.graph_view import MapView
 
     shape = synthetic_shape(5000, 15000)
@@ -67,6 +67,7 @@ def bench_graph(results: dict[str, dict[str, float]], quick: bool) -> None:
         "runs": 1,
     }
     view = MapView(scene)
+    view.zoomed.connect(lambda zoom: scene.set_overview(zoom < DETAIL_LOD))
     view.resize(1200, 800)
     view.show()
     app.processEvents()
