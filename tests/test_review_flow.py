@@ -102,3 +102,25 @@ def test_ctrl_q_quits(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     assert window.isVisible()
     qtbot.keyClick(window.review, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert not window.isVisible()
+
+
+def test_settings_change_the_daily_limits_at_once_and_persist(
+    qtbot, window, ctx, data_dir, content_root, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.study_day import StudySettings
+    from app.services.context import open_context
+    from app.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(ctx.settings, window)
+    qtbot.addWidget(dialog)
+    assert dialog.new_per_day.value() == 20
+    dialog.new_per_day.setValue(1)
+    dialog.retention.setValue(0.85)
+    window.apply_settings(dialog.settings())
+    assert "1 new" in window.review.counts_label.text().replace("</span>", "")
+    assert window.review.service.scheduler.settings.desired_retention == 0.85
+    press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_4)
+    assert window.review.current is None  # the one new card of the day is done
+    reopened = open_context(data_dir, content=content_root, clock=clock)
+    assert reopened.settings == StudySettings(new_per_day=1, desired_retention=0.85)

@@ -29,12 +29,12 @@ _HEADING = re.compile(r"^## ", re.MULTILINE)
 MAX_SLUG = 48
 
 
-def slugify(text: str, limit: int = MAX_SLUG) -> str:
+def slugify(text: str, limit: int = MAX_SLUG, fallback: str = "card") -> str:
     """A lowercase id made of the text's words: 'What is QLoRA?' -> 'what-is-qlora'."""
     slug = _SLUG_DROP.sub("-", text.lower()).strip("-")
     if len(slug) > limit:
         slug = slug[:limit].rsplit("-", 1)[0] or slug[:limit]
-    return slug.strip("-") or "card"
+    return slug.strip("-") or fallback
 
 
 def unique_id(base: str, taken: Iterable[str]) -> str:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.domain.card_writer import serialize_concept
+from app.domain.card_writer import serialize_concept, slugify, unique_id
 from app.domain.content import FENCE_INFO, ID_PATTERN, Card, Concept, ContentBank, Difficulty
 from app.domain.content_loader import MAX_KEY_POINTS, MIN_KEY_POINTS, ParsedFile
 from app.domain.html_markdown import clean_text, html_to_markdown, html_to_text, looks_like_html
@@ -234,26 +234,6 @@ def card_id_for(prefix: str, stable_key: str) -> str:
     """A stable card id: the same source note always maps to the same id."""
     digest = hashlib.sha256(stable_key.encode("utf-8")).hexdigest()[:12]
     return f"{prefix}-{digest}"
-
-
-_SLUG_DROP = re.compile(r"[^a-z0-9]+")
-
-
-def slug(text: str, limit: int = 48) -> str:
-    value = _SLUG_DROP.sub("-", text.lower()).strip("-")
-    if len(value) > limit:
-        value = value[:limit].rsplit("-", 1)[0] or value[:limit]
-    return value.strip("-") or "imported"
-
-
-def unique(base: str, taken: Iterable[str]) -> str:
-    used = set(taken)
-    if base not in used:
-        return base
-    n = 2
-    while f"{base}-{n}" in used:
-        n += 1
-    return f"{base}-{n}"
 
 
 # -- Anki -------------------------------------------------------------------------------
@@ -588,7 +568,7 @@ def _new_concept(
     if area not in bank.areas:
         known = ", ".join(sorted(bank.areas)) or "none"
         raise ImportRefused(f"unknown area {area!r} for the new concept; choose one of: {known}")
-    concept_id = unique(slug(title), set(bank.concepts) | set(files))
+    concept_id = unique_id(slugify(title, fallback="imported"), set(bank.concepts) | set(files))
     concept = Concept(
         id=concept_id,
         title=title,

@@ -9,7 +9,14 @@ from datetime import datetime, timedelta
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
 from app.domain.review_queue import DayQueue
-from app.domain.scheduling import CardMemory, CardState, Grade, Scheduler, format_interval
+from app.domain.scheduling import (
+    CardMemory,
+    CardState,
+    Grade,
+    Scheduler,
+    SchedulerSettings,
+    format_interval,
+)
 from app.domain.study_day import (
     QueueCounts,
     StudySettings,
@@ -54,7 +61,7 @@ class ReviewService:
         self.store = store
         self.clock = clock
         self.settings = settings
-        self.scheduler = Scheduler()
+        self.scheduler = Scheduler(SchedulerSettings(desired_retention=settings.desired_retention))
         self.scope = frozenset(scope) if scope is not None else None
         self.ledger = ReviewLedger(store.engine, self.scope)
         self._queue: DayQueue | None = None

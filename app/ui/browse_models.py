@@ -7,9 +7,6 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -19,10 +16,9 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from app.domain.scheduling import CardState
 from app.services.browse_service import BrowseRow, HistoryEntry, marked_to_html, strip_marks
 from app.storage.search_store import SearchHit
+from app.ui.table_model import Index, RowsTableModel
 from app.ui.theme import STATE_COLORS
 
-Index = QModelIndex | QPersistentModelIndex
-ROOT = QModelIndex()
 CARD_ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -30,7 +26,7 @@ DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 FLAG = "⚑ "
 
 
-class CardTableModel(QAbstractTableModel):
+class CardTableModel(RowsTableModel):
     """One row per card of the bank; `hits` (from a search) add a rank and highlighted text."""
 
     QUESTION, CONCEPT, AREA, DIFFICULTY, STATE, DUE, REVIEWS, LAPSES, RECALL, MATCH = range(10)
@@ -69,23 +65,15 @@ class CardTableModel(QAbstractTableModel):
     def row_of(self, card_id: str) -> int | None:
         return self._row_of.get(card_id)
 
-    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
             if section == self.RECALL:
                 return "Predicted chance of recalling the card now (FSRS retrievability)"
             if section == self.MATCH:
                 return "Search rank: 1 is the best match"
-        return None
+        return super().headerData(section, orientation, role)
 
     def _due_text(self, row: BrowseRow) -> str:
         due = row.memory.due
@@ -252,7 +240,7 @@ class HighlightDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsTableModel):
     """The review log of one card, newest first."""
 
     HEADERS = ("When", "Rating", "State", "Next interval", "Time")
@@ -268,19 +256,6 @@ class HistoryModel(QAbstractTableModel):
         self.rows = list(reversed(entries))
         self.tz = tz
         self.endResetModel()
-
-    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -6,10 +6,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -50,11 +47,11 @@ from app.services.graph_service import CardStatus, GraphService
 from app.services.render import render_markdown
 from app.ui.graph_scene import DETAIL_LOD, ConceptScene, NodeItem
 from app.ui.markdown_view import MarkdownView
+from app.ui.table_model import Index, RowsTableModel
 from app.ui.theme import is_dark
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 READABLE_ZOOM = 0.6
-Index = QModelIndex | QPersistentModelIndex
 
 
 class MapView(QGraphicsView):
@@ -128,7 +125,7 @@ class MapView(QGraphicsView):
         self.zoomed.emit(self.zoom())
 
 
-class CardStatusModel(QAbstractTableModel):
+class CardStatusModel(RowsTableModel):
     """A concept's cards with their study state, for the concept panel."""
 
     HEADERS = ("Question", "State", "Next due")
@@ -143,19 +140,6 @@ class CardStatusModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self.now, self.tz = rows, now, tz
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.domain.study_day import StudySettings
 from app.services.authoring import AuthoringService
 from app.services.backup_service import BackupService
 from app.services.browse_service import BrowseService
@@ -37,6 +38,7 @@ from app.ui.graph_view import GraphScreen
 from app.ui.interop_menu import InteropActions
 from app.ui.quiz_view import QuizView
 from app.ui.review_view import ReviewView
+from app.ui.settings_dialog import SettingsDialog
 from app.ui.stats_view import StatsScreen
 from app.ui.theme import is_dark, sidebar_style
 
@@ -204,6 +206,10 @@ class MainWindow(QMainWindow):
         backups_action = QAction("&Backups…", self)
         backups_action.triggered.connect(self.show_backups)
         file_menu.addAction(backups_action)
+        settings_action = QAction("&Settings…", self)
+        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(self.show_settings)
+        file_menu.addAction(settings_action)
         self.interop = InteropActions(self, lambda: self.ctx, self.cards_changed)
         self.interop.install(file_menu, backups_action)
         file_menu.addSeparator()
@@ -253,6 +259,18 @@ class MainWindow(QMainWindow):
         )
         box.setObjectName("recovery-message")
         box.open()
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx.settings, self)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        dialog.open()
+
+    def apply_settings(self, settings: StudySettings) -> None:
+        """Save the study settings and restart the review session (same scope) under them."""
+        self.ctx.save_settings(settings)
+        ctx, current = self.ctx, self.review.service
+        service = ReviewService(ctx.bank, ctx.store, ctx.clock, settings, scope=current.scope)
+        self.review.set_scope(service, self.review.scope_title)
 
     def show_backups(self) -> None:
         dialog = BackupsDialog(self.backups, self)

@@ -5,9 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QPointF,
     QRectF,
     Qt,
@@ -18,9 +15,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from app.domain.content import ContentBank
 from app.domain.quiz import format_clock
 from app.services.quiz_service import Answer, HistoryEntry
+from app.ui.table_model import Index, RowsTableModel
 
-Index = QModelIndex | QPersistentModelIndex
-ROOT = QModelIndex()
 RED = "#d9534f"
 GREEN = "#2e9d5b"
 AMBER = "#c98a1b"
@@ -30,7 +26,7 @@ def score_color(score: float) -> str:
     return GREEN if score >= 0.75 else AMBER if score >= 0.5 else RED
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(RowsTableModel):
     """One row per question: what was asked, time used against its budget, points, score."""
 
     HEADERS = ("#", "Question", "Concept", "Time used / budget", "Points", "Score")
@@ -44,19 +40,6 @@ class ResultsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(answers)
         self.endResetModel()
-
-    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -93,7 +76,7 @@ class ResultsModel(QAbstractTableModel):
         return None
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsTableModel):
     """Past quizzes, newest first."""
 
     HEADERS = ("When", "Score", "Questions", "Ran out")
@@ -108,19 +91,6 @@ class HistoryModel(QAbstractTableModel):
         self.rows = list(reversed(entries))
         self.local_tz = local_tz
         self.endResetModel()
-
-    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def entry(self, row: int) -> HistoryEntry:
         return self.rows[row]

@@ -42,6 +42,7 @@ class ReviewView(QWidget):
         self.service = service
         self.current: DueCard | None = None
         self.revealed = False
+        self.scope_title = ""
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
         self._bind_keys()
@@ -133,6 +134,7 @@ class ReviewView(QWidget):
         if service is not self.service:
             self.service.close()
         self.service = service
+        self.scope_title = title
         self.scope_label.setText(f"Studying: <b>{html.escape(title)}</b>" if title else "")
         self.clear_scope_button.setVisible(bool(title))
         self.refresh()
