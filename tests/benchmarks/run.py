@@ -270,6 +270,62 @@ def _peak_mib(data: Path, content: Path | None = None) -> float:
     return kib / 1024
 
 
+def _keypress_times(window: Any, app: Any, rounds: int) -> list[float]:
+    """Reveal with Space (untimed), then time the grade key until the next card is painted."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    review = window.review
+    times = []
+    for i in range(rounds):
+        if review.current is None:
+            break
+        QTest.keyClick(review, Qt.Key.Key_Space)
+        app.processEvents()
+        start = time.perf_counter()
+        QTest.keyClick(review, Qt.Key.Key_3 if i % 3 else Qt.Key.Key_1)
+        review.view.viewport().repaint()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def bench_keypress(results: dict[str, dict[str, float]], quick: bool) -> None:
+    """GUI: a grade key to the next card painted, offscreen, on the bundled bank and on a
+    100,000-card bank."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.domain.clock import FakeClock
+    from app.domain.study_day import StudySettings
+    from app.locations import content_dir
+    from app.services.context import open_context
+    from app.ui.application import build_window, make_app
+
+    app = make_app("light")
+    sizes: list[tuple[str, Path | None]] = [("bundled content", None)]
+    with tempfile.TemporaryDirectory() as tmp:
+        if not quick:
+            root = Path(tmp) / "big"
+            write_synthetic_content(root, 25000, 4, content_dir() / "areas.yaml")
+            sizes.append(("100,000 cards", root))
+        for label, root in sizes:
+            ctx = open_context(Path(tmp) / f"data-{label[:3]}", content=root, clock=FakeClock())
+            ctx.save_settings(StudySettings(new_per_day=9999, max_reviews_per_day=9999))
+            window = build_window(ctx)
+            window.resize(1100, 760)
+            window.show()
+            QApplication.processEvents()
+            times = _keypress_times(window, app, 40 if quick else 120)[5:]  # first few warm up
+            results[f"keypress to next card painted, {label}"] = {
+                "median_ms": statistics.median(times),
+                "min_ms": min(times),
+                "max_ms": max(times),
+                "runs": len(times),
+            }
+            window.close()
+            window.deleteLater()
+            QApplication.processEvents()
+
+
 def bench_memory(results: dict[str, dict[str, float]], quick: bool) -> None:
     """Peak resident memory after opening every screen: bundled content, then 100,000 cards."""
     from app.locations import content_dir
@@ -456,6 +512,7 @@ def main() -> int:
     bench_review_vs_anki(results, args.quick)
     bench_search(results, args.quick)
     bench_graph(results, args.quick)
+    bench_keypress(results, args.quick)
     bench_startup(results, args.quick)
     bench_cold_start(results, args.quick)
     bench_memory(results, args.quick)
