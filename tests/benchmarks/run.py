@@ -24,8 +24,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.benchmarks.synthetic import synthetic_shape, write_synthetic_content  # noqa: E402
 
+Result = dict[str, Any]
 
-def measure(fn: Callable[[], object], repeat: int, warmup: int = 1) -> dict[str, float]:
+
+def measure(fn: Callable[[], object], repeat: int, warmup: int = 1) -> Result:
+    """Milliseconds per call of `fn`: median, min and max of `repeat` runs after a warm-up."""
     for _ in range(warmup):
         fn()
     times = []
@@ -33,15 +36,25 @@ def measure(fn: Callable[[], object], repeat: int, warmup: int = 1) -> dict[str,
         start = time.perf_counter()
         fn()
         times.append((time.perf_counter() - start) * 1000)
+    return spread(times)
+
+
+def spread(times: list[float], unit: str = "ms") -> Result:
     return {
-        "median_ms": statistics.median(times),
-        "min_ms": min(times),
-        "max_ms": max(times),
-        "runs": repeat,
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "runs": len(times),
+        "unit": unit,
     }
 
 
-def bench_graph(results: dict[str, dict[str, float]], quick: bool) -> None:
+def single(value: float, unit: str = "ms") -> Result:
+    """A figure measured once (or derived, like a ratio): median = min = max."""
+    return {"median": value, "min": value, "max": value, "runs": 1, "unit": unit}
+
+
+def bench_graph(results: dict[str, Result], quick: bool) -> None:
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QApplication
 
@@ -57,15 +70,9 @@ def bench_graph(results: dict[str, dict[str, float]], quick: bool) -> None:
     positions = layered_layout(shape)
     scene = ConceptScene(False)
     concepts = {n: (f"Concept {n}", "#5b8def") for n in shape.nodes}
-    results["graph scene build (5,000 nodes)"] = measure(lambda: None, repeat=1, warmup=0)
     start = time.perf_counter()
     scene.populate(concepts, list(shape.requires), list(shape.related), positions)
-    results["graph scene build (5,000 nodes)"] = {
-        "median_ms": (time.perf_counter() - start) * 1000,
-        "min_ms": 0.0,
-        "max_ms": 0.0,
-        "runs": 1,
-    }
+    results["graph scene build (5,000 nodes)"] = single((time.perf_counter() - start) * 1000)
     view = MapView(scene)
     view.zoomed.connect(lambda zoom: scene.set_overview(zoom < DETAIL_LOD))
     view.resize(1200, 800)
@@ -97,7 +104,7 @@ def bench_graph(results: dict[str, dict[str, float]], quick: bool) -> None:
     view.close()
 
 
-def bench_content(results: dict[str, dict[str, float]], quick: bool) -> None:
+def bench_content(results: dict[str, Result], quick: bool) -> None:
     from app.domain.content_loader import load_bank
     from app.locations import content_dir
 
@@ -133,7 +140,7 @@ def _review_step(service: Any, clock: Any) -> Callable[[], None]:
     return step
 
 
-def bench_review(results: dict[str, dict[str, float]], quick: bool) -> None:
+def bench_review(results: dict[str, Result], quick: bool) -> None:
     from app.domain.clock import FakeClock
     from app.domain.content_loader import load_bank
     from app.locations import content_dir
@@ -179,7 +186,7 @@ def _anki_step(col: Any) -> Callable[[], None]:
     return step
 
 
-def bench_review_vs_anki(results: dict[str, dict[str, float]], quick: bool) -> None:
+def bench_review_vs_anki(results: dict[str, Result], quick: bool) -> None:
     """Grade + next card through our service layer and through Anki's Rust backend."""
     try:
         from anki.collection import AddNoteRequest, Collection
@@ -223,12 +230,9 @@ def bench_review_vs_anki(results: dict[str, dict[str, float]], quick: bool) -> N
             col.close()
         results[f"review step, ours, {size:,} cards"] = ours
         results[f"review step, Anki, {size:,} cards"] = theirs
-        results[f"review step ratio ours/Anki, {size:,} cards"] = {
-            "median_ms": ours["median_ms"] / theirs["median_ms"],
-            "min_ms": 0.0,
-            "max_ms": 0.0,
-            "runs": 0,
-        }
+        results[f"review step ratio ours/Anki, {size:,} cards"] = single(
+            ours["median"] / theirs["median"], "×"
+        )
 
 
 PEAK_PROBE = """
@@ -289,7 +293,7 @@ def _keypress_times(window: Any, app: Any, rounds: int) -> list[float]:
     return times
 
 
-def bench_keypress(results: dict[str, dict[str, float]], quick: bool) -> None:
+def bench_keypress(results: dict[str, Result], quick: bool) -> None:
     """GUI: a grade key to the next card painted, offscreen, on the bundled bank and on a
     100,000-card bank."""
     from PySide6.QtWidgets import QApplication
@@ -315,43 +319,28 @@ def bench_keypress(results: dict[str, dict[str, float]], quick: bool) -> None:
             window.show()
             QApplication.processEvents()
             times = _keypress_times(window, app, 40 if quick else 120)[5:]  # first few warm up
-            results[f"keypress to next card painted, {label}"] = {
-                "median_ms": statistics.median(times),
-                "min_ms": min(times),
-                "max_ms": max(times),
-                "runs": len(times),
-            }
+            results[f"keypress to next card painted, {label}"] = spread(times)
             window.close()
             window.deleteLater()
             QApplication.processEvents()
 
 
-def bench_memory(results: dict[str, dict[str, float]], quick: bool) -> None:
+def bench_memory(results: dict[str, Result], quick: bool) -> None:
     """Peak resident memory after opening every screen: bundled content, then 100,000 cards."""
     from app.locations import content_dir
 
     with tempfile.TemporaryDirectory() as tmp:
         peak = _peak_mib(Path(tmp) / "bundled")
-        results["peak RSS, every screen, bundled content (MiB)"] = {
-            "median_ms": peak,
-            "min_ms": peak,
-            "max_ms": peak,
-            "runs": 1,
-        }
+        results["peak RSS, every screen, bundled content"] = single(peak, "MiB")
         if quick:
             return
         root = Path(tmp) / "content"
         write_synthetic_content(root, 25000, 4, content_dir() / "areas.yaml")
         peak = _peak_mib(Path(tmp) / "big", root)
-        results["peak RSS, every screen, 100,000 cards (MiB)"] = {
-            "median_ms": peak,
-            "min_ms": peak,
-            "max_ms": peak,
-            "runs": 1,
-        }
+        results["peak RSS, every screen, 100,000 cards"] = single(peak, "MiB")
 
 
-def bench_search(results: dict[str, dict[str, float]], quick: bool) -> None:
+def bench_search(results: dict[str, Result], quick: bool) -> None:
     """FTS5 search over 10,000 synthetic cards: a rare word, a prefix, a word in every card."""
     from app.domain.clock import FakeClock
     from app.locations import content_dir
@@ -363,12 +352,9 @@ def bench_search(results: dict[str, dict[str, float]], quick: bool) -> None:
         write_synthetic_content(root, 2500, 4, content_dir() / "areas.yaml")
         start = time.perf_counter()
         ctx = open_context(Path(tmp) / "data", content=root, clock=FakeClock())
-        results["open + index 10,000 cards (first start)"] = {
-            "median_ms": (time.perf_counter() - start) * 1000,
-            "min_ms": 0.0,
-            "max_ms": 0.0,
-            "runs": 1,
-        }
+        results["open + index 10,000 cards (first start)"] = single(
+            (time.perf_counter() - start) * 1000
+        )
         assert len(ctx.bank.cards) == 10000
         service = BrowseService(ctx)
         repeat = 20 if quick else 100
@@ -435,7 +421,7 @@ app.exec()
 """
 
 
-def bench_startup(results: dict[str, dict[str, float]], quick: bool) -> None:
+def bench_startup(results: dict[str, Result], quick: bool) -> None:
     """Process launch to first card painted, from source, against a bare PySide6 window
     shown and painted by the same interpreter, offscreen, alternating runs."""
     commands = {
@@ -452,24 +438,14 @@ def bench_startup(results: dict[str, dict[str, float]], quick: bool) -> None:
                 if run:
                     times[name].append(elapsed)
     for name, values in times.items():
-        results[f"start to first paint, {name}"] = {
-            "median_ms": statistics.median(values),
-            "min_ms": min(values),
-            "max_ms": max(values),
-            "runs": len(values),
-        }
+        results[f"start to first paint, {name}"] = spread(values)
     ratio = statistics.median(times["Lattice from source"]) / statistics.median(
         times["bare PySide6 window"]
     )
-    results["start ratio Lattice / bare PySide6"] = {
-        "median_ms": ratio,
-        "min_ms": 0.0,
-        "max_ms": 0.0,
-        "runs": 0,
-    }
+    results["start ratio Lattice / bare PySide6"] = single(ratio, "×")
 
 
-def bench_cold_start(results: dict[str, dict[str, float]], quick: bool) -> None:
+def bench_cold_start(results: dict[str, Result], quick: bool) -> None:
     """Frozen build against source: process launch to the first card painted, offscreen.
 
     Each run gets a fresh data directory, so it also creates and fills the database.
@@ -493,12 +469,7 @@ def bench_cold_start(results: dict[str, dict[str, float]], quick: bool) -> None:
                 if run:
                     times[name].append(elapsed)
     for name, values in times.items():
-        results[f"cold start to first card, {name}"] = {
-            "median_ms": statistics.median(values),
-            "min_ms": min(values),
-            "max_ms": max(values),
-            "runs": len(values),
-        }
+        results[f"cold start to first card, {name}"] = spread(values)
 
 
 def main() -> int:
@@ -506,7 +477,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
     parser.add_argument("--json", help="also write the results to this JSON file")
     args = parser.parse_args()
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, Result] = {}
     bench_content(results, args.quick)
     bench_review(results, args.quick)
     bench_review_vs_anki(results, args.quick)
@@ -519,10 +490,11 @@ def main() -> int:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
     print(f"Machine: {machine}")
     width = max(len(k) for k in results)
-    print(f"{'benchmark':<{width}}  {'median ms':>10}  {'min':>8}  {'max':>8}  runs")
+    print(f"{'benchmark':<{width}}  {'median':>9}  {'min':>9}  {'max':>9}  {'unit':<4}  runs")
     for name, r in results.items():
         print(
-            f"{name:<{width}}  {r['median_ms']:>10.2f}  {r['min_ms']:>8.2f}  {r['max_ms']:>8.2f}  {r['runs']:>4}"
+            f"{name:<{width}}  {r['median']:>9.2f}  {r['min']:>9.2f}  {r['max']:>9.2f}"
+            f"  {r['unit']:<4}  {r['runs']:>4}"
         )
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": machine, "results": results}, indent=1))
