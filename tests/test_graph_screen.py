@@ -174,3 +174,10 @@ def test_far_out_the_map_switches_to_bulk_overview_drawing(qtbot, window) -> Non
     graph.view.set_zoom(1.0)
     assert not graph.scene.overview
     assert not any(node.flags() & no_contents for node in graph.scene.nodes.values())
+
+
+def test_the_review_concept_chip_opens_the_graph_on_that_concept(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    assert 'href="alpha"' in window.review.concept_label.text()
+    window.review.concept_label.linkActivated.emit("alpha")
+    assert window.current_screen() == "graph"
+    assert window.graph.panel.concept_id == "alpha"

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
 
         self.review = ReviewView(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings))
+        self.review.concept_requested.connect(self.show_concept_on_graph)
         self.review.scope_cleared.connect(self.study_all)
         self.add_screen("review", "Review", self.review, index=1)
         self.quiz = QuizView(

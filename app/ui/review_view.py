@@ -35,6 +35,7 @@ class ReviewView(QWidget):
 
     changed = Signal()
     scope_cleared = Signal()
+    concept_requested = Signal(str)  # the concept chip was clicked: show it on the graph
 
     def __init__(self, service: ReviewService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +57,9 @@ class ReviewView(QWidget):
         self.scope_label.setObjectName("scope")
         self.concept_label = QLabel()
         self.concept_label.setObjectName("concept")
+        self.concept_label.setTextFormat(Qt.TextFormat.RichText)
+        self.concept_label.setToolTip("Show this concept on the graph")
+        self.concept_label.linkActivated.connect(self.concept_requested.emit)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("counts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
@@ -198,7 +202,10 @@ class ReviewView(QWidget):
         area = self.service.bank.areas.get(concept.area) if concept else None
         chip = html.escape(concept.title if concept else due.card.concept)
         color = area.color if area else "#888888"
-        self.concept_label.setText(f'<span style="color:{color}; font-weight:600">● {chip}</span>')
+        self.concept_label.setText(
+            f'<a href="{html.escape(due.card.concept)}" style="color:{color}; '
+            f'text-decoration:none; font-weight:600">● {chip}</a>'
+        )
         question = render_question(due.card.question, is_dark())
         if not self.revealed:
             self.view.show_html(question)
