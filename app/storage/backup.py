@@ -13,6 +13,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from app.domain.backup_policy import RetentionPolicy, backups_to_keep
+from app.storage.snapshot import copy_database
 
 BACKUP_DIR = "backups"
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -56,15 +57,7 @@ def make_backup(db_path: Path, data_dir: Path, now: datetime) -> Backup:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{PREFIX}{now.astimezone(UTC).strftime(STAMP)}{SUFFIX}"
     partial = target.with_suffix(".partial")
-    source = sqlite3.connect(str(db_path))
-    try:
-        dest = sqlite3.connect(str(partial))
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    copy_database(db_path, partial)
     partial.replace(target)
     return Backup(target, now.astimezone(UTC).replace(microsecond=0))
 
@@ -141,15 +134,7 @@ def restore_backup(backup: Backup, db_path: Path, now: datetime) -> Path:
         f"{db_path.stem}.before-restore-{now.astimezone(UTC).strftime(STAMP)}{db_path.suffix}"
     )
     if db_path.exists():
-        src = sqlite3.connect(str(db_path))
-        try:
-            dest = sqlite3.connect(str(aside))
-            try:
-                src.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            src.close()
+        copy_database(db_path, aside)
     for sidecar in ("-wal", "-shm"):
         db_path.with_name(db_path.name + sidecar).unlink(missing_ok=True)
     shutil.copy2(backup.path, db_path)
