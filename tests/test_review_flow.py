@@ -119,6 +119,7 @@ def test_settings_change_the_daily_limits_at_once_and_persist(
     window.apply_settings(dialog.settings())
     assert "1 new" in window.review.counts_label.text().replace("</span>", "")
     assert window.review.service.scheduler.settings.desired_retention == 0.85
+    assert window.quiz.service.scheduler.settings.desired_retention == 0.85
     press(qtbot, window, Qt.Key.Key_Space)
     press(qtbot, window, Qt.Key.Key_4)
     assert window.review.current is None  # the one new card of the day is done

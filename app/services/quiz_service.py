@@ -28,7 +28,7 @@ from app.domain.quiz import (
     question_score,
     quiz_score,
 )
-from app.domain.scheduling import Grade, Scheduler
+from app.domain.scheduling import Grade, Scheduler, SchedulerSettings
 from app.storage.models import QuizAnswerRow, QuizSessionRow
 from app.storage.progress_store import ProgressStore
 from app.storage.quiz_store import ACTIVE, DISCARDED, QuizStore
@@ -145,13 +145,15 @@ class QuizService:
         quizzes: QuizStore,
         clock: Clock,
         rng: random.Random | None = None,
+        desired_retention: float = 0.9,
     ) -> None:
         self.bank = bank
         self.progress = progress
         self.quizzes = quizzes
         self.clock = clock
         self.rng = rng or random.Random()
-        self.scheduler = Scheduler()
+        # Rating missed cards Again schedules them like a review would, at the user's retention.
+        self.scheduler = Scheduler(SchedulerSettings(desired_retention=desired_retention))
 
     # -- choosing questions ---------------------------------------------------------------
     def concept_with_prerequisites(self, concept_id: str) -> list[str]:

@@ -88,7 +88,13 @@ class MainWindow(QMainWindow):
         self.review.scope_cleared.connect(self.study_all)
         self.add_screen("review", "Review", self.review, index=1)
         self.quiz = QuizView(
-            QuizService(ctx.bank, ctx.store, QuizStore(ctx.store.engine), ctx.clock)
+            QuizService(
+                ctx.bank,
+                ctx.store,
+                QuizStore(ctx.store.engine),
+                ctx.clock,
+                desired_retention=ctx.settings.desired_retention,
+            )
         )
         self.add_screen("quiz", "Quiz", self.quiz, index=2)
         self.quiz.study_requested.connect(self.study_cards)
@@ -272,6 +278,7 @@ class MainWindow(QMainWindow):
         ctx, current = self.ctx, self.review.service
         service = ReviewService(ctx.bank, ctx.store, ctx.clock, settings, scope=current.scope)
         self.review.set_scope(service, self.review.scope_title)
+        self.quiz.service.scheduler = service.scheduler
 
     def show_backups(self) -> None:
         dialog = BackupsDialog(self.backups, self)
