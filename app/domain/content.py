@@ -35,7 +35,7 @@ class CodeBlock:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     id: str
     concept: str
@@ -54,7 +54,7 @@ class Card:
         return extract_code_blocks(self.answer, self.answer_line)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Concept:
     id: str
     title: str

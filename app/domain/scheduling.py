@@ -37,7 +37,7 @@ class Grade(IntEnum):
         return self.name.capitalize()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardMemory:
     """The scheduling state of one card: what FSRS needs plus Anki-style counters."""
 

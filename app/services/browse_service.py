@@ -15,7 +15,7 @@ from app.storage.search_store import MARK_END, MARK_START, SearchHit, SearchStor
 MARK_STYLE = "background-color: #f5d76e; color: #1f2328;"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BrowseRow:
     """What the Browse table shows for one card."""
 
@@ -38,7 +38,7 @@ class BrowseRow:
         return "suspended" if self.suspended else self.memory.state.label
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     reviewed_at: datetime
     rating: str

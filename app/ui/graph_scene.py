@@ -136,26 +136,26 @@ class NodeItem(QGraphicsItem):
 class EdgeLayer(QGraphicsItem):
     """Every link, bucketed in a coarse grid so a repaint only draws what is exposed.
 
-    Zoomed out, prerequisite links are drawn as straight lines in one path and related
-    links are left out: at that scale they are noise and cost most of the paint time.
+    Links are kept as plain coordinates and turned into Qt paths only when they are drawn,
+    which keeps a map of tens of thousands of links small in memory. Zoomed out,
+    prerequisite links are drawn as straight lines in one call and related links are left
+    out: at that scale they are noise and cost most of the paint time.
     """
 
     CELL = 800.0
+    STRAIGHT, PREREQUISITE, BOW = 0, 1, 2
 
     def __init__(self, scene: ConceptScene) -> None:
         super().__init__()
         self.graph = scene
-        self.curves: list[QPainterPath] = []
-        self.kinds: list[bool] = []  # True: prerequisite, False: related
-        self.boxes: list[QRectF] = []
+        # One entry per link: (x1, y1, x2, y2, shape, bow offset) and its bounding box.
+        self.links: list[tuple[float, float, float, float, int, float]] = []
+        self.boxes: list[tuple[float, float, float, float]] = []
         self.grid: dict[tuple[int, int], list[int]] = {}
-        self.chords: list[QLineF] = []
         self.by_node: dict[str, list[int]] = {}
         self._exposed: tuple[tuple[float, float, float, float], ExposedEdges] | None = None
         self.overview: list[QLineF] = []  # every prerequisite link as a straight chord
-        self.node_rects: dict[
-            str, list[QRectF]
-        ] = {}  # by colour: nodes drawn in bulk when zoomed out
+        self.node_rects: dict[str, list[QRectF]] = {}  # by colour, drawn in bulk far out
         self.highlight_path = QPainterPath()
         self._bounds = QRectF()
         self.setZValue(0)
@@ -165,56 +165,43 @@ class EdgeLayer(QGraphicsItem):
     def rebuild(self) -> None:
         self.prepareGeometryChange()
         nodes = self.graph.nodes
-        self.curves, self.kinds, self.boxes, self.grid = [], [], [], {}
-        self.chords = []
-        self.by_node = {}
+        self.links, self.boxes, self.grid, self.by_node = [], [], {}, {}
         overview: list[QLineF] = []
-        bounds = QRectF()
-        links = [(a, b, True) for a, b in self.graph.requires] + [
+        left = top = float("inf")
+        right = bottom = float("-inf")
+        pairs = [(a, b, True) for a, b in self.graph.requires] + [
             (a, b, False) for a, b in self.graph.related
         ]
-        for a, b, is_prerequisite in links:
+        for a, b, is_prerequisite in pairs:
             na, nb = nodes.get(a), nodes.get(b)
             if na is None or nb is None or not na.isVisible() or not nb.isVisible():
                 continue
-            path = QPainterPath()
+            pa, pb = na.pos(), nb.pos()
+            bow = 0.0
             if is_prerequisite:
-                start = na.pos() + QPointF(na.rect.right(), 0)
-                end = nb.pos() + QPointF(nb.rect.left(), 0)
-                bend = max(40.0, abs(end.x() - start.x()) / 2)
-                path.moveTo(start)
-                path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
-                self._arrow(path, end, end - QPointF(bend, 0))
-                chord = QLineF(start, end)
-                overview.append(chord)
+                shape = self.PREREQUISITE
+                x1, y1, x2, y2 = pa.x() + na.rect.right(), pa.y(), pb.x() + nb.rect.left(), pb.y()
+                overview.append(QLineF(x1, y1, x2, y2))
+            elif abs(pa.x() - pb.x()) < 1.0:
+                # Same column: bow out to the side instead of running through the nodes between.
+                shape = self.BOW
+                x1, y1 = pa.x() + na.rect.right(), pa.y()
+                x2, y2 = pb.x() + nb.rect.right(), pb.y()
+                bow = 30 + abs(y2 - y1) * 0.12 + max(na.rect.right(), nb.rect.right()) / 2
             else:
-                start, end = na.pos(), nb.pos()
-                chord = QLineF(start, end)
-                path.moveTo(start)
-                if abs(start.x() - end.x()) < 1.0:
-                    # Same column: bow out to the side instead of running through the nodes between.
-                    side = (
-                        max(na.rect.right(), nb.rect.right()) + 30 + abs(end.y() - start.y()) * 0.12
-                    )
-                    path.moveTo(start + QPointF(na.rect.right(), 0))
-                    path.cubicTo(
-                        QPointF(start.x() + side, start.y()),
-                        QPointF(end.x() + side, end.y()),
-                        end + QPointF(nb.rect.right(), 0),
-                    )
-                else:
-                    path.lineTo(end)
-            box = path.boundingRect()
-            index = len(self.curves)
-            self.curves.append(path)
-            self.chords.append(chord)
-            self.kinds.append(is_prerequisite)
+                shape = self.STRAIGHT
+                x1, y1, x2, y2 = pa.x(), pa.y(), pb.x(), pb.y()
+            box = (min(x1, x2) - 10, min(y1, y2) - 10, max(x1, x2) + bow + 10, max(y1, y2) + 10)
+            index = len(self.links)
+            self.links.append((x1, y1, x2, y2, shape, bow))
             self.boxes.append(box)
             self.by_node.setdefault(a, []).append(index)
             self.by_node.setdefault(b, []).append(index)
-            bounds |= box
-            for cell in self._cells(box):
+            left, top = min(left, box[0]), min(top, box[1])
+            right, bottom = max(right, box[2]), max(bottom, box[3])
+            for cell in self._cells(*box):
                 self.grid.setdefault(cell, []).append(index)
+        bounds = QRectF(left, top, right - left, bottom - top) if self.links else QRectF()
         self.overview = overview
         self.node_rects = {}
         for node in nodes.values():
@@ -225,19 +212,33 @@ class EdgeLayer(QGraphicsItem):
         self._bounds = bounds.adjusted(-10, -10, 10, 10)
         self.refresh_highlight()
 
+    def _add_curve(self, path: QPainterPath, index: int) -> None:
+        """Append link `index` to `path` as it is drawn up close."""
+        x1, y1, x2, y2, shape, bow = self.links[index]
+        start, end = QPointF(x1, y1), QPointF(x2, y2)
+        path.moveTo(start)
+        if shape == self.PREREQUISITE:
+            bend = max(40.0, abs(x2 - x1) / 2)
+            path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
+            self._arrow(path, end, end - QPointF(bend, 0))
+        elif shape == self.BOW:
+            path.cubicTo(QPointF(x1 + bow, y1), QPointF(x2 + bow, y2), end)
+        else:
+            path.lineTo(end)
+
     def refresh_highlight(self) -> None:
         """Re-draw only the focused node's links (cheap, so hover stays smooth)."""
         highlight = QPainterPath()
         focus = self.graph.focus()
         for index in self.by_node.get(focus, []) if focus else []:
-            highlight.addPath(self.curves[index])
+            self._add_curve(highlight, index)
         self.highlight_path = highlight
         self.update()
 
-    def _cells(self, rect: QRectF) -> list[tuple[int, int]]:
+    def _cells(self, left: float, top: float, right: float, bottom: float) -> list[tuple[int, int]]:
         size = self.CELL
-        x0, x1 = int(rect.left() // size), int(rect.right() // size)
-        y0, y1 = int(rect.top() // size), int(rect.bottom() // size)
+        x0, x1 = int(left // size), int(right // size)
+        y0, y1 = int(top // size), int(bottom // size)
         return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
 
     def edges_in(self, rect: QRectF) -> ExposedEdges:
@@ -254,21 +255,26 @@ class EdgeLayer(QGraphicsItem):
         indices = self._indices_in(rect)
         exposed = ExposedEdges(count=len(indices))
         if exposed.crowded:
-            exposed.chords = [self.chords[i] for i in indices if self.kinds[i]]
+            exposed.chords = [
+                QLineF(*self.links[i][:4]) for i in indices if self.links[i][4] == self.PREREQUISITE
+            ]
         else:
             for i in indices:
-                (exposed.requires if self.kinds[i] else exposed.related).addPath(self.curves[i])
+                is_prerequisite = self.links[i][4] == self.PREREQUISITE
+                self._add_curve(exposed.requires if is_prerequisite else exposed.related, i)
         self._exposed = (key, exposed)
         return exposed
 
     def _indices_in(self, rect: QRectF) -> list[int]:
         seen: set[int] = set()
         found: list[int] = []
-        for cell in self._cells(rect):
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        for cell in self._cells(left, top, right, bottom):
             for index in self.grid.get(cell, ()):
                 if index not in seen:
                     seen.add(index)
-                    if self.boxes[index].intersects(rect):
+                    b = self.boxes[index]
+                    if b[0] <= right and b[2] >= left and b[1] <= bottom and b[3] >= top:
                         found.append(index)
         return found
 
