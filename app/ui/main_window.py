@@ -55,7 +55,7 @@ class Screen:
 class MainWindow(QMainWindow):
     """Hosts every screen; screens are added with `add_screen` and reached by Ctrl+N."""
 
-    bank_changed = Signal()  # the user's own cards changed; ctx.bank was reloaded in place
+    bank_changed = Signal()  # the user's own cards changed (edit or import); ctx.bank reloaded
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -149,11 +149,6 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _=False, n=name: self.show_screen(n))
         self.view_menu.addAction(action)
 
-    def cards_changed(self) -> None:
-        """The user's cards changed (an import): the bank was reloaded in place."""
-        self.review.refresh()
-        self.graph.refresh_knowledge()
-
     def study_all(self) -> None:
         ctx = self.ctx
         self.review.set_scope(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings), "")
@@ -217,7 +212,7 @@ class MainWindow(QMainWindow):
         settings_action.setShortcut(QKeySequence("Ctrl+,"))
         settings_action.triggered.connect(self.show_settings)
         file_menu.addAction(settings_action)
-        self.interop = InteropActions(self, lambda: self.ctx, self.cards_changed)
+        self.interop = InteropActions(self, lambda: self.ctx, self.bank_changed.emit)
         self.interop.install(file_menu, backups_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
