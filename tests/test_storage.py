@@ -89,7 +89,11 @@ def test_progress_survives_content_edit_and_removal(
     )
     removed = open_context(data_dir, content=content_root, clock=clock)
     assert "alpha-what" not in removed.bank.cards
-    assert removed.store.count_new() == 2  # the removed card is not counted
+    from app.storage.review_ledger import ReviewLedger
+
+    ledger = ReviewLedger(removed.store.engine)
+    assert ledger.new_ids(10) == ["beta-what", "gamma-what"]  # the removed cards are not offered
+    ledger.close()
     assert len(removed.store.review_history("alpha-what")) == 1
     removed.store.engine.dispose()
 

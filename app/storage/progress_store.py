@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -14,7 +14,6 @@ from app.domain.scheduling import CardMemory, CardState
 from app.storage.models import CardRow, ProgressRow, ReviewLogRow, SettingRow
 
 LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
-Scope = Collection[str] | None
 
 
 def memory_to_json(memory: CardMemory) -> str:
@@ -158,7 +157,7 @@ class ProgressStore:
             session.commit()
 
     # -- queue queries --------------------------------------------------------------------
-    def count_due(self, states: Sequence[int], until: datetime, scope: Scope = None) -> int:
+    def count_due(self, states: Sequence[int], until: datetime) -> int:
         with Session(self.engine) as session:
             query = (
                 select(func.count())
@@ -169,27 +168,8 @@ class ProgressStore:
                 .where(col(ProgressRow.state).in_(states))
                 .where(col(ProgressRow.due) <= until)
             )
-            if scope is not None:
-                query = query.where(col(ProgressRow.card_id).in_(list(scope)))
             return int(session.exec(query).one())
 
-    def count_new(self, scope: Scope = None) -> int:
-        with Session(self.engine) as session:
-            query = (
-                select(func.count())
-                .select_from(CardRow)
-                .outerjoin(ProgressRow, col(ProgressRow.card_id) == col(CardRow.id))
-                .where(col(CardRow.present))
-                .where(
-                    (col(ProgressRow.card_id).is_(None))
-                    | ((col(ProgressRow.state) == 0) & col(ProgressRow.suspended).is_(False))
-                )
-            )
-            if scope is not None:
-                query = query.where(col(CardRow.id).in_(list(scope)))
-            return int(session.exec(query).one())
-
-    # -- history --------------------------------------------------------------------------
     def reviews_since(self, since: datetime) -> dict[int, int]:
         """Number of reviews since `since`, by the card's state before the review."""
         with Session(self.engine) as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QProcess, Qt, QTimer, Signal
@@ -235,7 +234,6 @@ class MainWindow(QMainWindow):
         about = QAction("&About Lattice", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
-        self._actions_for_tests: dict[str, Callable[[], None]] = {}
 
     def recovery_text(self) -> str:
         recovery = self.ctx.recovery
