@@ -11,6 +11,7 @@ import platformdirs
 from app import APP_NAME, ORG_NAME
 
 DATA_DIR_ENV = "LATTICE_DATA_DIR"
+CACHE_DIR_ENV = "LATTICE_CACHE_DIR"
 
 
 def bundle_root() -> Path:
@@ -48,3 +49,12 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def user_content_dir(data: Path) -> Path:
     return data / "cards"
+
+
+def cache_dir() -> Path:
+    """Where parsed content is kept between runs: $LATTICE_CACHE_DIR, then the platform's.
+
+    Only derived data lives here; deleting it costs one slower start, never progress.
+    """
+    chosen = os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME, ORG_NAME)
+    return Path(chosen).expanduser()

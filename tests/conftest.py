@@ -21,6 +21,12 @@ FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Parsed content is cached per test session, never in the user's own cache folder."""
+    os.environ["LATTICE_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
@@ -45,7 +51,7 @@ def data_dir(tmp_path: Path) -> Path:
 def ctx(data_dir: Path, content_root: Path, clock: FakeClock) -> Iterator[AppContext]:
     context = open_context(data_dir, content=content_root, clock=clock)
     yield context
-    context.store.engine.dispose()
+    context.close()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def main(data: str, content: str) -> None:
     clock = FakeClock()
     ctx = open_context(Path(data), content=Path(content), clock=clock)
     settings = StudySettings(new_per_day=10_000, max_reviews_per_day=10_000)
-    review = ReviewService(ctx.bank, ctx.store, clock, settings)
+    review = ReviewService(ctx.bank, ctx.db_path, clock, settings)
     quiz = QuizService(ctx.bank, ctx.store, QuizStore(ctx.store.engine), clock)
     run = quiz.start(QuizSettings(count=1000))
     grades = [Grade.AGAIN, Grade.GOOD, Grade.HARD, Grade.EASY]

@@ -21,7 +21,7 @@ from tests.conftest import PROJECT_ROOT
 
 
 def grade_one(ctx) -> str:  # type: ignore[no-untyped-def]
-    service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings)
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
     due = service.next_card()
     service.answer(due, Grade.GOOD)
     service.close()

@@ -24,7 +24,7 @@ def column(browse, col: int) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def study(ctx, card_id: str, *grades: Grade) -> None:  # type: ignore[no-untyped-def]
-    service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=[card_id])
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=[card_id])
     for grade in grades:
         due = service.next_card()
         assert due is not None
@@ -108,7 +108,7 @@ def test_suspend_flag_and_reset_with_confirmation(qtbot, window, ctx) -> None:  
     assert browse.current_row().state_label == "suspended"
     assert browse.buttons["suspend"].text() == "Unsuspend"
     # A suspended card leaves the review queue.
-    review = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=["alpha-what"])
+    review = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=["alpha-what"])
     ctx.clock.advance(days=30)
     assert review.next_card() is None
     browse.buttons["suspend"].click()

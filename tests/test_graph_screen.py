@@ -89,7 +89,7 @@ def test_mastery_colours_nodes_and_next_up_moves(qtbot, window, ctx, clock) -> N
         for i in range(graph.next_model.rowCount())
     ] == ["alpha"]
     service = ReviewService(
-        ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=["alpha-what", "alpha-why"]
+        ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=["alpha-what", "alpha-why"]
     )
     for _ in range(2):
         due = service.next_card()
@@ -144,7 +144,7 @@ def test_keyboard_zoom_and_fit(qtbot, window) -> None:  # type: ignore[no-untype
 def test_mastery_threshold_is_a_setting(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
     service = ReviewService(
-        ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=["alpha-what", "alpha-why"]
+        ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=["alpha-what", "alpha-why"]
     )
     for _ in range(2):
         service.answer(service.next_card(), Grade.GOOD)

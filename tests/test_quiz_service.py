@@ -37,7 +37,7 @@ def test_scope_difficulty_and_concept_with_prerequisites(ctx) -> None:  # type: 
 def test_draw_uses_fsrs_retrievability(ctx, clock) -> None:  # type: ignore[no-untyped-def]
     from app.services.review_service import ReviewService
 
-    review = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings)
+    review = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
     for _ in range(3):  # learn three cards well; gamma-what stays new (recall 0)
         due = review.next_card()
         assert due is not None

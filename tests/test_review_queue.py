@@ -62,7 +62,7 @@ def test_a_learning_step_due_today_comes_back_and_one_due_tomorrow_does_not() ->
 
 
 def test_changes_made_elsewhere_rebuild_the_queue(ctx, clock) -> None:  # type: ignore[no-untyped-def]
-    service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings)
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
     assert service.next_card().card.id == "alpha-what"
     ctx.store.set_suspended(["alpha-what"], True)  # e.g. from Browse, another connection
     assert service.next_card().card.id == "alpha-why"
@@ -73,7 +73,7 @@ def test_changes_made_elsewhere_rebuild_the_queue(ctx, clock) -> None:  # type: 
 def test_new_day_brings_new_cards(ctx, clock) -> None:  # type: ignore[no-untyped-def]
     from app.domain.study_day import StudySettings
 
-    service = ReviewService(ctx.bank, ctx.store, ctx.clock, StudySettings(new_per_day=1))
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, StudySettings(new_per_day=1))
     service.answer(service.next_card(), Grade.EASY)
     assert service.next_card() is None
     clock.advance(days=1)

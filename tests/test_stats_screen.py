@@ -15,7 +15,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def grade_all(ctx, grade: Grade) -> int:  # type: ignore[no-untyped-def]
-    service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings)
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
     n = 0
     while (due := service.next_card()) is not None:
         ctx.clock.advance(seconds=30)
@@ -77,7 +77,7 @@ def test_plan_spreads_new_cards_over_the_days_left(qtbot, window, ctx) -> None: 
 def test_true_retention_and_quiz_trend_from_history(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
     grade_all(ctx, Grade.EASY)
     clock.advance(days=40)
-    service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings)
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
     grades = [Grade.GOOD, Grade.AGAIN, Grade.GOOD, Grade.GOOD]
     for grade in grades:
         due = service.next_card()

@@ -19,7 +19,7 @@ from app.storage.progress_store import ProgressStore
 
 
 def grade_next(ctx, grade: Grade = Grade.GOOD) -> str:  # type: ignore[no-untyped-def]
-    service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings)
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
     due = service.next_card()
     assert due is not None
     service.answer(due, grade)
@@ -43,7 +43,7 @@ def test_fsrs_card_survives_the_sqlite_round_trip(ctx, clock) -> None:  # type: 
     assert str(raw).startswith(memory.due.strftime("%Y-%m-%d %H:%M"))
     # And the scheduler accepts what storage hands back.
     again = ctx.store.memory(card_id)
-    ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings).scheduler.grade(
+    ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings).scheduler.grade(
         again, Grade.GOOD, memory.due
     )
 
@@ -91,7 +91,7 @@ def test_progress_survives_content_edit_and_removal(
     assert "alpha-what" not in removed.bank.cards
     from app.storage.review_ledger import ReviewLedger
 
-    ledger = ReviewLedger(removed.store.engine)
+    ledger = ReviewLedger(removed.db_path)
     assert ledger.new_ids(10) == ["beta-what", "gamma-what"]  # the removed cards are not offered
     ledger.close()
     assert len(removed.store.review_history("alpha-what")) == 1
@@ -105,7 +105,7 @@ def test_progress_survives_content_edit_and_removal(
 
 def test_new_cards_per_day_limit(ctx, clock) -> None:  # type: ignore[no-untyped-def]
     ctx.settings = StudySettings(new_per_day=2)
-    service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings)
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
     assert service.counts().new == 2
     for _ in range(2):
         due = service.next_card()
@@ -157,25 +157,18 @@ def test_study_day_rolls_over_at_4am_local(clock) -> None:  # type: ignore[no-un
 
 
 def test_an_old_database_upgrades_step_by_step_keeping_progress(tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy import event
-    from sqlmodel import create_engine
+    import sqlite3
 
-    from app.storage import database
     from app.storage.migrations import migrate
 
     path = database_path(tmp_path)
-    old = create_engine(f"sqlite:///{path}")
-    event.listen(old, "connect", database._on_connect)
-    event.listen(old, "begin", database._on_begin)
-    assert migrate(old, target=1) == (0, 1)
-    with old.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO progress (card_id, state, reps, lapses, suspended, flagged) "
-                "VALUES ('kept', 2, 5, 1, 0, 0)"
-            )
+    assert migrate(path, target=1) == (0, 1)
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "INSERT INTO progress (card_id, state, reps, lapses, suspended, flagged) "
+            "VALUES ('kept', 2, 5, 1, 0, 0)"
         )
-    old.dispose()
+    old.close()
     upgraded = open_engine(path)
     with upgraded.connect() as conn:
         assert conn.execute(

@@ -145,7 +145,7 @@ def test_card_ids_are_never_reused(ctx) -> None:  # type: ignore[no-untyped-def]
     first = service.create(draft(), "beta").card_id
     assert first is not None
     # Study it, delete it, write the same question again: the new card starts fresh.
-    review = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=[first])
+    review = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=[first])
     due = review.next_card()
     assert due is not None and due.card.id == first
     review.answer(due, Grade.GOOD)
@@ -161,6 +161,6 @@ def test_user_cards_are_searchable_and_reviewable(ctx) -> None:  # type: ignore[
     card_id = AuthoringService(ctx).create(draft(), "alpha").card_id
     hits = BrowseService(ctx).search("acme")
     assert [h.card_id for h in hits] == [card_id]
-    review = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=[card_id])
+    review = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=[card_id])
     due = review.next_card()
     assert due is not None and due.card.id == card_id

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import yaml
 
 from app.domain.content import (
@@ -25,6 +24,9 @@ from app.domain.content import (
     ContentProblem,
     Difficulty,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 # libyaml's C parser when the wheel has it: several times faster on large banks.
 YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -435,6 +437,8 @@ def _check_links(bank: ContentBank) -> None:
 
 def prerequisite_graph(bank: ContentBank) -> nx.DiGraph:
     """Edges point from a prerequisite to the concept that requires it."""
+    import networkx as nx  # imported here: a cached bank is opened without it
+
     graph: nx.DiGraph = nx.DiGraph()
     graph.add_nodes_from(bank.concepts)
     for concept in bank.concepts.values():
@@ -444,6 +448,8 @@ def prerequisite_graph(bank: ContentBank) -> nx.DiGraph:
 
 
 def _break_cycles(bank: ContentBank) -> None:
+    import networkx as nx
+
     graph = prerequisite_graph(bank)
     while True:
         try:
@@ -472,6 +478,8 @@ def study_order(bank: ContentBank) -> list[str]:
     Among concepts whose prerequisites are all placed, the area listed first in areas.yaml
     goes first, so a new learner meets ML foundations before interview craft.
     """
+    import networkx as nx
+
     graph = prerequisite_graph(bank)
     area_rank = {area.id: area.order for area in bank.areas.values()}
     rank = {

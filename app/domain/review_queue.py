@@ -72,19 +72,33 @@ class DayQueue:
         return None
 
     def answered(self, after: CardMemory) -> None:
-        """Take the card off its queue; a learning step due today puts it back in line."""
+        """Take the card off its queue; a learning step due today puts it back in line.
+
+        The card's queue is known from what was stored for it (none: new), and it is nearly
+        always the one `next` offered, at the front, so this costs O(1), O(log n) for learning.
+        """
         card_id = after.card_id
-        before = len(self.learning)
-        self.learning = [item for item in self.learning if item[1] != card_id]
-        if len(self.learning) != before:
-            heapq.heapify(self.learning)
-        if card_id in self.reviews:
-            self.reviews.remove(card_id)
-        if card_id in self.new:
-            self.new.remove(card_id)
-        self.memories.pop(card_id, None)
+        known = self.memories.pop(card_id, None)
+        if known is None:
+            _take(self.new, card_id)
+        elif known.state in LEARNING:
+            learning = self.learning
+            if learning[0][1] == card_id:
+                heapq.heappop(learning)
+            else:
+                self.learning = [item for item in learning if item[1] != card_id]
+                heapq.heapify(self.learning)
+        else:
+            _take(self.reviews, card_id)
         if after.state in LEARNING and after.due is not None and after.due < self.day_end:
             self._add_learning(after)
 
     def earliest_learning(self) -> datetime | None:
         return self.learning[0][0] if self.learning else None
+
+
+def _take(line: deque[str], card_id: str) -> None:
+    if line and line[0] == card_id:
+        line.popleft()
+    elif card_id in line:
+        line.remove(card_id)

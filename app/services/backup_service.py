@@ -8,7 +8,7 @@ from pathlib import Path
 from app.domain.backup_policy import RetentionPolicy, backup_due
 from app.services.context import AppContext
 from app.storage.backup import Backup, list_backups, make_backup, restore_backup, thin_backups
-from app.storage.database import database_path
+from app.storage.connection import database_path
 
 
 class BackupService:
@@ -45,5 +45,5 @@ class BackupService:
 
     def restore(self, backup: Backup) -> Path:
         """Put `backup` in place of the database (the caller reopens it). Returns the set-aside copy."""
-        self.ctx.store.engine.dispose()
+        self.ctx.close()
         return restore_backup(backup, self.db_path, self.ctx.clock.now())

@@ -9,7 +9,7 @@ from datetime import datetime
 from app.domain.content import Card
 from app.domain.scheduling import CardMemory, CardState, Grade, Scheduler, format_interval
 from app.services.context import AppContext
-from app.storage.progress_store import memory_from_json
+from app.storage.memory_codec import memory_from_json
 from app.storage.search_store import MARK_END, MARK_START, SearchHit, SearchStore, query_terms
 
 MARK_STYLE = "background-color: #f5d76e; color: #1f2328;"

@@ -20,7 +20,6 @@ from app.domain.content_loader import (
     assemble_bank,
     concept_files,
     load_areas,
-    load_bank,
     parse_concept_file,
 )
 from app.domain.import_rules import (
@@ -34,7 +33,7 @@ from app.domain.import_rules import (
 )
 from app.locations import user_content_dir
 from app.services.anki_import import read_notes
-from app.services.context import AppContext, sync_bank
+from app.services.context import AppContext
 from app.services.csv_import import read_csv
 from app.services.markdown_import import read_folder
 
@@ -107,15 +106,7 @@ def read_source(path: Path) -> ImportSource:
 
 def reload_bank(ctx: AppContext) -> None:
     """Reload the bank after user cards changed, in place so every screen sees it."""
-    fresh = load_bank(ctx.content_root, extra_roots=[user_content_dir(ctx.data_dir)])
-    bank = ctx.bank
-    bank.areas, bank.concepts, bank.cards, bank.problems = (
-        fresh.areas,
-        fresh.concepts,
-        fresh.cards,
-        fresh.problems,
-    )
-    sync_bank(bank, ctx.store)
+    ctx.reload_user_content()
 
 
 class CardImportService:

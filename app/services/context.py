@@ -1,29 +1,87 @@
-"""The composition root: opens the data directory, content and database once per run."""
+"""The composition root: opens the data directory, content and database once per run.
+
+Opening is split so the first card can be on screen quickly: `open_context` loads the
+content (from the parse cache when no file changed), checks and migrates the database and
+mirrors the card list, all without importing the ORM. The full-text index is brought up to
+date by `sync_search_index` (done at once unless the caller defers it), and the ORM-backed
+`store` is opened the first time something asks for it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.clock import Clock, SystemClock
 from app.domain.content import ContentBank
 from app.domain.content_loader import (
     ParsedContent,
     assemble_bank,
+    concept_files,
     parse_content_root,
     parse_user_roots,
     study_order,
 )
 from app.domain.study_day import StudySettings
-from app.locations import content_dir, data_dir, user_content_dir
+from app.locations import cache_dir, content_dir, data_dir, user_content_dir
+from app.storage import content_cache
 from app.storage.backup import Recovery, integrity_problem, recover
-from app.storage.database import database_path, open_engine
-from app.storage.progress_store import ProgressStore
-from app.storage.search_store import SearchStore
+from app.storage.connection import connect, database_path
+from app.storage.migrations import migrate
+from app.storage.opening import (
+    in_transaction,
+    mirror_cards,
+    read_setting,
+    rebuild_search,
+    write_setting,
+)
+
+if TYPE_CHECKING:
+    from app.storage.progress_store import ProgressStore
 
 SETTINGS_KEY = "study_settings"
+CARDS_FINGERPRINT_KEY = "content_fingerprint"
 SEARCH_FINGERPRINT_KEY = "search_fingerprint"
+
+
+@dataclass
+class LoadedContent:
+    """What parsing the content yields, as kept in the parse cache."""
+
+    bundled: ParsedContent
+    bank: ContentBank
+    order: list[tuple[str, str]]  # (card id, concept id) in study order
+
+
+def _content_files(root: Path, user_root: Path) -> list[Path]:
+    files = [root / "areas.yaml", *concept_files(root)]
+    if user_root.is_dir():
+        files.extend(concept_files(user_root))
+    return files
+
+
+def _parse(root: Path, user_root: Path, bundled: ParsedContent | None = None) -> LoadedContent:
+    bundled = bundled or parse_content_root(root)
+    bank = assemble_bank(
+        bundled.areas, bundled.files + parse_user_roots([user_root]), bundled.problems
+    )
+    order = [(cid, bank.cards[cid].concept) for cid in study_order(bank)]
+    return LoadedContent(bundled, bank, order)
+
+
+def load_content(root: Path, user_root: Path, cache: Path | None) -> LoadedContent:
+    """The bundled content plus the user's cards: from the cache when no file changed."""
+    if cache is None:
+        return _parse(root, user_root)
+    key = content_cache.content_key(_content_files(root, user_root))
+    cached = content_cache.load(cache, key)
+    if isinstance(cached, LoadedContent):
+        return cached
+    loaded = _parse(root, user_root)
+    content_cache.save(cache, key, loaded)
+    return loaded
 
 
 @dataclass
@@ -32,40 +90,63 @@ class AppContext:
     content_root: Path
     clock: Clock
     bank: ContentBank
-    store: ProgressStore
     settings: StudySettings = field(default_factory=StudySettings)
     recovery: Recovery | None = None
     bundled: ParsedContent | None = None  # the parsed bundled content, kept for cheap reloads
+    cache: Path | None = None
+    _store: ProgressStore | None = field(default=None, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        return database_path(self.data_dir)
 
     @property
     def user_root(self) -> Path:
         return user_content_dir(self.data_dir)
 
+    @property
+    def store(self) -> ProgressStore:
+        """The ORM-backed store, opened on first use (the review loop does not need it)."""
+        if self._store is None:
+            from app.storage.database import open_engine
+            from app.storage.progress_store import ProgressStore
+
+            self._store = ProgressStore(open_engine(self.db_path))
+        return self._store
+
+    def close(self) -> None:
+        """Release the ORM's connections (before a restore replaces the file, or in tests)."""
+        if self._store is not None:
+            self._store.engine.dispose()
+
     def save_settings(self, settings: StudySettings) -> None:
         self.settings = settings
-        self.store.set_setting(
-            SETTINGS_KEY, {f.name: getattr(settings, f.name) for f in fields(settings)}
-        )
+        values = {f.name: getattr(settings, f.name) for f in fields(settings)}
+        conn = connect(self.db_path)
+        try:
+            with in_transaction(conn):
+                write_setting(conn, SETTINGS_KEY, values)
+        finally:
+            conn.close()
+
+    def sync_search_index(self) -> None:
+        """Bring the full-text index up to date with the cards' text (when it changed)."""
+        _sync_search(self.bank, self.db_path)
 
     def reload_user_content(self) -> None:
         """Re-read the user's own cards and re-assemble the bank *in place*, so every
         service holding `ctx.bank` sees the change. The bundled files are not parsed again."""
         if self.bundled is None:
             self.bundled = parse_content_root(self.content_root)
-        fresh = assemble_bank(
-            self.bundled.areas,
-            self.bundled.files + parse_user_roots([self.user_root]),
-            self.bundled.problems,
-        )
+        fresh = _parse(self.content_root, self.user_root, self.bundled).bank
         self.bank.areas = fresh.areas
         self.bank.concepts = fresh.concepts
         self.bank.cards = fresh.cards
         self.bank.problems = fresh.problems
-        sync_bank(self.bank, self.store)
+        sync_bank(self.bank, self.db_path)
 
 
-def _load_settings(store: ProgressStore) -> StudySettings:
-    raw = store.get_setting(SETTINGS_KEY, {})
+def _load_settings(raw: object) -> StudySettings:
     known = {f.name for f in fields(StudySettings)}
     values = {k: v for k, v in raw.items() if k in known} if isinstance(raw, dict) else {}
     try:
@@ -93,19 +174,38 @@ def _text_fingerprint(rows: list[tuple[str, str, str, str]]) -> str:
     return digest.hexdigest()
 
 
-def sync_bank(bank: ContentBank, store: ProgressStore) -> None:
-    """Mirror the bank's cards in the database and its text in the search index, each only
-    when it changed (card list for the mirror, card text for the index)."""
-    order = [(cid, bank.cards[cid].concept) for cid in study_order(bank)]
+def _mirror(db_path: Path, order: list[tuple[str, str]]) -> StudySettings:
+    """Mirror the card list when it changed; returns the saved study settings."""
     fingerprint = _fingerprint(order)
-    if store.get_setting("content_fingerprint") != fingerprint:
-        store.sync_cards(order)
-        store.set_setting("content_fingerprint", fingerprint)
+    conn = connect(db_path)
+    try:
+        if read_setting(conn, CARDS_FINGERPRINT_KEY) != fingerprint:
+            with in_transaction(conn):
+                mirror_cards(conn, order)
+                write_setting(conn, CARDS_FINGERPRINT_KEY, fingerprint)
+        return _load_settings(read_setting(conn, SETTINGS_KEY, {}))
+    finally:
+        conn.close()
+
+
+def _sync_search(bank: ContentBank, db_path: Path) -> None:
     rows = _search_rows(bank)
     text_print = _text_fingerprint(rows)
-    if store.get_setting(SEARCH_FINGERPRINT_KEY) != text_print:
-        SearchStore(store.engine).rebuild(rows)
-        store.set_setting(SEARCH_FINGERPRINT_KEY, text_print)
+    conn = connect(db_path)
+    try:
+        if read_setting(conn, SEARCH_FINGERPRINT_KEY) != text_print:
+            with in_transaction(conn):
+                rebuild_search(conn, rows)
+                write_setting(conn, SEARCH_FINGERPRINT_KEY, text_print)
+    finally:
+        conn.close()
+
+
+def sync_bank(bank: ContentBank, db_path: Path) -> None:
+    """Mirror the bank's cards in the database and its text in the search index, each only
+    when it changed (card list for the mirror, card text for the index)."""
+    _mirror(db_path, [(cid, bank.cards[cid].concept) for cid in study_order(bank)])
+    _sync_search(bank, db_path)
 
 
 def open_context(
@@ -113,30 +213,33 @@ def open_context(
     *,
     content: Path | None = None,
     clock: Clock | None = None,
+    index_search: bool = True,
+    cache: Path | None = None,
 ) -> AppContext:
+    """Open the data folder. `index_search=False` leaves the full-text index for the caller
+    to bring up to date later (the GUI does it after the first card is painted)."""
     directory = data_dir(data)
     root = content or content_dir()
-    bundled = parse_content_root(root)
-    bank = assemble_bank(
-        bundled.areas,
-        bundled.files + parse_user_roots([user_content_dir(directory)]),
-        bundled.problems,
-    )
+    the_cache = cache or cache_dir()
+    loaded = load_content(root, user_content_dir(directory), the_cache)
     the_clock = clock or SystemClock()
     db_path = database_path(directory)
     recovery = None
     if integrity_problem(db_path) is not None:
         # Never start silently from an empty database when a damaged one exists.
         recovery = recover(db_path, directory, the_clock.now())
-    store = ProgressStore(open_engine(db_path))
-    sync_bank(bank, store)
-    return AppContext(
+    migrate(db_path)
+    settings = _mirror(db_path, loaded.order)
+    ctx = AppContext(
         data_dir=directory,
         content_root=root,
         clock=the_clock,
-        bank=bank,
-        store=store,
-        settings=_load_settings(store),
+        bank=loaded.bank,
+        settings=settings,
         recovery=recovery,
-        bundled=bundled,
+        bundled=loaded.bundled,
+        cache=the_cache,
     )
+    if index_search:
+        ctx.sync_search_index()
+    return ctx

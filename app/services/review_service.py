@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
@@ -24,7 +25,6 @@ from app.domain.study_day import (
     study_day_end,
     study_day_start,
 )
-from app.storage.progress_store import ProgressStore
 from app.storage.review_ledger import ReviewLedger
 
 MAX_ANSWER_MS = 10 * 60 * 1000
@@ -52,18 +52,18 @@ class ReviewService:
     def __init__(
         self,
         bank: ContentBank,
-        store: ProgressStore,
+        db_path: Path,
         clock: Clock,
         settings: StudySettings,
         scope: Collection[str] | None = None,
     ) -> None:
         self.bank = bank
-        self.store = store
+        self.db_path = db_path
         self.clock = clock
         self.settings = settings
         self.scheduler = Scheduler(SchedulerSettings(desired_retention=settings.desired_retention))
         self.scope = frozenset(scope) if scope is not None else None
-        self.ledger = ReviewLedger(store.engine, self.scope)
+        self.ledger = ReviewLedger(db_path, self.scope)
         self._queue: DayQueue | None = None
         self._seen_version: int | None = None
         self._undo: list[UndoEntry] = []

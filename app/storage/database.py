@@ -8,20 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
+from app.storage.connection import DB_FILENAME, configure_connection, database_path
 from app.storage.migrations import migrate
-
-DB_FILENAME = "lattice.sqlite3"
-
-
-def configure_connection(dbapi_connection: Any) -> None:
-    """WAL, full fsync per commit, and transactions started explicitly, never implicitly."""
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -37,12 +25,11 @@ def _on_begin(conn: Any) -> None:
 def open_engine(path: Path) -> Engine:
     """An engine on `path`, migrated to the current schema version."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    migrate(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
-    migrate(engine)
     return engine
 
 
-def database_path(data_dir: Path) -> Path:
-    return data_dir / DB_FILENAME
+__all__ = ["DB_FILENAME", "database_path", "open_engine"]

@@ -1,14 +1,17 @@
 """Schema versions and the upgrade path between them.
 
 Each migration is plain DDL applied in its own transaction, so an old database upgrades
-step by step and a failed upgrade leaves the file as it was.
+step by step and a failed upgrade leaves the file as it was. They run on a plain sqlite3
+connection, so opening the database does not have to wait for the ORM to import.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
-from sqlalchemy import Connection, text
+from app.storage.connection import connect
 
 SCHEMA_VERSION = 3
 
@@ -17,7 +20,7 @@ class SchemaTooNewError(RuntimeError):
     """The database was written by a newer Lattice; opening it could lose data."""
 
 
-def _v1(conn: Connection) -> None:
+def _v1(conn: sqlite3.Connection) -> None:
     for statement in (
         "CREATE TABLE meta (key VARCHAR NOT NULL PRIMARY KEY, value VARCHAR NOT NULL)",
         """CREATE TABLE card (
@@ -53,10 +56,10 @@ def _v1(conn: Connection) -> None:
         "CREATE INDEX ix_review_log_time ON review_log (reviewed_at)",
         "CREATE TABLE setting (key VARCHAR NOT NULL PRIMARY KEY, value VARCHAR NOT NULL)",
     ):
-        conn.execute(text(statement))
+        conn.execute(statement)
 
 
-def _v2(conn: Connection) -> None:
+def _v2(conn: sqlite3.Connection) -> None:
     """Timed quizzes: one row per quiz, one per answer, each answer saved as it is given."""
     for statement in (
         """CREATE TABLE quiz_session (
@@ -93,60 +96,61 @@ def _v2(conn: Connection) -> None:
             UNIQUE (session_id, position))""",
         "CREATE INDEX ix_quiz_answer_card ON quiz_answer (card_id)",
     ):
-        conn.execute(text(statement))
+        conn.execute(statement)
 
 
-def _v3(conn: Connection) -> None:
+def _v3(conn: sqlite3.Connection) -> None:
     """Full-text search over cards (FTS5): filled from the content, ranked with bm25.
 
     Weights: question 8, answer 1, key points 3 (card_id is stored, not searched).
     Prefix indexes make search-as-you-type on 2-4 letter prefixes fast.
     """
     conn.execute(
-        text(
-            "CREATE VIRTUAL TABLE card_search USING fts5("
-            "card_id UNINDEXED, question, answer, key_points, "
-            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
-        )
+        "CREATE VIRTUAL TABLE card_search USING fts5("
+        "card_id UNINDEXED, question, answer, key_points, "
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
     )
-    conn.execute(
-        text("INSERT INTO card_search (card_search, rank) VALUES ('rank', 'bm25(0, 8, 1, 3)')")
-    )
+    conn.execute("INSERT INTO card_search (card_search, rank) VALUES ('rank', 'bm25(0, 8, 1, 3)')")
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
-def current_version(conn: Connection) -> int:
+def current_version(conn: sqlite3.Connection) -> int:
     has_meta = conn.execute(
-        text("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'")
-    ).first()
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
+    ).fetchone()
     if not has_meta:
         return 0
-    row = conn.execute(text("SELECT value FROM meta WHERE key='schema_version'")).first()
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     return int(row[0]) if row else 0
 
 
-def migrate(engine: object, target: int = SCHEMA_VERSION) -> tuple[int, int]:
-    """Bring the database to `target`; returns (version before, version after)."""
-    from sqlalchemy.engine import Engine
-
-    assert isinstance(engine, Engine)
-    with engine.connect() as conn:
+def migrate(path: Path, target: int = SCHEMA_VERSION) -> tuple[int, int]:
+    """Bring the database at `path` to `target`; returns (version before, version after)."""
+    conn = connect(path)
+    try:
         before = current_version(conn)
-    if before > SCHEMA_VERSION:
-        raise SchemaTooNewError(
-            f"this database has schema version {before}, newer than this Lattice "
-            f"understands ({SCHEMA_VERSION}); update Lattice to open it"
-        )
-    version = before
-    while version < target:
-        step = version + 1
-        with engine.begin() as conn:
-            MIGRATIONS[step](conn)
-            conn.execute(
-                text("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', :v)"),
-                {"v": str(step)},
+        if before > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"this database has schema version {before}, newer than this Lattice "
+                f"understands ({SCHEMA_VERSION}); update Lattice to open it"
             )
-        version = step
-    return before, version
+        version = before
+        while version < target:
+            step = version + 1
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                MIGRATIONS[step](conn)
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                    (str(step),),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            version = step
+        return before, version
+    finally:
+        conn.close()

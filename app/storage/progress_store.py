@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, delete, func, text
@@ -14,24 +13,6 @@ from app.domain.scheduling import CardMemory, CardState
 from app.storage.models import CardRow, ProgressRow, ReviewLogRow, SettingRow
 
 LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
-
-
-def memory_to_json(memory: CardMemory) -> str:
-    data = asdict(memory)
-    data["state"] = int(memory.state)
-    for key in ("due", "last_review"):
-        value = data[key]
-        data[key] = value.isoformat() if value else None
-    return json.dumps(data, sort_keys=True)
-
-
-def memory_from_json(raw: str) -> CardMemory:
-    data = json.loads(raw)
-    data["state"] = CardState(data["state"])
-    for key in ("due", "last_review"):
-        if data[key]:
-            data[key] = datetime.fromisoformat(data[key]).astimezone(UTC)
-    return CardMemory(**data)
 
 
 def _parse_utc(raw: object) -> datetime:
@@ -71,20 +52,6 @@ class ProgressStore:
         self.engine = engine
 
     # -- content mirror -------------------------------------------------------------------
-    def sync_cards(self, ordered: Sequence[tuple[str, str]]) -> None:
-        """Mirror the content's cards (id, concept) in study order; absent ones stay, marked."""
-        with self.engine.begin() as conn:
-            conn.execute(text("UPDATE card SET present = 0"))
-            if not ordered:
-                return
-            conn.execute(
-                text(
-                    "INSERT INTO card (id, concept_id, ord, present) VALUES (:id, :c, :o, 1) "
-                    "ON CONFLICT(id) DO UPDATE SET concept_id = :c, ord = :o, present = 1"
-                ),
-                [{"id": cid, "c": concept, "o": i} for i, (cid, concept) in enumerate(ordered)],
-            )
-
     def known_card_ids(self) -> set[str]:
         """Every card id ever mirrored, present or not: a new card must not reuse one, or it
         would inherit that card's progress."""

@@ -9,8 +9,9 @@ from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from app.domain.scheduling import CardMemory
+from app.storage.memory_codec import memory_to_json
 from app.storage.models import ProgressRow, QuizAnswerRow, QuizSessionRow, ReviewLogRow
-from app.storage.progress_store import _apply, memory_to_json
+from app.storage.progress_store import _apply
 
 ACTIVE = "active"
 FINISHED = "finished"

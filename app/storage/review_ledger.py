@@ -2,38 +2,25 @@
 
 A session keeps one connection for its lifetime, so its statements stay prepared and
 `PRAGMA data_version` tells it when another part of the app (quiz, browse, import) has
-committed progress, which is its cue to rebuild today's queue. Datetimes are written in the
-same naive-UTC text form SQLAlchemy uses for the ORM models, so both read each other's rows.
+committed progress, which is its cue to rebuild today's queue. Plain sqlite3, no ORM: this
+is the path from a keypress to the disk, and from start-up to the first card.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Collection, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from app.domain.scheduling import CardMemory, CardState
-from app.storage.database import configure_connection
-from app.storage.progress_store import memory_from_json, memory_to_json
+from app.storage.connection import connect
+from app.storage.memory_codec import db_time, from_db_time, memory_from_json, memory_to_json
 
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 _MEMORY_COLUMNS = (
     "p.card_id, p.state, p.step, p.stability, p.difficulty, p.due, p.last_review, p.reps, p.lapses"
 )
-
-
-def db_time(value: datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError(f"refusing to store naive datetime {value!r}")
-    return value.astimezone(UTC).replace(tzinfo=None).strftime(TIME_FORMAT)
-
-
-def _from_db(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
 
 
 def _memory(row: Sequence[Any]) -> CardMemory:
@@ -43,8 +30,8 @@ def _memory(row: Sequence[Any]) -> CardMemory:
         step=row[2],
         stability=row[3],
         difficulty=row[4],
-        due=_from_db(row[5]),
-        last_review=_from_db(row[6]),
+        due=from_db_time(row[5]),
+        last_review=from_db_time(row[6]),
         reps=row[7],
         lapses=row[8],
     )
@@ -53,10 +40,9 @@ def _memory(row: Sequence[Any]) -> CardMemory:
 class ReviewLedger:
     """Reads today's queue and writes grades; every grade and undo is one transaction."""
 
-    def __init__(self, engine: Engine, scope: Collection[str] | None = None) -> None:
-        # Its own connection, outside the engine's pool: a session may live for hours.
-        self._conn = sqlite3.connect(str(engine.url.database), check_same_thread=False)
-        configure_connection(self._conn)
+    def __init__(self, db_path: Path, scope: Collection[str] | None = None) -> None:
+        # Its own connection, outside the ORM's pool: a session may live for hours.
+        self._conn = connect(db_path)
         self.scoped = scope is not None
         if scope is not None:
             self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS scope (id TEXT PRIMARY KEY)")
@@ -110,7 +96,7 @@ class ReviewLedger:
             "SELECT min(p.due) FROM progress p JOIN card c ON c.id = p.card_id "
             f"WHERE c.present AND NOT p.suspended AND p.state > 0{self._in_scope}"
         ).fetchone()
-        return _from_db(row[0]) if row else None
+        return from_db_time(row[0]) if row else None
 
     def memory(self, card_id: str) -> CardMemory:
         row = self._conn.execute(

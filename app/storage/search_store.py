@@ -7,7 +7,6 @@ term ("word"*), all of which must match, so no input can raise a query syntax er
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
@@ -41,20 +40,6 @@ def fts_query(user_text: str) -> str:
 class SearchStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-
-    def rebuild(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
-        """Replace the whole index with (card id, question, answer, key points), atomically."""
-        with self.engine.begin() as conn:
-            conn.execute(text("DELETE FROM card_search"))
-            batch = [{"i": i, "q": q, "a": a, "k": k} for i, q, a, k in rows]
-            if batch:
-                conn.execute(
-                    text(
-                        "INSERT INTO card_search (card_id, question, answer, key_points) "
-                        "VALUES (:i, :q, :a, :k)"
-                    ),
-                    batch,
-                )
 
     def count(self) -> int:
         with self.engine.connect() as conn:

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus()
 
-        self.review = ReviewView(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings))
+        self.review = ReviewView(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings))
         self.review.concept_requested.connect(self.show_concept_on_graph)
         self.review.scope_cleared.connect(self.study_all)
         self.add_screen("review", "Review", self.review, index=1)
@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
 
     def study_all(self) -> None:
         ctx = self.ctx
-        self.review.set_scope(ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings), "")
+        self.review.set_scope(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings), "")
 
     def show_concept_on_graph(self, concept_id: str) -> None:
         self.show_screen("graph")
@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
     def study_cards(self, card_ids: list[str], title: str = "") -> None:
         """Restrict the Review screen to `card_ids` (a concept, or a quiz's weakest concepts)."""
         ctx = self.ctx
-        service = ReviewService(ctx.bank, ctx.store, ctx.clock, ctx.settings, scope=card_ids)
+        service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=card_ids)
         self.review.set_scope(service, title)
         self.show_screen("review")
 
@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         """Save the study settings and restart the review session (same scope) under them."""
         self.ctx.save_settings(settings)
         ctx, current = self.ctx, self.review.service
-        service = ReviewService(ctx.bank, ctx.store, ctx.clock, settings, scope=current.scope)
+        service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, settings, scope=current.scope)
         self.review.set_scope(service, self.review.scope_title)
         self.quiz.service.scheduler = service.scheduler
 

@@ -155,7 +155,7 @@ def bench_review(results: dict[str, Result], quick: bool) -> None:
             clock = FakeClock()
             ctx = open_context(Path(tmp) / "data", content=root, clock=clock)
             assert len(load_bank(root).cards) == size
-            service = ReviewService(ctx.bank, ctx.store, clock, ctx.settings)
+            service = ReviewService(ctx.bank, ctx.db_path, clock, ctx.settings)
             step = _review_step(service, clock)
             results[f"review: grade + next card + counts, {size:,} cards"] = measure(
                 step, repeat=50 if quick else 200, warmup=5
@@ -207,7 +207,7 @@ def bench_review_vs_anki(results: dict[str, Result], quick: bool) -> None:
             clock = FakeClock()
             ctx = open_context(Path(tmp) / "data", content=root, clock=clock)
             limits = StudySettings(new_per_day=9999, max_reviews_per_day=9999)
-            service = ReviewService(ctx.bank, ctx.store, clock, limits)
+            service = ReviewService(ctx.bank, ctx.db_path, clock, limits)
             ours = measure(_review_step(service, clock), repeat=100 if quick else 300, warmup=10)
             ctx.store.engine.dispose()
 

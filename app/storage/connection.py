@@ -1,0 +1,33 @@
+"""Plain sqlite3 connections configured like the ORM's: WAL, fsync on commit, explicit
+transactions. The review loop and start-up use these so they never wait for SQLAlchemy."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+DB_FILENAME = "lattice.sqlite3"
+
+
+def database_path(data_dir: Path) -> Path:
+    return data_dir / DB_FILENAME
+
+
+def configure_connection(dbapi_connection: Any) -> None:
+    """WAL, full fsync per commit, and transactions started explicitly, never implicitly."""
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection of our own on `path` (created if missing), usable from any thread."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False)
+    configure_connection(conn)
+    return conn

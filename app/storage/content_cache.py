@@ -1,0 +1,71 @@
+"""Parsed content kept between runs, keyed by the bytes of every content file.
+
+Parsing and validating the Markdown bank is most of the cost of opening it, and its result
+only changes when a file does. The key hashes each file's path and contents, plus this
+format's version and the Python version (the value is a pickle), so an edit, an added or
+removed file, or a new Lattice misses and the content is parsed afresh. A cache that cannot
+be read or written is ignored: it only ever costs time, never content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+KEEP = 4  # entries kept: the bundled content with a few different sets of user cards
+_PREFIX = "content-"
+_SUFFIX = ".pickle"
+
+
+def content_key(files: Iterable[Path]) -> str:
+    """A digest of these files' paths and bytes (a missing file counts as absent)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{FORMAT_VERSION}\0{sys.version}\0".encode())
+    for path in files:
+        digest.update(os.fsencode(path))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            digest.update(b"\0missing\0")
+            continue
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _entry(cache: Path, key: str) -> Path:
+    return cache / f"{_PREFIX}{key}{_SUFFIX}"
+
+
+def load(cache: Path, key: str) -> Any | None:
+    """The value stored under `key`, or None when absent or unreadable."""
+    try:
+        with _entry(cache, key).open("rb") as handle:
+            stored_key, value = pickle.load(handle)  # noqa: S301 - our own file, our own key
+    except Exception:  # noqa: BLE001 - any damage simply means "parse again"
+        return None
+    return value if stored_key == key else None
+
+
+def save(cache: Path, key: str, value: Any) -> None:
+    """Store `value` atomically (write, then rename) and keep only the newest entries."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        target = _entry(cache, key)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        with partial.open("wb") as handle:
+            pickle.dump((key, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, target)
+        entries = sorted(
+            cache.glob(f"{_PREFIX}*{_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return
