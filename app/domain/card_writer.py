@@ -20,8 +20,8 @@ from app.domain.content import ID_PATTERN, Card, Concept, Difficulty
 from app.domain.content_loader import (
     MAX_KEY_POINTS,
     MIN_KEY_POINTS,
-    YamlLoader,
     parse_concept_file,
+    yaml_loader,
 )
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
@@ -52,7 +52,7 @@ def _scalar(value: str) -> str:
     """A YAML scalar that loads back as exactly `value`: plain when safe, else quoted."""
     if value and "\n" not in value and value == value.strip():
         try:
-            loaded: Any = yaml.load(f"k: {value}", Loader=YamlLoader)  # noqa: S506 - safe loader
+            loaded: Any = yaml.load(f"k: {value}", Loader=yaml_loader())  # noqa: S506 - safe loader
         except yaml.YAMLError:
             loaded = None
         if isinstance(loaded, dict) and loaded.get("k") == value:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from app.domain.content import (
     FENCE_INFO,
@@ -28,8 +27,21 @@ from app.domain.content import (
 if TYPE_CHECKING:
     import networkx as nx
 
-# libyaml's C parser when the wheel has it: several times faster on large banks.
-YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+@cache
+def yaml_loader() -> Any:
+    """PyYAML's safe loader, libyaml's C one when the wheel has it (several times faster on
+    large banks). Imported on first parse: a bank opened from the parse cache never needs it."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml_load(text: str) -> Any:
+    import yaml
+
+    return yaml.load(text, Loader=yaml_loader())  # noqa: S506 - a safe loader
+
 
 MIN_KEY_POINTS = 3
 MAX_KEY_POINTS = 7
@@ -80,8 +92,10 @@ def _check_id(value: Any, what: str, line: int) -> str:
 
 
 def _yaml_mapping(text: str, line: int, what: str) -> dict[str, Any]:
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=YamlLoader)  # noqa: S506 - a safe loader
+        data = _yaml_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = min(line + (mark.line if mark is not None else 0), line + text.count("\n"))
@@ -255,9 +269,11 @@ def _parse_card(
 def load_areas(path: Path) -> tuple[dict[str, Area], list[ContentProblem]]:
     if not path.is_file():
         return {}, [ContentProblem(path, 1, "areas file is missing")]
+    import yaml
+
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = _yaml_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return {}, [ContentProblem(path, (mark.line + 1) if mark else 1, f"malformed YAML: {exc}")]

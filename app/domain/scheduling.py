@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-import fsrs
+if TYPE_CHECKING:
+    import fsrs
 
 
 class CardState(IntEnum):
@@ -75,7 +78,12 @@ class Scheduler:
 
     def __init__(self, settings: SchedulerSettings | None = None) -> None:
         self.settings = settings or SchedulerSettings()
-        self._fsrs = fsrs.Scheduler(
+
+    @cached_property
+    def _fsrs(self) -> fsrs.Scheduler:
+        import fsrs  # on first use: the first card can be shown before it is needed
+
+        return fsrs.Scheduler(
             desired_retention=self.settings.desired_retention,
             learning_steps=self.settings.learning_steps,
             relearning_steps=self.settings.relearning_steps,
@@ -85,6 +93,8 @@ class Scheduler:
 
     def grade(self, memory: CardMemory, grade: Grade, now: datetime) -> CardMemory:
         """The card's memory after answering it with `grade` at `now`."""
+        import fsrs
+
         now = _utc(now)
         card = _to_fsrs(memory, now)
         updated, _log = self._fsrs.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
@@ -119,6 +129,8 @@ def _utc(value: datetime) -> datetime:
 
 
 def _to_fsrs(memory: CardMemory, now: datetime) -> fsrs.Card:
+    import fsrs
+
     if memory.is_new:
         return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=_utc(now))
     return fsrs.Card(
@@ -157,3 +169,15 @@ def format_interval(delta: timedelta) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo"
     return f"{days / 365:.1f}y"
+
+
+def humanize_until(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours // 24} days"

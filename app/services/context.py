@@ -31,6 +31,7 @@ from app.storage.backup import Recovery, integrity_problem, recover
 from app.storage.connection import connect, database_path
 from app.storage.migrations import migrate
 from app.storage.opening import (
+    has_active_quiz,
     in_transaction,
     mirror_cards,
     read_setting,
@@ -126,6 +127,13 @@ class AppContext:
         try:
             with in_transaction(conn):
                 write_setting(conn, SETTINGS_KEY, values)
+        finally:
+            conn.close()
+
+    def has_unfinished_quiz(self) -> bool:
+        conn = connect(self.db_path)
+        try:
+            return has_active_quiz(conn)
         finally:
             conn.close()
 

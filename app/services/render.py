@@ -12,11 +12,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import markdown
-from pygments.formatters import HtmlFormatter
-from pygments.styles import get_style_by_name
+if TYPE_CHECKING:  # imported on first render: a question needs neither, only answers do
+    from pygments.formatters import HtmlFormatter
 
 FRAGMENT_FENCE = re.compile(r"^(\s*(?:`{3,}|~{3,})\s*[\w+#.-]+)\s+fragment\s*$", re.MULTILINE)
 
@@ -48,6 +47,9 @@ def palette(dark: bool) -> Palette:
 
 
 def _formatter_for(colors: Palette) -> type[HtmlFormatter[str]]:
+    from pygments.formatters import HtmlFormatter
+    from pygments.styles import get_style_by_name
+
     class QtCodeFormatter(HtmlFormatter[str]):
         def __init__(self, **options: Any) -> None:
             options.pop("lang_str", None)
@@ -138,6 +140,8 @@ def _normalise(text: str) -> str:
 @lru_cache(maxsize=512)
 def render_markdown(text: str, dark: bool = False) -> str:
     """HTML for one Markdown text, in the light or dark palette."""
+    import markdown
+
     colors = palette(dark)
     md = markdown.Markdown(
         extensions=["fenced_code", "codehilite", "tables", "sane_lists", "smarty"],

@@ -54,18 +54,6 @@ def summary_counts(ctx: AppContext) -> dict[str, int]:
     }
 
 
-def humanize_until(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "less than a minute"
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{hours // 24} days"
-
-
 INTERVIEW_KEY = "interview_date"
 
 

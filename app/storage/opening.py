@@ -11,6 +11,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+ACTIVE_QUIZ = "active"  # quiz_session.status of a quiz started and not yet finished
+
 
 def read_setting(conn: sqlite3.Connection, key: str, default: object = None) -> object:
     row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
@@ -47,6 +49,12 @@ def rebuild_search(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str,
         "INSERT INTO card_search (card_id, question, answer, key_points) VALUES (?, ?, ?, ?)",
         rows,
     )
+
+
+def has_active_quiz(conn: sqlite3.Connection) -> bool:
+    """Whether a quiz was interrupted (the app offers to resume it at start)."""
+    row = conn.execute("SELECT 1 FROM quiz_session WHERE status = ? LIMIT 1", (ACTIVE_QUIZ,))
+    return row.fetchone() is not None
 
 
 def in_transaction(conn: sqlite3.Connection) -> _Transaction:

@@ -11,9 +11,9 @@ from sqlmodel import Session, col, select
 from app.domain.scheduling import CardMemory
 from app.storage.memory_codec import memory_to_json
 from app.storage.models import ProgressRow, QuizAnswerRow, QuizSessionRow, ReviewLogRow
+from app.storage.opening import ACTIVE_QUIZ as ACTIVE
 from app.storage.progress_store import _apply
 
-ACTIVE = "active"
 FINISHED = "finished"
 ABANDONED = "abandoned"  # a new quiz was started instead; its answers stay in the history
 DISCARDED = "discarded"  # the user chose to throw the unfinished quiz away

@@ -6,18 +6,24 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLockFile, QSize
+from PySide6.QtCore import QCoreApplication, QLockFile, QSize, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, ORG_NAME, __version__
-from app.domain.quiz import QuizSettings
 from app.locations import data_dir, resource_path
-from app.services.backup_service import BackupService
 from app.services.context import AppContext, open_context
+from app.ui.first_paint import AfterFirstPaint
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme, system_prefers_dark
+
+if TYPE_CHECKING:
+    from app.domain.quiz import QuizSettings
+
+FUSION = "fusion"
+STARTUP_FALLBACK_MS = 3000  # finish start-up even if the first card is never painted
 
 
 def make_app(theme: str | None = None) -> QApplication:
@@ -25,7 +31,11 @@ def make_app(theme: str | None = None) -> QApplication:
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if isinstance(existing, QApplication):
+        app = existing
+        app.setStyle(FUSION)
+    else:  # chosen at construction: cheaper than replacing the platform's style afterwards
+        app = QApplication([*sys.argv[:1], "-style", FUSION])
     app.setDesktopFileName("lattice")  # Wayland matches the window to lattice.desktop
     icon = resource_path("icons", "lattice.png")
     if icon.is_file():
@@ -58,13 +68,16 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
         print(message, file=sys.stderr)
         QMessageBox.warning(None, "Lattice is already running", message)
         return 3
-    ctx = open_context(data)
-    BackupService(ctx).backup_at_start()
-    window = build_window(ctx)
+    ctx = open_context(data, index_search=False)
+    window = MainWindow(ctx, defer_startup=True)
+    AfterFirstPaint(window.review.view.viewport(), window.finish_startup)
     if getattr(args, "startup_probe", False):
         from app.ui.startup_probe import install_startup_probe
 
+        # Installed last, so its filter runs first (Qt's order) and it reports the first
+        # card before the rest of start-up runs, as a user would see it.
         install_startup_probe(window)
+    QTimer.singleShot(STARTUP_FALLBACK_MS, window.finish_startup)  # e.g. started minimised
     window.show()
     return app, window, lock
 
@@ -86,6 +99,7 @@ def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:
     if isinstance(started, int):
         return started
     app, window, lock = started
+    window.finish_startup()
     window.show_screen("quiz")
     if not window.quiz.start(settings):
         window.statusBar().showMessage("No cards match these quiz settings", 8000)

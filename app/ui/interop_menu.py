@@ -1,22 +1,24 @@
 """File menu actions for moving cards and data in and out: Import…, Export to Anki…,
-Export everything…, Import everything…. Each asks for a file and calls one service."""
+Export everything…, Import everything…. Each asks for a file and calls one service.
+
+The services are imported when an action is first used, not when the menu is built, so
+they cost nothing on the way to the first card."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QProcess
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from app.domain.import_rules import ImportRefused
-from app.services.anki_export import export_anki
-from app.services.card_import import CardImportService
 from app.services.context import AppContext
-from app.services.transfer import export_all, import_all, inspect_export
-from app.ui.import_dialog import ImportDialog
+
+if TYPE_CHECKING:
+    from app.ui.import_dialog import ImportDialog
 
 
 class InteropActions(QObject):
@@ -56,6 +58,9 @@ class InteropActions(QObject):
 
     # -- cards -----------------------------------------------------------------------------
     def import_cards(self) -> ImportDialog:
+        from app.services.card_import import CardImportService
+        from app.ui.import_dialog import ImportDialog
+
         self.dialog = ImportDialog(CardImportService(self.ctx), self.window)
         self.dialog.imported.connect(self._imported)
         self.dialog.open()
@@ -67,6 +72,8 @@ class InteropActions(QObject):
         QMessageBox.information(self.window, "Cards imported", summary)
 
     def export_to_anki(self) -> None:
+        from app.services.anki_export import export_anki
+
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export to Anki",
@@ -90,6 +97,8 @@ class InteropActions(QObject):
 
     # -- everything ------------------------------------------------------------------------
     def export_everything(self) -> None:
+        from app.services.transfer import export_all
+
         now = self.ctx.clock.now().astimezone(self.ctx.clock.local_tz)
         path, _ = QFileDialog.getSaveFileName(
             self.window,
@@ -113,6 +122,9 @@ class InteropActions(QObject):
         )
 
     def import_everything(self) -> None:
+        from app.domain.import_rules import ImportRefused
+        from app.services.transfer import import_all, inspect_export
+
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Import everything", str(Path.home()), "Lattice export (*.zip)"
         )
@@ -133,7 +145,7 @@ class InteropActions(QObject):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        ctx.store.engine.dispose()
+        ctx.close()
         try:
             result = import_all(Path(path), ctx.data_dir, ctx.clock.now())
         except ImportRefused as refused:

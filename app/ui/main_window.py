@@ -1,9 +1,17 @@
-"""The main window: a sidebar of screens (Ctrl+1…), menus, and the content-problem notice."""
+"""The main window: a sidebar of screens (Ctrl+1…), menus, and the content-problem notice.
+
+Start-up is in two steps so the first card is on screen as soon as possible: the window
+is built with only the Review screen, and `finish_startup` (run right after the first paint
+when launched as the app, at once otherwise) does the rest: the search index, the daily
+backup, an unfinished quiz. Every other screen is built the first time it is needed.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QProcess, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,33 +30,29 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.domain.study_day import StudySettings
-from app.services.authoring import AuthoringService
-from app.services.backup_service import BackupService
-from app.services.browse_service import BrowseService
 from app.services.context import AppContext
-from app.services.graph_service import GraphService
-from app.services.quiz_service import QuizService
 from app.services.review_service import ReviewService
-from app.services.stats_service import StatsService
-from app.storage.quiz_store import QuizStore
-from app.ui.backups_dialog import BackupsDialog
-from app.ui.browse_view import BrowseScreen
-from app.ui.graph_view import GraphScreen
 from app.ui.interop_menu import InteropActions
-from app.ui.quiz_view import QuizView
 from app.ui.review_view import ReviewView
-from app.ui.settings_dialog import SettingsDialog
-from app.ui.stats_view import StatsScreen
 from app.ui.theme import is_dark, sidebar_style
+
+if TYPE_CHECKING:  # the other screens are imported when first built, not at start-up
+    from app.services.backup_service import BackupService
+    from app.ui.browse_view import BrowseScreen
+    from app.ui.graph_view import GraphScreen
+    from app.ui.quiz_view import QuizView
+    from app.ui.stats_view import StatsScreen
 
 
 @dataclass
 class Screen:
     name: str
     title: str
-    widget: QWidget
     button: QToolButton
     index: int
+    build: Callable[[], QWidget]
+    placeholder: QWidget  # holds the screen's place in the stack until it is built
+    widget: QWidget | None = None
 
 
 class MainWindow(QMainWindow):
@@ -56,10 +60,12 @@ class MainWindow(QMainWindow):
 
     bank_changed = Signal()  # the user's own cards changed (edit or import); ctx.bank reloaded
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, *, defer_startup: bool = False) -> None:
         super().__init__()
         self.ctx = ctx
         self.screens: dict[str, Screen] = {}
+        self.started = False
+        self._backups: BackupService | None = None
         self.setObjectName("main-window")
         self.resize(1100, 760)
         central = QWidget()
@@ -85,8 +91,81 @@ class MainWindow(QMainWindow):
         self.review = ReviewView(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings))
         self.review.concept_requested.connect(self.show_concept_on_graph)
         self.review.scope_cleared.connect(self.study_all)
-        self.add_screen("review", "Review", self.review, index=1)
-        self.quiz = QuizView(
+        self.add_screen("review", "Review", lambda: self.review, index=1)
+        self.add_screen("quiz", "Quiz", self._build_quiz, index=2)
+        self.add_screen("graph", "Graph", self._build_graph, index=3)
+        self.add_screen("browse", "Browse", self._build_browse, index=4)
+        self.add_screen("stats", "Stats", self._build_stats, index=5)
+        self.bank_changed.connect(self._on_bank_changed)
+        self.backup_timer = QTimer(self)
+        self.show_screen("review")
+        self.review.refresh()
+        if not defer_startup:
+            self.finish_startup()
+
+    def finish_startup(self) -> None:
+        """Everything the first card did not need to wait for (runs once)."""
+        if self.started:
+            return
+        self.started = True
+        ctx = self.ctx
+        self.review.prepare_answer()
+        ctx.sync_search_index()
+        self.backups.backup_at_start()
+        self.backup_timer.setInterval(int(self.backups.policy.interval.total_seconds() * 1000))
+        self.backup_timer.timeout.connect(self.backups.backup_during_use)
+        self.backup_timer.start()
+        self._show_content_problems()
+        if ctx.recovery is not None:
+            QTimer.singleShot(0, self.tell_about_recovery)
+        if ctx.has_unfinished_quiz():
+            self.show_screen("quiz")  # offer to resume or discard the interrupted quiz
+
+    @property
+    def backups(self) -> BackupService:
+        if self._backups is None:
+            from app.services.backup_service import BackupService
+
+            self._backups = BackupService(self.ctx)
+        return self._backups
+
+    # -- the screens, each built on first use ---------------------------------------------
+    def _screen(self, name: str) -> QWidget:
+        screen = self.screens[name]
+        if screen.widget is None:
+            widget = screen.widget = screen.build()
+            self.stack.insertWidget(self.stack.indexOf(screen.placeholder), widget)
+            self.stack.removeWidget(screen.placeholder)
+            screen.placeholder.deleteLater()
+            return widget
+        return screen.widget
+
+    def is_built(self, name: str) -> bool:
+        return self.screens[name].widget is not None
+
+    @property
+    def quiz(self) -> QuizView:
+        return self._screen("quiz")  # type: ignore[return-value]
+
+    @property
+    def graph(self) -> GraphScreen:
+        return self._screen("graph")  # type: ignore[return-value]
+
+    @property
+    def browse(self) -> BrowseScreen:
+        return self._screen("browse")  # type: ignore[return-value]
+
+    @property
+    def stats(self) -> StatsScreen:
+        return self._screen("stats")  # type: ignore[return-value]
+
+    def _build_quiz(self) -> QWidget:
+        from app.services.quiz_service import QuizService
+        from app.storage.quiz_store import QuizStore
+        from app.ui.quiz_view import QuizView
+
+        ctx = self.ctx
+        quiz = QuizView(
             QuizService(
                 ctx.bank,
                 ctx.store,
@@ -95,54 +174,56 @@ class MainWindow(QMainWindow):
                 desired_retention=ctx.settings.desired_retention,
             )
         )
-        self.add_screen("quiz", "Quiz", self.quiz, index=2)
-        self.quiz.study_requested.connect(self.study_cards)
-        self.quiz.schedule_changed.connect(self.review.refresh)
-        self.quiz.set_graph_handler(self.show_concept_on_graph)
-        self.graph = GraphScreen(GraphService(ctx))
-        self.graph.study_requested.connect(self.study_cards)
-        self.graph.quiz_requested.connect(self.quiz_on_concept)
-        self.add_screen("graph", "Graph", self.graph, index=3)
-        self.browse = BrowseScreen(BrowseService(ctx), AuthoringService(ctx))
-        self.browse.graph_requested.connect(self.show_concept_on_graph)
-        self.browse.progress_changed.connect(self.review.refresh)
-        self.browse.content_changed.connect(self.bank_changed.emit)
-        self.add_screen("browse", "Browse", self.browse, index=4)
-        self.stats = StatsScreen(StatsService(ctx))
-        self.add_screen("stats", "Stats", self.stats, index=5)
-        self.bank_changed.connect(self._on_bank_changed)
-        self._show_content_problems()
-        self.backups = BackupService(ctx)
-        self.backup_timer = QTimer(self)
-        self.backup_timer.setInterval(int(self.backups.policy.interval.total_seconds() * 1000))
-        self.backup_timer.timeout.connect(self.backups.backup_during_use)
-        self.backup_timer.start()
-        if ctx.recovery is not None:
-            QTimer.singleShot(0, self.tell_about_recovery)
-        self.show_screen("review")
-        self.review.refresh()
-        if self.quiz.has_unfinished():
-            self.show_screen("quiz")  # offer to resume or discard the interrupted quiz
+        quiz.study_requested.connect(self.study_cards)
+        quiz.schedule_changed.connect(self.review.refresh)
+        quiz.set_graph_handler(self.show_concept_on_graph)
+        return quiz
+
+    def _build_graph(self) -> QWidget:
+        from app.services.graph_service import GraphService
+        from app.ui.graph_view import GraphScreen
+
+        graph = GraphScreen(GraphService(self.ctx))
+        graph.study_requested.connect(self.study_cards)
+        graph.quiz_requested.connect(self.quiz_on_concept)
+        return graph
+
+    def _build_browse(self) -> QWidget:
+        from app.services.authoring import AuthoringService
+        from app.services.browse_service import BrowseService
+        from app.ui.browse_view import BrowseScreen
+
+        self.ctx.sync_search_index()  # no-op unless the content changed since start-up
+        browse = BrowseScreen(BrowseService(self.ctx), AuthoringService(self.ctx))
+        browse.graph_requested.connect(self.show_concept_on_graph)
+        browse.progress_changed.connect(self.review.refresh)
+        browse.content_changed.connect(self.bank_changed.emit)
+        return browse
+
+    def _build_stats(self) -> QWidget:
+        from app.services.stats_service import StatsService
+        from app.ui.stats_view import StatsScreen
+
+        return StatsScreen(StatsService(self.ctx))
 
     # -- screens --------------------------------------------------------------------------
-    def add_screen(self, name: str, title: str, widget: QWidget, index: int) -> None:
-        """Register a screen reached by Ctrl+`index`; the sidebar is kept in index order."""
+    def add_screen(self, name: str, title: str, build: Callable[[], QWidget], index: int) -> None:
+        """Register a screen reached by Ctrl+`index`; the sidebar is kept in index order.
+        `build` makes its widget the first time the screen is shown."""
         button = QToolButton()
         button.setObjectName(f"nav-{name}")
         button.setText(f"{title}\nCtrl+{index}")
         button.setCheckable(True)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setMinimumHeight(52)
-        button.setSizePolicy(
-            button.sizePolicy().horizontalPolicy(), button.sizePolicy().verticalPolicy()
-        )
         button.setFixedWidth(96)
         button.clicked.connect(lambda _=False, n=name: self.show_screen(n))
         self.nav_group.addButton(button)
         position = sum(1 for s in self.screens.values() if s.index < index)
         self.sidebar_layout.insertWidget(position, button)
-        self.stack.addWidget(widget)
-        self.screens[name] = Screen(name, title, widget, button, index)
+        placeholder = QWidget()
+        self.stack.insertWidget(position, placeholder)
+        self.screens[name] = Screen(name, title, button, index, build, placeholder)
         action = QAction(title, self)
         action.setShortcut(QKeySequence(f"Ctrl+{index}"))
         action.triggered.connect(lambda _=False, n=name: self.show_screen(n))
@@ -158,16 +239,18 @@ class MainWindow(QMainWindow):
 
     def show_screen(self, name: str) -> None:
         screen = self.screens[name]
+        fresh = screen.widget is None
+        widget = self._screen(name)
         if name == "graph":
             self.graph.refresh_knowledge()
-        elif name == "browse" and self.current_screen_or_none() != "browse":
+        elif name == "browse" and not fresh and self.current_screen_or_none() != "browse":
             self.browse.reload()  # reviews and quizzes since it was last shown
-        elif name == "stats":
+        elif name == "stats" and not fresh:
             self.stats.refresh()
-        self.stack.setCurrentWidget(screen.widget)
+        self.stack.setCurrentWidget(widget)
         screen.button.setChecked(True)
         self.setWindowTitle(f"{screen.title} — {APP_NAME}")
-        screen.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def study_cards(self, card_ids: list[str], title: str = "") -> None:
         """Restrict the Review screen to `card_ids` (a concept, or a quiz's weakest concepts)."""
@@ -187,11 +270,15 @@ class MainWindow(QMainWindow):
         self.browse.focus_search()
 
     def _on_bank_changed(self) -> None:
-        """A user card was added, edited or deleted: every screen sees the new bank."""
-        self.graph.reload_content()
-        self.quiz.reload_content()
+        """A user card was added, edited or deleted: every screen sees the new bank
+        (screens not built yet will read it when they are)."""
+        if self.is_built("graph"):
+            self.graph.reload_content()
+        if self.is_built("quiz"):
+            self.quiz.reload_content()
         self.review.refresh()
-        self.stats.refresh()
+        if self.is_built("stats"):
+            self.stats.refresh()
 
     def current_screen_or_none(self) -> str | None:
         widget = self.stack.currentWidget()
@@ -261,6 +348,8 @@ class MainWindow(QMainWindow):
         box.open()
 
     def show_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.ctx.settings, self)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
         dialog.open()
@@ -271,9 +360,12 @@ class MainWindow(QMainWindow):
         ctx, current = self.ctx, self.review.service
         service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, settings, scope=current.scope)
         self.review.set_scope(service, self.review.scope_title)
-        self.quiz.service.scheduler = service.scheduler
+        if self.is_built("quiz"):
+            self.quiz.service.scheduler = service.scheduler
 
     def show_backups(self) -> None:
+        from app.ui.backups_dialog import BackupsDialog
+
         dialog = BackupsDialog(self.backups, self)
         dialog.restored.connect(self._restart_after_restore)
         dialog.open()
@@ -332,5 +424,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         # Every grade and quiz answer is committed as it happens; only the draft of an
         # unsubmitted quiz answer is pending, and it is saved here.
-        self.quiz.save_draft()
+        if self.is_built("quiz"):
+            self.quiz.save_draft()
         event.accept()

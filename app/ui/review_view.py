@@ -15,10 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.scheduling import Grade
+from app.domain.scheduling import Grade, humanize_until
 from app.services.render import render_markdown, render_question
 from app.services.review_service import DueCard, ReviewService
-from app.services.stats_service import humanize_until
 from app.ui.markdown_view import MarkdownView
 from app.ui.theme import STATE_COLORS, is_dark
 
@@ -149,6 +148,13 @@ class ReviewView(QWidget):
         self.revealed = False
         self._render()
         self.changed.emit()
+
+    def prepare_answer(self) -> None:
+        """Render the shown card's answer and its intervals ahead of Space (start-up defers
+        the Markdown and FSRS imports until the first card is painted; this does them)."""
+        if self.current is not None:
+            render_markdown(self.current.card.answer, is_dark())
+            self.service.interval_labels(self.current)
 
     def _space_or_enter(self) -> None:
         if self.current is None:

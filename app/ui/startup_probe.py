@@ -6,30 +6,19 @@ frozen and the source builds are measured the same way, to a window that is read
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
+from app.ui.first_paint import AfterFirstPaint
 from app.ui.main_window import MainWindow
 
 MARKER = "first-card-painted"
 
 
-class _FirstPaint(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._done = False
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint and not self._done:
-            self._done = True
-            QTimer.singleShot(0, self._report)  # after this paint has finished
-        return False
-
-    def _report(self) -> None:
-        print(MARKER, flush=True)
-        QApplication.quit()
+def _report() -> None:
+    print(MARKER, flush=True)
+    QApplication.quit()
 
 
 def install_startup_probe(window: MainWindow) -> None:
     """Report and quit after the review screen's card view first paints."""
-    window.review.view.viewport().installEventFilter(_FirstPaint(window))
+    AfterFirstPaint(window.review.view.viewport(), _report)

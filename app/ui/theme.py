@@ -16,7 +16,7 @@ def system_prefers_dark() -> bool:
 
 
 def apply_theme(app: QApplication, dark: bool) -> None:
-    app.setStyle("Fusion")
+    """Our palette (the caller has put the application on the Fusion style)."""
     palette = QPalette()
     if dark:
         colors = {

@@ -1,0 +1,84 @@
+"""The parse cache: a second open reuses the parsed bank; any change to a file is seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.services import context as context_module
+from app.services.context import load_content
+from app.storage import content_cache
+
+
+def _refuse_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the content was parsed again")
+
+    monkeypatch.setattr(context_module, "parse_content_root", refuse)
+
+
+def test_an_unchanged_bank_is_not_parsed_again(
+    content_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    first = load_content(content_root, tmp_path / "no-user-cards", cache)
+    _refuse_parsing(monkeypatch)
+    second = load_content(content_root, tmp_path / "no-user-cards", cache)
+    assert second.bank.cards == first.bank.cards
+    assert second.bank.concepts == first.bank.concepts
+    assert second.order == first.order
+    assert second.bank is not first.bank  # a fresh copy: editing one never leaks into another
+
+
+def test_editing_adding_or_removing_a_file_is_seen(content_root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    user = tmp_path / "user"
+    load_content(content_root, user, cache)
+    alpha = content_root / "basics" / "alpha.md"
+    alpha.write_text(alpha.read_text().replace("What is alpha?", "What, exactly, is alpha?"))
+    assert load_content(content_root, user, cache).bank.cards["alpha-what"].question == (
+        "What, exactly, is alpha?"
+    )
+    user.mkdir()
+    (user / "mine.md").write_text(
+        "---\nid: mine\ntitle: Mine\narea: ml-foundations\nsummary: My own.\n---\n\n"
+        "## My question?\n\n```card\nid: mine-q\ndifficulty: easy\nseconds: 60\nkey_points: [a, b, c]\n```\n\nMy answer.\n"
+    )
+    assert "mine-q" in load_content(content_root, user, cache).bank.cards
+    (user / "mine.md").unlink()
+    assert "mine-q" not in load_content(content_root, user, cache).bank.cards
+
+
+def test_a_damaged_cache_entry_is_ignored(content_root: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = load_content(content_root, tmp_path / "user", cache).bank.cards
+    entries = list(cache.glob("content-*.pickle"))
+    assert len(entries) == 1
+    entries[0].write_bytes(b"not a pickle at all")
+    assert load_content(content_root, tmp_path / "user", cache).bank.cards == expected
+
+
+def test_an_unwritable_cache_folder_costs_only_time(content_root: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    loaded = load_content(content_root, tmp_path / "user", blocked / "cache")
+    assert "alpha-what" in loaded.bank.cards
+
+
+def test_old_entries_are_pruned(tmp_path: Path) -> None:
+    for i in range(content_cache.KEEP + 3):
+        content_cache.save(tmp_path, f"key{i}", {"value": i})
+    assert len(list(tmp_path.glob("content-*.pickle"))) == content_cache.KEEP
+    assert content_cache.load(tmp_path, f"key{content_cache.KEEP + 2}") == {"value": 6}
+    assert content_cache.load(tmp_path, "never-saved") is None
+
+
+def test_the_key_depends_on_contents_not_just_names(tmp_path: Path) -> None:
+    one = tmp_path / "one.md"
+    one.write_text("first")
+    before = content_cache.content_key([one])
+    one.write_text("firsT")
+    assert content_cache.content_key([one]) != before
+    one.unlink()
+    assert content_cache.content_key([one]) != before

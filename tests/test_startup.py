@@ -1,0 +1,117 @@
+"""Start-up in two steps: the first card is shown (and can be graded) before the rest of
+the app is opened, and the rest follows right after the first paint."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.domain.clock import FakeClock
+from app.services.context import AppContext, open_context
+from app.storage.backup import list_backups
+from app.storage.search_store import SearchStore
+from app.ui.application import make_app
+from app.ui.first_paint import AfterFirstPaint
+from app.ui.main_window import MainWindow
+
+FIRST_CARD = """
+import sys
+from app.cli import build_parser
+from app.ui.application import _start
+
+args = build_parser().parse_args(["--data-dir", sys.argv[1]])
+app, window, lock = _start(args)
+window.review.view.viewport().repaint()
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY})
+card = window.review.current.card.id if window.review.current else None
+print("CARD", card, "STARTED", window.started, "HEAVY", ",".join(heavy) or "-")
+lock.unlock()
+"""
+HEAVY = {"sqlalchemy", "sqlmodel", "networkx", "markdown", "pygments", "yaml", "fsrs"}
+
+
+def _first_card_run(data: Path) -> str:
+    script = FIRST_CARD.replace("{HEAVY}", repr(HEAVY))
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return next(line for line in result.stdout.splitlines() if line.startswith("CARD"))
+
+
+def test_the_first_card_needs_none_of_the_heavy_libraries(tmp_path: Path) -> None:
+    """The ORM, networkx, Markdown, Pygments, YAML and FSRS take longer to import than
+    the rest of start-up: none of them may stand between launch and the first card."""
+    _first_card_run(tmp_path / "data")  # the first run of all parses the content
+    line = _first_card_run(tmp_path / "data")
+    assert line.split()[1] != "None"  # a card is on screen
+    assert "STARTED False" in line  # ...before the rest of start-up ran
+    assert line.endswith("HEAVY -"), line
+
+
+def _deferred_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
+    make_app("light")
+    window = MainWindow(ctx, defer_startup=True)
+    qtbot.addWidget(window)
+    window.resize(900, 600)
+    return window
+
+
+def test_the_rest_of_start_up_follows_the_first_paint(
+    qtbot: QtBot, data_dir: Path, content_root: Path, clock: FakeClock
+) -> None:
+    ctx = open_context(data_dir, content=content_root, clock=clock, index_search=False)
+    search = SearchStore(ctx.store.engine)
+    assert search.count() == 0  # the index is left for later
+    window = _deferred_window(qtbot, ctx)
+    AfterFirstPaint(window.review.view.viewport(), window.finish_startup)
+    assert not window.started and not list_backups(data_dir)
+    window.show()
+    qtbot.waitUntil(lambda: window.started)
+    assert search.count() == len(ctx.bank.cards)
+    assert len(list_backups(data_dir)) == 1  # the daily backup
+    assert not any(window.is_built(name) for name in ("quiz", "graph", "browse", "stats"))
+    window.show_screen("graph")
+    assert window.is_built("graph") and window.current_screen() == "graph"
+    ctx.close()
+
+
+def test_a_card_can_be_graded_before_start_up_has_finished(
+    qtbot: QtBot, data_dir: Path, content_root: Path, clock: FakeClock
+) -> None:
+    ctx = open_context(data_dir, content=content_root, clock=clock, index_search=False)
+    window = _deferred_window(qtbot, ctx)
+    window.show()
+    qtbot.waitUntil(lambda: window.review.hasFocus())
+    first = window.review.current
+    assert first is not None and not window.started
+    target = QApplication.focusWidget() or window
+    QTest.keyClick(target, Qt.Key.Key_Space)
+    QTest.keyClick(target, Qt.Key.Key_3)
+    assert window.review.current is not None and window.review.current.card.id != first.card.id
+    assert ctx.store.review_count() == 1
+    window.finish_startup()
+    window.finish_startup()  # runs once
+    assert len(list_backups(data_dir)) == 1
+    ctx.close()
+
+
+def test_an_interrupted_quiz_is_offered_once_start_up_finishes(
+    qtbot: QtBot, window: MainWindow, ctx: AppContext
+) -> None:
+    window.show_screen("quiz")
+    assert window.quiz.start_for_concept("alpha")
+    window.close()
+    again = _deferred_window(qtbot, ctx)
+    assert again.current_screen() == "review"
+    again.finish_startup()
+    assert again.current_screen() == "quiz"
