@@ -73,6 +73,10 @@ class ReviewService:
     def close(self) -> None:
         self.ledger.close()
 
+    def wait_durable(self) -> None:
+        """Block until every grade so far is on disk, not just committed (see WalSync)."""
+        self.ledger.wait_durable()
+
     # -- today's queue --------------------------------------------------------------------
     @property
     def _learn_ahead(self) -> timedelta:

@@ -86,10 +86,11 @@ def run_gui(args: argparse.Namespace) -> int:
     started = _start(args)
     if isinstance(started, int):
         return started
-    app, _window, lock = started
+    app, window, lock = started
     try:
         return app.exec()
     finally:
+        window.review.service.close()  # waits for the last grade's fsync
         lock.unlock()
 
 

@@ -1,0 +1,149 @@
+"""Durability of the review loop's commits, off the thread that shows the next card.
+
+The review connection commits each grade with `synchronous=NORMAL`: the transaction is in
+the write-ahead log, safe from an application crash, before `answer()` returns. This
+worker then fsyncs the log, so the grade also survives a power cut, typically a fraction
+of a millisecond later, while the next card is already being drawn. A person cannot press
+another key inside that window, so nothing they saw acknowledged goes unsaved; `close()`
+makes every pending sync happen before it returns, and `wait()` makes one at once.
+
+The worker also runs the checkpoints that copy the log into the database file. SQLite
+would otherwise run them inside a commit, now and then stalling one keypress for as long
+as it takes to write a thousand pages and fsync a large file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from queue import SimpleQueue
+
+CHECKPOINT_EVERY = 64  # syncs (grades) between checkpoints: a few hundred pages of log
+
+
+class WalSync:
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        checkpoint_every: int = CHECKPOINT_EVERY,
+        fsync: Callable[[int], None] = os.fsync,
+    ) -> None:
+        self.db_path = db_path
+        self.wal_path = f"{db_path}-wal"
+        self.checkpoint_every = checkpoint_every
+        self.syncs = 0
+        self.checkpoints = 0
+        self.error: OSError | None = None
+        self._fsync = fsync
+        self._fd: int | None = None
+        self._inode: int | None = None
+        self._requested = 0
+        self._done = 0
+        # The review thread only puts a number on a C-level queue: no Python-level locking
+        # on the path of a keypress.
+        self._tickets: SimpleQueue[int | None] = SimpleQueue()
+        self._thread: threading.Thread | None = None  # started by the first request
+        self._closed = False
+
+    def request(self) -> int:
+        """Ask for the log to be made durable (by the worker, a moment later)."""
+        if self._closed:  # after close: sync here and now, never skip one
+            self._sync()
+            return self._requested
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="lattice-wal-sync", daemon=True)
+            self._thread.start()
+        self._requested += 1
+        self._tickets.put(self._requested)
+        return self._requested
+
+    def wait(self) -> None:
+        """Make every commit so far durable now: one fsync in the caller's thread (the
+        worker's own, if still to come, is then merely redundant)."""
+        if self._done >= self._requested:
+            return
+        try:
+            fd = os.open(self.wal_path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+        except FileNotFoundError:
+            return
+        try:
+            self._fsync(fd)
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        """Finish every pending sync, then stop the worker. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread is not None:
+            self._tickets.put(None)
+            self._thread.join()
+        self._close_fd()
+
+    # -- the worker thread ----------------------------------------------------------------
+    def _run(self) -> None:
+        checkpointer: sqlite3.Connection | None = None
+        rounds = 0
+        try:
+            while True:
+                ticket = self._tickets.get()
+                stop = ticket is None
+                while not self._tickets.empty():  # one fsync covers every commit before it
+                    more = self._tickets.get()
+                    stop = stop or more is None
+                    ticket = more if more is not None else ticket
+                if ticket is not None:
+                    self._sync()
+                    self._done = ticket
+                    rounds += 1
+                    if rounds % self.checkpoint_every == 0:
+                        checkpointer = self._checkpoint(checkpointer)
+                if stop:
+                    return
+        finally:
+            if checkpointer is not None:
+                checkpointer.close()
+
+    def _sync(self) -> None:
+        try:
+            fd = self._wal_fd()
+            if fd is not None:
+                self._fsync(fd)
+                self.syncs += 1
+        except OSError as exc:  # a failing disk: say so, keep the app running
+            self.error = exc
+            print(f"Lattice: could not flush the review log to disk: {exc}", file=sys.stderr)
+
+    def _wal_fd(self) -> int | None:
+        """An open descriptor on the current log file (SQLite may have replaced it)."""
+        try:
+            inode = os.stat(self.wal_path).st_ino
+        except FileNotFoundError:
+            return None
+        if self._fd is None or inode != self._inode:
+            self._close_fd()
+            self._fd = os.open(self.wal_path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+            self._inode = inode
+        return self._fd
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def _checkpoint(self, conn: sqlite3.Connection | None) -> sqlite3.Connection | None:
+        """Copy the log into the database file. PASSIVE never waits for, or blocks, the
+        review connection; pages it cannot copy yet are copied next time."""
+        try:
+            conn = conn or sqlite3.connect(self.db_path, timeout=5)
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self.checkpoints += 1
+        except sqlite3.Error as exc:
+            print(f"Lattice: checkpoint postponed: {exc}", file=sys.stderr)
+        return conn
