@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from app.domain.scheduling import Grade
@@ -181,3 +182,21 @@ def test_the_review_concept_chip_opens_the_graph_on_that_concept(qtbot, window) 
     window.review.concept_label.linkActivated.emit("alpha")
     assert window.current_screen() == "graph"
     assert window.graph.panel.concept_id == "alpha"
+
+
+# The offscreen platform cannot raise the tooltip window, and says so.
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_hovering_a_node_shows_its_mastery_as_a_tooltip(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    graph = open_graph(qtbot, window)
+    graph.fit()
+    viewport = graph.view.viewport()
+    pos = node_centre_on_screen(graph, "beta")
+    QApplication.sendEvent(
+        viewport, QHelpEvent(QEvent.Type.ToolTip, pos, viewport.mapToGlobal(pos))
+    )
+    assert QToolTip.text() == "Beta — 0% mastered"
+    QToolTip.hideText()

@@ -15,9 +15,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
+    QGraphicsSceneHelpEvent,
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
+    QToolTip,
     QWidget,
 )
 
@@ -40,21 +42,26 @@ class ExposedEdges:
 
 
 class NodeItem(QGraphicsItem):
-    """A concept: a pill in its area's colour, filled from the left by mastery."""
+    """A concept: a pill in its area's colour, filled from the left by mastery.
+
+    Maps can hold tens of thousands of these, so an item keeps little of its own: its
+    colour is shared per area, its state flags stay class defaults until they change, and
+    its tooltip is made by the scene when asked for."""
+
+    mastery = 0.0
+    next_up = False
+    faded = False
+    highlighted = False
 
     def __init__(self, concept_id: str, title: str, color: str, scene: ConceptScene) -> None:
         super().__init__()
         self.concept_id = concept_id
         self.title = title
-        self.color = QColor(color)
+        self.color = scene.shared_color(color)
         self.graph = scene
-        self.mastery = 0.0
-        self.next_up = False
-        self.faded = False
-        self.highlighted = False
-        width = QFontMetricsF(scene.node_font).horizontalAdvance(title) + 28
-        self.rect = QRectF(-width / 2, -NODE_HEIGHT / 2, width, NODE_HEIGHT)
-        self._bounds = self.rect.adjusted(-4, -4, 4, 4)  # asked for thousands of times a paint
+        width = scene.metrics.horizontalAdvance(title) + 28
+        # Asked for thousands of times a paint, so kept rather than computed.
+        self._bounds = QRectF(-width / 2 - 4, -NODE_HEIGHT / 2 - 4, width + 8, NODE_HEIGHT + 8)
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
             | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -62,13 +69,20 @@ class NodeItem(QGraphicsItem):
         )
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(title)
         self.setZValue(1)
         # Repaints during pans and hovers reuse a pixmap instead of calling paint() again.
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         return self._bounds
+
+    @property
+    def rect(self) -> QRectF:
+        """The pill itself (the bounds leave room for the selection ring)."""
+        return self._bounds.adjusted(4, 4, -4, -4)
+
+    def tooltip(self) -> str:
+        return f"{self.title} — {round(self.mastery * 100)}% mastered"
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -85,19 +99,20 @@ class NodeItem(QGraphicsItem):
         if lod < DETAIL_LOD:
             painter.fillRect(self.rect, self.color)
             return
+        rect = self.rect
         radius = NODE_HEIGHT / 2
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette["node"])
-        painter.drawRoundedRect(self.rect, radius, radius)
+        painter.drawRoundedRect(rect, radius, radius)
         if self.mastery > 0:
             fill = QColor(self.color)
             fill.setAlpha(110)
             clip = QPainterPath()
-            clip.addRoundedRect(self.rect, radius, radius)
+            clip.addRoundedRect(rect, radius, radius)
             painter.save()
             painter.setClipPath(clip)
-            filled = QRectF(self.rect)
-            filled.setWidth(self.rect.width() * min(1.0, self.mastery))
+            filled = QRectF(rect)
+            filled.setWidth(rect.width() * min(1.0, self.mastery))
             painter.fillRect(filled, fill)
             painter.restore()
         ring = QPen(self.color, 3.0 if (self.isSelected() or self.highlighted) else 2.0)
@@ -105,14 +120,14 @@ class NodeItem(QGraphicsItem):
             ring = QPen(palette["next"], 3.0, Qt.PenStyle.DashLine)
         painter.setPen(ring)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(self.rect, radius, radius)
+        painter.drawRoundedRect(rect, radius, radius)
         if self.isSelected():
             painter.setPen(QPen(palette["selection"], 2.0))
-            painter.drawRoundedRect(self.rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
+            painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
         if lod >= LABEL_LOD:
             painter.setPen(palette["text"])
             painter.setFont(self.graph.node_font)
-            painter.drawText(self.rect, Qt.AlignmentFlag.AlignCenter, self.title)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.title)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:  # noqa: N802
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
@@ -341,6 +356,8 @@ class ConceptScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.node_font = QFont()
         self.node_font.setPointSizeF(10.0)
+        self.metrics = QFontMetricsF(self.node_font)
+        self._colors: dict[str, QColor] = {}
         self.colors = _colors(dark)
         self.setBackgroundBrush(self.colors["background"])
         self.nodes: dict[str, NodeItem] = {}
@@ -355,6 +372,23 @@ class ConceptScene(QGraphicsScene):
         self.selectionChanged.connect(self._on_selection_changed)
         self._batch = False
         self.on_hover: Callable[[str | None], None] | None = None
+
+    def shared_color(self, name: str) -> QColor:
+        """One QColor per distinct colour, shared by every node of that area."""
+        color = self._colors.get(name)
+        if color is None:
+            color = self._colors[name] = QColor(name)
+        return color
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # noqa: N802
+        """A node's tooltip, made when asked for instead of stored on every node."""
+        item = self.itemAt(event.scenePos(), self.views()[0].transform()) if self.views() else None
+        if isinstance(item, NodeItem):
+            QToolTip.showText(event.screenPos(), item.tooltip(), event.widget())
+            event.accept()
+        else:
+            QToolTip.hideText()
+            event.ignore()
 
     def populate(
         self,
@@ -449,7 +483,6 @@ class ConceptScene(QGraphicsScene):
         for cid, node in self.nodes.items():
             node.mastery = mastery.get(cid, 0.0)
             node.next_up = cid in next_up
-            node.setToolTip(f"{node.title} — {round(node.mastery * 100)}% mastered")
             node.update()
 
     def visible_rect(self) -> QRectF:

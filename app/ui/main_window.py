@@ -8,6 +8,7 @@ backup, an unfinished quiz. Every other screen is built the first time it is nee
 
 from __future__ import annotations
 
+import linecache
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,16 @@ if TYPE_CHECKING:  # the other screens are imported when first built, not at sta
     from app.ui.graph_view import GraphScreen
     from app.ui.quiz_view import QuizView
     from app.ui.stats_view import StatsScreen
+
+
+def forget_imported_sources() -> None:
+    """Drop the source text PySide6 read while modules were being imported.
+
+    PySide6 reads the source of every module imported after it (looking for its
+    `__feature__` switches) and Python's line cache keeps it: the ORM and networkx alone
+    leave tens of megabytes of text behind that nothing else uses. Tracebacks read
+    sources again on demand."""
+    linecache.clearcache()
 
 
 @dataclass
@@ -134,6 +145,7 @@ class MainWindow(QMainWindow):
         screen = self.screens[name]
         if screen.widget is None:
             widget = screen.widget = screen.build()
+            forget_imported_sources()
             self.stack.insertWidget(self.stack.indexOf(screen.placeholder), widget)
             self.stack.removeWidget(screen.placeholder)
             screen.placeholder.deleteLater()
