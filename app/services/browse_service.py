@@ -24,7 +24,7 @@ class BrowseRow:
     area_id: str
     area_title: str
     area_color: str
-    memory: CardMemory
+    memory: CardMemory  # the schedule; use `card.id` for the card's id
     retrievability: float | None  # None for a card never studied
     suspended: bool
     flagged: bool
@@ -70,13 +70,14 @@ class BrowseService:
         bank = self.ctx.bank
         now = self.ctx.clock.now()
         progress = self.ctx.store.all_progress()
+        # Never-studied cards share one blank schedule: a big bank is mostly new cards, and
+        # the rows only read its state and counters (the card's id is on `row.card`).
+        never = (CardMemory(card_id=""), False, False)
         result = []
         for card in bank.cards.values():
             concept = bank.concepts.get(card.concept)
             area = bank.areas.get(concept.area) if concept else None
-            memory, suspended, flagged = progress.get(
-                card.id, (CardMemory(card_id=card.id), False, False)
-            )
+            memory, suspended, flagged = progress.get(card.id, never)
             result.append(
                 BrowseRow(
                     card=card,

@@ -1,10 +1,12 @@
-"""Table models and the trend chart of the Quiz screen: results per question and past quizzes."""
+"""Models and the trend chart of the Quiz screen: the concept picker, results per question
+and past quizzes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractListModel,
     QPointF,
     QRectF,
     Qt,
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from app.domain.content import ContentBank
 from app.domain.quiz import format_clock
 from app.services.quiz_service import Answer, HistoryEntry
-from app.ui.table_model import Index, RowsTableModel
+from app.ui.table_model import ROOT, Index, RowsTableModel
 
 RED = "#d9534f"
 GREEN = "#2e9d5b"
@@ -24,6 +26,35 @@ AMBER = "#c98a1b"
 
 def score_color(score: float) -> str:
     return GREEN if score >= 0.75 else AMBER if score >= 0.5 else RED
+
+
+class ConceptChoices(QAbstractListModel):
+    """The quiz's concept picker: titles shown, ids as the item data, nothing stored per
+    row in Qt (a bank can hold tens of thousands of concepts)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices: list[tuple[str, str]] = []
+
+    def set_bank(self, bank: ContentBank) -> None:
+        self.beginResetModel()
+        self.choices = sorted(
+            ((c.title, c.id) for c in bank.concepts.values()), key=lambda t: t[0].lower()
+        )
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.choices)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        title, concept_id = self.choices[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.UserRole:
+            return concept_id
+        return None
 
 
 class ResultsModel(RowsTableModel):

@@ -50,7 +50,15 @@ from app.domain.quiz import (
 )
 from app.services.quiz_service import QuizResults, QuizRun, QuizService
 from app.ui.markdown_view import MarkdownView
-from app.ui.quiz_models import AMBER, RED, HistoryModel, ResultsModel, TrendChart, score_color
+from app.ui.quiz_models import (
+    AMBER,
+    RED,
+    ConceptChoices,
+    HistoryModel,
+    ResultsModel,
+    TrendChart,
+    score_color,
+)
 from app.ui.theme import ACCENT
 
 TICK_MS = 200
@@ -168,8 +176,9 @@ class QuizView(QWidget):
         self.area_model.itemChanged.connect(self._area_ticked)
         self.concept_combo = QComboBox()
         self.concept_combo.setObjectName("quiz-concept")
-        for concept in sorted(self.bank.concepts.values(), key=lambda c: c.title.lower()):
-            self.concept_combo.addItem(concept.title, concept.id)
+        self.concept_choices = ConceptChoices()
+        self.concept_choices.set_bank(self.bank)
+        self.concept_combo.setModel(self.concept_choices)
         self.concept_combo.currentIndexChanged.connect(lambda _=0: self._concept_chosen())
         scope.addWidget(self.scope_all)
         scope.addWidget(self.scope_areas)
@@ -376,9 +385,7 @@ class QuizView(QWidget):
         """The bank changed: offer its concepts (user ones too) and recount what matches."""
         chosen = self.concept_combo.currentData()
         self.concept_combo.blockSignals(True)
-        self.concept_combo.clear()
-        for concept in sorted(self.bank.concepts.values(), key=lambda c: c.title.lower()):
-            self.concept_combo.addItem(concept.title, concept.id)
+        self.concept_choices.set_bank(self.bank)
         self.concept_combo.setCurrentIndex(max(0, self.concept_combo.findData(chosen)))
         self.concept_combo.blockSignals(False)
         self._update_available()
