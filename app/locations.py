@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+import platformdirs
+
 from app import APP_NAME, ORG_NAME
 
 DATA_DIR_ENV = "LATTICE_DATA_DIR"
@@ -39,8 +41,6 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     elif os.environ.get(DATA_DIR_ENV):
         chosen = Path(os.environ[DATA_DIR_ENV])
     else:
-        import platformdirs  # only when no folder was given
-
         chosen = Path(platformdirs.user_data_dir(APP_NAME, ORG_NAME))
     chosen = chosen.expanduser().resolve()
     chosen.mkdir(parents=True, exist_ok=True)
@@ -58,6 +58,4 @@ def cache_dir() -> Path:
     """
     if os.environ.get(CACHE_DIR_ENV):
         return Path(os.environ[CACHE_DIR_ENV]).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_cache_dir(APP_NAME, ORG_NAME))

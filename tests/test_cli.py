@@ -75,3 +75,12 @@ def test_the_lattice_console_script_is_installed(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith("cards")
+
+
+def test_the_quick_gui_parser_reads_a_plain_start_like_the_full_one() -> None:
+    from app.cli import build_parser
+
+    for argv in ([], ["--data-dir", "stats"], ["--theme", "dark", "--startup-probe"]):
+        quick = build_parser(with_commands=False).parse_args(argv)
+        full = build_parser().parse_args(argv)
+        assert vars(quick) == vars(full)

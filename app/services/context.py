@@ -27,8 +27,7 @@ from app.domain.content_loader import (
 from app.domain.study_day import StudySettings
 from app.locations import cache_dir, content_dir, data_dir, user_content_dir
 from app.storage import content_cache
-from app.storage.backup import Recovery, integrity_problem, recover
-from app.storage.connection import connect, database_path
+from app.storage.connection import connect, database_path, integrity_problem
 from app.storage.migrations import migrate
 from app.storage.opening import (
     has_active_quiz,
@@ -40,6 +39,7 @@ from app.storage.opening import (
 )
 
 if TYPE_CHECKING:
+    from app.storage.backup import Recovery
     from app.storage.progress_store import ProgressStore
 
 SETTINGS_KEY = "study_settings"
@@ -235,6 +235,8 @@ def open_context(
     recovery = None
     if integrity_problem(db_path) is not None:
         # Never start silently from an empty database when a damaged one exists.
+        from app.storage.backup import recover
+
         recovery = recover(db_path, directory, the_clock.now())
     migrate(db_path)
     settings = _mirror(db_path, loaded.order)

@@ -1,4 +1,4 @@
-"""Backups with SQLite's online backup API, integrity checks and recovery from backups.
+"""Backups with SQLite's online backup API, and recovery from backups.
 
 A backup is a complete, consistent copy even while the app is writing (the backup API
 copies pages under the database lock), named by its UTC time so the newest is easy to find.
@@ -7,12 +7,12 @@ copies pages under the database lock), named by its UTC time so the newest is ea
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from app.domain.backup_policy import RetentionPolicy, backups_to_keep
+from app.storage.connection import integrity_problem
 from app.storage.snapshot import copy_database
 
 BACKUP_DIR = "backups"
@@ -74,27 +74,6 @@ def thin_backups(
             backup.path.unlink(missing_ok=True)
             removed.append(backup.path)
     return removed
-
-
-def integrity_problem(db_path: Path, thorough: bool = False) -> str | None:
-    """None if the file is a healthy SQLite database, else what is wrong with it.
-
-    `quick_check` (the default, used at every start) verifies pages and records in
-    linear time; `integrity_check` also cross-checks every index.
-    """
-    if not db_path.exists():
-        return None
-    pragma = "integrity_check" if thorough else "quick_check"
-    try:
-        conn = sqlite3.connect(str(db_path))
-        try:
-            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    result = [r[0] for r in rows]
-    return None if result == ["ok"] else "; ".join(result[:5])
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Plain sqlite3 connections configured like the ORM's: WAL, fsync on commit, explicit
-transactions. The review loop and start-up use these so they never wait for SQLAlchemy."""
+"""Plain sqlite3 connections configured like the ORM's (WAL, fsync on commit, explicit
+transactions) and the integrity check run at every start. The review loop and start-up
+use these so they never wait for SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -31,3 +32,24 @@ def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), check_same_thread=False)
     configure_connection(conn)
     return conn
+
+
+def integrity_problem(db_path: Path, thorough: bool = False) -> str | None:
+    """None if the file is a healthy SQLite database, else what is wrong with it.
+
+    `quick_check` (the default, used at every start) verifies pages and records in
+    linear time; `integrity_check` also cross-checks every index.
+    """
+    if not db_path.exists():
+        return None
+    pragma = "integrity_check" if thorough else "quick_check"
+    try:
+        conn = sqlite3.connect(str(db_path))
+        try:
+            rows = conn.execute(f"PRAGMA {pragma}").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    result = [r[0] for r in rows]
+    return None if result == ["ok"] else "; ".join(result[:5])
