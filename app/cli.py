@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -289,6 +290,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(with_commands=full).parse_args(arguments)
     if args.command in commands:
         return commands[args.command](args)
+    # No garbage collection while starting: it would only walk the objects being created.
+    # The GUI turns it back on, with those objects frozen, once the first card is painted.
+    gc.disable()
     # The Qt-free layers first: PySide6 reads the source of every module imported after it
     # (to look for its `__feature__` switches), which costs start-up time for nothing.
     import app.services.context

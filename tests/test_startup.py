@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -21,8 +22,11 @@ from app.ui.first_paint import AfterFirstPaint
 from app.ui.main_window import MainWindow
 
 FIRST_CARD = """
+import gc
 import sys
 from app.cli import build_parser
+
+gc.disable()  # as `lattice` does before it imports the app (checked separately below)
 from app.ui.application import _start
 
 args = build_parser().parse_args(["--data-dir", sys.argv[1]])
@@ -31,12 +35,19 @@ window.review.view.viewport().repaint()
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY})
 card = window.review.current.card.id if window.review.current else None
 print("CARD", card, "STARTED", window.started, "HEAVY", ",".join(heavy) or "-")
+collecting = gc.isenabled()
+for _ in range(1000):  # the rest of start-up, queued by the first paint
+    if window.started:
+        break
+    app.processEvents()
+print("AFTER", "STARTED", window.started, "GC", collecting, gc.isenabled())
+window.review.service.close()
 lock.unlock()
 """
 HEAVY = {"sqlalchemy", "sqlmodel", "networkx", "markdown", "pygments", "yaml", "fsrs"}
 
 
-def _first_card_run(data: Path) -> str:
+def _first_card_run(data: Path) -> list[str]:
     script = FIRST_CARD.replace("{HEAVY}", repr(HEAVY))
     result = subprocess.run(
         [sys.executable, "-c", script, str(data)],
@@ -45,17 +56,19 @@ def _first_card_run(data: Path) -> str:
         check=True,
         timeout=120,
     )
-    return next(line for line in result.stdout.splitlines() if line.startswith("CARD"))
+    return [line for line in result.stdout.splitlines() if line.startswith(("CARD", "AFTER"))]
 
 
 def test_the_first_card_needs_none_of_the_heavy_libraries(tmp_path: Path) -> None:
     """The ORM, networkx, Markdown, Pygments, YAML and FSRS take longer to import than
     the rest of start-up: none of them may stand between launch and the first card."""
     _first_card_run(tmp_path / "data")  # the first run of all parses the content
-    line = _first_card_run(tmp_path / "data")
+    line, after = _first_card_run(tmp_path / "data")
     assert line.split()[1] != "None"  # a card is on screen
     assert "STARTED False" in line  # ...before the rest of start-up ran
     assert line.endswith("HEAVY -"), line
+    # No garbage collection until the first card is up; back on once start-up finished.
+    assert after == "AFTER STARTED True GC False True"
 
 
 def _deferred_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
@@ -115,3 +128,20 @@ def test_an_interrupted_quiz_is_offered_once_start_up_finishes(
     assert again.current_screen() == "review"
     again.finish_startup()
     assert again.current_screen() == "quiz"
+
+
+def test_a_plain_start_collects_no_garbage_until_the_gui_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from app import cli
+    from app.ui import application
+
+    seen: list[bool] = []
+    monkeypatch.setattr(application, "run_gui", lambda args: seen.append(gc.isenabled()) or 0)
+    try:
+        assert cli.main(["--data-dir", "unused"]) == 0
+    finally:
+        gc.enable()
+    assert seen == [False]

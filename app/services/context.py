@@ -9,7 +9,6 @@ date by `sync_search_index` (done at once unless the caller defers it), and the 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ from app.domain.study_day import StudySettings
 from app.locations import cache_dir, content_dir, data_dir, user_content_dir
 from app.storage import content_cache
 from app.storage.connection import connect, database_path, integrity_problem
+from app.storage.digest import blake2b
 from app.storage.migrations import migrate
 from app.storage.opening import (
     has_active_quiz,
@@ -164,7 +164,7 @@ def _load_settings(raw: object) -> StudySettings:
 
 
 def _fingerprint(order: list[tuple[str, str]]) -> str:
-    digest = hashlib.sha256()
+    digest = blake2b(digest_size=32)
     for card_id, concept in order:
         digest.update(f"{card_id}\0{concept}\n".encode())
     return digest.hexdigest()
@@ -175,7 +175,7 @@ def _search_rows(bank: ContentBank) -> list[tuple[str, str, str, str]]:
 
 
 def _text_fingerprint(rows: list[tuple[str, str, str, str]]) -> str:
-    digest = hashlib.sha256()
+    digest = blake2b(digest_size=32)
     for row in rows:
         digest.update("\0".join(row).encode())
         digest.update(b"\1")

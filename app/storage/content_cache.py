@@ -9,13 +9,14 @@ be read or written is ignored: it only ever costs time, never content.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from app.storage.digest import blake2b
 
 FORMAT_VERSION = 1
 KEEP = 4  # entries kept: the bundled content with a few different sets of user cards
@@ -25,7 +26,7 @@ _SUFFIX = ".pickle"
 
 def content_key(files: Iterable[Path]) -> str:
     """A digest of these files' paths and bytes (a missing file counts as absent)."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     digest.update(f"{FORMAT_VERSION}\0{sys.version}\0".encode())
     for path in files:
         digest.update(os.fsencode(path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -70,16 +71,26 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
         return 3
     ctx = open_context(data, index_search=False)
     window = MainWindow(ctx, defer_startup=True)
-    AfterFirstPaint(window.review.view.viewport(), window.finish_startup)
+    AfterFirstPaint(window.review.view.viewport(), lambda: _finish_startup(window))
     if getattr(args, "startup_probe", False):
         from app.ui.startup_probe import install_startup_probe
 
         # Installed last, so its filter runs first (Qt's order) and it reports the first
         # card before the rest of start-up runs, as a user would see it.
         install_startup_probe(window)
-    QTimer.singleShot(STARTUP_FALLBACK_MS, window.finish_startup)  # e.g. started minimised
+    QTimer.singleShot(STARTUP_FALLBACK_MS, lambda: _finish_startup(window))  # e.g. minimised
     window.show()
     return app, window, lock
+
+
+def _finish_startup(window: MainWindow) -> None:
+    """The rest of start-up, then garbage collection back on. The objects made so far (the
+    content bank above all) live as long as the app, so they are frozen out of the
+    collector's walks, which would otherwise stall a keypress now and then on a big bank."""
+    window.finish_startup()
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -100,7 +111,7 @@ def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:
     if isinstance(started, int):
         return started
     app, window, lock = started
-    window.finish_startup()
+    _finish_startup(window)
     window.show_screen("quiz")
     if not window.quiz.start(settings):
         window.statusBar().showMessage("No cards match these quiz settings", 8000)
