@@ -9,6 +9,9 @@ date by `sync_search_index` (done at once unless the caller defers it), and the 
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,19 +126,12 @@ class AppContext:
     def save_settings(self, settings: StudySettings) -> None:
         self.settings = settings
         values = {f.name: getattr(settings, f.name) for f in fields(settings)}
-        conn = connect(self.db_path)
-        try:
-            with in_transaction(conn):
-                write_setting(conn, SETTINGS_KEY, values)
-        finally:
-            conn.close()
+        with closing(connect(self.db_path)) as conn, in_transaction(conn):
+            write_setting(conn, SETTINGS_KEY, values)
 
     def has_unfinished_quiz(self) -> bool:
-        conn = connect(self.db_path)
-        try:
+        with closing(connect(self.db_path)) as conn:
             return has_active_quiz(conn)
-        finally:
-            conn.close()
 
     def sync_search_index(self) -> None:
         """Bring the full-text index up to date with the cards' text (when it changed)."""
@@ -182,31 +178,34 @@ def _text_fingerprint(rows: list[tuple[str, str, str, str]]) -> str:
     return digest.hexdigest()
 
 
+def _refresh_if_changed(
+    conn: sqlite3.Connection, key: str, fingerprint: str, write: Callable[[], None]
+) -> None:
+    """Run `write` (and remember `fingerprint` under `key`) only when the fingerprint moved."""
+    if read_setting(conn, key) != fingerprint:
+        with in_transaction(conn):
+            write()
+            write_setting(conn, key, fingerprint)
+
+
 def _mirror(db_path: Path, order: list[tuple[str, str]]) -> StudySettings:
     """Mirror the card list when it changed; returns the saved study settings."""
-    fingerprint = _fingerprint(order)
-    conn = connect(db_path)
-    try:
-        if read_setting(conn, CARDS_FINGERPRINT_KEY) != fingerprint:
-            with in_transaction(conn):
-                mirror_cards(conn, order)
-                write_setting(conn, CARDS_FINGERPRINT_KEY, fingerprint)
+    with closing(connect(db_path)) as conn:
+        _refresh_if_changed(
+            conn, CARDS_FINGERPRINT_KEY, _fingerprint(order), lambda: mirror_cards(conn, order)
+        )
         return _load_settings(read_setting(conn, SETTINGS_KEY, {}))
-    finally:
-        conn.close()
 
 
 def _sync_search(bank: ContentBank, db_path: Path) -> None:
     rows = _search_rows(bank)
-    text_print = _text_fingerprint(rows)
-    conn = connect(db_path)
-    try:
-        if read_setting(conn, SEARCH_FINGERPRINT_KEY) != text_print:
-            with in_transaction(conn):
-                rebuild_search(conn, rows)
-                write_setting(conn, SEARCH_FINGERPRINT_KEY, text_print)
-    finally:
-        conn.close()
+    with closing(connect(db_path)) as conn:
+        _refresh_if_changed(
+            conn,
+            SEARCH_FINGERPRINT_KEY,
+            _text_fingerprint(rows),
+            lambda: rebuild_search(conn, rows),
+        )
 
 
 def sync_bank(bank: ContentBank, db_path: Path) -> None:
