@@ -6,6 +6,7 @@ zoomed out keeps repaints cheap on large maps; the scene uses no BSP index becau
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from math import atan2, cos, sin
@@ -163,9 +164,11 @@ class EdgeLayer(QGraphicsItem):
     def __init__(self, scene: ConceptScene) -> None:
         super().__init__()
         self.graph = scene
-        # One entry per link: (x1, y1, x2, y2, shape, bow offset) and its bounding box.
-        self.links: list[tuple[float, float, float, float, int, float]] = []
-        self.boxes: list[tuple[float, float, float, float]] = []
+        # Per link, packed: (x1, y1, x2, y2, bow offset) as doubles, its shape as a byte and
+        # its bounding box. Tuples of floats cost several times as much on a 25,000-concept map.
+        self._coords = array("d")
+        self._shapes = array("b")
+        self._boxes = array("d")  # left, top, right, bottom per link, for the grid lookups
         self.grid: dict[tuple[int, int], list[int]] = {}
         self.by_node: dict[str, list[int]] = {}
         self._exposed: tuple[tuple[float, float, float, float], ExposedEdges] | None = None
@@ -180,7 +183,8 @@ class EdgeLayer(QGraphicsItem):
     def rebuild(self) -> None:
         self.prepareGeometryChange()
         nodes = self.graph.nodes
-        self.links, self.boxes, self.grid, self.by_node = [], [], {}, {}
+        self._coords, self._shapes, self._boxes = array("d"), array("b"), array("d")
+        self.grid, self.by_node = {}, {}
         overview: list[QLineF] = []
         left = top = float("inf")
         right = bottom = float("-inf")
@@ -207,16 +211,17 @@ class EdgeLayer(QGraphicsItem):
                 shape = self.STRAIGHT
                 x1, y1, x2, y2 = pa.x(), pa.y(), pb.x(), pb.y()
             box = (min(x1, x2) - 10, min(y1, y2) - 10, max(x1, x2) + bow + 10, max(y1, y2) + 10)
-            index = len(self.links)
-            self.links.append((x1, y1, x2, y2, shape, bow))
-            self.boxes.append(box)
+            index = len(self._shapes)
+            self._coords.extend((x1, y1, x2, y2, bow))
+            self._shapes.append(shape)
+            self._boxes.extend(box)
             self.by_node.setdefault(a, []).append(index)
             self.by_node.setdefault(b, []).append(index)
             left, top = min(left, box[0]), min(top, box[1])
             right, bottom = max(right, box[2]), max(bottom, box[3])
             for cell in self._cells(*box):
                 self.grid.setdefault(cell, []).append(index)
-        bounds = QRectF(left, top, right - left, bottom - top) if self.links else QRectF()
+        bounds = QRectF(left, top, right - left, bottom - top) if self._shapes else QRectF()
         self.overview = overview
         self.node_rects = {}
         for node in nodes.values():
@@ -227,9 +232,14 @@ class EdgeLayer(QGraphicsItem):
         self._bounds = bounds.adjusted(-10, -10, 10, 10)
         self.refresh_highlight()
 
+    def link(self, index: int) -> tuple[float, float, float, float, int, float]:
+        """Link `index` as (x1, y1, x2, y2, shape, bow offset)."""
+        c, k = self._coords, index * 5
+        return c[k], c[k + 1], c[k + 2], c[k + 3], self._shapes[index], c[k + 4]
+
     def _add_curve(self, path: QPainterPath, index: int) -> None:
         """Append link `index` to `path` as it is drawn up close."""
-        x1, y1, x2, y2, shape, bow = self.links[index]
+        x1, y1, x2, y2, shape, bow = self.link(index)
         start, end = QPointF(x1, y1), QPointF(x2, y2)
         path.moveTo(start)
         if shape == self.PREREQUISITE:
@@ -271,11 +281,11 @@ class EdgeLayer(QGraphicsItem):
         exposed = ExposedEdges(count=len(indices))
         if exposed.crowded:
             exposed.chords = [
-                QLineF(*self.links[i][:4]) for i in indices if self.links[i][4] == self.PREREQUISITE
+                QLineF(*self.link(i)[:4]) for i in indices if self._shapes[i] == self.PREREQUISITE
             ]
         else:
             for i in indices:
-                is_prerequisite = self.links[i][4] == self.PREREQUISITE
+                is_prerequisite = self._shapes[i] == self.PREREQUISITE
                 self._add_curve(exposed.requires if is_prerequisite else exposed.related, i)
         self._exposed = (key, exposed)
         return exposed
@@ -284,12 +294,18 @@ class EdgeLayer(QGraphicsItem):
         seen: set[int] = set()
         found: list[int] = []
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        b = self._boxes
         for cell in self._cells(left, top, right, bottom):
             for index in self.grid.get(cell, ()):
                 if index not in seen:
                     seen.add(index)
-                    b = self.boxes[index]
-                    if b[0] <= right and b[2] >= left and b[1] <= bottom and b[3] >= top:
+                    k = index * 4
+                    if (
+                        b[k] <= right
+                        and b[k + 2] >= left
+                        and b[k + 1] <= bottom
+                        and b[k + 3] >= top
+                    ):
                         found.append(index)
         return found
 
@@ -363,7 +379,7 @@ class ConceptScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.requires: list[tuple[str, str]] = []
         self.related: list[tuple[str, str]] = []
-        self.neighbours: dict[str, set[str]] = {}
+        self.neighbours: dict[str, tuple[str, ...]] = {}
         self.hovered: str | None = None
         self.overview = False
         self.dragged: set[str] = set()
@@ -406,11 +422,13 @@ class ConceptScene(QGraphicsScene):
             self.addItem(node)
             self.nodes[concept_id] = node
         self.requires, self.related = list(requires), list(related)
-        self.neighbours = {cid: set() for cid in concepts}
+        linked: dict[str, set[str]] = {cid: set() for cid in concepts}
         for a, b in self.requires + self.related:
-            if a in self.neighbours and b in self.neighbours:
-                self.neighbours[a].add(b)
-                self.neighbours[b].add(a)
+            if a in linked and b in linked:
+                linked[a].add(b)
+                linked[b].add(a)
+        # Tuples, not sets: a third of the memory, and only ever read whole.
+        self.neighbours = {cid: tuple(found) for cid, found in linked.items()}
         self._batch = False
         self.dragged.clear()
         self.edges.rebuild()
@@ -468,7 +486,7 @@ class ConceptScene(QGraphicsScene):
         if concept_id == self.hovered:
             return
         self.hovered = concept_id
-        keep = ({concept_id} | self.neighbours.get(concept_id, set())) if concept_id else None
+        keep = {concept_id, *self.neighbours.get(concept_id, ())} if concept_id else None
         for cid, node in self.nodes.items():
             faded = keep is not None and cid not in keep
             highlighted = keep is not None and cid in keep
@@ -481,9 +499,10 @@ class ConceptScene(QGraphicsScene):
 
     def set_knowledge(self, mastery: Mapping[str, float], next_up: set[str]) -> None:
         for cid, node in self.nodes.items():
-            node.mastery = mastery.get(cid, 0.0)
-            node.next_up = cid in next_up
-            node.update()
+            value, ready = mastery.get(cid, 0.0), cid in next_up
+            if value != node.mastery or ready != node.next_up:  # most nodes keep the defaults
+                node.mastery, node.next_up = value, ready
+                node.update()
 
     def visible_rect(self) -> QRectF:
         rect = QRectF()
