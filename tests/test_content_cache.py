@@ -82,3 +82,14 @@ def test_the_key_depends_on_contents_not_just_names(tmp_path: Path) -> None:
     assert content_cache.content_key([one]) != before
     one.unlink()
     assert content_cache.content_key([one]) != before
+
+
+def test_a_change_to_the_cached_classes_misses(tmp_path: Path) -> None:
+    from app.services.context import _schema
+
+    one = tmp_path / "one.md"
+    one.write_text("same bytes")
+    assert "key_lines" in _schema()  # the classes' fields are part of the key
+    assert content_cache.content_key([one], _schema()) != content_cache.content_key(
+        [one], _schema().replace("key_lines", "renamed")
+    )

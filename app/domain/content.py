@@ -11,6 +11,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FENCE_INFO = re.compile(r"^(`{3,}|~{3,})\s*([\w+#.-]*)\s*(.*)$")
 
 
+FRONT_MATTER_KEYS = ("id", "title", "area", "summary", "requires", "related")
+
+
 class Difficulty(StrEnum):
     EASY = "easy"
     MEDIUM = "medium"
@@ -65,11 +68,15 @@ class Concept:
     source: Path | None = None
     line: int = 1
     user: bool = False
-    key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # Line of each FRONT_MATTER_KEYS entry, in that order. A tuple, not a dict: a bank can
+    # hold tens of thousands of concepts, and this is only read for error messages.
+    key_lines: tuple[int, ...] = field(default=(), compare=False, hash=False)
 
     def line_of(self, key: str) -> int:
         """Line of a front-matter key in the source file, for error messages."""
-        return self.key_lines.get(key, self.line)
+        if key in FRONT_MATTER_KEYS and self.key_lines:
+            return self.key_lines[FRONT_MATTER_KEYS.index(key)]
+        return self.line
 
 
 @dataclass(frozen=True)

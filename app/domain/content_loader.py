@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.domain.content import (
     FENCE_INFO,
+    FRONT_MATTER_KEYS,
     ID_PATTERN,
     Area,
     Card,
@@ -45,7 +46,7 @@ def _yaml_load(text: str) -> Any:
 
 MIN_KEY_POINTS = 3
 MAX_KEY_POINTS = 7
-CONCEPT_KEYS = {"id", "title", "area", "summary", "requires", "related"}
+CONCEPT_KEYS = set(FRONT_MATTER_KEYS)
 CARD_KEYS = {"id", "difficulty", "seconds", "seeds", "key_points"}
 
 
@@ -149,7 +150,7 @@ def _parse_front_matter(path: Path, lines: list[str], user: bool) -> tuple[Conce
         source=path,
         line=1,
         user=user,
-        key_lines={key: _line_of(lines, key, 1, end) for key in CONCEPT_KEYS},
+        key_lines=tuple(_line_of(lines, key, 1, end) for key in FRONT_MATTER_KEYS),
     )
     return concept, end + 1
 

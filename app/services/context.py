@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.domain.clock import Clock, SystemClock
-from app.domain.content import ContentBank
+from app.domain.content import Area, Card, Concept, ContentBank, ContentProblem
 from app.domain.content_loader import (
     ParsedContent,
     assemble_bank,
@@ -52,9 +52,9 @@ SEARCH_FINGERPRINT_KEY = "search_fingerprint"
 
 @dataclass
 class LoadedContent:
-    """What parsing the content yields, as kept in the parse cache."""
+    """What parsing the content yields, as kept in the parse cache. (The bundled files'
+    own parse, which editing a user card needs, is made again then: see `AppContext`.)"""
 
-    bundled: ParsedContent
     bank: ContentBank
     order: list[tuple[str, str]]  # (card id, concept id) in study order
 
@@ -72,14 +72,20 @@ def _parse(root: Path, user_root: Path, bundled: ParsedContent | None = None) ->
         bundled.areas, bundled.files + parse_user_roots([user_root]), bundled.problems
     )
     order = [(cid, bank.cards[cid].concept) for cid in study_order(bank)]
-    return LoadedContent(bundled, bank, order)
+    return LoadedContent(bank, order)
+
+
+def _schema() -> str:
+    """The fields of every class the parse cache holds: a change to them must miss."""
+    kinds = (LoadedContent, ContentBank, Area, Concept, Card, ContentProblem)
+    return ";".join(f"{k.__qualname__}:{[(f.name, str(f.type)) for f in fields(k)]}" for k in kinds)
 
 
 def load_content(root: Path, user_root: Path, cache: Path | None) -> LoadedContent:
     """The bundled content plus the user's cards: from the cache when no file changed."""
     if cache is None:
         return _parse(root, user_root)
-    key = content_cache.content_key(_content_files(root, user_root))
+    key = content_cache.content_key(_content_files(root, user_root), _schema())
     cached = content_cache.load(cache, key)
     if isinstance(cached, LoadedContent):
         return cached
@@ -96,8 +102,9 @@ class AppContext:
     bank: ContentBank
     settings: StudySettings = field(default_factory=StudySettings)
     recovery: Recovery | None = None
-    bundled: ParsedContent | None = None  # the parsed bundled content, kept for cheap reloads
+    bundled: ParsedContent | None = None  # the bundled files' parse, made when an edit needs it
     cache: Path | None = None
+    card_order: list[str] = field(default_factory=list)  # study order, as the loader made it
     _store: ProgressStore | None = field(default=None, repr=False)
 
     @property
@@ -142,12 +149,15 @@ class AppContext:
         service holding `ctx.bank` sees the change. The bundled files are not parsed again."""
         if self.bundled is None:
             self.bundled = parse_content_root(self.content_root)
-        fresh = _parse(self.content_root, self.user_root, self.bundled).bank
+        loaded = _parse(self.content_root, self.user_root, self.bundled)
+        fresh = loaded.bank
         self.bank.areas = fresh.areas
         self.bank.concepts = fresh.concepts
         self.bank.cards = fresh.cards
         self.bank.problems = fresh.problems
-        sync_bank(self.bank, self.db_path)
+        self.card_order = [card_id for card_id, _concept in loaded.order]
+        _mirror(self.db_path, loaded.order)
+        self.sync_search_index()
 
 
 def _load_settings(raw: object) -> StudySettings:
@@ -246,8 +256,8 @@ def open_context(
         bank=loaded.bank,
         settings=settings,
         recovery=recovery,
-        bundled=loaded.bundled,
         cache=the_cache,
+        card_order=[card_id for card_id, _concept in loaded.order],
     )
     if index_search:
         ctx.sync_search_index()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -146,8 +147,12 @@ class QuizService:
         clock: Clock,
         rng: random.Random | None = None,
         desired_retention: float = 0.9,
+        card_order: Callable[[], Sequence[str]] | None = None,
     ) -> None:
         self.bank = bank
+        # The study order the content was loaded with (kept by the app context); worked out
+        # from the bank when none is given.
+        self.card_order = card_order or (lambda: study_order(self.bank))
         self.progress = progress
         self.quizzes = quizzes
         self.clock = clock
@@ -170,7 +175,7 @@ class QuizService:
             concepts = set(self.concept_with_prerequisites(settings.concept))
         else:
             concepts = set(self.bank.concepts)
-        cards = [self.bank.cards[cid] for cid in study_order(self.bank)]
+        cards = [self.bank.cards[cid] for cid in self.card_order() if cid in self.bank.cards]
         return [
             card
             for card in cards

@@ -18,16 +18,17 @@ from typing import Any
 
 from app.storage.digest import blake2b
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # of this file's layout; the classes inside are covered by `schema`
 KEEP = 4  # entries kept: the bundled content with a few different sets of user cards
 _PREFIX = "content-"
 _SUFFIX = ".pickle"
 
 
-def content_key(files: Iterable[Path]) -> str:
-    """A digest of these files' paths and bytes (a missing file counts as absent)."""
+def content_key(files: Iterable[Path], schema: str = "") -> str:
+    """A digest of these files' paths and bytes (a missing file counts as absent), and of
+    `schema`, a description of the pickled classes, so changing them misses too."""
     digest = blake2b(digest_size=20)
-    digest.update(f"{FORMAT_VERSION}\0{sys.version}\0".encode())
+    digest.update(f"{FORMAT_VERSION}\0{sys.version}\0{schema}\0".encode())
     for path in files:
         digest.update(os.fsencode(path))
         try:

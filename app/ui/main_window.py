@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
                 QuizStore(ctx.store.engine),
                 ctx.clock,
                 desired_retention=ctx.settings.desired_retention,
+                card_order=lambda: ctx.card_order,
             )
         )
         quiz.study_requested.connect(self.study_cards)
