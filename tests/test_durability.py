@@ -93,3 +93,17 @@ def test_a_sync_requested_after_close_still_happens(tmp_path: Path) -> None:
     sync.request()
     assert len(calls) == 1  # done in the caller's thread
     conn.close()
+
+
+def test_if_the_worker_is_gone_the_grade_is_synced_at_once(ctx: AppContext) -> None:
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    durability = service.ledger.durability
+    _grade(service, 1)
+    durability._tickets.put(None)  # stop the worker, as a crash in it would
+    assert durability._thread is not None
+    durability._thread.join()
+    synced: list[int] = []
+    durability._fsync = synced.append  # type: ignore[method-assign]
+    _grade(service, 1)
+    assert len(synced) == 1  # done by the caller, in answer()
+    service.close()

@@ -26,6 +26,8 @@ CHECKPOINT_EVERY = 64  # syncs (grades) between checkpoints: a few hundred pages
 
 
 class WalSync:
+    """One worker per review connection: fsyncs the log after each grade, checkpoints it."""
+
     def __init__(
         self,
         db_path: Path,
@@ -58,6 +60,9 @@ class WalSync:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="lattice-wal-sync", daemon=True)
             self._thread.start()
+        elif not self._thread.is_alive():  # the worker died: sync here rather than never
+            self._sync()
+            return self._requested
         self._requested += 1
         self._tickets.put(self._requested)
         return self._requested
