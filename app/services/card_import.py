@@ -104,11 +104,6 @@ def read_source(path: Path) -> ImportSource:
     return ImportSource(path, kind, cards=cards, skipped=len(notes) - len(cards))
 
 
-def reload_bank(ctx: AppContext) -> None:
-    """Reload the bank after user cards changed, in place so every screen sees it."""
-    ctx.reload_user_content()
-
-
 class CardImportService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -174,7 +169,7 @@ class CardImportService:
             self._move_into_place(staged, staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        reload_bank(self.ctx)
+        self.ctx.reload_user_content()
 
     def _destinations(self, plan: ImportPlan) -> dict[Path, Path]:
         """Final path of each planned file; a new file never overwrites a file already there."""

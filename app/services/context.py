@@ -218,13 +218,6 @@ def _sync_search(bank: ContentBank, db_path: Path) -> None:
         )
 
 
-def sync_bank(bank: ContentBank, db_path: Path) -> None:
-    """Mirror the bank's cards in the database and its text in the search index, each only
-    when it changed (card list for the mirror, card text for the index)."""
-    _mirror(db_path, [(cid, bank.cards[cid].concept) for cid in study_order(bank)])
-    _sync_search(bank, db_path)
-
-
 def open_context(
     data: str | Path | None = None,
     *,

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, delete, func, text
+from sqlalchemy import Connection, Engine, delete, func, text
 from sqlmodel import Session, col, select
 
 from app.domain.scheduling import CardMemory, CardState
-from app.storage.models import CardRow, ProgressRow, ReviewLogRow, SettingRow
+from app.storage.memory_codec import db_time
+from app.storage.models import CardRow, ProgressRow, ReviewLogRow
+from app.storage.opening import read_setting, write_setting
 
 LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 
 
-def _parse_utc(raw: object) -> datetime:
-    value = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
-    return value.replace(tzinfo=UTC)
+def _sqlite(conn: Connection) -> sqlite3.Connection:
+    """The plain sqlite3 connection under one of the engine's."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
 
 
 def _to_memory(row: ProgressRow) -> CardMemory:
@@ -188,12 +192,12 @@ class ProgressStore:
             "- julianday(json_extract(before_json, '$.last_review')) "
             "FROM review_log WHERE reviewed_at >= :since ORDER BY reviewed_at"
         )
-        raw_since = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        raw_since = db_time(since)
         with self.engine.connect() as conn:
             rows = conn.execute(sql, {"since": raw_since}).all()
         return [
             (
-                _parse_utc(at),
+                datetime.fromisoformat(at).replace(tzinfo=UTC),
                 int(rating),
                 int(ms),
                 int(state),
@@ -221,14 +225,12 @@ class ProgressStore:
             session.commit()
 
     # -- settings -------------------------------------------------------------------------
+    # Settings are read and written by the same functions start-up uses on its own
+    # connection (storage/opening.py), here on one of the engine's.
     def get_setting(self, key: str, default: object = None) -> object:
-        with Session(self.engine) as session:
-            row = session.get(SettingRow, key)
-            return json.loads(row.value) if row else default
+        with self.engine.connect() as conn:
+            return read_setting(_sqlite(conn), key, default)
 
     def set_setting(self, key: str, value: object) -> None:
-        with Session(self.engine) as session:
-            row = session.get(SettingRow, key) or SettingRow(key=key, value="null")
-            row.value = json.dumps(value)
-            session.add(row)
-            session.commit()
+        with self.engine.begin() as conn:
+            write_setting(_sqlite(conn), key, value)

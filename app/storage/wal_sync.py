@@ -38,9 +38,7 @@ class WalSync:
         self.db_path = db_path
         self.wal_path = f"{db_path}-wal"
         self.checkpoint_every = checkpoint_every
-        self.syncs = 0
         self.checkpoints = 0
-        self.error: OSError | None = None
         self._fsync = fsync
         self._fd: int | None = None
         self._inode: int | None = None
@@ -120,9 +118,7 @@ class WalSync:
             fd = self._wal_fd()
             if fd is not None:
                 self._fsync(fd)
-                self.syncs += 1
         except OSError as exc:  # a failing disk: say so, keep the app running
-            self.error = exc
             print(f"Lattice: could not flush the review log to disk: {exc}", file=sys.stderr)
 
     def _wal_fd(self) -> int | None:
