@@ -154,3 +154,63 @@ def test_sigkill_mid_stream_loses_nothing_acknowledged(tmp_path: Path, content_r
     finally:
         conn.close()
     assert set(answers) <= saved
+
+
+def test_a_file_that_is_no_database_is_caught_before_the_first_card(
+    ctx, clock, data_dir, content_root
+) -> None:  # type: ignore[no-untyped-def]
+    """The GUI opens with only the cheap check; a file SQLite cannot open still recovers."""
+    grade_one(ctx)
+    BackupService(ctx).backup_now()
+    ctx.close()
+    database_path(data_dir).write_bytes(b"this is not a database" * 200)
+    reopened = open_context(data_dir, content=content_root, clock=clock, full_check=False)
+    assert reopened.recovery is not None and reopened.recovery.restored_from is not None
+    assert not reopened.integrity_checked
+
+
+def test_damage_found_in_the_background_is_offered_for_recovery(
+    qtbot, ctx, clock, data_dir, content_root, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Damage only the full check sees: the app says so and, if asked, restores the newest
+    healthy backup (keeping the damaged file) and restarts."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.services import backup_service
+    from app.ui.main_window import MainWindow
+
+    grade_one(ctx)
+    BackupService(ctx).backup_now()
+    ctx.close()
+    opened = open_context(data_dir, content=content_root, clock=clock, full_check=False)
+    db = database_path(data_dir)
+    monkeypatch.setattr(backup_service, "integrity_problem", lambda path: "page 7: btree damaged")
+    monkeypatch.setattr(QMessageBox, "information", lambda *_a, **_k: None)
+    restarts: list[bool] = []
+    monkeypatch.setattr(MainWindow, "restart", lambda self: restarts.append(True))
+    window = MainWindow(opened, defer_startup=True)
+    qtbot.addWidget(window)
+    window.finish_startup()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "damage-message") is not None)
+    box = window.findChild(QMessageBox, "damage-message")
+    assert "page 7: btree damaged" in box.text()
+    assert len(list_backups(data_dir)) == 1  # a damaged file is never backed up
+    box.buttons()[0].click()  # Restore and restart
+    assert restarts == [True]
+    recovery = opened.recovery
+    assert recovery is not None and recovery.restored_from is not None
+    assert recovery.damaged_copy.exists() and db.exists()
+
+
+def test_a_healthy_file_is_checked_and_backed_up_in_the_background(
+    qtbot, ctx, data_dir, content_root, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.main_window import MainWindow
+
+    ctx.close()
+    opened = open_context(data_dir, content=content_root, clock=clock, full_check=False)
+    window = MainWindow(opened, defer_startup=True)
+    qtbot.addWidget(window)
+    window.finish_startup()
+    qtbot.waitUntil(lambda: len(list_backups(data_dir)) == 1)
+    opened.close()

@@ -7,8 +7,16 @@ from pathlib import Path
 
 from app.domain.backup_policy import RetentionPolicy, backup_due
 from app.services.context import AppContext
-from app.storage.backup import Backup, list_backups, make_backup, restore_backup, thin_backups
-from app.storage.connection import database_path
+from app.storage.backup import (
+    Backup,
+    Recovery,
+    list_backups,
+    make_backup,
+    recover,
+    restore_backup,
+    thin_backups,
+)
+from app.storage.connection import database_path, integrity_problem
 
 
 class BackupService:
@@ -42,6 +50,23 @@ class BackupService:
         if backup_due(last, self.ctx.clock.now(), age):
             return self.backup_now()
         return None
+
+    def check_then_back_up(self) -> str | None:
+        """The full integrity check, then the start-of-day backup if the file is healthy.
+
+        Runs on a worker thread (both read the whole file). Returns what is wrong, or None.
+        A damaged file is never backed up, so it cannot push a healthy backup out.
+        """
+        problem = integrity_problem(self.db_path)
+        if problem is None:
+            self.backup_at_start()
+        return problem
+
+    def recover_now(self) -> Recovery:
+        """Set the damaged database aside and put the newest healthy backup in its place
+        (the app restarts afterwards). The damaged file is kept, never deleted."""
+        self.ctx.close()
+        return recover(self.db_path, self.ctx.data_dir, self.ctx.clock.now())
 
     def restore(self, backup: Backup) -> Path:
         """Put `backup` in place of the database (the caller reopens it). Returns the set-aside copy."""

@@ -29,7 +29,12 @@ from app.domain.content_loader import (
 from app.domain.study_day import StudySettings
 from app.locations import cache_dir, content_dir, data_dir, user_content_dir
 from app.storage import content_cache
-from app.storage.connection import connect, database_path, integrity_problem
+from app.storage.connection import (
+    connect,
+    database_path,
+    integrity_problem,
+    opening_problem,
+)
 from app.storage.digest import blake2b
 from app.storage.migrations import migrate
 from app.storage.opening import (
@@ -105,6 +110,7 @@ class AppContext:
     bundled: ParsedContent | None = None  # the bundled files' parse, made when an edit needs it
     cache: Path | None = None
     card_order: list[str] = field(default_factory=list)  # study order, as the loader made it
+    integrity_checked: bool = True  # False: only opening was checked (see open_context)
     _store: ProgressStore | None = field(default=None, repr=False)
 
     @property
@@ -225,9 +231,12 @@ def open_context(
     clock: Clock | None = None,
     index_search: bool = True,
     cache: Path | None = None,
+    full_check: bool = True,
 ) -> AppContext:
     """Open the data folder. `index_search=False` leaves the full-text index for the caller
-    to bring up to date later (the GUI does it after the first card is painted)."""
+    to bring up to date later, and `full_check=False` checks only that the database opens,
+    leaving the full integrity check to the caller (the GUI does both after the first card
+    is painted, the check in the background: it reads the whole file)."""
     directory = data_dir(data)
     root = content or content_dir()
     the_cache = cache or cache_dir()
@@ -235,7 +244,8 @@ def open_context(
     the_clock = clock or SystemClock()
     db_path = database_path(directory)
     recovery = None
-    if integrity_problem(db_path) is not None:
+    check = integrity_problem if full_check else opening_problem
+    if check(db_path) is not None:
         # Never start silently from an empty database when a damaged one exists.
         from app.storage.backup import recover
 
@@ -251,6 +261,7 @@ def open_context(
         recovery=recovery,
         cache=the_cache,
         card_order=[card_id for card_id, _concept in loaded.order],
+        integrity_checked=full_check,
     )
     if index_search:
         ctx.sync_search_index()

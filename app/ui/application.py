@@ -69,7 +69,7 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
         print(message, file=sys.stderr)
         QMessageBox.warning(None, "Lattice is already running", message)
         return 3
-    ctx = open_context(data, index_search=False)
+    ctx = open_context(data, index_search=False, full_check=False)
     window = MainWindow(ctx, defer_startup=True)
     AfterFirstPaint(window.review.view.viewport(), lambda: _finish_startup(window))
     if getattr(args, "startup_probe", False):

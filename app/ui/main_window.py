@@ -33,6 +33,7 @@ from app import APP_NAME
 from app.domain.study_day import StudySettings
 from app.services.context import AppContext
 from app.services.review_service import ReviewService
+from app.ui.background import run_in_background
 from app.ui.interop_menu import InteropActions
 from app.ui.review_view import ReviewView
 from app.ui.theme import is_dark, sidebar_style
@@ -122,7 +123,10 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
         self.review.prepare_answer()
         ctx.sync_search_index()
-        self.backups.backup_at_start()
+        if ctx.integrity_checked:
+            self.backups.backup_at_start()
+        else:  # the first card did not wait for the full check; it reads the whole file
+            run_in_background(self, self.backups.check_then_back_up, self._database_checked)
         self.backup_timer.setInterval(int(self.backups.policy.interval.total_seconds() * 1000))
         self.backup_timer.timeout.connect(self.backups.backup_during_use)
         self.backup_timer.start()
@@ -131,6 +135,35 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.tell_about_recovery)
         if ctx.has_unfinished_quiz():
             self.show_screen("quiz")  # offer to resume or discard the interrupted quiz
+
+    def _database_checked(self, problem: object) -> None:
+        """The background check's verdict: on damage, offer to restore and restart."""
+        if problem is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "The database is damaged",
+            f"Lattice found damage in its database ({problem}). It can set the damaged file "
+            "aside (it is kept, not deleted), restore the newest healthy backup and restart. "
+            "Until then, what you do may not be saved.",
+            parent=self,
+        )
+        box.setObjectName("damage-message")
+        restore = box.addButton("Restore and restart", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.finished.connect(lambda _r: self._recover(box.clickedButton() is restore))
+        box.open()
+
+    def _recover(self, confirmed: bool) -> None:
+        if not confirmed:
+            self.statusBar().showMessage("The database is damaged: File ▸ Backups… restores one")
+            return
+        self.review.service.close()
+        recovery = self.backups.recover_now()
+        self.ctx.recovery = recovery
+        QMessageBox.information(self, "Lattice recovered your data", self.recovery_text())
+        self.restart()
 
     @property
     def backups(self) -> BackupService:
@@ -389,6 +422,9 @@ class MainWindow(QMainWindow):
             "Backup restored",
             f"The previous database was kept as {aside}. Lattice will now restart.",
         )
+        self.restart()
+
+    def restart(self) -> None:
         QProcess.startDetached(sys.executable, sys.argv)
         QApplication.instance().quit()  # type: ignore[union-attr]
 
