@@ -214,3 +214,19 @@ def test_a_healthy_file_is_checked_and_backed_up_in_the_background(
     window.finish_startup()
     qtbot.waitUntil(lambda: len(list_backups(data_dir)) == 1)
     opened.close()
+
+
+def test_backups_during_use_run_off_the_gui_thread_and_say_when_they_fail(
+    qtbot, window, ctx, clock, data_dir
+) -> None:  # type: ignore[no-untyped-def]
+    before = len(list_backups(data_dir))
+    clock.advance(minutes=31)
+    window._back_up_during_use()  # what the half-hourly timer calls
+    qtbot.waitUntil(lambda: len(list_backups(data_dir)) == before + 1)
+
+    def broken() -> None:
+        raise OSError("disk full")
+
+    window.backups.backup_during_use = broken
+    window._back_up_during_use()
+    qtbot.waitUntil(lambda: "disk full" in window.statusBar().currentMessage())

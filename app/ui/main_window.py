@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         else:  # the first card did not wait for the full check; it reads the whole file
             run_in_background(self, self.backups.check_then_back_up, self._database_checked)
         self.backup_timer.setInterval(int(self.backups.policy.interval.total_seconds() * 1000))
-        self.backup_timer.timeout.connect(self.backups.backup_during_use)
+        self.backup_timer.timeout.connect(self._back_up_during_use)
         self.backup_timer.start()
         self._show_content_problems()
         if ctx.recovery is not None:
@@ -136,8 +136,19 @@ class MainWindow(QMainWindow):
         if ctx.has_unfinished_quiz():
             self.show_screen("quiz")  # offer to resume or discard the interrupted quiz
 
+    def _back_up_during_use(self) -> None:
+        """Every half hour of use, on a worker thread: copying a big database takes seconds."""
+        run_in_background(self, self.backups.backup_during_use, self._backed_up)
+
+    def _backed_up(self, result: object) -> None:
+        if isinstance(result, Exception):
+            self.statusBar().showMessage(f"The automatic backup failed: {result}", 15000)
+
     def _database_checked(self, problem: object) -> None:
         """The background check's verdict: on damage, offer to restore and restart."""
+        if isinstance(problem, Exception):
+            self.statusBar().showMessage(f"The database check could not run: {problem}", 15000)
+            return
         if problem is None:
             return
         box = QMessageBox(
