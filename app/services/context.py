@@ -128,7 +128,7 @@ class AppContext:
             from app.storage.database import open_engine
             from app.storage.progress_store import ProgressStore
 
-            self._store = ProgressStore(open_engine(self.db_path))
+            self._store = ProgressStore(open_engine(self.db_path), self.clock)
         return self._store
 
     def close(self) -> None:

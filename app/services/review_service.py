@@ -150,7 +150,7 @@ class ReviewService:
         duration = min(MAX_ANSWER_MS, int((now - shown).total_seconds() * 1000))
         before = self.ledger.memory(due.card.id)
         after = self.scheduler.grade(before, grade, now)
-        log_id = self.ledger.record_grade(before, after, int(grade), now, duration)
+        log_id, after = self.ledger.record_grade(before, after, int(grade), now, duration)
         queue.answered(after)
         self._undo.append(UndoEntry(log_id, due.card.id))
         return after

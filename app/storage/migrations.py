@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.storage.connection import connect
+from app.storage.log_migration import compact_review_log
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class SchemaTooNewError(RuntimeError):
@@ -113,7 +114,59 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO card_search (card_search, rank) VALUES ('rank', 'bm25(0, 8, 1, 3)')")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+def _v4(conn: sqlite3.Connection) -> None:
+    """The compact review log: numbers only, every schedule change an event, cards referred
+    to by an integer key (see `log_migration.py` for the conversion of the old rows)."""
+    for statement in (
+        """CREATE TABLE card_v4 (
+            "key" INTEGER NOT NULL PRIMARY KEY,
+            id VARCHAR NOT NULL UNIQUE,
+            concept_id VARCHAR NOT NULL,
+            ord INTEGER NOT NULL,
+            present BOOLEAN NOT NULL)""",
+        "INSERT INTO card_v4 (id, concept_id, ord, present) "
+        "SELECT id, concept_id, ord, present FROM card ORDER BY present DESC, ord, id",
+        "INSERT INTO card_v4 (id, concept_id, ord, present) SELECT card_id, '', 0, 0 FROM "
+        "(SELECT card_id FROM progress UNION SELECT card_id FROM review_log) "
+        "WHERE card_id NOT IN (SELECT id FROM card) ORDER BY card_id",
+        "DROP TABLE card",
+        "ALTER TABLE card_v4 RENAME TO card",
+        "CREATE INDEX ix_card_ord ON card (present, ord)",
+        "ALTER TABLE review_log RENAME TO review_log_v3",
+        "DROP INDEX ix_review_log_card",
+        "DROP INDEX ix_review_log_time",
+        """CREATE TABLE review_log (
+            id INTEGER NOT NULL PRIMARY KEY,
+            card INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            state_before INTEGER NOT NULL,
+            state_after INTEGER NOT NULL,
+            step INTEGER,
+            interval_before INTEGER,
+            interval_after INTEGER,
+            stability FLOAT,
+            difficulty FLOAT)""",
+        """CREATE TABLE review_log_detail (
+            event_id INTEGER NOT NULL PRIMARY KEY,
+            due DATETIME,
+            last_review DATETIME,
+            reps INTEGER,
+            lapses INTEGER,
+            from_card INTEGER)""",
+    ):
+        conn.execute(statement)
+    compact_review_log(conn)
+    conn.execute("DROP TABLE review_log_v3")
+    conn.execute("CREATE INDEX ix_review_log_card ON review_log (card)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _v1,
+    2: _v2,
+    3: _v3,
+    4: _v4,
+}
 
 
 def current_version(conn: sqlite3.Connection) -> int:
