@@ -10,11 +10,13 @@ merged with another machine's log.
 A grade event keeps only numbers: the state and interval before and after, the step,
 stability and difficulty after. The rest follows: the review time is the last review, the
 due time is the review time plus the interval, reps count the grades since the last reset
-and lapses the Agains given to a card in review.
+and lapses the Agains given to a card in review. A grade keeps stability and difficulty in
+single precision, the precision FSRS itself computes in (fsrs-rs, so Anki): half the bytes.
 """
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -80,19 +82,33 @@ def interval(memory: CardMemory) -> timedelta | None:
     return memory.due - memory.last_review
 
 
+def single(value: float | None) -> float | None:
+    """`value` rounded to the nearest single-precision float (exactly representable)."""
+    if value is None:
+        return None
+    return float(struct.unpack("<f", struct.pack("<f", value))[0])
+
+
 def grade_event(
-    before: CardMemory, after: CardMemory, rating: int, at: datetime, duration_ms: int
+    before: CardMemory,
+    after: CardMemory,
+    rating: int,
+    at: datetime,
+    duration_ms: int,
+    exact: bool = False,
 ) -> Event:
     """The event of grading `before` into `after` at `at` (after's interval is kept, so the
-    due time is `at` plus the interval the scheduler gave)."""
+    due time is `at` plus the interval the scheduler gave). Stability and difficulty are
+    kept in single precision unless `exact` (a migrated review keeps what it had)."""
+    keep = (lambda value: value) if exact else single
     return Event(
         kind=EventKind(rating),
         at=at,
         state_before=before.state,
         state_after=after.state,
         step=after.step,
-        stability=after.stability,
-        difficulty=after.difficulty,
+        stability=keep(after.stability),
+        difficulty=keep(after.difficulty),
         interval_before=interval(before),
         interval_after=interval(after),
         duration_ms=max(0, int(duration_ms)),

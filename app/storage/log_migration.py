@@ -98,7 +98,7 @@ def compact_review_log(conn: sqlite3.Connection) -> None:
         wanted = to_micros(at)
         before, after = _legacy_memory(before_json), _legacy_memory(after_json)
         writer.bring_to(card_id, before, at, wanted - 1)
-        event = grade_event(before, after, rating, at, duration_ms)
+        event = grade_event(before, after, rating, at, duration_ms, exact=True)
         if not _fits(event.interval_after):  # the SET below keeps the exact due time
             event = replace(event, interval_after=None)
         writer.add(card_id, event, wanted)

@@ -12,6 +12,7 @@ other's rows. Two forms, each for one purpose:
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -68,6 +69,23 @@ def interval_from_code(code: int | None) -> timedelta | None:
     if code is None:
         return None
     return timedelta(days=code) if code > 0 else timedelta(seconds=-code)
+
+
+def packed_float(value: float | None) -> float | int | None:
+    """A float for the review log in 4 bytes where it can be: a value exactly representable
+    in single precision (every new grade's, see `progress_events.single`) as the integer of
+    its bits; any other (a migrated review's) as the REAL it is. The column has no type
+    affinity, so SQLite keeps each as given."""
+    if value is None:
+        return None
+    bits: int = struct.unpack("<i", struct.pack("<f", value))[0]
+    return bits if struct.unpack("<f", struct.pack("<i", bits))[0] == value else value
+
+
+def unpacked_float(value: float | int | None) -> float | None:
+    if value is None or isinstance(value, float):
+        return value
+    return float(struct.unpack("<f", struct.pack("<i", value))[0])
 
 
 # The memory columns of `progress` in the order `memory_from_row` reads them (prefix `p.`).

@@ -145,8 +145,8 @@ def _v4(conn: sqlite3.Connection) -> None:
             step INTEGER,
             interval_before INTEGER,
             interval_after INTEGER,
-            stability FLOAT,
-            difficulty FLOAT)""",
+            stability BLOB,
+            difficulty BLOB)""",
         """CREATE TABLE review_log_detail (
             event_id INTEGER NOT NULL PRIMARY KEY,
             due DATETIME,

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-from app.storage.memory_codec import db_time, from_db_time
+from app.storage.memory_codec import db_time, from_db_time, packed_float, unpacked_float
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -38,6 +38,25 @@ class UTCDateTime(TypeDecorator[datetime]):
 @compiles(UTCDateTime)
 def _datetime_ddl(_type: UTCDateTime, _compiler: Any, **_kw: Any) -> str:
     return "DATETIME"  # the column type the migrations have always created
+
+
+class PackedFloat(TypeDecorator[float]):
+    """A review-log float: single precision as the integer of its bits (4 bytes) when it is
+    exactly one, else a REAL (`memory_codec.packed_float`). Declared BLOB only for its
+    lack of type affinity: SQLite stores the integer or the REAL as given, both numbers."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: float | None, dialect: Any) -> float | int | None:
+        return packed_float(value)
+
+    def process_result_value(self, value: float | int | None, dialect: Any) -> float | None:
+        return unpacked_float(value)
+
+
+def packed_float_column() -> Any:
+    return Field(default=None, sa_column=Column(PackedFloat(), nullable=True))
 
 
 def utc_column(nullable: bool = True, index: bool = False) -> Any:
@@ -100,8 +119,8 @@ class ReviewLogRow(SQLModel, table=True):
     step: int | None = None
     interval_before: int | None = None
     interval_after: int | None = None
-    stability: float | None = None
-    difficulty: float | None = None
+    stability: float | None = packed_float_column()
+    difficulty: float | None = packed_float_column()
 
 
 class ReviewLogDetailRow(SQLModel, table=True):

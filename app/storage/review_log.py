@@ -47,7 +47,9 @@ from app.storage.memory_codec import (
     interval_from_code,
     memory_from_row,
     memory_to_row,
+    packed_float,
     to_micros,
+    unpacked_float,
 )
 
 LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
@@ -115,8 +117,8 @@ def event_from_row(row: Sequence[Any]) -> Event:
             card_id="",
             state=CardState(row[4]),
             step=row[5],
-            stability=row[8],
-            difficulty=row[9],
+            stability=unpacked_float(row[8]),
+            difficulty=unpacked_float(row[9]),
             due=from_db_time(row[10]),
             last_review=from_db_time(row[11]),
             reps=row[12] or 0,
@@ -128,8 +130,8 @@ def event_from_row(row: Sequence[Any]) -> Event:
         state_before=CardState(row[3]),
         state_after=CardState(row[4]),
         step=row[5],
-        stability=row[8],
-        difficulty=row[9],
+        stability=unpacked_float(row[8]),
+        difficulty=unpacked_float(row[9]),
         interval_before=interval_from_code(row[6]),
         interval_after=interval_from_code(row[7]),
         duration_ms=row[2],
@@ -157,8 +159,8 @@ def insert_event(
             event.step,
             interval_code(event.interval_before, exact=False),  # for the statistics only
             interval_code(event.interval_after),
-            event.stability,
-            event.difficulty,
+            packed_float(event.stability),
+            packed_float(event.difficulty),
         ),
     )
     if event.schedule is not None or from_card is not None:
