@@ -32,6 +32,7 @@ class ReviewLedger:
         self._conn.execute("PRAGMA wal_autocheckpoint=0")
         self.durability = WalSync(db_path)
         self._stop_sync = weakref.finalize(self, self.durability.close)
+        self._after_commit = self.durability.request
         self.scoped = scope is not None
         if scope is not None:
             self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS scope (id TEXT PRIMARY KEY)")
@@ -52,6 +53,7 @@ class ReviewLedger:
         self._stop_sync()
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA wal_autocheckpoint=1000")  # SQLite's default
+        self._after_commit = _nothing  # the commit itself was fsynced: no second fsync
 
     def wait_durable(self) -> None:
         """Block until every grade and undo so far is on disk (fsync'd)."""
@@ -92,14 +94,18 @@ class ReviewLedger:
         """Log the grade and save the new memory in one transaction; returns the event id
         and the memory as stored."""
         result = self.log.record_grade(before, after, rating, reviewed_at, duration_ms)
-        self.durability.request()
+        self._after_commit()
         return result
 
     def undo_review(self, event_id: int) -> CardMemory | None:
         """Delete one review event and put the card back as its other events give it."""
         memory = self.log.undo(event_id)
-        self.durability.request()
+        self._after_commit()
         return memory
+
+
+def _nothing() -> None:
+    pass
 
 
 __all__ = ["ReviewLedger"]

@@ -370,7 +370,9 @@ def write_history(db: Path, history: ReviewHistory, today_start: datetime) -> No
         for row in progress[:: max(1, len(progress) // 20)]:  # the app's own replay agrees
             card_id = str(row[0])
             assert log.replayed(card_id) == log.progress(card_id), card_id
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Into the database file, leaving the write-ahead log's file its size, as the app's
+        # own (passive) checkpoints and Anki's do: later commits overwrite it in place.
+        conn.execute("PRAGMA wal_checkpoint(RESTART)")
     finally:
         conn.close()
     # Flush the load to disk now, so the first measured fsync does not pay for it (Anki's
