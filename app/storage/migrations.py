@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.storage.connection import connect
-from app.storage.log_migration import compact_review_log
 
 SCHEMA_VERSION = 4
 
@@ -156,6 +155,8 @@ def _v4(conn: sqlite3.Connection) -> None:
             from_card INTEGER)""",
     ):
         conn.execute(statement)
+    from app.storage.log_migration import compact_review_log  # only when upgrading
+
     compact_review_log(conn)
     conn.execute("DROP TABLE review_log_v3")
     conn.execute("CREATE INDEX ix_review_log_card ON review_log (card)")
