@@ -10,7 +10,7 @@ connection: plain sqlite3, no ORM, the path from a keypress to the disk.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime
 from pathlib import Path
 
@@ -32,7 +32,7 @@ class ReviewLedger:
         self._conn.execute("PRAGMA wal_autocheckpoint=0")
         self.durability = WalSync(db_path)
         self._stop_sync = weakref.finalize(self, self.durability.close)
-        self._after_commit = self.durability.request
+        self._after_commit: Callable[[], object] = self.durability.request
         self.scoped = scope is not None
         if scope is not None:
             self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS scope (id TEXT PRIMARY KEY)")
