@@ -73,3 +73,25 @@ def test_the_fast_paths_column_lists_follow_the_declaration() -> None:
     assert tuple(models.ReviewLogRow.model_fields) == LOG_COLUMNS
     assert tuple(models.ReviewLogDetailRow.model_fields) == DETAIL_COLUMNS
     assert set(PROGRESS_COLUMNS) == set(models.ProgressRow.model_fields)
+
+
+def test_only_the_review_log_module_writes_progress_and_the_log() -> None:
+    """One writer: no other module has SQL that changes these tables or ORM rows of them."""
+    import re
+
+    app = Path(__file__).resolve().parent.parent / "app"
+    write = re.compile(
+        r"(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"
+        r"(progress|review_log|review_log_detail)\b",
+        re.IGNORECASE,
+    )
+    orm_rows = re.compile(r"\b(ProgressRow|ReviewLogRow|ReviewLogDetailRow)\b")
+    offenders = []
+    for path in app.rglob("*.py"):
+        relative = path.relative_to(app).as_posix()
+        text = path.read_text()
+        if relative != "storage/review_log.py" and write.search(text):
+            offenders.append(f"{relative}: SQL write")
+        if relative != "storage/models.py" and orm_rows.search(text):
+            offenders.append(f"{relative}: ORM row")
+    assert offenders == []
