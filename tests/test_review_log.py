@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -271,3 +273,43 @@ def test_a_progress_row_without_any_review_becomes_a_set_event(tmp_path: Path) -
         assert log.review_count() == 0
     finally:
         conn.close()
+
+
+def test_content_merges_move_a_retired_cards_history_through_the_store(ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    """What content-tools calls when two duplicate cards become one (`ctx.store`)."""
+    from app.services.review_service import ReviewService
+
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    due = service.next_card()
+    assert due is not None and due.card.id == "alpha-what"
+    service.answer(due, Grade.GOOD)
+    service.close()
+    graded = ctx.store.memory("alpha-what")
+    clock.advance(hours=1)
+    assert ctx.store.move_card_history("alpha-what", "beta-what")
+    assert ctx.store.review_history("alpha-what") == []
+    assert [r.rating for r in ctx.store.review_history("beta-what")] == [3]
+    assert ctx.store.memory("beta-what") == replace(graded, card_id="beta-what")
+    assert ctx.store.memory("alpha-what").is_new
+    assert not ctx.store.move_card_history("alpha-what", "beta-what")  # nothing left
+
+
+def test_a_conversion_that_fails_leaves_the_schema_3_database_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "lattice.sqlite3"
+    shutil.copy(SCHEMA3, path)
+    with sqlite3.connect(path) as old:
+        old.execute("UPDATE review_log SET after_json = 'not json' WHERE id = 5")
+    old.close()
+    before = path.read_bytes()
+    reviews, progress = _legacy(path)
+    with pytest.raises(ValueError):
+        migrate(path)
+    assert _legacy(path) == (reviews, progress)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+            "3",
+        )
+    finally:
+        conn.close()
+    assert len(path.read_bytes()) == len(before)

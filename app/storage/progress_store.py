@@ -14,7 +14,6 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine
 
 from app.domain.clock import Clock, SystemClock
-from app.domain.progress_events import CardProgress, Event
 from app.domain.scheduling import CardMemory
 from app.storage.opening import read_setting, write_setting
 from app.storage.review_log import LEARNING_STATES, ProgressLog, ReviewRecord
@@ -69,15 +68,6 @@ class ProgressStore:
                 cid: (p.memory, p.suspended, p.flagged) for cid, p in log.all_progress().items()
             }
 
-    def replayed(self, card_id: str) -> CardProgress:
-        """The card's progress as the replay of its events gives it."""
-        with self._log() as log:
-            return log.replayed(card_id)
-
-    def events(self, card_id: str) -> list[Event]:
-        with self._log() as log:
-            return log.events(card_id)
-
     # -- writes (each one transaction, each change an event) ------------------------------
     def set_suspended(self, card_ids: Sequence[str], suspended: bool) -> None:
         """Suspend or unsuspend cards, in one transaction."""
@@ -93,11 +83,6 @@ class ProgressStore:
         statistics of what was studied stay true; suspension and flags are kept too."""
         with self._log() as log:
             log.reset(card_ids, self.clock.now())
-
-    def set_schedule(self, card_id: str, memory: CardMemory) -> None:
-        """Set a card's whole schedule (an import from elsewhere), as one event."""
-        with self._log() as log:
-            log.set_schedule(card_id, memory, self.clock.now())
 
     def move_card_history(self, old_id: str, new_id: str) -> bool:
         """Give a retired card's history and progress to the card replacing it (content
