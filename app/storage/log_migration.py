@@ -82,7 +82,7 @@ class _Writer:
             else set_event(memory, at)
         )
         self.add(card_id, kind_event, wanted)
-        assert self.progress(card_id).memory == memory, (card_id, memory)
+        _check(self.progress(card_id).memory == memory, card_id)
 
 
 def compact_review_log(conn: sqlite3.Connection) -> None:
@@ -115,9 +115,19 @@ def compact_review_log(conn: sqlite3.Connection) -> None:
             writer.add(card_id, Event(EventKind.SUSPEND, EPOCH), writer.last_id + 1)
         if target.flagged:
             writer.add(card_id, Event(EventKind.FLAG, EPOCH), writer.last_id + 1)
-        assert writer.progress(card_id) == target, (card_id, writer.progress(card_id), target)
+        _check(writer.progress(card_id) == target, card_id)
     for progress in writer.state.values():
         write_progress(conn, progress)  # unchanged values; rows for cards only in the log
+
+
+class LogConversionError(RuntimeError):
+    """The old log could not be converted exactly; the upgrade is rolled back."""
+
+
+def _check(exact: bool, card_id: str) -> None:
+    """Refuse (and so roll back) rather than store a log whose replay is not the progress."""
+    if not exact:
+        raise LogConversionError(f"the review history of card {card_id!r} did not convert exactly")
 
 
 def _fits(value: timedelta | None) -> bool:
