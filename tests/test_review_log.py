@@ -45,9 +45,9 @@ def assert_progress_is_the_replay(log: ProgressLog, card_ids: tuple[str, ...] = 
 
 
 def grade(log: ProgressLog, card_id: str, rating: Grade, now: datetime, ms: int = 4000) -> int:
-    before = log.memory(card_id)
-    after = SCHEDULER.grade(before, rating, now)
-    event_id, stored = log.record_grade(before, after, int(rating), now, ms)
+    event_id, stored = log.record_grade(
+        card_id, lambda before: SCHEDULER.grade(before, rating, now), int(rating), now, ms
+    )
     assert stored == log.memory(card_id)
     return event_id
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine, func, update
@@ -140,13 +140,14 @@ class QuizStore:
     def rate_again(
         self,
         session_id: int,
-        grades: Sequence[tuple[CardMemory, CardMemory, int]],
+        grades: Sequence[tuple[str, int]],
+        schedule: Callable[[CardMemory], CardMemory],
         reviewed_at: datetime,
         rating: int,
     ) -> None:
-        """Write Again grades (before, after, duration ms) for missed cards and mark the quiz,
-        in one transaction, so the schedule is changed once or not at all. The grades go
-        through the one writer of progress and the log (`ProgressLog`)."""
+        """Grade missed cards (card id, duration ms) with `schedule` and mark the quiz, in
+        one transaction, so the schedule is changed once or not at all. The grades go
+        through the one writer of progress and the log (`ProgressLog.record_grade`)."""
         with self.engine.connect() as conn:
             log = ProgressLog(raw_connection(conn))
             with log.transaction() as raw:
@@ -155,8 +156,8 @@ class QuizStore:
                 ).fetchone()
                 if row is None or row[0]:
                     return
-                for before, after, duration_ms in grades:
-                    log.record_grade(before, after, rating, reviewed_at, duration_ms)
+                for card_id, duration_ms in grades:
+                    log.record_grade(card_id, schedule, rating, reviewed_at, duration_ms)
                 raw.execute("UPDATE quiz_session SET again_applied = 1 WHERE id = ?", (session_id,))
 
     # -- counts ---------------------------------------------------------------------------

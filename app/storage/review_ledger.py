@@ -85,15 +85,15 @@ class ReviewLedger:
     # -- writing --------------------------------------------------------------------------
     def record_grade(
         self,
-        before: CardMemory,
-        after: CardMemory,
+        card_id: str,
+        schedule: Callable[[CardMemory], CardMemory],
         rating: int,
         reviewed_at: datetime,
         duration_ms: int,
     ) -> tuple[int, CardMemory]:
-        """Log the grade and save the new memory in one transaction; returns the event id
-        and the memory as stored."""
-        result = self.log.record_grade(before, after, rating, reviewed_at, duration_ms)
+        """Log the grade and save the new memory in one transaction (see
+        `ProgressLog.record_grade`); returns the event id and the memory as stored."""
+        result = self.log.record_grade(card_id, schedule, rating, reviewed_at, duration_ms)
         self._after_commit()
         return result
 

@@ -21,7 +21,7 @@ merged (Anki's ids are milliseconds).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -388,21 +388,27 @@ class ProgressLog:
     # -- writing --------------------------------------------------------------------------
     def record_grade(
         self,
-        before: CardMemory,
-        after: CardMemory,
+        card_id: str,
+        schedule: Callable[[CardMemory], CardMemory],
         rating: int,
         reviewed_at: datetime,
         duration_ms: int,
     ) -> tuple[int, CardMemory]:
-        """Log a grade and set the card's progress, in one transaction.
+        """Grade a card in one transaction: `schedule` gets the card's memory as stored (read
+        inside the transaction, so nothing can change it between the read and the write)
+        and returns the memory after the grade; the event is logged and the progress set.
 
-        Returns the event id (for undo) and the memory as stored: `after`, with the review
-        time moved to the event's time in the rare case that time was already taken.
+        Returns the event id (for undo) and the memory as stored: the scheduled one, with
+        the review time moved to the event's time in the rare case that time was taken.
         """
         with self.transaction():
+            before = self.progress(card_id)
             event_id = self._next_id(reviewed_at)
-            event = grade_event(before, after, rating, from_micros(event_id), duration_ms)
-            progress = self._append(before.card_id, event_id, event)
+            at = from_micros(event_id)
+            event = grade_event(before.memory, schedule(before.memory), rating, at, duration_ms)
+            progress = apply(before, event)
+            insert_event(self.conn, event_id, self._key(card_id), event)
+            write_progress(self.conn, progress)
         return event_id, progress.memory
 
     def undo(self, event_id: int) -> CardMemory | None:
