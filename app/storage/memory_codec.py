@@ -26,9 +26,11 @@ DAY_SECONDS = 86_400
 
 def db_time(value: datetime) -> str:
     """Naive-UTC text with microseconds, e.g. '2026-11-23 14:05:00.000000'."""
-    if value.tzinfo is None:
-        raise ValueError(f"refusing to store naive datetime {value!r}")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError(f"refusing to store naive datetime {value!r}")
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def from_db_time(value: str | None) -> datetime | None:
