@@ -103,12 +103,14 @@ def _content_root(arg: str | None) -> Path:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
+    from app.domain.content_checks import PARAPHRASE_FILE, editorial_problems
     from app.domain.content_loader import load_bank
 
     root = _content_root(args.content)
     bank = load_bank(root)
-    if bank.problems:
-        for problem in bank.problems:
+    problems = bank.problems + editorial_problems(bank, root / PARAPHRASE_FILE)
+    if problems:
+        for problem in problems:
             print(problem.format(root))
         return 1
     print(f"{len(bank.areas)} areas, {len(bank.concepts)} concepts, {len(bank.cards)} cards")
