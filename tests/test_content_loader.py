@@ -81,7 +81,9 @@ def test_fixture_bank_is_clean(content_root: Path) -> None:
             "extra/x.md:14: bad difficulty 'tricky': use easy, medium or hard",
         ),
         (
-            concept("x", cards=GOOD_CARD.format(cid="x-c").replace("An answer: one, two, three.", "")),
+            concept(
+                "x", cards=GOOD_CARD.format(cid="x-c").replace("An answer: one, two, three.", "")
+            ),
             "extra/x.md:10: card 'x-c' has an empty answer",
         ),
         (
