@@ -162,9 +162,19 @@ def test_dump_content_json_shape(content_root: Path) -> None:
     import json
 
     data = json.loads(result.stdout)
-    assert set(data) == {"areas", "concepts", "cards"}
+    assert set(data) == {"areas", "concepts", "cards", "retired"}
     assert set(data["areas"][0]) == {"id", "title", "color"}
-    assert set(data["concepts"][0]) == {"id", "title", "area", "summary", "requires", "related"}
+    assert set(data["concepts"][0]) == {
+        "id",
+        "title",
+        "area",
+        "summary",
+        "requires",
+        "related",
+        "reviewed",
+    }
+    assert data["concepts"][0]["reviewed"] == "2026-11"
+    assert data["retired"] == []
     card = next(c for c in data["cards"] if c["id"] == "alpha-what")
     assert set(card) == {
         "id",

@@ -134,9 +134,11 @@ class ContentBank:
                     "summary": c.summary,
                     "requires": list(c.requires),
                     "related": list(c.related),
+                    "reviewed": c.reviewed,
                 }
                 for c in self.concepts.values()
             ],
+            "retired": [{"id": old, "replaced_by": new} for old, new in self.retired.items()],
             "cards": [
                 {
                     "id": c.id,
