@@ -84,6 +84,21 @@ def test_long_answers_and_unstated_key_points_are_reported(content_root: Path) -
     )
 
 
+def test_an_also_phrasing_the_answer_states_supports_the_point(content_root: Path) -> None:
+    gamma = content_root / "basics" / "gamma.md"
+    gamma.write_text(
+        gamma.read_text().replace(
+            "  - ends the chain\n",
+            "  - ends the chain\n  - point: omega position\n    also: [third letter]\n",
+        )
+    )
+    assert messages(content_root) == []
+    gamma.write_text(gamma.read_text().replace("also: [third letter]", "also: [final rune]"))
+    assert messages(content_root) == [
+        "basics/gamma.md:10: key point 'omega position' of 'gamma-what' is not stated in the answer"
+    ]
+
+
 def test_allowed_paraphrases_need_a_reason_and_a_flagged_point(content_root: Path) -> None:
     gamma = content_root / "basics" / "gamma.md"
     gamma.write_text(gamma.read_text().replace("ends the chain\n", "ends the chain\n  - omega\n"))

@@ -88,7 +88,13 @@ def key_point_supported(point: str, answer: str) -> bool:
 
 
 def unsupported_key_points(card: Card) -> list[str]:
-    return [p for p in card.key_points if not key_point_supported(p, card.answer)]
+    """Key points the answer states neither as written nor in one of their `also:` phrasings."""
+    unsupported = []
+    for index, point in enumerate(card.key_points):
+        others = card.phrasings[index] if index < len(card.phrasings) else ()
+        if not any(key_point_supported(text, card.answer) for text in (point, *others)):
+            unsupported.append(point)
+    return unsupported
 
 
 @dataclass(frozen=True)
