@@ -17,7 +17,7 @@ from app.storage.backup import (
     restore_backup,
     thin_backups,
 )
-from app.storage.connection import database_path, integrity_problem
+from app.storage.connection import database_path, faults_as_messages, integrity_problem
 
 
 class BackupService:
@@ -35,7 +35,7 @@ class BackupService:
     def backup_now(self) -> Backup:
         """Back up, verify the backup, then thin the old ones (never the new, healthy one).
         Raises BackupFailed or StorageFault (nothing is left behind either way)."""
-        with self.ctx.database.copying():
+        with self.ctx.database.copying(), faults_as_messages(self.db_path):
             backup = make_backup(self.db_path, self.ctx.data_dir, self.ctx.clock.now())
             thin_backups(self.ctx.data_dir, self.ctx.clock.local_tz, self.policy, healthy=backup)
         return backup

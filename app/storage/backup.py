@@ -230,6 +230,19 @@ class Recovery:
     restored_from: Backup | None
     problem: str
 
+    def describe(self, local_tz: tzinfo) -> str:
+        """What happened, for the user: what was wrong, what was restored, where the
+        damaged file is kept."""
+        if self.restored_from is not None:
+            when = self.restored_from.taken_at.astimezone(local_tz)
+            restored = f"Your progress was restored from the backup of {when:%a %d %b %Y, %H:%M}."
+        else:
+            restored = "No healthy backup was found, so Lattice started with an empty history."
+        return (
+            f"The database could not be read ({self.problem}). {restored} "
+            f"The damaged file was kept as {self.damaged_copy.name} in {self.damaged_copy.parent}."
+        )
+
 
 def _aside(db_path: Path, label: str, now: datetime) -> Path:
     stamp = now.astimezone(UTC).strftime(STAMP)

@@ -13,8 +13,12 @@ import errno
 import os
 import sqlite3
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from app.domain.storage_fault import StorageFault
 
 DB_FILENAME = "lattice.sqlite3"
 LOCK_WAIT_SECONDS = 5.0  # how long to wait for another program's lock before refusing
@@ -26,45 +30,17 @@ def database_path(data_dir: Path) -> Path:
     return data_dir / DB_FILENAME
 
 
-class StorageFault(Exception):
-    """The database cannot be used right now, through no fault of its own: it is locked by
-    another program, read-only, or the disk is full. `kind` is one of KINDS."""
-
-    LOCKED = "locked"
-    READ_ONLY = "read-only"
-    FULL = "full"
-    UNAVAILABLE = "unavailable"
-    KINDS = (LOCKED, READ_ONLY, FULL, UNAVAILABLE)
-
-    def __init__(self, kind: str, path: Path, detail: str = "") -> None:
-        self.kind = kind
-        self.path = path
-        self.detail = detail
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        where = self.path.parent
-        if self.kind == self.LOCKED:
-            text = (
-                f"Another program is using the database {self.path}. Close it (or the other "
-                "Lattice) and try again; nothing was changed."
-            )
-        elif self.kind == self.READ_ONLY:
-            text = (
-                f"Lattice cannot save to {where}: the database or its folder is read-only. "
-                "Make it writable and try again; nothing saved before was lost."
-            )
-        elif self.kind == self.FULL:
-            text = (
-                f"The disk holding {where} is full. Free some space and try again; nothing "
-                "saved before was lost."
-            )
-        else:
-            text = (
-                f"Lattice cannot open its database in {where}. Check that the folder exists "
-                "and is writable; nothing was changed."
-            )
-        return f"{text} ({self.detail})" if self.detail else text
+@contextmanager
+def faults_as_messages(path: Path) -> Iterator[None]:
+    """Turn what the disk or another program does to a write (sqlite3 or OS errors) into a
+    StorageFault that says so; anything else (damage, a bug) passes through unchanged."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        fault = fault_from(exc, path)
+        if fault is None:
+            raise
+        raise fault from exc
 
 
 def fault_from(exc: BaseException, path: Path) -> StorageFault | None:
