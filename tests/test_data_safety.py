@@ -3,22 +3,29 @@ session, damaged or empty files, locks, hostile imports, faults of the disk, str
 
 from __future__ import annotations
 
+import argparse
+import errno
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import zstandard
 
 from app.cli import main
+from app.domain.backup_policy import RetentionPolicy
 from app.domain.clock import FakeClock
 from app.domain.scheduling import Grade
 from app.domain.storage_fault import StorageFault
 from app.services.backup_service import BackupService
 from app.services.context import AppContext, open_context
 from app.services.review_service import ReviewService
+from app.storage.backup import BackupFailed
 
 
 def _reviews(db: Path) -> int:
@@ -148,3 +155,254 @@ def test_the_cli_refuses_a_locked_database_in_one_line(
     assert "Another program is using the database" in err
     assert not list(data_dir.glob("*.damaged-*"))
     assert locked_database.exists()
+
+
+# -- (e) read-only database or folder, full disk ----------------------------------------
+def _refuse_writes(message: str) -> Callable[[Any], None]:
+    """configure_connection that fails as SQLite does on a read-only or full disk (root,
+    which runs CI, ignores file permissions, so the fault is injected at this boundary)."""
+
+    def configure(_conn: Any) -> None:
+        raise sqlite3.OperationalError(message)
+
+    return configure
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        ("attempt to write a readonly database", "read-only"),
+        ("database or disk is full", "is full"),
+        ("unable to open database file", "cannot open its database"),
+    ],
+)
+def test_the_cli_says_in_one_line_why_it_cannot_open_the_data(
+    ctx: AppContext,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    error: str,
+    expected: str,
+) -> None:
+    ctx.close()
+    before = ctx.db_path.read_bytes()
+    monkeypatch.setattr("app.storage.connection.configure_connection", _refuse_writes(error))
+    assert main(["stats", "--json", "--data-dir", str(data_dir)]) == 4
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert expected in err and "nothing" in err
+    assert ctx.db_path.read_bytes() == before
+    assert not list(data_dir.glob("*.damaged-*"))
+
+
+def test_the_gui_says_why_it_cannot_open_the_data_not_already_running(
+    qtbot: Any, ctx: AppContext, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui import application
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        application.QMessageBox, "warning", lambda _p, title, text: shown.append((title, text))
+    )
+    ctx.close()
+    monkeypatch.setattr(
+        "app.storage.connection.configure_connection",
+        _refuse_writes("attempt to write a readonly database"),
+    )
+    args = argparse.Namespace(data_dir=str(data_dir), theme="light")
+    assert application._start(args) == 4
+    assert len(shown) == 1
+    title, text = shown[0]
+    assert "already running" not in title + text and "read-only" in text
+    assert application.single_instance_lock(data_dir) is not None  # the lock was let go
+
+
+def test_a_folder_where_no_lock_can_be_made_is_not_already_running(
+    qtbot: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui import application
+
+    class Unwritable:
+        LockError = application.QLockFile.LockError
+
+        def __init__(self, _path: str) -> None: ...
+
+        def tryLock(self, _ms: int) -> bool:  # noqa: N802 - Qt's name
+            return False
+
+        def error(self) -> object:
+            return application.QLockFile.LockError.PermissionError
+
+    monkeypatch.setattr(application, "QLockFile", Unwritable)
+    with pytest.raises(StorageFault) as raised:
+        application.single_instance_lock(data_dir)
+    assert raised.value.kind == StorageFault.READ_ONLY
+
+
+def _review_window(qtbot: Any, ctx: AppContext) -> Any:
+    from app.ui.review_view import ReviewView
+
+    view = ReviewView(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings))
+    qtbot.addWidget(view)
+    view.refresh()
+    return view
+
+
+def test_a_grade_on_a_read_only_database_is_refused_visibly_and_nothing_is_lost(
+    qtbot: Any, ctx: AppContext
+) -> None:
+    view = _review_window(qtbot, ctx)
+    view.reveal()
+    view.grade(Grade.GOOD)
+    assert _reviews(ctx.db_path) == 1
+    view.reveal()
+    shown = view.current.card.id
+    view.service.ledger._conn.execute("PRAGMA query_only=ON")  # SQLite's read-only
+    view.grade(Grade.GOOD)
+    assert view.current.card.id == shown and view.revealed  # the card stays
+    assert not view.fault_label.isHidden()
+    assert "not saved" in view.fault_label.text() and "read-only" in view.fault_label.text()
+    assert _reviews(ctx.db_path) == 1  # the earlier grade is still there
+    view.service.ledger._conn.execute("PRAGMA query_only=OFF")  # made writable again
+    view.grade(Grade.GOOD)
+    assert view.fault_label.isHidden()
+    assert _reviews(ctx.db_path) == 2
+    view.service.close()
+
+
+def test_a_full_disk_mid_session_refuses_the_grade_and_keeps_every_saved_one(
+    qtbot: Any, ctx: AppContext, clock: FakeClock
+) -> None:
+    view = _review_window(qtbot, ctx)
+    conn = view.service.ledger._conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count={pages}")  # the disk is full: no page more
+    saved = 0
+    for _ in range(300):
+        if view.current is None:
+            clock.advance(minutes=11)
+            view.refresh()
+        view.reveal()
+        view.grade(Grade.AGAIN)
+        if not view.fault_label.isHidden():
+            break
+        saved += 1
+    assert not view.fault_label.isHidden() and "is full" in view.fault_label.text()
+    assert view.current is not None and view.revealed  # the refused card is still shown
+    assert _reviews(ctx.db_path) == saved  # every acknowledged grade is kept
+    view.service.close()
+
+
+# -- (f) failed backups leave nothing behind ---------------------------------------------
+def test_a_backup_failing_on_a_full_disk_leaves_no_partial_files(
+    ctx: AppContext, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backups = BackupService(ctx)
+    good = backups.backup_now()
+    clock.advance(hours=2)
+
+    def disk_full(_source: Path, dest: Path) -> None:
+        dest.write_bytes(b"half a backup")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("app.storage.backup.compress_file", disk_full)
+    with pytest.raises(StorageFault) as raised:
+        backups.backup_now()
+    assert raised.value.kind == StorageFault.FULL
+    folder = ctx.data_dir / "backups"
+    assert sorted(p.name for p in folder.iterdir()) == [good.path.name]
+
+
+def test_partial_files_left_by_a_crash_are_removed_at_start(ctx: AppContext) -> None:
+    folder = ctx.data_dir / "backups"
+    folder.mkdir()
+    stale = [folder / "lattice-20260101T000000Z.sqlite3.partial", folder / "x.sqlite3.zst.partial"]
+    for path in stale:
+        path.write_bytes(b"interrupted")
+    BackupService(ctx).backup_at_start()
+    assert not any(p.exists() for p in stale)
+    assert [p.suffix for p in folder.iterdir()] == [".zst"]
+
+
+# -- (h) thinning never deletes the last healthy backup ----------------------------------
+def test_thinning_keeps_the_last_healthy_backup_when_newer_ones_are_damaged(
+    ctx: AppContext, clock: FakeClock
+) -> None:
+    from app.storage.backup import thin_backups
+
+    healthy = BackupService(ctx).backup_now()
+    clock.advance(hours=1)
+    rotten = BackupService(ctx).backup_now()
+    rotten.path.write_bytes(zstandard.ZstdCompressor().compress(b"rot" * 1000))
+    only_newest = RetentionPolicy(recent=1, daily=0, weekly=0, monthly=0)
+    thin_backups(ctx.data_dir, clock.local_tz, only_newest)
+    assert healthy.path.exists()  # the policy alone would have deleted it
+    assert rotten.path.exists()  # the policy keeps it; it is only not counted as healthy
+
+
+def test_a_backup_that_does_not_verify_is_not_kept_and_thins_nothing(
+    ctx: AppContext, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = RetentionPolicy(recent=1, daily=0, weekly=0, monthly=0)
+    good = BackupService(ctx, policy).backup_now()
+    clock.advance(hours=1)
+
+    def bit_rot(source: Path, dest: Path) -> None:
+        dest.write_bytes(zstandard.ZstdCompressor().compress(b"not the database"))
+
+    monkeypatch.setattr("app.storage.backup.compress_file", bit_rot)
+    with pytest.raises(BackupFailed):
+        BackupService(ctx, policy).backup_now()
+    assert [p.name for p in (ctx.data_dir / "backups").iterdir()] == [good.path.name]
+
+
+# -- item 8: compressed, verified backups; old ones still restorable ----------------------
+def test_backups_are_compressed_and_restore_exactly(ctx: AppContext, clock: FakeClock) -> None:
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    _grade(service, 5, clock)
+    service.close()
+    backup = BackupService(ctx).backup_now()
+    assert backup.path.name.endswith(".sqlite3.zst")
+    raw = zstandard.ZstdDecompressor().decompressobj().decompress(backup.path.read_bytes())
+    assert raw.startswith(b"SQLite format 3\0")
+    assert backup.size < len(raw) / 2
+    _grade(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings), 2, clock)
+    BackupService(ctx).restore(backup)
+    assert _reviews(ctx.db_path) == 5
+
+
+def test_an_old_uncompressed_backup_is_still_listed_and_restored(
+    ctx: AppContext, clock: FakeClock
+) -> None:
+    from app.storage.backup import list_backups
+    from app.storage.snapshot import copy_database
+
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    _grade(service, 3, clock)
+    service.close()
+    folder = ctx.data_dir / "backups"
+    folder.mkdir()
+    old = folder / "lattice-20260101T120000Z.sqlite3"  # as Lattice wrote them before zstd
+    copy_database(ctx.db_path, old)
+    _grade(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings), 2, clock)
+    (listed,) = list_backups(ctx.data_dir)
+    assert listed.path == old and not listed.compressed
+    BackupService(ctx).restore(listed)
+    assert _reviews(ctx.db_path) == 3
+
+
+# -- (g) the -wal file deleted while the app runs -----------------------------------------
+def test_a_deleted_log_file_is_reported_and_no_acknowledged_grade_is_lost(
+    ctx: AppContext, clock: FakeClock, tmp_path: Path
+) -> None:
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    _grade(service, 2, clock)
+    Path(f"{ctx.db_path}-wal").unlink()  # a cleaning tool, or a person
+    _grade(service, 3, clock)
+    service.ledger.durability.close()  # the worker has handled every grade
+    assert service.durability_problem() is not None
+    assert "was deleted" in (service.durability_problem() or "")
+    power_cut = tmp_path / "what-the-disk-holds.sqlite3"
+    shutil.copy(ctx.db_path, power_cut)  # the deleted log is gone with the power
+    assert _reviews(power_cut) == 5
+    service.close()
