@@ -4,12 +4,15 @@ session, damaged or empty files, locks, hostile imports, faults of the disk, str
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import hashlib
 import json
 import shutil
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -406,3 +409,97 @@ def test_a_deleted_log_file_is_reported_and_no_acknowledged_grade_is_lost(
     shutil.copy(ctx.db_path, power_cut)  # the deleted log is gone with the power
     assert _reviews(power_cut) == 5
     service.close()
+
+
+# -- (d) import-all takes only a database whose schema is exactly Lattice's -------------
+def _export_tampered(ctx: AppContext, clock: FakeClock, tmp_path: Path, sql: str) -> Path:
+    """An export of some history whose database was changed by `sql`, its manifest's
+    checksum and counts made to match (as an attacker would)."""
+    from app.services.transfer import export_all
+    from app.storage.snapshot import table_counts
+
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    _grade(service, 3, clock)
+    service.close()
+    good = tmp_path / "good.zip"
+    export_all(ctx.data_dir, good, clock.now())
+    db = tmp_path / "tampered.sqlite3"
+    with zipfile.ZipFile(good) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    db.write_bytes(members["lattice.sqlite3"])
+    conn = sqlite3.connect(db)
+    conn.executescript(sql)
+    conn.commit()
+    conn.close()
+    members["lattice.sqlite3"] = db.read_bytes()
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"]["lattice.sqlite3"] = hashlib.sha256(members["lattice.sqlite3"]).hexdigest()
+    with contextlib.suppress(sqlite3.Error):  # a dropped table: the counts stay as they were
+        manifest["counts"] = table_counts(db)
+    members["manifest.json"] = json.dumps(manifest).encode()
+    bad = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bad, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return bad
+
+
+HOSTILE = {
+    "trigger": (
+        "CREATE TRIGGER wipe AFTER INSERT ON review_log BEGIN DELETE FROM review_log; "
+        "DELETE FROM progress; END;",
+        "trigger",
+    ),
+    "view": ("CREATE VIEW v AS SELECT * FROM progress;", "view"),
+    "recursive view": (
+        "CREATE VIEW forever AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+        "SELECT i FROM n;",
+        "view",
+    ),
+    "missing table": ("DROP TABLE setting;", "setting"),
+    "extra table": ("CREATE TABLE extra (x);", "extra"),
+    "extra column": ("ALTER TABLE progress ADD COLUMN x INTEGER;", "progress"),
+    "extra index": ("CREATE INDEX ix_extra ON review_log (rating);", "ix_extra"),
+    "missing index": ("DROP INDEX ix_review_log_time;", "ix_review_log_time"),
+    "check constraint": (
+        "ALTER TABLE review_log RENAME TO old; CREATE TABLE review_log (id INTEGER NOT NULL "
+        "PRIMARY KEY, card_id VARCHAR NOT NULL, rating INTEGER NOT NULL CHECK (rating > 0), "
+        "reviewed_at DATETIME NOT NULL, duration_ms INTEGER NOT NULL, state_before INTEGER "
+        "NOT NULL, state_after INTEGER NOT NULL, before_json VARCHAR NOT NULL, after_json "
+        "VARCHAR NOT NULL); INSERT INTO review_log SELECT * FROM old; DROP TABLE old; "
+        "CREATE INDEX ix_review_log_card ON review_log (card_id); "
+        "CREATE INDEX ix_review_log_time ON review_log (reviewed_at);",
+        "review_log",
+    ),
+    "garbage date": ("UPDATE review_log SET reviewed_at = 'yesterday-ish';", "reviewed_at"),
+    "rating out of range": ("UPDATE review_log SET rating = 9;", "rating"),
+    "state out of range": ("UPDATE progress SET state = -1;", "state"),
+    "text in a number": ("UPDATE progress SET reps = 'many';", "reps"),
+    "broken json": ("UPDATE review_log SET after_json = '{';", "after_json"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_import_all_refuses_a_database_that_is_not_exactly_lattices(
+    ctx: AppContext, clock: FakeClock, tmp_path: Path, case: str
+) -> None:
+    from app.domain.import_rules import ImportRefused
+    from app.services.transfer import import_all
+
+    sql, named = HOSTILE[case]
+    bad = _export_tampered(ctx, clock, tmp_path, sql)
+    ctx.close()
+    before = ctx.db_path.read_bytes()
+    with pytest.raises(ImportRefused, match=named):
+        import_all(bad, ctx.data_dir, clock.now())
+    assert ctx.db_path.read_bytes() == before
+    assert not list(ctx.data_dir.glob("*.before-import-*"))
+
+
+def test_value_checks_are_bounded(ctx: AppContext) -> None:
+    """Every query on an imported file runs under a step budget: nothing can hang it."""
+    from app.storage.schema_check import SchemaRefused, check_database
+
+    ctx.close()
+    with pytest.raises(SchemaRefused, match="too long"):
+        check_database(ctx.db_path, max_steps=1)
