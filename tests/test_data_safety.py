@@ -503,3 +503,25 @@ def test_value_checks_are_bounded(ctx: AppContext) -> None:
     ctx.close()
     with pytest.raises(SchemaRefused, match="too long"):
         check_database(ctx.db_path, max_steps=1)
+
+
+def test_the_backups_dialog_says_a_backup_failed_and_leaves_nothing(
+    qtbot: Any, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui import backups_dialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        backups_dialog.QMessageBox, "warning", lambda _p, _title, text: shown.append(text)
+    )
+
+    def disk_full(_source: Path, _dest: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("app.storage.backup.compress_file", disk_full)
+    dialog = backups_dialog.BackupsDialog(BackupService(ctx))
+    qtbot.addWidget(dialog)
+    dialog.backup_now()
+    assert len(shown) == 1 and "No backup was made" in shown[0] and "is full" in shown[0]
+    assert list((ctx.data_dir / "backups").iterdir()) == []
+    assert dialog.model.rowCount() == 0

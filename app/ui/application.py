@@ -122,6 +122,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         window.review.service.close()  # waits for the last grade's fsync
+        window.ctx.close()  # every other connection too, before the lock is let go
         lock.unlock()
 
 
@@ -138,6 +139,8 @@ def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:
     try:
         return app.exec()
     finally:
+        window.review.service.close()
+        window.ctx.close()
         lock.unlock()
 
 
