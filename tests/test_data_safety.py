@@ -319,7 +319,11 @@ def test_a_backup_failing_on_a_full_disk_leaves_no_partial_files(
 def test_partial_files_left_by_a_crash_are_removed_at_start(ctx: AppContext) -> None:
     folder = ctx.data_dir / "backups"
     folder.mkdir()
-    stale = [folder / "lattice-20260101T000000Z.sqlite3.partial", folder / "x.sqlite3.zst.partial"]
+    stale = [
+        folder / "lattice-20260101T000000Z.sqlite3.partial",
+        folder / "x.sqlite3.zst.partial",
+        ctx.data_dir / "lattice.sqlite3.restoring.partial",  # a restore cut short
+    ]
     for path in stale:
         path.write_bytes(b"interrupted")
     BackupService(ctx).backup_at_start()
@@ -525,3 +529,30 @@ def test_the_backups_dialog_says_a_backup_failed_and_leaves_nothing(
     assert len(shown) == 1 and "No backup was made" in shown[0] and "is full" in shown[0]
     assert list((ctx.data_dir / "backups").iterdir()) == []
     assert dialog.model.rowCount() == 0
+
+
+def test_an_orm_write_on_a_read_only_database_is_a_storage_fault(ctx: AppContext) -> None:
+    """Quiz, Browse and settings write through the ORM: their faults read the same."""
+    from sqlalchemy import event
+
+    event.listen(
+        ctx.store.engine, "connect", lambda conn, _r: conn.execute("PRAGMA query_only=ON")
+    )
+    ctx.store.engine.dispose()
+    with pytest.raises(StorageFault) as raised:
+        ctx.store.set_suspended(["alpha-what"], True)  # Browse's Ctrl+J
+    assert raised.value.kind == StorageFault.READ_ONLY
+
+
+def test_a_fault_from_any_screen_is_said_in_the_status_bar_not_as_a_traceback(
+    window: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.ui.application import report_storage_faults
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    report_storage_faults(window)
+    fault = StorageFault(StorageFault.FULL, window.ctx.db_path, "database or disk is full")
+    sys.excepthook(StorageFault, fault, None)
+    assert "is full" in window.statusBar().currentMessage()
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1

@@ -35,6 +35,7 @@ from app.storage.connection import (
     connect,
     database_path,
     fault_from,
+    faults_as_messages,
     integrity_problem,
     opening_problem,
 )
@@ -148,7 +149,11 @@ class AppContext:
     def save_settings(self, settings: StudySettings) -> None:
         self.settings = settings
         values = {f.name: getattr(settings, f.name) for f in fields(settings)}
-        with closing(connect(self.db_path)) as conn, in_transaction(conn):
+        with (
+            faults_as_messages(self.db_path),
+            closing(connect(self.db_path)) as conn,
+            in_transaction(conn),
+        ):
             write_setting(conn, SETTINGS_KEY, values)
 
     def has_unfinished_quiz(self) -> bool:
@@ -224,7 +229,7 @@ def _mirror(db_path: Path, order: list[tuple[str, str]]) -> StudySettings:
 
 def _sync_search(bank: ContentBank, db_path: Path) -> None:
     rows = _search_rows(bank)
-    with closing(connect(db_path)) as conn:
+    with faults_as_messages(db_path), closing(connect(db_path)) as conn:
         _refresh_if_changed(
             conn,
             SEARCH_FINGERPRINT_KEY,

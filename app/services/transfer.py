@@ -27,6 +27,7 @@ from app.domain.import_rules import ImportRefused
 from app.locations import user_content_dir
 from app.services.archive_safety import Limits, MiB, open_archive, read_member
 from app.storage.backup import STAMP
+from app.storage.connection import fsync_path
 from app.storage.database import Database, database_path
 from app.storage.migrations import SCHEMA_VERSION, migrate
 from app.storage.schema_check import SchemaRefused, check_database
@@ -258,7 +259,9 @@ def _replace(
     staged_cards.mkdir(exist_ok=True)
     for sidecar in ("-wal", "-shm"):
         db_path.with_name(db_path.name + sidecar).unlink(missing_ok=True)
+    fsync_path(staging / DB_MEMBER)
     os.replace(staging / DB_MEMBER, db_path)
+    fsync_path(db_path.parent)
     if cards_aside is not None:
         os.replace(cards, cards_aside)
     shutil.move(str(staged_cards), str(cards))

@@ -84,11 +84,12 @@ def list_backups(data_dir: Path) -> list[Backup]:
 
 
 def remove_partials(data_dir: Path) -> list[Path]:
-    """Delete what interrupted backups left (run at start, when no backup is running)."""
-    folder = backup_dir(data_dir)
-    if not folder.is_dir():
-        return []
-    stale = [p for p in folder.iterdir() if p.name.endswith(PARTIAL) and p.is_file()]
+    """Delete what interrupted backups and restores left (run at start, when neither can
+    be under way)."""
+    folders = [f for f in (backup_dir(data_dir), data_dir) if f.is_dir()]
+    stale = [
+        p for f in folders for p in f.iterdir() if p.name.endswith(PARTIAL) and p.is_file()
+    ]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale

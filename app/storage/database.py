@@ -25,6 +25,7 @@ from app.storage.connection import (
     DB_FILENAME,
     configure_connection,
     database_path,
+    fault_from,
     open_connection,
 )
 from app.storage.migrations import migrate
@@ -58,8 +59,16 @@ def open_engine(path: Path, on_connect: Callable[[], None] | None = None) -> Eng
             on_connect()
         configure_connection(dbapi_connection)
 
+    def _on_error(context: Any) -> None:
+        # A write the disk or another program refused says so (StorageFault), as the
+        # plain connections do; damage and bugs pass through unchanged.
+        fault = fault_from(context.original_exception, path)
+        if fault is not None:
+            raise fault from context.original_exception
+
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "handle_error", _on_error)
     return engine
 
 

@@ -91,6 +91,7 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
     except OSError as exc:
         return _refuse("Lattice cannot open your data", f"Lattice cannot open its data: {exc}", 4)
     window = MainWindow(ctx, defer_startup=True)
+    report_storage_faults(window)
     AfterFirstPaint(window.review.view.viewport(), lambda: _finish_startup(window))
     if getattr(args, "startup_probe", False):
         from app.ui.startup_probe import install_startup_probe
@@ -101,6 +102,22 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
     QTimer.singleShot(STARTUP_FALLBACK_MS, lambda: _finish_startup(window))  # e.g. minimised
     window.show()
     return app, window, lock
+
+
+def report_storage_faults(window: MainWindow) -> None:
+    """A StorageFault that reaches the event loop (a write from Quiz, Browse or Settings
+    refused by a full or read-only disk) is said in the status bar, in one sentence,
+    instead of a traceback; any other exception is reported as before."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        if isinstance(exc, StorageFault):
+            window.statusBar().showMessage(f"Not saved: {exc}", 30000)
+            print(f"Lattice: not saved: {exc}", file=sys.stderr)
+        else:
+            previous(kind, exc, tb)  # type: ignore[arg-type]
+
+    sys.excepthook = hook
 
 
 def _finish_startup(window: MainWindow) -> None:
