@@ -142,8 +142,8 @@ def _open_data(args: argparse.Namespace) -> AppContext:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from app.domain.storage_fault import BackupFailed
     from app.services.backup_service import BackupService
-    from app.storage.backup import BackupFailed
 
     ctx = _open_data(args)
     try:

@@ -24,11 +24,10 @@ from app.cli import main
 from app.domain.backup_policy import RetentionPolicy
 from app.domain.clock import FakeClock
 from app.domain.scheduling import Grade
-from app.domain.storage_fault import StorageFault
+from app.domain.storage_fault import BackupFailed, StorageFault
 from app.services.backup_service import BackupService
 from app.services.context import AppContext, open_context
 from app.services.review_service import ReviewService
-from app.storage.backup import BackupFailed
 
 
 def _reviews(db: Path) -> int:

@@ -1,4 +1,5 @@
-"""What the user is told when the disk or another program stops a read or a write.
+"""What the user is told when the disk or another program stops a read or a write, or a
+backup fails.
 
 A fault is not damage: the database is healthy and is left exactly as it is; the message
 says what to do. It lives in the domain so every layer, the screens too, can catch it.
@@ -48,3 +49,7 @@ class StorageFault(Exception):
                 "and is writable; nothing was changed."
             )
         return f"{text} ({self.detail})" if self.detail else text
+
+
+class BackupFailed(RuntimeError):
+    """A backup could not be made or did not verify; nothing was left behind."""

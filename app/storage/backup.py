@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.domain.backup_policy import RetentionPolicy, backups_to_keep
+from app.domain.storage_fault import BackupFailed
 from app.storage.connection import fsync_path, integrity_problem
 from app.storage.snapshot import copy_database
 
@@ -147,10 +148,6 @@ def _decompressed_sha256(source: Path) -> str:
     with open(source, "rb") as src:
         zstandard.ZstdDecompressor().copy_stream(src, sink, read_size=CHUNK)  # type: ignore[arg-type]
     return sink.digest.hexdigest()
-
-
-class BackupFailed(RuntimeError):
-    """A backup could not be made or did not verify; nothing was left behind."""
 
 
 def make_backup(db_path: Path, data_dir: Path, now: datetime) -> Backup:

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.storage_fault import StorageFault
+from app.domain.storage_fault import BackupFailed, StorageFault
 from app.services.backup_service import BackupService
-from app.storage.backup import Backup, BackupFailed
+from app.storage.backup import Backup
 
 
 class BackupsDialog(QDialog):
