@@ -627,3 +627,16 @@ def test_a_fault_from_any_screen_is_said_in_the_status_bar_not_as_a_traceback(
     assert "is full" in window.statusBar().currentMessage()
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_review_shows_when_grades_are_no_longer_saved_the_normal_way(
+    qtbot: Any, ctx: AppContext
+) -> None:
+    view = _review_window(qtbot, ctx)
+    durability = view.service.ledger.durability
+    durability.problem = "The review log file (lattice.sqlite3-wal) was deleted while open."
+    view.reveal()
+    view.grade(Grade.GOOD)
+    assert _reviews(ctx.db_path) == 1  # saved, and the notice says what is wrong
+    assert not view.fault_label.isHidden() and "was deleted" in view.fault_label.text()
+    view.service.close()
