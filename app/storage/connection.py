@@ -84,6 +84,8 @@ def configure_connection(dbapi_connection: Any) -> None:
 class OwnedConnection(sqlite3.Connection):
     """A plain connection its `Database` can find (and close) through a weak reference."""
 
+    owner: object = None  # the Database that closes it before the file is replaced
+
 
 def open_connection(path: Path) -> sqlite3.Connection:
     """A configured connection on `path` (created if missing), usable from any thread.

@@ -9,7 +9,9 @@ ones from opening until the file is in place. Anki unloads its collection the sa
 
 There is one `Database` per file in a process, reached with `Database.at(path)`: every plain
 connection (`connection.connect`), every `WalSync` and the ORM engine register with it, so
-no part of the app can hold a connection its owner does not know about.
+no part of the app can hold a connection its owner does not know about. It lives as long as
+one of them does (each holds it; it holds them weakly), so a connection nobody uses any
+more is still closed by the garbage collector, as before.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.storage.connection import (
     DB_FILENAME,
+    OwnedConnection,
     configure_connection,
     database_path,
     fault_from,
@@ -75,14 +78,16 @@ def open_engine(path: Path, on_connect: Callable[[], None] | None = None) -> Eng
 class Database:
     """Every connection to one file in this process, and the way to close them all."""
 
-    _instances: ClassVar[dict[Path, Database]] = {}
+    _instances: ClassVar[weakref.WeakValueDictionary[Path, Database]] = (
+        weakref.WeakValueDictionary()
+    )
     _instances_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._connections: weakref.WeakSet[sqlite3.Connection] = weakref.WeakSet()
         self._syncs: weakref.WeakSet[WalSync] = weakref.WeakSet()
-        self._engine: Engine | None = None
+        self._engine: weakref.ref[Engine] | None = None
         self._registry = threading.Lock()  # guards the sets above
         # Held while the file is replaced: new connections wait for it (same thread: pass).
         self._gate = threading.RLock()
@@ -105,16 +110,21 @@ class Database:
         closes before the file is replaced."""
         with self._gate:
             conn = open_connection(self.path)
+        if isinstance(conn, OwnedConnection):
+            conn.owner = self  # this object lives at least as long as the connection
         with self._registry:
             self._connections.add(conn)
         return conn
 
     @property
     def engine(self) -> Engine:
-        """The ORM engine (created, and the schema migrated, on first use)."""
-        if self._engine is None:
-            self._engine = open_engine(self.path, on_connect=self._wait_if_offline)
-        return self._engine
+        """The ORM engine (created, and the schema migrated, on first use; its connections
+        hold this object, through the hook that makes them wait while the file is replaced)."""
+        engine = self._engine() if self._engine is not None else None
+        if engine is None:
+            engine = open_engine(self.path, on_connect=self._wait_if_offline)
+            self._engine = weakref.ref(engine)
+        return engine
 
     def track_sync(self, sync: WalSync) -> None:
         """Called by every `WalSync`: its pending fsyncs finish before the file changes."""
@@ -137,8 +147,9 @@ class Database:
             sync.close()
         for conn in connections:
             conn.close()
-        if self._engine is not None:
-            self._engine.dispose()
+        engine = self._engine() if self._engine is not None else None
+        if engine is not None:
+            engine.dispose()
 
     @contextmanager
     def offline(self) -> Iterator[None]:

@@ -68,7 +68,8 @@ class WalSync:
             self._wal_fd()  # held from now on: if the log is deleted, its inode tells
         from app.storage.database import Database  # the owner imports this module
 
-        Database.at(db_path).track_sync(self)
+        self._owner = Database.at(db_path)  # kept alive while this worker is
+        self._owner.track_sync(self)
 
     def request(self) -> int:
         """Ask for the log to be made durable (by the worker, a moment later)."""
