@@ -640,3 +640,23 @@ def test_review_shows_when_grades_are_no_longer_saved_the_normal_way(
     assert _reviews(ctx.db_path) == 1  # saved, and the notice says what is wrong
     assert not view.fault_label.isHidden() and "was deleted" in view.fault_label.text()
     view.service.close()
+
+
+def test_an_empty_database_with_its_log_beside_it_keeps_the_log_aside_too(
+    ctx: AppContext, clock: FakeClock, data_dir: Path, content_root: Path, tmp_path: Path
+) -> None:
+    _history_with_backup(ctx, clock)
+    conn = sqlite3.connect(ctx.db_path, isolation_level=None)
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    conn.execute("INSERT INTO setting (key, value) VALUES ('late', '1')")
+    wal = Path(f"{ctx.db_path}-wal")
+    log = wal.read_bytes()  # the log as a crash would leave it
+    conn.close()
+    ctx.db_path.write_bytes(b"")
+    wal.write_bytes(log)
+    reopened = open_context(data_dir, content=content_root, clock=clock, full_check=False)
+    recovery = reopened.recovery
+    assert recovery is not None and recovery.restored_from is not None
+    kept = Path(f"{recovery.damaged_copy}-wal")
+    assert kept.read_bytes() == log  # SQLite would have discarded it as stale
+    reopened.close()

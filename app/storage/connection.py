@@ -120,13 +120,13 @@ def _file_problem(db_path: Path) -> str | None:
     """Damage visible without SQLite: an empty file, or one shorter than its header says
     (only when no write-ahead log could still hold the missing pages)."""
     size = db_path.stat().st_size
-    if size == 0:
+    if size == 0:  # even with a log beside it: SQLite would discard that log as stale
         return "the file is empty (0 bytes)"
     if size < _HEADER:
         return f"the file is cut short ({size} bytes)"
     wal = db_path.with_name(db_path.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
-        return None
+        return None  # the log may hold the pages the header counts
     with open(db_path, "rb") as handle:
         header = handle.read(_HEADER)
     if not header.startswith(b"SQLite format 3\0"):
