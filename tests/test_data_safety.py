@@ -660,3 +660,24 @@ def test_an_empty_database_with_its_log_beside_it_keeps_the_log_aside_too(
     kept = Path(f"{recovery.damaged_copy}-wal")
     assert kept.read_bytes() == log  # SQLite would have discarded it as stale
     reopened.close()
+
+
+def test_recovery_skips_damaged_backups_for_the_newest_healthy_one(
+    ctx: AppContext, clock: FakeClock, data_dir: Path, content_root: Path
+) -> None:
+    from app.storage.snapshot import copy_database
+
+    _history_with_backup(ctx, clock)  # a healthy compressed backup with 3 reviews
+    folder = data_dir / "backups"
+    copy_database(ctx.db_path, folder / "lattice-20260301T000000Z.sqlite3")  # older, plain
+    clock.advance(hours=1)
+    rotten = folder / f"lattice-{clock.now():%Y%m%dT%H%M%SZ}.sqlite3.zst"
+    rotten.write_bytes(zstandard.ZstdCompressor().compress(b"rot" * 5000))  # newest, rotten
+    ctx.db_path.write_bytes(b"garbage" * 1000)
+    reopened = open_context(data_dir, content=content_root, clock=clock)
+    assert reopened.recovery is not None and reopened.recovery.restored_from is not None
+    assert reopened.recovery.restored_from.path.name.endswith(".zst")
+    assert reopened.recovery.restored_from.path != rotten
+    assert _reviews(reopened.db_path) == 3
+    assert not list(data_dir.glob("*.partial"))
+    reopened.close()

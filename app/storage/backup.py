@@ -178,6 +178,7 @@ def make_backup(db_path: Path, data_dir: Path, now: datetime) -> Backup:
 def backup_problem(backup: Backup, scratch: Path) -> str | None:
     """None if `backup` restores to a healthy database (it is decompressed to `scratch`,
     which the caller removes), else what is wrong with it."""
+    scratch.unlink(missing_ok=True)  # what an earlier candidate left there
     try:
         if backup.compressed:
             decompress_file(backup.path, scratch)
