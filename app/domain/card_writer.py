@@ -48,7 +48,7 @@ def unique_id(base: str, taken: Iterable[str]) -> str:
     return f"{base}-{n}"
 
 
-def _scalar(value: str) -> str:
+def yaml_scalar(value: str) -> str:
     """A YAML scalar that loads back as exactly `value`: plain when safe, else quoted."""
     if value and "\n" not in value and value == value.strip():
         try:
@@ -60,8 +60,8 @@ def _scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
-def _flow_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join(_scalar(v) for v in values) + "]"
+def yaml_flow_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
 
 
 def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
@@ -69,14 +69,14 @@ def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
     lines = [
         "---",
         f"id: {concept.id}",
-        f"title: {_scalar(concept.title)}",
+        f"title: {yaml_scalar(concept.title)}",
         f"area: {concept.area}",
-        f"summary: {_scalar(concept.summary)}",
+        f"summary: {yaml_scalar(concept.summary)}",
     ]
     if concept.requires:
-        lines.append(f"requires: {_flow_list(concept.requires)}")
+        lines.append(f"requires: {yaml_flow_list(concept.requires)}")
     if concept.related:
-        lines.append(f"related: {_flow_list(concept.related)}")
+        lines.append(f"related: {yaml_flow_list(concept.related)}")
     lines += ["---", ""]
     for card in cards:
         lines += [
@@ -88,9 +88,9 @@ def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
             f"seconds: {card.seconds}",
         ]
         if card.seeds:
-            lines.append(f"seeds: {_flow_list(card.seeds)}")
+            lines.append(f"seeds: {yaml_flow_list(card.seeds)}")
         lines.append("key_points:")
-        lines += [f"  - {_scalar(point)}" for point in card.key_points]
+        lines += [f"  - {yaml_scalar(point)}" for point in card.key_points]
         lines += ["```", "", card.answer.strip("\n"), ""]
     return "\n".join(lines)
 
@@ -145,7 +145,7 @@ def draft_problems(draft: CardDraft) -> list[str]:
         problems.append("the question may not start with '#'")
     if not draft.answer.strip():
         problems.append("the answer is empty")
-    elif _HEADING.search(_outside_fences(draft.answer)):
+    elif _HEADING.search(outside_fences(draft.answer)):
         problems.append(
             "the answer has a line starting with '## ', which would start a new card; "
             "use '###' for headings inside an answer"
@@ -160,7 +160,7 @@ def draft_problems(draft: CardDraft) -> list[str]:
     return problems
 
 
-def _outside_fences(markdown_text: str) -> str:
+def outside_fences(markdown_text: str) -> str:
     kept, fence = [], None
     for line in markdown_text.splitlines():
         stripped = line.strip()
