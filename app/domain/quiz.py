@@ -223,7 +223,7 @@ def format_clock(seconds: float) -> str:
 STOPWORDS = frozenset(
     """a an and are as at be by for from has have in into is it its of on or over per than that
     the their them then this to up vs was what when which while with without your you keeps
-    each""".split()
+    each i we my our me""".split()
 )
 SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
 WORD = re.compile(r"[a-z0-9]+")

@@ -33,7 +33,7 @@ def brief_markdown(stories: Sequence[Story], cover: Coverage, on: date) -> str:
             questions[q].text for q, s in cover.answer.items() if s == story.id and q in questions
         ]
         if told:
-            shown = "; ".join(told[:3]) + (f" (+{len(told) - 3} more)" if len(told) > 3 else "")
+            shown = " · ".join(told[:3]) + (f" (+{len(told) - 3} more)" if len(told) > 3 else "")
             lines.append(f"- **Q** {shown}")
         lines.append("")
     if cover.missing_competencies:

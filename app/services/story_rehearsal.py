@@ -89,6 +89,17 @@ class RehearsalService:
             items.append(RoundItem(question, cover.answer.get(question.id) or first.id))
         return Round(items)
 
+    def round_for_story(self, story_id: str, count: int = DEFAULT_ROUND) -> Round | None:
+        """A round telling one story, to the questions it fits (or any, if it fits none)."""
+        story = self.stories.story(story_id)
+        if story is None or not self.stories.questions:
+            return None
+        cover = self.stories.coverage()
+        fitting = [q for q in self.stories.questions if cover.cell(q.id, story_id) is not Fit.NONE]
+        pool = fitting or self.stories.questions
+        drawn = draw_round(pool, cover, self.stories.records(), count, self.rng)
+        return Round([RoundItem(question, story_id) for question in drawn])
+
     def story_of(self, telling: RoundItem) -> Story | None:
         return self.stories.story(telling.story_id) if telling.story_id else None
 
