@@ -81,12 +81,13 @@ def test_the_coverage_tab_shows_the_matrix_and_the_gaps(qtbot, window, ctx) -> N
     window.show_screen("stories")
     screen = window.stories
     model = screen.coverage_model
-    assert model.rowCount() >= 30 and model.columnCount() == 2
+    assert model.rowCount() >= 30 and model.columnCount() == 3
     rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
     owned = rows["Tell me about a project you owned from the first idea to production."]
-    assert model.index(owned, 1).data() == "●"
+    assert model.index(owned, 1).data() == "ownership, technical-deep-dive"
+    assert model.index(owned, 2).data() == "●"
     conflict = rows["Describe a time you disagreed with your manager or a senior leader."]
-    assert model.index(conflict, 1).data() == ""
+    assert model.index(conflict, 2).data() == ""
     summary = screen.coverage_label.text()
     assert "questions have a story" in summary and "Conflict" in summary
 
@@ -226,3 +227,27 @@ def test_a_story_enters_spaced_review_from_the_screen(qtbot, window, ctx) -> Non
     card = next(c for c in ctx.bank.cards.values() if c.concept == "my-stories")
     assert card.question.startswith("Tell the story for: ")
     assert screen.review_button.text() == "In review ✓" and not screen.review_button.isEnabled()
+
+
+def test_edit_keeps_the_id_and_delete_asks_first(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    write_story(ctx.data_dir)
+    window.show_screen("stories")
+    screen = window.stories
+    press(qtbot, window, Qt.Key.Key_E, CTRL)
+    editor = screen.editor
+    assert editor is not None and editor.title_edit.text() == story().title
+    editor.title_edit.setText("Moved the feature store without downtime")
+    editor.save()
+    assert screen.service.story("feature-store").title.startswith("Moved")  # type: ignore[union-attr]
+    assert [s.id for s in screen.service.stories] == ["feature-store"]
+
+    qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)
+    box = screen.findChild(QMessageBox, "stories-delete-confirm")
+    assert box is not None and "Moved the feature store" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
+    assert (stories_dir(ctx.data_dir) / "feature-store.md").exists()
+    qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)
+    box = [b for b in screen.findChildren(QMessageBox, "stories-delete-confirm") if b.isVisible()][0]
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert not (stories_dir(ctx.data_dir) / "feature-store.md").exists()
+    assert screen.model.rowCount() == 0

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QColor, QFont
 
-from app.domain.stories import Story
+from app.domain.stories import COMPETENCIES, Story
 from app.domain.stories_coverage import Coverage, Fit
 from app.domain.stories_rehearsal import StoryRecord
 from app.ui.quiz_models import AMBER, score_color
@@ -78,8 +78,11 @@ class StoriesModel(RowsTableModel):
 
 
 class CoverageModel(QAbstractTableModel):
-    """Rows are the bundled questions, columns the stories: which story fits which question
-    (✓ chosen by you, ○ fits its main competency), and ● the one you would tell."""
+    """Rows are the bundled questions, then what they probe, then one column per story:
+    which story fits which question (✓ chosen by you, ○ fits its main competency), and ●
+    the one you would tell."""
+
+    FIXED = 2  # the question and the competencies it probes
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,17 +97,17 @@ class CoverageModel(QAbstractTableModel):
         return 0 if parent.isValid() or self.cover is None else len(self.cover.questions)
 
     def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() or self.cover is None else 1 + len(self.cover.stories)
+        return 0 if parent.isValid() or self.cover is None else self.FIXED + len(self.cover.stories)
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if self.cover is None or orientation != Qt.Orientation.Horizontal:
             return None
-        story = self.cover.stories[section - 1] if section > 0 else None
+        story = self.cover.stories[section - self.FIXED] if section >= self.FIXED else None
         if role == Qt.ItemDataRole.DisplayRole:
             if story is None:
-                return "Question"
+                return ("Question", "Probes")[section]
             title = story.title
             return title if len(title) <= 18 else title[:17].rstrip() + "…"
         if role == Qt.ItemDataRole.ToolTipRole and story is not None:
@@ -125,7 +128,13 @@ class CoverageModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ForegroundRole and cover.answer.get(question.id) is None:
                 return QColor(AMBER)
             return None
-        story = cover.stories[index.column() - 1]
+        if index.column() == 1:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return ", ".join(question.competencies)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "\n".join(COMPETENCIES[c] for c in question.competencies)
+            return None
+        story = cover.stories[index.column() - self.FIXED]
         kind = cover.cell(question.id, story.id)
         told = cover.answer.get(question.id) == story.id
         if role == Qt.ItemDataRole.DisplayRole:
