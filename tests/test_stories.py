@@ -377,3 +377,16 @@ def test_check_content_checks_the_question_list(tmp_path: Path, capsys) -> None:
     assert capsys.readouterr().out.splitlines() == [
         "behavioural/questions.yaml:1: question id 'Bad Id': lowercase, digits, dashes"
     ]
+
+
+def test_a_telling_is_graded_on_the_story_parts_and_numbers() -> None:
+    from app.domain.stories_rehearsal import grade_telling
+
+    told = (
+        "So our ranking service read its features from a store that was being retired. "
+        "I had six weeks to move every feature, without any downtime. "
+        "We cut p95 latency from 900 ms to 250 ms."
+    )
+    covered = [m.covered for m in grade_telling(story(), told)]
+    assert covered == [True, True, False, False, True, False]
+    assert not any(m.covered for m in grade_telling(story(), ""))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -204,13 +205,14 @@ def test_the_brief_is_written_as_pdf_and_markdown_off_the_gui_thread(
     assert markdown.read_text("utf-8").startswith("# My stories · 02 March 2026")
 
 
-def test_a_failed_export_says_why(qtbot, window, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("name", ["brief.md", "brief.pdf"])
+def test_a_failed_export_says_why(qtbot, window, ctx, tmp_path, name) -> None:  # type: ignore[no-untyped-def]
     write_story(ctx.data_dir)
     window.show_screen("stories")
     screen = window.stories
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    screen.export_brief(blocker / "brief.md")  # a folder that is a file
+    screen.export_brief(blocker / name)  # a folder that is a file
     qtbot.waitUntil(lambda: screen.last_export is not None, timeout=10000)
     box = screen.findChild(QMessageBox, "stories-export-failed")
     assert isinstance(screen.last_export, OSError)
@@ -247,7 +249,47 @@ def test_edit_keeps_the_id_and_delete_asks_first(qtbot, window, ctx) -> None:  #
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.No), Qt.MouseButton.LeftButton)
     assert (stories_dir(ctx.data_dir) / "feature-store.md").exists()
     qtbot.mouseClick(screen.delete_button, Qt.MouseButton.LeftButton)
-    box = [b for b in screen.findChildren(QMessageBox, "stories-delete-confirm") if b.isVisible()][0]
+    box = [b for b in screen.findChildren(QMessageBox, "stories-delete-confirm") if b.isVisible()][
+        0
+    ]
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     assert not (stories_dir(ctx.data_dir) / "feature-store.md").exists()
     assert screen.model.rowCount() == 0
+
+
+def test_esc_in_the_editor_asks_before_losing_what_was_typed(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    window.show_screen("stories")
+    screen = window.stories
+    screen.new_story()
+    editor = screen.editor
+    editor.reject()  # nothing typed: closes at once
+    assert not editor.isVisible()
+
+    screen.new_story()
+    editor = screen.editor
+    editor.parts["action"].setPlainText("A long account of what I did.")
+    editor.reject()
+    box = editor.findChild(QMessageBox, "story-discard")
+    assert editor.isVisible() and box is not None and box.isVisible()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert editor.isVisible() and editor.parts["action"].toPlainText().startswith("A long")
+    editor.reject()
+    box = [b for b in editor.findChildren(QMessageBox, "story-discard") if b.isVisible()][0]
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
+    assert not editor.isVisible()
+
+
+def test_leaving_the_quiz_mid_telling_pauses_the_clock(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    write_story(ctx.data_dir)
+    window.show_screen("stories")
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    round_view = window.behavioural
+    press(qtbot, window, Qt.Key.Key_Return)
+    clock.advance(seconds=30)
+    window.show_screen("review")
+    assert round_view.paused
+    clock.advance(seconds=3600)
+    window.show_screen("quiz")
+    press(qtbot, window, Qt.Key.Key_P, CTRL)
+    round_view.tick()
+    assert round_view.clock_label.text() == "1:30"

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QPlainTextEdit,
     QScrollArea,
     QSplitter,
@@ -79,6 +80,7 @@ class StoryEditor(QDialog):
         self._build()
         if story is not None:
             self._load(story)
+        self.loaded = self.draft()  # what "unchanged" means, for Esc / Cancel
         self.update_preview()
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -223,6 +225,32 @@ class StoryEditor(QDialog):
             return
         title = story.title.strip() or "Untitled story"
         self.preview.show_markdown(f"## {title}\n\n" + story_markdown(story, heading="##"))
+
+    def is_changed(self) -> bool:
+        return self.draft() != self.loaded
+
+    def reject(self) -> None:
+        """Esc / Cancel: close at once if nothing was typed, else ask before discarding."""
+        if not self.is_changed() or self.last_result is not None and self.last_result.ok:
+            super().reject()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard changes?",
+            "Close the editor and lose what you typed in this story?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("story-discard")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(
+            lambda code: (
+                super(StoryEditor, self).reject()
+                if code == QMessageBox.StandardButton.Discard
+                else None
+            )
+        )
+        box.open()
 
     def save(self) -> None:
         story = self.draft()

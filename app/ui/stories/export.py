@@ -8,6 +8,7 @@ a worker thread: no widget is touched.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,7 +57,21 @@ def _document(
 
 
 def write_pdf(markdown_text: str, path: Path) -> Exported:
-    """Print the brief to `path`, shrinking the text until it fits one page if it can."""
+    """Print the brief to `path`, shrinking the text until it fits one page if it can.
+
+    It is printed to a temporary file beside `path` (which also shows at once that the
+    folder can be written) and renamed over it when complete."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.touch()  # raises a clear OSError for a folder that cannot be written
+    try:
+        exported = _print(markdown_text, temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return Exported(path, exported.pages, exported.point_size)
+
+
+def _print(markdown_text: str, path: Path) -> Exported:
     writer = QPdfWriter(str(path))
     writer.setPageLayout(
         QPageLayout(
@@ -79,6 +94,8 @@ def write_pdf(markdown_text: str, path: Path) -> Exported:
     document.setPageSize(size)
     pages = document.pageCount()
     painter = QPainter(writer)
+    if not painter.isActive():
+        raise OSError(f"cannot write {path.name}")
     try:
         for number in range(pages):
             if number:
