@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.stories import COMPETENCIES, Story, story_markdown
-from app.domain.stories_coverage import OVERUSE_LIMIT
+from app.domain.stories_coverage import OVERUSE_LIMIT, Coverage
 from app.services.stories import StoryService
 from app.ui.background import run_in_background
 from app.ui.card_editor import ERROR_COLOR
@@ -178,7 +178,7 @@ class StoriesScreen(QWidget):
             f"{len(stories)} stor{'ies' if len(stories) != 1 else 'y'} · "
             f"{covered} of {len(cover.questions)} questions covered"
         )
-        self._fill_coverage_summary()
+        self._fill_coverage_summary(cover)
         row = self.model.row_of(current) if current else -1
         if row < 0 and stories:
             row = 0
@@ -190,8 +190,7 @@ class StoriesScreen(QWidget):
             )
         self._show_selected()
 
-    def _fill_coverage_summary(self) -> None:
-        cover = self.service.coverage()
+    def _fill_coverage_summary(self, cover: Coverage) -> None:
         parts = [
             f"<b>{len(cover.questions) - len(cover.uncovered)} of {len(cover.questions)}</b> "
             "questions have a story."
