@@ -113,26 +113,26 @@ def test_a_timed_behavioural_round_by_keyboard(qtbot, window, ctx, clock) -> Non
     assert run is not None and len(run.items) == 2
 
     # Question 1: choose a story with the keyboard, tell it, stop early.
-    assert round_view.story_combo.hasFocus()
+    assert round_view.choose.story_combo.hasFocus()
     first = run.items[0]
     press(qtbot, window, Qt.Key.Key_Down)
     press(qtbot, window, Qt.Key.Key_Up)
-    chosen = round_view.story_combo.currentData()
+    chosen = round_view.choose.story_combo.currentData()
     assert first.story_id == chosen
     press(qtbot, window, Qt.Key.Key_Return)
-    assert run.phase == "telling" and round_view.telling_box.hasFocus()
-    assert round_view.clock_label.text() == "2:00"
+    assert run.phase == "telling" and round_view.tell.telling_box.hasFocus()
+    assert round_view.tell.clock_label.text() == "2:00"
     qtbot.keyClicks(
         QApplication.focusWidget(), "Our ranking service read features from a store being retired"
     )
     clock.advance(seconds=75)
     round_view.tick()
-    assert round_view.clock_label.text() == "0:45"
+    assert round_view.tell.clock_label.text() == "0:45"
     press(qtbot, window, Qt.Key.Key_Return, CTRL)
     assert run.phase == "grading"
-    points = [box.text() for box in round_view.point_boxes]
+    points = [box.text() for box in round_view.grade.point_boxes]
     assert points[0].startswith("1   Situation: ")
-    assert "Told in 1:15" in round_view.g_outcome.text()
+    assert "Told in 1:15" in round_view.grade.outcome.text()
     ticked = round_view.covered()
     press(qtbot, window, Qt.Key.Key_4)  # the Result, said aloud
     assert round_view.covered()[3] != ticked[3]
@@ -147,20 +147,20 @@ def test_a_timed_behavioural_round_by_keyboard(qtbot, window, ctx, clock) -> Non
     clock.advance(seconds=600)
     round_view.tick()
     press(qtbot, window, Qt.Key.Key_P, CTRL)
-    assert not round_view.paused and round_view.clock_label.text() == "2:00"
+    assert not round_view.paused and round_view.tell.clock_label.text() == "2:00"
     clock.advance(seconds=121)
     round_view.tick()
-    assert run.phase == "grading" and "Time's up" in round_view.g_outcome.text()
+    assert run.phase == "grading" and "Time's up" in round_view.grade.outcome.text()
     press(qtbot, window, Qt.Key.Key_Return)
 
     # Results: stored, one row per telling; the stories screen says which need work.
     assert round_view.pages.currentIndex() == 3
-    assert round_view.results_model.rowCount() == 2
+    assert round_view.results.model.rowCount() == 2
     rows = window.story_service.store.all()
     assert [r.question_id for r in rows] == [i.question.id for i in run.items]
     assert rows[0].points_covered == sum(graded_first) and rows[0].seconds_used == 75
     assert rows[1].timed_out and rows[1].seconds_used == 120
-    assert "Stories that need work" in round_view.needs_work_label.text()
+    assert "Stories that need work" in round_view.results.needs_work_label.text()
     press(qtbot, window, Qt.Key.Key_Escape)
     assert quiz.pages.currentIndex() == 0  # back on the quiz setup
     window.show_screen("stories")
@@ -292,4 +292,4 @@ def test_leaving_the_quiz_mid_telling_pauses_the_clock(qtbot, window, ctx, clock
     window.show_screen("quiz")
     press(qtbot, window, Qt.Key.Key_P, CTRL)
     round_view.tick()
-    assert round_view.clock_label.text() == "1:30"
+    assert round_view.tell.clock_label.text() == "1:30"
