@@ -81,7 +81,7 @@ def test_the_coverage_tab_shows_the_matrix_and_the_gaps(qtbot, window, ctx) -> N
     write_story(ctx.data_dir)
     window.show_screen("stories")
     screen = window.stories
-    model = screen.coverage_model
+    model = screen.coverage_tab.model
     assert model.rowCount() >= 30 and model.columnCount() == 3
     rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
     owned = rows["Tell me about a project you owned from the first idea to production."]
@@ -89,7 +89,7 @@ def test_the_coverage_tab_shows_the_matrix_and_the_gaps(qtbot, window, ctx) -> N
     assert model.index(owned, 2).data() == "●"
     conflict = rows["Describe a time you disagreed with your manager or a senior leader."]
     assert model.index(conflict, 2).data() == ""
-    summary = screen.coverage_label.text()
+    summary = screen.coverage_tab.summary.text()
     assert "questions have a story" in summary and "Conflict" in summary
 
 

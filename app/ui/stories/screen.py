@@ -27,16 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.stories import COMPETENCIES, Story, story_markdown
-from app.domain.stories_coverage import OVERUSE_LIMIT, Coverage
+from app.domain.stories import Story, story_markdown
 from app.services.stories import StoryService
 from app.ui.background import run_in_background
 from app.ui.card_editor import ERROR_COLOR
 from app.ui.markdown_view import MarkdownView
-from app.ui.quiz_models import AMBER
+from app.ui.stories.coverage_tab import CoverageTab
 from app.ui.stories.editor import StoryEditor
 from app.ui.stories.export import Exported, export_brief
-from app.ui.stories.models import STORY_ID, CoverageModel, StoriesModel
+from app.ui.stories.models import STORY_ID, StoriesModel
 from app.ui.stories.widgets import heading, muted, shortcut
 
 
@@ -118,32 +117,8 @@ class StoriesScreen(QWidget):
         split.setStretchFactor(1, 2)
         self.tabs.addTab(split, "Stories")
 
-        coverage_page = QWidget()
-        coverage_layout = QVBoxLayout(coverage_page)
-        coverage_layout.setContentsMargins(8, 8, 8, 8)
-        self.coverage_label = QLabel()
-        self.coverage_label.setObjectName("stories-coverage-summary")
-        self.coverage_label.setWordWrap(True)
-        coverage_layout.addWidget(self.coverage_label)
-        self.coverage_model = CoverageModel()
-        self.matrix = QTableView()
-        self.matrix.setObjectName("stories-matrix")
-        self.matrix.setModel(self.coverage_model)
-        self.matrix.verticalHeader().hide()
-        self.matrix.setWordWrap(False)
-        self.matrix.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        matrix_header = self.matrix.horizontalHeader()
-        matrix_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        matrix_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        coverage_layout.addWidget(self.matrix, 1)
-        coverage_layout.addWidget(
-            muted(
-                "● the story you would tell (each question gets one, spread across your stories) · "
-                "✓ you chose it for the question · ○ it shows the competency the question is about. "
-                "Questions in amber have no story yet."
-            )
-        )
-        self.tabs.addTab(coverage_page, "Coverage")
+        self.coverage_tab = CoverageTab()
+        self.tabs.addTab(self.coverage_tab, "Coverage")
 
         shortcut(self, ["Ctrl+N"], self.new_story)
         shortcut(self, ["Ctrl+E"], self.edit_story)
@@ -163,7 +138,7 @@ class StoriesScreen(QWidget):
         self.service.reload()
         cover = self.service.coverage()
         self.model.set_stories(self.service.stories, self.service.records(), cover)
-        self.coverage_model.set_coverage(cover)
+        self.coverage_tab.set_coverage(cover)
         problems = self.service.problems()
         self.problems.setVisible(bool(problems))
         if problems:
@@ -178,7 +153,6 @@ class StoriesScreen(QWidget):
             f"{len(stories)} stor{'ies' if len(stories) != 1 else 'y'} · "
             f"{covered} of {len(cover.questions)} questions covered"
         )
-        self._fill_coverage_summary(cover)
         row = self.model.row_of(current) if current else -1
         if row < 0 and stories:
             row = 0
@@ -189,24 +163,6 @@ class StoriesScreen(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
         self._show_selected()
-
-    def _fill_coverage_summary(self, cover: Coverage) -> None:
-        parts = [
-            f"<b>{len(cover.questions) - len(cover.uncovered)} of {len(cover.questions)}</b> "
-            "questions have a story."
-        ]
-        if cover.overused:
-            titles = ", ".join(
-                html.escape(s.title) for s in cover.stories if s.id in cover.overused
-            )
-            parts.append(
-                f'<span style="color:{AMBER}">Over-used (told for more than {OVERUSE_LIMIT} '
-                f"questions):</span> {titles}."
-            )
-        if cover.missing_competencies:
-            missing = ", ".join(COMPETENCIES[c] for c in cover.missing_competencies)
-            parts.append(f"<b>No story shows:</b> {html.escape(missing)}.")
-        self.coverage_label.setText(" ".join(parts))
 
     def selected_id(self) -> str | None:
         index = self.table.currentIndex()
