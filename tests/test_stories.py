@@ -289,6 +289,14 @@ def test_an_unwritable_stories_folder_refuses_with_a_clear_message(ctx) -> None:
     assert stories_dir(ctx.data_dir).read_text(encoding="utf-8") == "not a folder"
 
 
+def test_a_file_written_by_hand_in_another_editor_reads(ctx) -> None:  # type: ignore[no-untyped-def]
+    folder = stories_dir(ctx.data_dir)
+    folder.mkdir()
+    text = serialize_story(story()).replace("\n", "\r\n")
+    (folder / "feature-store.md").write_bytes("\ufeff".encode() + text.encode("utf-8"))
+    assert StoryService(ctx).stories == [story()]
+
+
 def test_a_broken_file_is_listed_as_a_problem_and_never_overwritten(ctx) -> None:  # type: ignore[no-untyped-def]
     folder = stories_dir(ctx.data_dir)
     folder.mkdir()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.card_writer import CardDraft
 from app.domain.content import ContentProblem
@@ -34,6 +34,9 @@ from app.domain.stories_rehearsal import StoryRecord, Telling, records
 from app.locations import content_dir
 from app.services.authoring import AuthoringService, NewConcept, SaveResult, write_atomically
 from app.services.context import AppContext
+
+if TYPE_CHECKING:
+    from app.storage.story_store import StoryRehearsalStore
 
 STORIES_FOLDER = "stories"
 QUESTIONS_FILE = Path("behavioural") / "questions.yaml"
@@ -66,7 +69,7 @@ def read_shelf(root: Path) -> StoryShelf:
     for path in sorted(root.glob("*.md")) if root.is_dir() else []:
         names.add(path.stem)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # an editor's byte-order mark is fine
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(ContentProblem(path, 0, f"cannot read the file: {exc}"))
             continue
@@ -84,7 +87,7 @@ class StoryService:
         self.questions_file = questions or questions_path(ctx.content_root)
         self._questions: tuple[list[Question], list[ContentProblem]] | None = None
         self.shelf = read_shelf(self.root)
-        self._store: Any = None
+        self._store: StoryRehearsalStore | None = None
 
     @property
     def root(self) -> Path:
@@ -132,7 +135,7 @@ class StoryService:
 
     # -- rehearsals -----------------------------------------------------------------------
     @property
-    def store(self) -> Any:
+    def store(self) -> StoryRehearsalStore:
         """The rehearsal table's writer (opened on first use, with the ORM)."""
         if self._store is None:
             from app.storage.story_store import StoryRehearsalStore

@@ -239,7 +239,12 @@ class StoriesScreen(QWidget):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Delete story",
-            f"Delete “{story.title}”? Its file is removed; its rehearsals stay in your history.",
+            f"Delete “{story.title}”? Its file is removed; its rehearsals stay in your history."
+            + (
+                " Its review card stays among your cards (Browse deletes it)."
+                if self.service.review_card_of(story)
+                else ""
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
