@@ -293,3 +293,27 @@ def test_leaving_the_quiz_mid_telling_pauses_the_clock(qtbot, window, ctx, clock
     press(qtbot, window, Qt.Key.Key_P, CTRL)
     round_view.tick()
     assert round_view.tell.clock_label.text() == "1:30"
+
+
+def test_an_unwritable_stories_folder_keeps_the_editor_open_with_the_reason(
+    qtbot, window, ctx
+) -> None:  # type: ignore[no-untyped-def]
+    stories_dir(ctx.data_dir).write_text("in the way", encoding="utf-8")  # not a folder
+    window.show_screen("stories")
+    screen = window.stories
+    screen.new_story()
+    editor = screen.editor
+    one = story()
+    editor.title_edit.setText(one.title)
+    editor.project_edit.setText(one.project)
+    for part, edit in editor.parts.items():
+        edit.setPlainText(one.part(part))
+    editor.numbers_edit.setPlainText("\n".join(one.numbers))
+    editor.set_competencies(one.competencies)
+    editor.save()
+    assert editor.isVisible() and editor.problems.isVisible()
+    assert "stories/rescued-the-feature-store-migration.md:1: cannot write the story" in (
+        editor.problems.text()
+    )
+    assert editor.parts["action"].toPlainText() == one.action  # nothing typed is lost
+    assert stories_dir(ctx.data_dir).read_text("utf-8") == "in the way"
