@@ -317,3 +317,18 @@ def test_an_unwritable_stories_folder_keeps_the_editor_open_with_the_reason(
     )
     assert editor.parts["action"].toPlainText() == one.action  # nothing typed is lost
     assert stories_dir(ctx.data_dir).read_text("utf-8") == "in the way"
+
+
+def test_ten_stories_still_fit_one_pdf_page(qtbot, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.services.stories import StoryService
+    from app.ui.stories.export import export_brief
+
+    for i in range(10):
+        write_story(ctx.data_dir, story_id=f"story-{i}", title=f"Story number {i}")
+    service = StoryService(ctx)
+    full, compact = service.brief(), service.brief(compact=True)
+    assert "- **S** " in full and "**S** " in compact and "- **S**" not in compact
+    exported = export_brief([full, compact], tmp_path / "brief.pdf")
+    assert exported.pages == 1
+    assert (tmp_path / "brief.pdf").read_bytes().startswith(b"%PDF")
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -283,10 +283,10 @@ class StoryService:
         return "" if result.ok else "its review card was not updated: " + "; ".join(result.problems)
 
     # -- output ---------------------------------------------------------------------------
-    def brief(self, story_ids: list[str] | None = None) -> str:
+    def brief(self, story_ids: list[str] | None = None, *, compact: bool = False) -> str:
         chosen = [s for s in self.stories if story_ids is None or s.id in story_ids]
         local = self.ctx.clock.now().astimezone(self.ctx.clock.local_tz).date()
-        return brief_markdown(chosen, self.coverage(), local)
+        return brief_markdown(chosen, self.coverage(), local, compact=compact)
 
     def to_json(self) -> dict[str, Any]:
         """What `lattice stories --json` prints: the stories, their rehearsals, the matrix."""

@@ -2,13 +2,15 @@
 
 The PDF is the brief's Markdown rendered (always in the light palette: it is for paper) into
 a QTextDocument and printed with QPdfWriter; when it would run over a page, the font shrinks
-step by step (not below `MIN_POINT_SIZE`) until it fits. Only QtGui is used, so it can run on
-a worker thread: no widget is touched.
+step by step (not below `MIN_POINT_SIZE`) until it fits, and if it still does not, the compact
+variant of the brief (one paragraph per story) is tried the same way. Only QtGui is used, so
+it can run on a worker thread: no widget is touched.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,22 +58,23 @@ def _document(
     return document
 
 
-def write_pdf(markdown_text: str, path: Path) -> Exported:
-    """Print the brief to `path`, shrinking the text until it fits one page if it can.
+def write_pdf(variants: Sequence[str], path: Path) -> Exported:
+    """Print the first of the brief's `variants` (fullest first) that fits one page when the
+    text is shrunk, else the last one over several pages.
 
     It is printed to a temporary file beside `path` (which also shows at once that the
     folder can be written) and renamed over it when complete."""
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.touch()  # raises a clear OSError for a folder that cannot be written
     try:
-        exported = _print(markdown_text, temporary)
+        exported = _print(variants, temporary)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
     return Exported(path, exported.pages, exported.point_size)
 
 
-def _print(markdown_text: str, path: Path) -> Exported:
+def _print(variants: Sequence[str], path: Path) -> Exported:
     writer = QPdfWriter(str(path))
     writer.setPageLayout(
         QPageLayout(
@@ -86,11 +89,14 @@ def _print(markdown_text: str, path: Path) -> Exported:
     writer.setCreator("Lattice")
     page = writer.pageLayout().paintRectPixels(writer.resolution())
     size = QSizeF(page.width(), page.height())
-    point_size = START_POINT_SIZE
-    document = _document(markdown_text, point_size, writer, size.width())
-    while document.size().height() > size.height() and point_size > MIN_POINT_SIZE:
-        point_size = round(point_size - 0.5, 1)
+    for markdown_text in variants:
+        point_size = START_POINT_SIZE
         document = _document(markdown_text, point_size, writer, size.width())
+        while document.size().height() > size.height() and point_size > MIN_POINT_SIZE:
+            point_size = round(point_size - 0.5, 1)
+            document = _document(markdown_text, point_size, writer, size.width())
+        if document.size().height() <= size.height():
+            break
     document.setPageSize(size)
     pages = document.pageCount()
     painter = QPainter(writer)
@@ -111,9 +117,10 @@ def _print(markdown_text: str, path: Path) -> Exported:
     return Exported(path, pages, point_size)
 
 
-def export_brief(markdown_text: str, path: Path) -> Exported:
-    """Write the brief as `.pdf` or, for any other suffix, as Markdown (atomically)."""
+def export_brief(variants: Sequence[str], path: Path) -> Exported:
+    """Write the brief as `.pdf` (see `write_pdf`) or, for any other suffix, its fullest
+    variant as Markdown (atomically)."""
     if path.suffix.lower() == ".pdf":
-        return write_pdf(markdown_text, path)
-    write_atomically(path, markdown_text)
+        return write_pdf(variants, path)
+    write_atomically(path, variants[0])
     return Exported(path, 1, 0.0)

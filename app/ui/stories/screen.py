@@ -290,10 +290,10 @@ class StoriesScreen(QWidget):
             if not chosen:
                 return
             path = Path(chosen)
-        text = self.service.brief()
+        variants = [self.service.brief(), self.service.brief(compact=True)]
         self.export_button.setEnabled(False)
         self.export_button.setText("Exporting…")
-        run_in_background(self, lambda: export_brief(text, path), self._exported)
+        run_in_background(self, lambda: export_brief(variants, path), self._exported)
 
     def _exported(self, result: object) -> None:
         self.last_export = result
