@@ -291,6 +291,7 @@ def test_leaving_the_quiz_mid_telling_pauses_the_clock(qtbot, window, ctx, clock
     clock.advance(seconds=3600)
     window.show_screen("quiz")
     press(qtbot, window, Qt.Key.Key_P, CTRL)
+    assert not round_view.paused and round_view.tell.telling_box.hasFocus()
     round_view.tick()
     assert round_view.tell.clock_label.text() == "1:30"
 
