@@ -48,7 +48,7 @@ def unique_id(base: str, taken: Iterable[str]) -> str:
     return f"{base}-{n}"
 
 
-def yaml_scalar(value: str) -> str:
+def _scalar(value: str) -> str:
     """A YAML scalar that loads back as exactly `value`: plain when safe, else quoted."""
     if value and "\n" not in value and value == value.strip():
         try:
@@ -60,8 +60,8 @@ def yaml_scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
-def yaml_flow_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
+def _flow_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(_scalar(v) for v in values) + "]"
 
 
 def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
@@ -69,14 +69,14 @@ def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
     lines = [
         "---",
         f"id: {concept.id}",
-        f"title: {yaml_scalar(concept.title)}",
+        f"title: {_scalar(concept.title)}",
         f"area: {concept.area}",
-        f"summary: {yaml_scalar(concept.summary)}",
+        f"summary: {_scalar(concept.summary)}",
     ]
     if concept.requires:
-        lines.append(f"requires: {yaml_flow_list(concept.requires)}")
+        lines.append(f"requires: {_flow_list(concept.requires)}")
     if concept.related:
-        lines.append(f"related: {yaml_flow_list(concept.related)}")
+        lines.append(f"related: {_flow_list(concept.related)}")
     lines += ["---", ""]
     for card in cards:
         lines += [
@@ -88,9 +88,14 @@ def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
             f"seconds: {card.seconds}",
         ]
         if card.seeds:
-            lines.append(f"seeds: {yaml_flow_list(card.seeds)}")
+            lines.append(f"seeds: {_flow_list(card.seeds)}")
         lines.append("key_points:")
-        lines += [f"  - {yaml_scalar(point)}" for point in card.key_points]
+        phrasings = card.phrasings or ((),) * len(card.key_points)
+        for point, also in zip(card.key_points, phrasings, strict=True):
+            if also:
+                lines += [f"  - point: {_scalar(point)}", f"    also: {_flow_list(also)}"]
+            else:
+                lines.append(f"  - {_scalar(point)}")
         lines += ["```", "", card.answer.strip("\n"), ""]
     return "\n".join(lines)
 
@@ -145,7 +150,7 @@ def draft_problems(draft: CardDraft) -> list[str]:
         problems.append("the question may not start with '#'")
     if not draft.answer.strip():
         problems.append("the answer is empty")
-    elif _HEADING.search(outside_fences(draft.answer)):
+    elif _HEADING.search(_outside_fences(draft.answer)):
         problems.append(
             "the answer has a line starting with '## ', which would start a new card; "
             "use '###' for headings inside an answer"
@@ -160,7 +165,7 @@ def draft_problems(draft: CardDraft) -> list[str]:
     return problems
 
 
-def outside_fences(markdown_text: str) -> str:
+def _outside_fences(markdown_text: str) -> str:
     kept, fence = [], None
     for line in markdown_text.splitlines():
         stripped = line.strip()
@@ -211,3 +216,9 @@ def round_trips(path: Path, text: str, concept: Concept, cards: Sequence[Card]) 
         )
 
     return same_concept and [key(c) for c in parsed.cards] == [key(c) for c in cards]
+
+
+# The story writer (domain/stories.py) writes YAML and checks Markdown by the same rules.
+yaml_scalar = _scalar
+yaml_flow_list = _flow_list
+outside_fences = _outside_fences
