@@ -11,6 +11,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from app.domain.content import ContentBank
 from app.domain.grading import match_key_points, word_weights
@@ -19,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 KINDS = ("strong", "partial", "wrong")
 
 
-def load_records(name: str) -> list[dict]:  # type: ignore[type-arg]
+def load_records(name: str) -> list[dict[str, Any]]:
     path = HERE / name
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
@@ -74,7 +75,7 @@ class Report:
         return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else 0.0
 
 
-def evaluate(records: list[dict], bank: ContentBank) -> Report:  # type: ignore[type-arg]
+def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
     every_point = tuple(p for c in bank.cards.values() for p in c.key_points)
     weights = word_weights(every_point)
     overall = Tally()
@@ -87,8 +88,10 @@ def evaluate(records: list[dict], bank: ContentBank) -> Report:  # type: ignore[
         labels = [bool(p["covered"]) for p in record["points"]]
         phrasings: list[tuple[str, ...]] = []
         for point in points:
-            known = card is not None and point in card.key_points and card.phrasings
-            phrasings.append(card.phrasings[card.key_points.index(point)] if known else ())
+            if card is not None and card.phrasings and point in card.key_points:
+                phrasings.append(card.phrasings[card.key_points.index(point)])
+            else:
+                phrasings.append(())
         start = time.perf_counter()
         matches = match_key_points(points, record["answer"], phrasings, weights)
         latencies.append((time.perf_counter() - start) * 1000)
