@@ -65,7 +65,9 @@ def labelled(request: pytest.FixtureRequest) -> tuple[str, list[Record]]:
     return request.param, read_set(request.param)
 
 
-def test_every_card_id_is_in_the_bank(bank: ContentBank, labelled: tuple[str, list[Record]]) -> None:
+def test_every_card_id_is_in_the_bank(
+    bank: ContentBank, labelled: tuple[str, list[Record]]
+) -> None:
     _, records = labelled
     unknown = [f"{r.where} {r.card_id}" for r in records if r.card_id not in bank.cards]
     assert not unknown, f"card ids not in the bank (renamed or retired?): {unknown}"
@@ -120,7 +122,9 @@ def test_answers_never_copy_a_key_point(labelled: tuple[str, list[Record]]) -> N
         for p in r.points
         if len(p.split()) >= 4 and p.lower() in r.answer.lower()
     ]
-    assert not copied, "answers must say the idea in the candidate's own words:\n" + "\n".join(copied)
+    assert not copied, "answers must say the idea in the candidate's own words:\n" + "\n".join(
+        copied
+    )
 
 
 def test_labels_match_the_kind_of_answer(labelled: tuple[str, list[Record]]) -> None:
