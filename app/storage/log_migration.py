@@ -1,4 +1,4 @@
-"""Schema 4's conversion of the old review log (JSON snapshots) into events, losslessly.
+"""Schema 5's conversion of the old review log (JSON snapshots) into events, losslessly.
 
 Schema 3 kept each review with the card's whole state before and after as JSON, and
 changed progress without any log row for a reset, a suspension or a flag. Here every old
@@ -86,11 +86,11 @@ class _Writer:
 
 
 def compact_review_log(conn: sqlite3.Connection) -> None:
-    """Fill the new `review_log` from `review_log_v3` and the progress rows."""
+    """Fill the new `review_log` from `review_log_json` and the progress rows."""
     writer = _Writer(conn)
     rows = conn.execute(
         "SELECT card_id, rating, reviewed_at, duration_ms, before_json, after_json "
-        "FROM review_log_v3 ORDER BY reviewed_at, id"
+        "FROM review_log_json ORDER BY reviewed_at, id"
     ).fetchall()
     for card_id, rating, reviewed_at, duration_ms, before_json, after_json in rows:
         at = from_db_time(reviewed_at)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.storage.connection import connect
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class SchemaTooNewError(RuntimeError):
@@ -114,24 +114,44 @@ def _v3(conn: sqlite3.Connection) -> None:
 
 
 def _v4(conn: sqlite3.Connection) -> None:
+    """Behavioural rounds: one row per timed telling of a STAR story."""
+    conn.execute(
+        """CREATE TABLE story_rehearsal (
+            id INTEGER NOT NULL PRIMARY KEY,
+            story_id VARCHAR NOT NULL,
+            question_id VARCHAR NOT NULL,
+            rehearsed_at DATETIME NOT NULL,
+            typed_text VARCHAR NOT NULL,
+            seconds_used FLOAT NOT NULL,
+            budget_seconds INTEGER NOT NULL,
+            timed_out BOOLEAN NOT NULL,
+            points_total INTEGER NOT NULL,
+            points_covered INTEGER NOT NULL,
+            covered_json VARCHAR NOT NULL,
+            score FLOAT NOT NULL)"""
+    )
+    conn.execute("CREATE INDEX ix_story_rehearsal_story_id ON story_rehearsal (story_id)")
+
+
+def _v5(conn: sqlite3.Connection) -> None:
     """The compact review log: numbers only, every schedule change an event, cards referred
     to by an integer key (see `log_migration.py` for the conversion of the old rows)."""
     for statement in (
-        """CREATE TABLE card_v4 (
+        """CREATE TABLE card_v5 (
             "key" INTEGER NOT NULL PRIMARY KEY,
             id VARCHAR NOT NULL UNIQUE,
             concept_id VARCHAR NOT NULL,
             ord INTEGER NOT NULL,
             present BOOLEAN NOT NULL)""",
-        "INSERT INTO card_v4 (id, concept_id, ord, present) "
+        "INSERT INTO card_v5 (id, concept_id, ord, present) "
         "SELECT id, concept_id, ord, present FROM card ORDER BY present DESC, ord, id",
-        "INSERT INTO card_v4 (id, concept_id, ord, present) SELECT card_id, '', 0, 0 FROM "
+        "INSERT INTO card_v5 (id, concept_id, ord, present) SELECT card_id, '', 0, 0 FROM "
         "(SELECT card_id FROM progress UNION SELECT card_id FROM review_log) "
         "WHERE card_id NOT IN (SELECT id FROM card) ORDER BY card_id",
         "DROP TABLE card",
-        "ALTER TABLE card_v4 RENAME TO card",
+        "ALTER TABLE card_v5 RENAME TO card",
         "CREATE INDEX ix_card_ord ON card (present, ord)",
-        "ALTER TABLE review_log RENAME TO review_log_v3",
+        "ALTER TABLE review_log RENAME TO review_log_json",
         "DROP INDEX ix_review_log_card",
         "DROP INDEX ix_review_log_time",
         """CREATE TABLE review_log (
@@ -158,7 +178,7 @@ def _v4(conn: sqlite3.Connection) -> None:
     from app.storage.log_migration import compact_review_log  # only when upgrading
 
     compact_review_log(conn)
-    conn.execute("DROP TABLE review_log_v3")
+    conn.execute("DROP TABLE review_log_json")
     conn.execute("CREATE INDEX ix_review_log_card ON review_log (card)")
 
 
@@ -167,6 +187,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     2: _v2,
     3: _v3,
     4: _v4,
+    5: _v5,
 }
 
 
@@ -202,7 +223,8 @@ def migrate(path: Path, target: int = SCHEMA_VERSION) -> tuple[int, int]:
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # a full disk has already rolled it back
+                    conn.execute("ROLLBACK")
                 raise
             version = step
         return before, version

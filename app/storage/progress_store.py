@@ -10,15 +10,17 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
 from app.domain.clock import Clock, SystemClock
 from app.domain.scheduling import CardMemory
+from app.storage.connection import faults_as_messages
 from app.storage.opening import read_setting, write_setting
 from app.storage.review_log import LEARNING_STATES, ProgressLog, ReviewRecord
 
-__all__ = ["LEARNING_STATES", "ProgressStore", "ReviewRecord", "raw_connection"]
+__all__ = ["LEARNING_STATES", "ProgressStore", "ReviewRecord", "plain_sqlite", "raw_connection"]
 
 
 def raw_connection(conn: Connection) -> sqlite3.Connection:
@@ -26,6 +28,14 @@ def raw_connection(conn: Connection) -> sqlite3.Connection:
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
     return raw
+
+
+@contextmanager
+def plain_sqlite(engine: Engine) -> Iterator[sqlite3.Connection]:
+    """One of the engine's connections as plain sqlite3, with faults as `StorageFault`s
+    (the engine's own hook does not see statements run on the plain connection)."""
+    with faults_as_messages(Path(engine.url.database or "")), engine.connect() as conn:
+        yield raw_connection(conn)
 
 
 class ProgressStore:
@@ -37,8 +47,10 @@ class ProgressStore:
 
     @contextmanager
     def _log(self) -> Iterator[ProgressLog]:
-        with self.engine.connect() as conn:
-            yield ProgressLog(raw_connection(conn))
+        """The one writer on one of the engine's connections; what the disk or another
+        program does to it (read-only, full, locked) is raised as a `StorageFault`."""
+        with plain_sqlite(self.engine) as conn:
+            yield ProgressLog(conn)
 
     # -- content mirror -------------------------------------------------------------------
     def known_card_ids(self) -> set[str]:

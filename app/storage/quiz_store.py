@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.domain.scheduling import CardMemory
 from app.storage.models import QuizAnswerRow, QuizSessionRow
 from app.storage.opening import ACTIVE_QUIZ as ACTIVE
-from app.storage.progress_store import raw_connection
+from app.storage.progress_store import plain_sqlite
 from app.storage.review_log import ProgressLog
 
 FINISHED = "finished"
@@ -148,8 +148,8 @@ class QuizStore:
         """Grade missed cards (card id, duration ms) with `schedule` and mark the quiz, in
         one transaction, so the schedule is changed once or not at all. The grades go
         through the one writer of progress and the log (`ProgressLog.record_grade`)."""
-        with self.engine.connect() as conn:
-            log = ProgressLog(raw_connection(conn))
+        with plain_sqlite(self.engine) as conn:
+            log = ProgressLog(conn)
             with log.transaction() as raw:
                 row = raw.execute(
                     "SELECT again_applied FROM quiz_session WHERE id = ?", (session_id,)

@@ -210,7 +210,8 @@ class ProgressLog:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite already rolled back on a full disk
+                conn.execute("ROLLBACK")
             self._keys.clear()  # a card added in the rolled-back transaction is gone
             raise
         conn.execute("COMMIT")
