@@ -175,9 +175,13 @@ def _v5(conn: sqlite3.Connection) -> None:
             from_card INTEGER)""",
     ):
         conn.execute(statement)
-    from app.storage.log_migration import compact_review_log  # only when upgrading
+    history = conn.execute(
+        "SELECT 1 FROM review_log_json UNION ALL SELECT 1 FROM progress LIMIT 1"
+    ).fetchone()
+    if history:  # a new database has none: no need to load the converter
+        from app.storage.log_migration import compact_review_log
 
-    compact_review_log(conn)
+        compact_review_log(conn)
     conn.execute("DROP TABLE review_log_json")
     conn.execute("CREATE INDEX ix_review_log_card ON review_log (card)")
 
