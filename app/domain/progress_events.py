@@ -75,6 +75,20 @@ class Event:
     schedule: CardMemory | None = None  # SET: the whole memory (its card_id is ignored)
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One review (a grade event) as a card's history shows it."""
+
+    event_id: int
+    card_id: str
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int
+    state_before: int
+    state_after: int
+    interval_after: timedelta | None
+
+
 def interval(memory: CardMemory) -> timedelta | None:
     """The scheduled interval of a memory: from its last review to its due time."""
     if memory.due is None or memory.last_review is None:

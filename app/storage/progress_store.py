@@ -15,10 +15,11 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 
 from app.domain.clock import Clock, SystemClock
+from app.domain.progress_events import ReviewRecord
 from app.domain.scheduling import CardMemory
 from app.storage.connection import faults_as_messages
 from app.storage.opening import read_setting, write_setting
-from app.storage.review_log import LEARNING_STATES, ProgressLog, ReviewRecord
+from app.storage.review_log import LEARNING_STATES, ProgressLog
 
 __all__ = ["LEARNING_STATES", "ProgressStore", "ReviewRecord", "plain_sqlite", "raw_connection"]
 

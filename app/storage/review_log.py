@@ -23,19 +23,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.domain.progress_events import (
-    CardProgress,
-    Event,
-    EventKind,
-    apply,
-    grade_event,
-    replay,
-    set_event,
-)
 from app.domain.scheduling import CardMemory, CardState
 from app.storage.memory_codec import (
     MEMORY_COLUMNS,
@@ -51,6 +41,9 @@ from app.storage.memory_codec import (
     to_micros,
     unpacked_float,
 )
+
+if TYPE_CHECKING:  # the write side is imported on first use, after the first card
+    from app.domain.progress_events import CardProgress, Event, ReviewRecord
 
 LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 REVIEW_STATES = (int(CardState.REVIEW),)
@@ -94,22 +87,10 @@ _SELECT_EVENTS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewRecord:
-    """One review (a grade event) as the history and the tests read it."""
-
-    event_id: int
-    card_id: str
-    rating: int
-    reviewed_at: datetime
-    duration_ms: int
-    state_before: int
-    state_after: int
-    interval_after: timedelta | None
-
-
 def event_from_row(row: Sequence[Any]) -> Event:
     """An `Event` from a `_SELECT_EVENTS` row."""
+    from app.domain.progress_events import Event, EventKind
+
     kind = EventKind(row[1])
     schedule = None
     if kind is EventKind.SET:
@@ -224,6 +205,8 @@ class ProgressLog:
         return memory_from_row(row) if row else CardMemory(card_id=card_id)
 
     def progress(self, card_id: str) -> CardProgress:
+        from app.domain.progress_events import CardProgress
+
         row = self.conn.execute(
             f"SELECT {MEMORY_SELECT}, p.suspended, p.flagged FROM progress p WHERE p.card_id = ?",
             (card_id,),
@@ -234,6 +217,8 @@ class ProgressLog:
 
     def all_progress(self, card_ids: Iterable[str] | None = None) -> dict[str, CardProgress]:
         """Every progress row, or those of `card_ids`."""
+        from app.domain.progress_events import CardProgress
+
         sql = f"SELECT {MEMORY_SELECT}, p.suspended, p.flagged FROM progress p"
         if card_ids is None:
             rows = self.conn.execute(sql).fetchall()
@@ -349,6 +334,8 @@ class ProgressLog:
 
     def reviews(self, card_id: str) -> list[ReviewRecord]:
         """A card's reviews (grade events), oldest first."""
+        from app.domain.progress_events import ReviewRecord
+
         key = self._existing_key(card_id)
         if key is None:
             return []
@@ -384,6 +371,8 @@ class ProgressLog:
 
     def replayed(self, card_id: str) -> CardProgress:
         """The card's progress as its events give it (what `progress` must hold)."""
+        from app.domain.progress_events import replay
+
         return replay(card_id, self.events(card_id))
 
     # -- writing --------------------------------------------------------------------------
@@ -402,6 +391,8 @@ class ProgressLog:
         Returns the event id (for undo) and the memory as stored: the scheduled one, with
         the review time moved to the event's time in the rare case that time was taken.
         """
+        from app.domain.progress_events import apply, grade_event
+
         with self.transaction():
             before = self.progress(card_id)
             event_id = self._next_id(reviewed_at)
@@ -414,6 +405,8 @@ class ProgressLog:
 
     def undo(self, event_id: int) -> CardMemory | None:
         """Delete one event and put its card back as its remaining events give it."""
+        from app.domain.progress_events import replay
+
         with self.transaction() as conn:
             row = conn.execute(
                 "SELECT c.id, l.card FROM review_log l JOIN card c ON c.key = l.card "
@@ -431,18 +424,26 @@ class ProgressLog:
 
     def reset(self, card_ids: Sequence[str], at: datetime) -> None:
         """Make cards new again; their history, suspension and flag are kept."""
+        from app.domain.progress_events import EventKind
+
         self._mark(card_ids, at, lambda p: None if p.memory.is_new else EventKind.RESET)
 
     def set_suspended(self, card_ids: Sequence[str], suspended: bool, at: datetime) -> None:
+        from app.domain.progress_events import EventKind
+
         kind = EventKind.SUSPEND if suspended else EventKind.UNSUSPEND
         self._mark(card_ids, at, lambda p: None if p.suspended == suspended else kind)
 
     def set_flagged(self, card_ids: Sequence[str], flagged: bool, at: datetime) -> None:
+        from app.domain.progress_events import EventKind
+
         kind = EventKind.FLAG if flagged else EventKind.UNFLAG
         self._mark(card_ids, at, lambda p: None if p.flagged == flagged else kind)
 
     def set_schedule(self, card_id: str, memory: CardMemory, at: datetime) -> None:
         """Set a card's whole schedule (an import from elsewhere): a SET event."""
+        from app.domain.progress_events import set_event
+
         with self.transaction():
             event_id = self._next_id(at)
             self._append(card_id, event_id, set_event(memory, from_micros(event_id)))
@@ -456,6 +457,8 @@ class ProgressLog:
         no history and no progress. Returns False (and changes nothing) when the old card
         has no history or the two ids are the same.
         """
+        from app.domain.progress_events import Event, EventKind, replay
+
         if old_id == new_id:
             return False
         with self.transaction() as conn:
@@ -479,6 +482,8 @@ class ProgressLog:
 
     def _mark(self, card_ids: Sequence[str], at: datetime, kind_for: Any) -> None:
         """One event per card whose mark changes, all in one transaction."""
+        from app.domain.progress_events import Event
+
         with self.transaction():
             for card_id in card_ids:
                 kind = kind_for(self.progress(card_id))
@@ -488,6 +493,8 @@ class ProgressLog:
 
     def _append(self, card_id: str, event_id: int, event: Event) -> CardProgress:
         """Insert the event and set the progress to the fold so far plus this event."""
+        from app.domain.progress_events import apply
+
         insert_event(self.conn, event_id, self._key(card_id), event)
         progress = apply(self.progress(card_id), event)
         write_progress(self.conn, progress)
