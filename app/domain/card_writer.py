@@ -216,3 +216,9 @@ def round_trips(path: Path, text: str, concept: Concept, cards: Sequence[Card]) 
         )
 
     return same_concept and [key(c) for c in parsed.cards] == [key(c) for c in cards]
+
+
+# The story writer (domain/stories.py) writes YAML and checks Markdown by the same rules.
+yaml_scalar = _scalar
+yaml_flow_list = _flow_list
+outside_fences = _outside_fences
