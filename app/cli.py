@@ -44,6 +44,9 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="print progress counts")
     stats.add_argument("--json", action="store_true", required=True, help="as one JSON object")
     _add_data_dir(stats)
+    stories = sub.add_parser("stories", help="print your STAR stories and their coverage")
+    stories.add_argument("--json", action="store_true", required=True, help="as one JSON object")
+    _add_data_dir(stories)
     selftest = sub.add_parser(
         "self-test", help="open every screen offscreen and exit 0 if all is well"
     )
@@ -104,11 +107,14 @@ def _content_root(arg: str | None) -> Path:
 
 def cmd_check_content(args: argparse.Namespace) -> int:
     from app.domain.content_loader import load_bank
+    from app.domain.stories_coverage import load_questions
+    from app.services.stories import questions_path
 
     root = _content_root(args.content)
     bank = load_bank(root)
-    if bank.problems:
-        for problem in bank.problems:
+    problems = [*bank.problems, *load_questions(questions_path(root))[1]]
+    if problems:
+        for problem in problems:
             print(problem.format(root))
         return 1
     print(f"{len(bank.areas)} areas, {len(bank.concepts)} concepts, {len(bank.cards)} cards")
@@ -143,6 +149,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     ctx = open_context(args.data_dir)
     print(json.dumps(summary_counts(ctx), indent=1))
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from app.services.context import open_context
+    from app.services.stories import StoryService
+
+    ctx = open_context(args.data_dir)
+    print(json.dumps(StoryService(ctx).to_json(), indent=1, ensure_ascii=False, default=str))
     return 0
 
 
@@ -275,6 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-content": cmd_check_content,
         "dump-content": cmd_dump_content,
         "stats": cmd_stats,
+        "stories": cmd_stories,
         "backup": cmd_backup,
         "self-test": cmd_self_test,
         "screenshot": cmd_screenshot,
