@@ -173,7 +173,8 @@ def migrate(path: Path, target: int = SCHEMA_VERSION) -> tuple[int, int]:
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # a full disk has already rolled it back
+                    conn.execute("ROLLBACK")
                 raise
             version = step
         return before, version
