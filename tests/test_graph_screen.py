@@ -103,8 +103,8 @@ def test_mastery_colours_nodes_and_next_up_moves(qtbot, window, ctx, clock) -> N
 
 
 def test_dragged_nodes_filters_and_zoom_persist(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
-    from app.services.graph_service import GraphService
-    from app.ui.graph_view import GraphScreen
+    from app.services.application import Application
+    from app.ui.graph import GraphScreen
 
     graph = open_graph(qtbot, window)
     graph.fit()
@@ -121,7 +121,7 @@ def test_dragged_nodes_filters_and_zoom_persist(qtbot, window, ctx) -> None:  # 
     graph.view.set_zoom(1.5)
     graph.save_view()
 
-    again = GraphScreen(GraphService(ctx))
+    again = GraphScreen(Application(ctx))
     qtbot.addWidget(again)
     assert again.scene.nodes["beta"].pos() == moved
     assert not again.scene.nodes["gamma"].isVisible()

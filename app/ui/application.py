@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, ORG_NAME, __version__
 from app.locations import data_dir, resource_path
-from app.services.context import AppContext, open_context
+from app.services.application import Application
 from app.ui.first_paint import AfterFirstPaint
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme, system_prefers_dark
@@ -46,8 +46,8 @@ def make_app(theme: str | None = None) -> QApplication:
     return app
 
 
-def build_window(ctx: AppContext) -> MainWindow:
-    return MainWindow(ctx)
+def build_window(app: Application) -> MainWindow:
+    return MainWindow(app)
 
 
 def single_instance_lock(data: Path) -> QLockFile | None:
@@ -69,8 +69,9 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
         print(message, file=sys.stderr)
         QMessageBox.warning(None, "Lattice is already running", message)
         return 3
-    ctx = open_context(data, index_search=False, full_check=False)
-    window = MainWindow(ctx, defer_startup=True)
+    window = MainWindow(
+        Application.open(data, index_search=False, full_check=False), defer_startup=True
+    )
     AfterFirstPaint(window.review.view.viewport(), lambda: _finish_startup(window))
     if getattr(args, "startup_probe", False):
         from app.ui.startup_probe import install_startup_probe
@@ -101,7 +102,7 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         return app.exec()
     finally:
-        window.review.service.close()  # waits for the last grade's fsync
+        window.app.close()  # waits for the last grade's fsync
         lock.unlock()
 
 

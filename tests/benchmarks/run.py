@@ -74,8 +74,9 @@ def bench_graph(results: dict[str, Result], quick: bool) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.domain.graph_layout import layered_layout
-    from app.ui.graph_scene import DETAIL_LOD, ConceptScene
-    from app.ui.graph_view import MapView
+    from app.ui.graph.map_view import MapView
+    from app.ui.graph.node_item import DETAIL_LOD
+    from app.ui.graph.scene import ConceptScene
 
     shape = synthetic_shape(5000, 15000)
     results["graph layout, 5,000 concepts / 15,000 links"] = measure(

@@ -1,4 +1,4 @@
-"""The Graph screen: the concept map, its navigation, the concept panel and 'next up'."""
+"""The Graph screen: the concept map, its toolbar, the concept panel and 'next up'."""
 
 from __future__ import annotations
 
@@ -6,247 +6,59 @@ import html
 from typing import Any
 
 from PySide6.QtCore import (
-    QEvent,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import (
-    QKeyEvent,
     QKeySequence,
-    QNativeGestureEvent,
-    QPainter,
     QShortcut,
     QStandardItem,
     QStandardItemModel,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QGestureEvent,
-    QGraphicsView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QMenu,
-    QPinchGesture,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.scheduling import CardState
-from app.services.graph_service import CardStatus, GraphService
+from app.services.application import Application
+from app.services.graph_service import MapFilter
 from app.services.render import render_markdown
-from app.ui.graph_scene import DETAIL_LOD, ConceptScene, NodeItem
-from app.ui.markdown_view import MarkdownView
-from app.ui.table_model import Index, RowsTableModel
+from app.ui.graph.map_view import MapView
+from app.ui.graph.node_item import DETAIL_LOD, NodeItem
+from app.ui.graph.panel import ConceptPanel
+from app.ui.graph.scene import ConceptScene
+from app.ui.screen import Screen
 from app.ui.theme import is_dark
 
-MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
 READABLE_ZOOM = 0.6
 
 
-class MapView(QGraphicsView):
-    """Zoom with the wheel, pinch or +/-; pan by dragging the background or the arrow keys."""
-
-    zoomed = Signal(float)
-
-    def __init__(self, scene: ConceptScene) -> None:
-        super().__init__(scene)
-        self.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
-
-    def zoom(self) -> float:
-        return self.transform().m11()
-
-    def set_zoom(self, value: float) -> None:
-        value = max(MIN_ZOOM, min(MAX_ZOOM, value))
-        factor = value / self.zoom()
-        self.scale(factor, factor)
-        self.zoomed.emit(self.zoom())
-
-    def zoom_by(self, factor: float) -> None:
-        self.set_zoom(self.zoom() * factor)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
-        delta = event.angleDelta().y() or event.pixelDelta().y()
-        self.zoom_by(1.0015**delta)
-        event.accept()
-
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if (
-            isinstance(event, QNativeGestureEvent)
-            and event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture
-        ):
-            self.zoom_by(1.0 + event.value())  # trackpad pinch (macOS, Wayland)
-            return True
-        if isinstance(event, QGestureEvent):
-            pinch = event.gesture(Qt.GestureType.PinchGesture)
-            if isinstance(pinch, QPinchGesture):
-                self.zoom_by(pinch.scaleFactor())  # touch-screen pinch
-                return True
-        return super().viewportEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        key = event.key()
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(1.25)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_by(0.8)
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
-            step = 80
-            dx = {Qt.Key.Key_Left: -step, Qt.Key.Key_Right: step}.get(Qt.Key(key), 0)
-            dy = {Qt.Key.Key_Up: -step, Qt.Key.Key_Down: step}.get(Qt.Key(key), 0)
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
-        else:
-            super().keyPressEvent(event)
-
-    def fit(self, rect: Any) -> None:
-        if rect.isEmpty():
-            return
-        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.6:
-            self.set_zoom(1.6)
-        self.zoomed.emit(self.zoom())
-
-
-class CardStatusModel(RowsTableModel):
-    """A concept's cards with their study state, for the concept panel."""
-
-    HEADERS = ("Question", "State", "Next due")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[CardStatus] = []
-        self.now: Any = None
-        self.tz: Any = None
-
-    def set_rows(self, rows: list[CardStatus], now: Any, tz: Any) -> None:
-        self.beginResetModel()
-        self.rows, self.now, self.tz = rows, now, tz
-        self.endResetModel()
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() == 0:
-                return row.question
-            if index.column() == 1:
-                return "suspended" if row.suspended else row.state.label
-            if row.state is CardState.NEW or row.due is None:
-                return "—"
-            if row.due <= self.now:
-                return "now"
-            return f"{row.due.astimezone(self.tz):%d %b %H:%M}"
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return row.question
-        return None
-
-
-class ConceptPanel(QWidget):
-    """Summary, links, cards and study actions of the selected concept."""
-
-    link_clicked = Signal(str)
-    study = Signal(str, bool)  # concept id, with prerequisites
-    quiz = Signal(str)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setObjectName("concept-panel")
-        self.concept_id: str | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        self.title = QLabel()
-        self.title.setObjectName("concept-title")
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.mastery = QLabel()
-        self.mastery.setObjectName("concept-mastery")
-        self.summary = MarkdownView(reading_width=None)
-        self.summary.setObjectName("concept-summary")
-        self.summary.document().setDocumentMargin(2)
-        self.summary.setMaximumHeight(170)
-        self.links = QLabel()
-        self.links.setObjectName("concept-links")
-        self.links.setWordWrap(True)
-        self.links.setTextFormat(Qt.TextFormat.RichText)
-        self.links.linkActivated.connect(self.link_clicked.emit)
-        self.cards = QTableView()
-        self.cards.setObjectName("concept-cards")
-        self.card_model = CardStatusModel()
-        self.cards.setModel(self.card_model)
-        self.cards.verticalHeader().hide()
-        self.cards.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.cards.setWordWrap(False)
-        header = self.cards.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        buttons = QHBoxLayout()
-        self.study_button = QPushButton("Study this concept")
-        self.study_button.setObjectName("study-concept")
-        self.study_prereq_button = QPushButton("With prerequisites")
-        self.study_prereq_button.setObjectName("study-with-prerequisites")
-        self.quiz_button = QPushButton("Quiz me on this")
-        self.quiz_button.setObjectName("quiz-concept")
-        self.study_button.clicked.connect(lambda: self._emit_study(False))
-        self.study_prereq_button.clicked.connect(lambda: self._emit_study(True))
-        self.quiz_button.clicked.connect(
-            lambda: self.concept_id and self.quiz.emit(self.concept_id)
-        )
-        for button in (self.study_button, self.study_prereq_button, self.quiz_button):
-            buttons.addWidget(button)
-        layout.addWidget(self.title)
-        layout.addWidget(self.mastery)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.links)
-        layout.addLayout(buttons)
-        layout.addWidget(self.cards, 1)
-        self.show_nothing()
-
-    def _emit_study(self, with_prerequisites: bool) -> None:
-        if self.concept_id:
-            self.study.emit(self.concept_id, with_prerequisites)
-
-    def show_nothing(self) -> None:
-        self.concept_id = None
-        self.title.setText("<h3>Select a concept</h3>")
-        self.mastery.setText("Click a node to see its summary, links and cards.")
-        self.summary.show_html("")
-        self.links.setText("")
-        self.card_model.set_rows([], None, None)
-        for button in (self.study_button, self.study_prereq_button, self.quiz_button):
-            button.setEnabled(False)
-
-
-class GraphScreen(QWidget):
+class GraphScreen(Screen):
     """Map + toolbar + panel. Study actions are forwarded as signals to the main window."""
 
     study_requested = Signal(list, str)  # card ids, title
     quiz_requested = Signal(str)  # concept id
+    WATCHES = Changes.PROGRESS | Changes.CONTENT | Changes.SETTINGS
 
-    def __init__(self, service: GraphService) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__()
         self.setObjectName("graph")
-        self.service = service
-        self.bank = service.ctx.bank
+        self.service = app.graph
+        self.bank = app.bank
         self.scene = ConceptScene(is_dark(), self)
         self.view = MapView(self.scene)
         self.view.setObjectName("map")
@@ -400,13 +212,18 @@ class GraphScreen(QWidget):
         )
         self.refresh_knowledge()
 
+    def refresh_for(self, changes: Changes) -> None:
+        """Reviews, quizzes or settings recolour the map; new content may reshape it."""
+        if changes & Changes.CONTENT:
+            self.reload_content()
+        else:
+            self.refresh_knowledge()
+
     def reload_content(self) -> None:
         """The bank changed (a user card or concept): rebuild the map only if its shape did."""
-        service = GraphService(self.service.ctx)
-        if service.shape.fingerprint() == self.service.shape.fingerprint():
+        if not self.service.reload():
             self.refresh_knowledge()
             return
-        self.service = service
         selected = self.panel.concept_id
         for node in list(self.scene.nodes.values()):
             self.scene.removeItem(node)
@@ -488,7 +305,7 @@ class GraphScreen(QWidget):
             f"<b>Leads to:</b> {links(self.service.dependents_of(concept_id))}<br>"
             f"<b>Related:</b> {links([r for r in concept.related if r in self.bank.concepts])}"
         )
-        clock = self.service.ctx.clock
+        clock = self.service.clock
         panel.card_model.set_rows(cards, clock.now(), clock.local_tz)
         for button in (panel.study_button, panel.study_prereq_button, panel.quiz_button):
             button.setEnabled(True)
@@ -512,43 +329,30 @@ class GraphScreen(QWidget):
         self._on_search(self.search.text())
         self.view.setFocus()
 
+    def map_filter(self) -> MapFilter:
+        """What the toolbar asks for."""
+        return MapFilter(
+            hidden_areas=frozenset(
+                aid for aid, action in self.area_actions.items() if not action.isChecked()
+            ),
+            local=self.local.isChecked(),
+            centre=self.local_centre or self.panel.concept_id,
+            depth=self.depth_box.value(),
+            force=self.layout_mode.currentText() == "Force",
+        )
+
     def _apply_filters(self) -> None:
-        hidden_areas = {aid for aid, action in self.area_actions.items() if not action.isChecked()}
-        visible = {c.id for c in self.bank.concepts.values() if c.area not in hidden_areas}
-        local = self.local.isChecked()
-        self.depth_box.setEnabled(local)
-        if local:
-            centre = (
-                self.local_centre
-                or self.panel.concept_id
-                or (self.next_up[0] if self.next_up else None)
-            )
-            if centre is None and self.bank.concepts:
-                centre = next(iter(self.bank.concepts))
-            self.local_centre = centre
-            if centre:
-                visible &= self.service.neighbourhood(centre, self.depth_box.value()) | {centre}
+        wanted = self.map_filter()
+        self.depth_box.setEnabled(wanted.local)
+        arrangement = self.service.arrange(wanted, self.next_up)
+        if wanted.local:
+            self.local_centre = arrangement.centre
         for cid, node in self.scene.nodes.items():
-            node.setVisible(cid in visible)
-        force = self.layout_mode.currentText() == "Force"
-        if local and self.local_centre and force:
-            positions = self.service.local_positions(self.local_centre, self.depth_box.value())
-        elif force:
-            positions = self._force_for(visible)
-        else:
-            positions = self.service.layout()
-        self.scene.move_nodes({cid: pos for cid, pos in positions.items() if cid in visible})
+            node.setVisible(cid in arrangement.visible)
+        self.scene.move_nodes(arrangement.positions)
         if not self._restoring:
             self.fit()
             self._schedule_save()
-
-    def _force_for(self, visible: set[str]) -> dict[str, tuple[float, float]]:
-        if len(visible) > 400:
-            return self.service.layout()  # force layout is for neighbourhoods and small views
-        from app.domain.graph_layout import force_layout
-
-        base = self.service.layout()
-        return force_layout(self.service.shape, visible, start={n: base[n] for n in visible})
 
     def visible_concepts(self) -> set[str]:
         return {cid for cid, node in self.scene.nodes.items() if node.isVisible()}
@@ -557,8 +361,9 @@ class GraphScreen(QWidget):
         self.view.fit(self.scene.visible_rect())
 
     def _on_threshold(self, percent: int) -> None:
-        self.service.set_threshold(percent / 100)
+        changes = self.service.set_threshold(percent / 100)
         self.refresh_knowledge()
+        self.report(changes)
 
     def _on_zoom(self, value: float) -> None:
         self.scene.set_overview(value < DETAIL_LOD)
@@ -567,7 +372,7 @@ class GraphScreen(QWidget):
 
     def _on_drop(self, concept_id: str, x: float, y: float) -> None:
         if self.layout_mode.currentText() == "Layered" and not self.local.isChecked():
-            self.service.pin(concept_id, (x, y))
+            self.report(self.service.pin(concept_id, (x, y)))
 
     # -- persistence of the view ----------------------------------------------------------
     def _schedule_save(self) -> None:
@@ -576,7 +381,7 @@ class GraphScreen(QWidget):
 
     def save_view(self) -> None:
         centre = self.view.mapToScene(self.view.viewport().rect().center())
-        self.service.save_view_state(
+        saved = self.service.save_view_state(
             {
                 "zoom": self.view.zoom(),
                 "centre": [centre.x(), centre.y()],
@@ -589,6 +394,7 @@ class GraphScreen(QWidget):
                 "selected": self.panel.concept_id,
             }
         )
+        self.report(saved)
 
     def _restore_view(self) -> None:
         state = self.service.view_state()
