@@ -119,7 +119,7 @@ def test_screens_not_yet_built_are_not_built_by_a_change(qtbot, window) -> None:
     press(qtbot, Qt.Key.Key_Space)
     press(qtbot, Qt.Key.Key_3)
     window.apply_settings(StudySettings(new_per_day=2))
-    window.broadcast(Changes.everything())
+    window.broadcast(~Changes.NONE)  # every kind of change
     assert [name for name in window.screens if window.is_built(name)] == ["review"]
 
 

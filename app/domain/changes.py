@@ -20,8 +20,3 @@ class Changes(Flag):
     SETTINGS = auto()  # study settings, mastery threshold, interview date
     MAP = auto()  # the map's pinned positions and saved view
 
-    @classmethod
-    def everything(cls) -> Changes:
-        """What replacing the whole data folder (an import of everything) changes."""
-        return cls.QUEUE | cls.PROGRESS | cls.CONTENT | cls.QUIZZES | cls.SETTINGS | cls.MAP
-

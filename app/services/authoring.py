@@ -75,10 +75,6 @@ class AuthoringService:
     def concepts(self) -> list[Concept]:
         return sorted(self.ctx.bank.concepts.values(), key=lambda c: c.title.lower())
 
-    def is_user_card(self, card_id: str) -> bool:
-        card = self.ctx.bank.cards.get(card_id)
-        return card is not None and card.user
-
     def suggest_concept_id(self, title: str) -> str:
         return unique_id(slugify(title), self.ctx.bank.concepts)
 

@@ -156,10 +156,6 @@ class ReviewService:
         self._undo.append(UndoEntry(log_id, due.card.id))
         return Changes.QUEUE | Changes.PROGRESS
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def undo(self) -> Changes:
         """Take back the last grade; its card is shown next. `Changes.NONE`: nothing to undo."""
         if not self._undo:

@@ -123,7 +123,9 @@ class CardTableModel(RowsTableModel):
             width=54,
         ),
     )
-    QUESTION, CONCEPT, AREA, DIFFICULTY, STATE, DUE, REVIEWS, LAPSES, RECALL, MATCH = range(10)
+    _INDEX = {column.header: i for i, column in enumerate(COLUMNS)}
+    QUESTION, DIFFICULTY, REVIEWS = _INDEX["Question"], _INDEX["Difficulty"], _INDEX["Reviews"]
+    RECALL, MATCH = _INDEX["Recall"], _INDEX["Match"]
 
     def __init__(self) -> None:
         super().__init__()

@@ -87,9 +87,6 @@ class QuizScreen(Screen):
         self.setup_page.show_stored()
         self._show_page(SETUP)
 
-    def has_unfinished(self) -> bool:
-        return self.service.unfinished() is not None
-
     def start_from_setup(self) -> None:
         if self.pages.currentIndex() == SETUP and self.setup_page.can_start():
             self.start(self.setup_page.settings())
