@@ -111,6 +111,10 @@ class ReviewService:
             (i for i in self.ledger.new_ids(new_left) if i in known) if new_left else (),
         )
 
+    def reload(self) -> None:
+        """Build today's queue afresh on next use (something else changed the schedule)."""
+        self._queue = None
+
     def counts(self) -> QueueCounts:
         return self._today().counts(self.clock.now(), self._learn_ahead)
 

@@ -157,6 +157,7 @@ class ReviewView(Screen):
 
     def refresh_for(self, changes: Changes) -> None:
         """Another screen changed the queue, the bank or the settings: show what is next."""
+        self.service.reload()
         self.refresh()
 
     def prepare_answer(self) -> None:
