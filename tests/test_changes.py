@@ -150,3 +150,16 @@ def test_a_screens_own_write_does_not_look_like_another_process(qtbot, window) -
     assert browse.select_card("beta-what")
     qtbot.keyClick(browse.table, Qt.Key.Key_K, CTRL)  # flag: written on another connection
     assert window.app.outside.changes() == Changes.NONE  # reported, so not "outside"
+
+
+def test_a_revealed_answer_survives_a_first_visit_to_every_other_screen(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Building a screen writes caches (the map's layout, the search index): the run's own
+    writes, which must not look like another process's and reset the Review screen."""
+    press(qtbot, Qt.Key.Key_Space)
+    card = window.review.current.card
+    for key in (Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_2, Qt.Key.Key_5):
+        press(qtbot, key, CTRL)
+        press(qtbot, Qt.Key.Key_1, CTRL)
+        assert window.review.revealed and window.review.current.card == card
+    press(qtbot, Qt.Key.Key_3)  # Good, as if the answer had never left the screen
+    assert window.review.current is None or window.review.current.card != card

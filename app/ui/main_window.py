@@ -279,12 +279,16 @@ class MainWindow(QMainWindow):
         return self._screen("stats")  # type: ignore[return-value]
 
     def show_screen(self, name: str) -> None:
+        # The guard against other processes: what was committed since the last look and
+        # not reported. Looked at first: building and showing a screen write caches of
+        # this run's own (the map's layout, the search index).
+        outside = self.app.outside.changes()
         slot = self.screens[name]
         widget = self._screen(name)
-        self.stack.setCurrentWidget(widget)
-        outside = self.app.outside.changes()  # the guard against other processes
         if outside:
             self.broadcast(outside)
+        self.stack.setCurrentWidget(widget)
+        self.app.outside.acknowledge()
         slot.button.setChecked(True)
         self.setWindowTitle(f"{slot.entry.title} — {APP_NAME}")
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
