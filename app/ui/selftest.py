@@ -68,11 +68,8 @@ def run_self_test(data: Path) -> int:
 def _exercise_force_layout(window: MainWindow) -> None:
     """Lay the map out by force once: it is the one screen path with its own numeric code,
     so a frozen build missing a module fails here rather than in a user's hands."""
-    graph = getattr(window, "graph", None)
-    mode = getattr(graph, "layout_mode", None)
-    if graph is None or mode is None or mode.findText("Force") < 0:
-        return
     window.show_screen("graph")
+    mode = window.graph.toolbar.layout_mode
     previous = mode.currentText()
     mode.setCurrentText("Force")
     QApplication.processEvents()

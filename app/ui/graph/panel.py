@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+from datetime import datetime, tzinfo
+
 from PySide6.QtCore import (
     Qt,
     Signal,
@@ -16,8 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.content import ContentBank
+from app.domain.scheduling import CardState
+from app.services.graph_service import CardStatus
+from app.services.render import render_markdown
 from app.ui.graph.card_status_model import CardStatusModel
 from app.ui.markdown_view import MarkdownView
+from app.ui.theme import is_dark
 
 
 class ConceptPanel(QWidget):
@@ -27,8 +35,9 @@ class ConceptPanel(QWidget):
     study = Signal(str, bool)  # concept id, with prerequisites
     quiz = Signal(str)
 
-    def __init__(self) -> None:
+    def __init__(self, bank: ContentBank) -> None:
         super().__init__()
+        self.bank = bank
         self.setObjectName("concept-panel")
         self.concept_id: str | None = None
         layout = QVBoxLayout(self)
@@ -94,3 +103,44 @@ class ConceptPanel(QWidget):
         self.card_model.set_rows([], None, None)
         for button in (self.study_button, self.study_prereq_button, self.quiz_button):
             button.setEnabled(False)
+
+    def show_concept(
+        self,
+        concept_id: str,
+        mastery: float,
+        cards: list[CardStatus],
+        links: tuple[list[str], list[str]],
+        now: datetime,
+        tz: tzinfo,
+    ) -> None:
+        """The concept with its mastery, cards and (prerequisites, dependents) as links."""
+        concept = self.bank.concepts[concept_id]
+        area = self.bank.areas.get(concept.area)
+        self.concept_id = concept_id
+        color = area.color if area else "#888"
+        self.title.setText(
+            f'<h3 style="margin:0">{html.escape(concept.title)}</h3>'
+            f'<span style="color:{color}">● {html.escape(area.title if area else concept.area)}</span>'
+        )
+        seen = sum(1 for c in cards if c.state is not CardState.NEW)
+        self.mastery.setText(
+            f"Mastery {round(mastery * 100)}% · {seen} of {len(cards)} cards studied"
+        )
+        self.summary.show_html(render_markdown(concept.summary, is_dark()))
+        prerequisites, dependents = links
+        related = [r for r in concept.related if r in self.bank.concepts]
+        self.links.setText(
+            f"<b>Builds on:</b> {self._links(prerequisites)}<br>"
+            f"<b>Leads to:</b> {self._links(dependents)}<br>"
+            f"<b>Related:</b> {self._links(related)}"
+        )
+        self.card_model.set_rows(cards, now, tz)
+        for button in (self.study_button, self.study_prereq_button, self.quiz_button):
+            button.setEnabled(True)
+
+    def _links(self, ids: list[str]) -> str:
+        if not ids:
+            return "<i>none</i>"
+        return ", ".join(
+            f'<a href="{cid}">{html.escape(self.bank.concepts[cid].title)}</a>' for cid in ids
+        )

@@ -13,34 +13,22 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QKeySequence,
     QShortcut,
-    QStandardItem,
-    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListView,
-    QMenu,
-    QPushButton,
-    QSpinBox,
     QSplitter,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.changes import Changes
-from app.domain.scheduling import CardState
 from app.services.application import Application
-from app.services.graph_service import MapFilter
-from app.services.render import render_markdown
 from app.ui.graph.map_view import MapView
+from app.ui.graph.next_up import NextUpList
 from app.ui.graph.node_item import DETAIL_LOD, NodeItem
 from app.ui.graph.panel import ConceptPanel
 from app.ui.graph.scene import ConceptScene
+from app.ui.graph.toolbar import MapToolbar
 from app.ui.screen import Screen
 from app.ui.theme import is_dark
 
@@ -62,7 +50,9 @@ class GraphScreen(Screen):
         self.scene = ConceptScene(is_dark(), self)
         self.view = MapView(self.scene)
         self.view.setObjectName("map")
-        self.panel = ConceptPanel()
+        self.panel = ConceptPanel(self.bank)
+        self.toolbar = MapToolbar(self.bank)
+        self.next_list = NextUpList(self.bank, self.service.threshold, self)
         self.mastery: dict[str, float] = {}
         self.next_up: list[str] = []
         self.local_centre: str | None = None
@@ -78,61 +68,16 @@ class GraphScreen(Screen):
 
     # -- construction ---------------------------------------------------------------------
     def _build(self) -> None:
-        bar = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setObjectName("graph-search")
-        self.search.setPlaceholderText("Find a concept…")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._on_search)
-        self.search.returnPressed.connect(self._select_search_hit)
-        self.areas_button = QToolButton()
-        self.areas_button.setObjectName("area-filter")
-        self.areas_button.setText("Areas")
-        self.areas_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.areas_menu = QMenu(self.areas_button)
-        self.area_actions = {}
-        for area in sorted(self.bank.areas.values(), key=lambda a: a.order):
-            action = self.areas_menu.addAction(f"● {area.title}")
-            action.setCheckable(True)
-            action.setChecked(True)
-            action.toggled.connect(self._apply_filters)
-            self.area_actions[area.id] = action
-        self.areas_button.setMenu(self.areas_menu)
-        self.local = QCheckBox("Local graph")
-        self.local.setObjectName("local-graph")
-        self.local.toggled.connect(self._apply_filters)
-        self.depth_box = QSpinBox()
-        self.depth_box.setObjectName("local-depth")
-        self.depth_box.setRange(1, 6)
-        self.depth_box.setValue(2)
-        self.depth_box.setPrefix("depth ")
-        self.depth_box.valueChanged.connect(self._apply_filters)
-        self.layout_mode = QComboBox()
-        self.layout_mode.setObjectName("layout-mode")
-        self.layout_mode.addItems(["Layered", "Force"])
-        self.layout_mode.currentIndexChanged.connect(self._apply_filters)
-        fit = QPushButton("Fit (F)")
-        fit.setObjectName("fit")
-        fit.clicked.connect(self.fit)
-        self.zoom_label = QLabel()
-        self.zoom_label.setObjectName("zoom-label")
+        self.toolbar.search.textChanged.connect(self._on_search)
+        self.toolbar.search.returnPressed.connect(self._select_search_hit)
+        self.toolbar.filters_changed.connect(self._apply_filters)
+        self.toolbar.fit_requested.connect(self.fit)
         self.view.zoomed.connect(self._on_zoom)
-        bar.addWidget(self.search, 2)
-        tool: QWidget
-        for tool in (
-            self.areas_button,
-            self.local,
-            self.depth_box,
-            self.layout_mode,
-            fit,
-            self.zoom_label,
-        ):
-            bar.addWidget(tool)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 8)
-        left_layout.addLayout(bar)
+        left_layout.addWidget(self.toolbar)
         left_layout.addWidget(self.view, 1)
         self.legend = QLabel()
         self.legend.setObjectName("legend")
@@ -144,30 +89,10 @@ class GraphScreen(Screen):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.panel, 3)
-        next_title = QLabel("<b>Next up</b> — prerequisites mastered, this one not yet")
-        next_title.setTextFormat(Qt.TextFormat.RichText)
-        self.threshold = QSpinBox()
-        self.threshold.setObjectName("mastery-threshold")
-        self.threshold.setRange(50, 99)
-        self.threshold.setSuffix(" %")
-        self.threshold.setPrefix("mastered at ")
-        self.threshold.setValue(round(self.service.threshold * 100))
-        self.threshold.setToolTip("Predicted recall a concept needs to count as mastered")
-        self.threshold.valueChanged.connect(self._on_threshold)
-        next_header = QHBoxLayout()
-        next_header.setContentsMargins(12, 0, 12, 0)
-        next_header.addWidget(next_title, 1)
-        next_header.addWidget(self.threshold)
-        self.next_model = QStandardItemModel(self)
-        self.next_list = QListView()
-        self.next_list.setObjectName("next-up")
-        self.next_list.setModel(self.next_model)
-        self.next_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        self.next_list.clicked.connect(
-            lambda index: self.select_concept(index.data(Qt.ItemDataRole.UserRole))
-        )
-        right_layout.addLayout(next_header)
-        right_layout.addWidget(self.next_list, 1)
+        self.next_list.threshold_changed.connect(self._on_threshold)
+        self.next_list.concept_chosen.connect(self.select_concept)
+        right_layout.addWidget(self.next_list.header)
+        right_layout.addWidget(self.next_list.list, 1)
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -189,7 +114,7 @@ class GraphScreen(Screen):
         shortcut.activated.connect(self.fit)
         find = QShortcut(QKeySequence("/"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.search.setFocus)
+        find.activated.connect(self.toolbar.search.setFocus)
 
     def _populate(self) -> None:
         concepts = {
@@ -239,12 +164,7 @@ class GraphScreen(Screen):
         self.mastery = self.service.mastery()
         self.next_up = self.service.next_up(self.mastery)
         self.scene.set_knowledge(self.mastery, set(self.next_up))
-        self.next_model.clear()
-        for concept_id in self.next_up[:30]:
-            concept = self.bank.concepts[concept_id]
-            item = QStandardItem(f"{concept.title}  ·  {round(self.mastery[concept_id] * 100)}%")
-            item.setData(concept_id, Qt.ItemDataRole.UserRole)
-            self.next_model.appendRow(item)
+        self.next_list.show_concepts(self.next_up, self.mastery)
         if self.panel.concept_id:
             self._fill_panel(self.panel.concept_id)
 
@@ -254,11 +174,11 @@ class GraphScreen(Screen):
             return
         node = self.scene.nodes[concept_id]
         if not node.isVisible():
-            if self.local.isChecked():
+            if self.toolbar.local.isChecked():
                 self.local_centre = concept_id
                 self._apply_filters()
             else:
-                self.area_actions[self.bank.concepts[concept_id].area].setChecked(True)
+                self.toolbar.show_area(self.bank.concepts[concept_id].area)
         self.scene.clearSelection()
         node.setSelected(True)
         if centre:
@@ -271,44 +191,20 @@ class GraphScreen(Screen):
             return
         concept_id = selected[0].concept_id
         self._fill_panel(concept_id)
-        if self.local.isChecked() and concept_id != self.local_centre:
+        if self.toolbar.local.isChecked() and concept_id != self.local_centre:
             self.local_centre = concept_id
             self._apply_filters()
 
     def _fill_panel(self, concept_id: str) -> None:
-        concept = self.bank.concepts[concept_id]
-        area = self.bank.areas.get(concept.area)
-        panel = self.panel
-        panel.concept_id = concept_id
-        color = area.color if area else "#888"
-        panel.title.setText(
-            f'<h3 style="margin:0">{html.escape(concept.title)}</h3>'
-            f'<span style="color:{color}">● {html.escape(area.title if area else concept.area)}</span>'
-        )
-        share = self.mastery.get(concept_id, 0.0)
-        cards = self.service.card_statuses(concept_id)
-        seen = sum(1 for c in cards if c.state is not CardState.NEW)
-        panel.mastery.setText(
-            f"Mastery {round(share * 100)}% · {seen} of {len(cards)} cards studied"
-        )
-        panel.summary.show_html(render_markdown(concept.summary, is_dark()))
-
-        def links(ids: list[str]) -> str:
-            if not ids:
-                return "<i>none</i>"
-            return ", ".join(
-                f'<a href="{cid}">{html.escape(self.bank.concepts[cid].title)}</a>' for cid in ids
-            )
-
-        panel.links.setText(
-            f"<b>Builds on:</b> {links(self.service.prerequisites_of(concept_id))}<br>"
-            f"<b>Leads to:</b> {links(self.service.dependents_of(concept_id))}<br>"
-            f"<b>Related:</b> {links([r for r in concept.related if r in self.bank.concepts])}"
-        )
         clock = self.service.clock
-        panel.card_model.set_rows(cards, clock.now(), clock.local_tz)
-        for button in (panel.study_button, panel.study_prereq_button, panel.quiz_button):
-            button.setEnabled(True)
+        self.panel.show_concept(
+            concept_id,
+            self.mastery.get(concept_id, 0.0),
+            self.service.card_statuses(concept_id),
+            (self.service.prerequisites_of(concept_id), self.service.dependents_of(concept_id)),
+            clock.now(),
+            clock.local_tz,
+        )
 
     def _study(self, concept_id: str, with_prerequisites: bool) -> None:
         concepts = (
@@ -326,24 +222,12 @@ class GraphScreen(Screen):
             self.select_concept(hit)
 
     def _select_search_hit(self) -> None:
-        self._on_search(self.search.text())
+        self._on_search(self.toolbar.search.text())
         self.view.setFocus()
 
-    def map_filter(self) -> MapFilter:
-        """What the toolbar asks for."""
-        return MapFilter(
-            hidden_areas=frozenset(
-                aid for aid, action in self.area_actions.items() if not action.isChecked()
-            ),
-            local=self.local.isChecked(),
-            centre=self.local_centre or self.panel.concept_id,
-            depth=self.depth_box.value(),
-            force=self.layout_mode.currentText() == "Force",
-        )
-
     def _apply_filters(self) -> None:
-        wanted = self.map_filter()
-        self.depth_box.setEnabled(wanted.local)
+        wanted = self.toolbar.map_filter(self.local_centre or self.panel.concept_id)
+        self.toolbar.depth_box.setEnabled(wanted.local)
         arrangement = self.service.arrange(wanted, self.next_up)
         if wanted.local:
             self.local_centre = arrangement.centre
@@ -367,11 +251,11 @@ class GraphScreen(Screen):
 
     def _on_zoom(self, value: float) -> None:
         self.scene.set_overview(value < DETAIL_LOD)
-        self.zoom_label.setText(f"{round(value * 100)}%")
+        self.toolbar.show_zoom(value)
         self._schedule_save()
 
     def _on_drop(self, concept_id: str, x: float, y: float) -> None:
-        if self.layout_mode.currentText() == "Layered" and not self.local.isChecked():
+        if self.toolbar.layered() and not self.toolbar.local.isChecked():
             self.report(self.service.pin(concept_id, (x, y)))
 
     # -- persistence of the view ----------------------------------------------------------
@@ -385,12 +269,7 @@ class GraphScreen(Screen):
             {
                 "zoom": self.view.zoom(),
                 "centre": [centre.x(), centre.y()],
-                "hidden_areas": sorted(
-                    a for a, act in self.area_actions.items() if not act.isChecked()
-                ),
-                "local": self.local.isChecked(),
-                "depth": self.depth_box.value(),
-                "mode": self.layout_mode.currentText(),
+                **self.toolbar.state(),
                 "selected": self.panel.concept_id,
             }
         )
@@ -398,16 +277,12 @@ class GraphScreen(Screen):
 
     def _restore_view(self) -> None:
         state = self.service.view_state()
-        for area_id in state.get("hidden_areas", []):
-            if area_id in self.area_actions:
-                self.area_actions[area_id].setChecked(False)
-        self.depth_box.setValue(int(state.get("depth", 2)))
-        self.layout_mode.setCurrentText(str(state.get("mode", "Layered")))
+        self.toolbar.restore(state)
         selected = state.get("selected")
         if isinstance(selected, str) and selected in self.bank.concepts:
             self.local_centre = selected
             self.select_concept(selected, centre=False)
-        self.local.setChecked(bool(state.get("local", False)))
+        self.toolbar.local.setChecked(bool(state.get("local", False)))
         self._apply_filters()
         if "zoom" in state and "centre" in state:
             self.view.set_zoom(float(state["zoom"]))
