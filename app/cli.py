@@ -8,8 +8,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
+
+if TYPE_CHECKING:
+    from app.services.context import AppContext
 
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +48,9 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="print progress counts")
     stats.add_argument("--json", action="store_true", required=True, help="as one JSON object")
     _add_data_dir(stats)
+    stories = sub.add_parser("stories", help="print your STAR stories and their coverage")
+    stories.add_argument("--json", action="store_true", required=True, help="as one JSON object")
+    _add_data_dir(stories)
     selftest = sub.add_parser(
         "self-test", help="open every screen offscreen and exit 0 if all is well"
     )
@@ -104,11 +111,14 @@ def _content_root(arg: str | None) -> Path:
 
 def cmd_check_content(args: argparse.Namespace) -> int:
     from app.domain.content_loader import load_bank
+    from app.domain.stories_coverage import load_questions
+    from app.services.stories import questions_path
 
     root = _content_root(args.content)
     bank = load_bank(root)
-    if bank.problems:
-        for problem in bank.problems:
+    problems = [*bank.problems, *load_questions(questions_path(root))[1]]
+    if problems:
+        for problem in problems:
             print(problem.format(root))
         return 1
     print(f"{len(bank.areas)} areas, {len(bank.concepts)} concepts, {len(bank.cards)} cards")
@@ -127,22 +137,44 @@ def cmd_dump_content(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    from app.services.backup_service import BackupService
+def _open_data(args: argparse.Namespace) -> AppContext:
+    """The data folder's context; says on stderr when a damaged database was restored."""
     from app.services.context import open_context
 
     ctx = open_context(args.data_dir)
-    backup = BackupService(ctx).backup_now()
+    if ctx.recovery is not None:
+        print(f"lattice: {ctx.recovery.describe(ctx.clock.local_tz)}", file=sys.stderr)
+    return ctx
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.domain.storage_fault import BackupFailed
+    from app.services.backup_service import BackupService
+
+    ctx = _open_data(args)
+    try:
+        backup = BackupService(ctx).backup_now()
+    except BackupFailed as exc:
+        print(f"lattice backup: the backup failed and was removed: {exc}", file=sys.stderr)
+        return 1
     print(f"backed up to {backup.path} ({backup.size / 1024:.0f} KiB)")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from app.services.context import open_context
     from app.services.stats_service import summary_counts
 
-    ctx = open_context(args.data_dir)
+    ctx = _open_data(args)
     print(json.dumps(summary_counts(ctx), indent=1))
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from app.services.context import open_context
+    from app.services.stories import StoryService
+
+    ctx = open_context(args.data_dir)
+    print(json.dumps(StoryService(ctx).to_json(), indent=1, ensure_ascii=False, default=str))
     return 0
 
 
@@ -202,9 +234,8 @@ def cmd_quiz(args: argparse.Namespace) -> int:
 
 def cmd_export_anki(args: argparse.Namespace) -> int:
     from app.services.anki_export import export_anki
-    from app.services.context import open_context
 
-    ctx = open_context(args.data_dir)
+    ctx = _open_data(args)
     try:
         result = export_anki(ctx.bank, Path(args.out), ctx.clock.now(), args.area)
     except ValueError as exc:
@@ -217,9 +248,8 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
 def cmd_import_cards(args: argparse.Namespace) -> int:
     from app.domain.import_rules import ImportRefused, ImportTarget
     from app.services.card_import import CardImportService
-    from app.services.context import open_context
 
-    ctx = open_context(args.data_dir)
+    ctx = _open_data(args)
     target = ImportTarget(
         concept_id=args.concept or "", new_title=args.new_concept or "", area=args.area or ""
     )
@@ -233,10 +263,9 @@ def cmd_import_cards(args: argparse.Namespace) -> int:
 
 
 def cmd_export_all(args: argparse.Namespace) -> int:
-    from app.services.context import open_context
     from app.services.transfer import export_all
 
-    ctx = open_context(args.data_dir)
+    ctx = _open_data(args)
     summary = export_all(ctx.data_dir, Path(args.file), ctx.clock.now())
     print(f"wrote {args.file}: {summary.describe()}")
     return 0
@@ -275,6 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check-content": cmd_check_content,
         "dump-content": cmd_dump_content,
         "stats": cmd_stats,
+        "stories": cmd_stories,
         "backup": cmd_backup,
         "self-test": cmd_self_test,
         "screenshot": cmd_screenshot,
@@ -289,7 +319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     full = any(arg in commands or arg in ("-h", "--help") for arg in arguments)
     args = build_parser(with_commands=full).parse_args(arguments)
     if args.command in commands:
-        return commands[args.command](args)
+        from app.domain.storage_fault import StorageFault
+
+        try:
+            return commands[args.command](args)
+        except StorageFault as fault:  # locked, read-only, full: one line, nothing changed
+            print(f"lattice {args.command}: {fault}", file=sys.stderr)
+            return 4
     # No garbage collection while starting: it would only walk the objects being created.
     # The GUI turns it back on, with those objects frozen, once the first card is painted.
     gc.disable()

@@ -26,7 +26,7 @@ def qt_calls_these(widget: Any, model: Any, proxy: Any, item: Any, window: Any) 
 
 def main_window_connects_these_by_name(window: Any) -> tuple[object, ...]:
     """Navigation slots named in main_window.NAVIGATION."""
-    return (window.show_concept_on_graph, window.study_cards)
+    return (window.show_concept_on_graph, window.study_cards, window.rehearse_story)
 
 
 def sqlalchemy_calls_these(decorator: Any, connection: Any) -> tuple[object, ...]:

@@ -19,4 +19,5 @@ class Changes(Flag):
     QUIZZES = auto()  # quiz sessions and answers
     SETTINGS = auto()  # study settings, mastery threshold, interview date
     MAP = auto()  # the map's pinned positions and saved view
+    STORIES = auto()  # STAR stories and their rehearsals
 

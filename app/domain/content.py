@@ -52,6 +52,9 @@ class Card:
     line: int = 0
     answer_line: int = 0
     user: bool = False
+    # Other ways of stating each key point (aligned with key_points; () where none), which
+    # the quiz grader credits as well: written as `- point: ...` with `also: [...]`.
+    phrasings: tuple[tuple[str, ...], ...] = ()
 
     def code_blocks(self) -> list[CodeBlock]:
         return extract_code_blocks(self.answer, self.answer_line)

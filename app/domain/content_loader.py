@@ -251,7 +251,7 @@ def _parse_card(
             f"seconds must be a whole number from 10 to 3600, got {seconds!r}",
         )
     kp_line = _line_of(lines, "key_points", meta_start, close)
-    key_points = tuple(p for p in _string_list(meta["key_points"], "key_points", kp_line) if p)
+    key_points, phrasings = _key_points(meta["key_points"], kp_line)
     if len(key_points) < MIN_KEY_POINTS:
         raise _FileError(
             kp_line, f"card has {len(key_points)} key points; at least {MIN_KEY_POINTS} needed"
@@ -280,7 +280,34 @@ def _parse_card(
         line=heading + 1,
         answer_line=answer_line,
         user=user,
+        phrasings=phrasings if any(phrasings) else (),
     )
+
+
+def _key_points(value: Any, line: int) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Each key point is text, or `{point: text, also: [other phrasings]}`."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise _FileError(line, "key_points must be a list")
+    points: list[str] = []
+    phrasings: list[tuple[str, ...]] = []
+    for item in value:
+        if isinstance(item, dict):
+            if "point" not in item or set(item) - {"point", "also"}:
+                raise _FileError(
+                    line, "a key point written as a mapping has 'point' and optionally 'also'"
+                )
+            text = str(item["point"]).strip()
+            also = tuple(a for a in _string_list(item.get("also"), "also", line) if a)
+        elif isinstance(item, str | int) and not isinstance(item, bool):
+            text, also = str(item).strip(), ()
+        else:
+            raise _FileError(line, "key_points must be a list of strings")
+        if text:
+            points.append(text)
+            phrasings.append(also)
+    return tuple(points), tuple(phrasings)
 
 
 def load_areas(path: Path) -> tuple[dict[str, Area], list[ContentProblem]]:

@@ -8,6 +8,7 @@ Operations that write return a `Changes` value, which the main window hands to e
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Collection
 from datetime import tzinfo
 from pathlib import Path
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from app.services.graph_service import GraphService
     from app.services.quiz_service import QuizService
     from app.services.stats_service import StatsService
+    from app.services.stories import StoryService
+    from app.services.story_rehearsal import RehearsalService
     from app.services.transfer import ImportAllResult, TransferSummary
     from app.storage.backup import Recovery
 
@@ -46,15 +49,22 @@ class OutsideWrites:
         self._version = version
         self._seen: int | None = None
 
+    def _read(self) -> int | None:
+        try:
+            return self._version()
+        except sqlite3.ProgrammingError:  # the connection is closed: quitting or restoring
+            return None
+
     def acknowledge(self) -> None:
         """Everything committed so far was reported (or is this run's own doing)."""
-        self._seen = self._version()
+        self._seen = self._read()
 
     def changes(self) -> Changes:
         """`OUTSIDE` when something committed since the last look, else `Changes.NONE`."""
-        version, seen = self._version(), self._seen
+        version, seen = self._read(), self._seen
         self._seen = version
-        return OUTSIDE if seen is not None and version != seen else Changes.NONE
+        moved = version is not None and seen is not None and version != seen
+        return OUTSIDE if moved else Changes.NONE
 
 
 class Application:
@@ -71,6 +81,8 @@ class Application:
         self._stats: StatsService | None = None
         self._backups: BackupService | None = None
         self._card_import: CardImportService | None = None
+        self._stories: StoryService | None = None
+        self._rehearsal: RehearsalService | None = None
 
     @classmethod
     def open(
@@ -204,6 +216,23 @@ class Application:
 
             self._card_import = CardImportService(self.ctx)
         return self._card_import
+
+    @property
+    def stories(self) -> StoryService:
+        """The STAR stories, for the Stories screen and the Quiz's behavioural round."""
+        if self._stories is None:
+            from app.services.stories import StoryService
+
+            self._stories = StoryService(self.ctx)
+        return self._stories
+
+    @property
+    def rehearsal(self) -> RehearsalService:
+        if self._rehearsal is None:
+            from app.services.story_rehearsal import RehearsalService
+
+            self._rehearsal = RehearsalService(self.stories, self.ctx.clock)
+        return self._rehearsal
 
     # -- operations over the whole run ----------------------------------------------------
     def save_settings(self, settings: StudySettings) -> Changes:

@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # the other screens are imported when first built, not at sta
     from app.ui.graph import GraphScreen
     from app.ui.quiz import QuizScreen
     from app.ui.stats_view import StatsScreen
+    from app.ui.stories.round import BehaviouralRound
+    from app.ui.stories.screen import StoriesScreen
 
 
 def forget_imported_sources() -> None:
@@ -85,6 +87,12 @@ def _stats() -> ScreenClass:
     return StatsScreen
 
 
+def _stories() -> ScreenClass:
+    from app.ui.stories.screen import StoriesScreen
+
+    return StoriesScreen
+
+
 @dataclass(frozen=True)
 class ScreenEntry:
     """A screen of the sidebar, reached by Ctrl+<its position>; its class is loaded and
@@ -101,6 +109,7 @@ SCREENS = (
     ScreenEntry("graph", "Graph", _graph),
     ScreenEntry("browse", "Browse", _browse),
     ScreenEntry("stats", "Stats", _stats),
+    ScreenEntry("stories", "Stories", _stories),
 )
 
 # Signals a screen may have for moving to another screen, and the window's slot for each.
@@ -108,6 +117,7 @@ NAVIGATION = {
     "study_requested": "study_cards",  # (card ids, title): review only those
     "graph_requested": "show_concept_on_graph",  # (concept id)
     "quiz_requested": "quiz_on_concept",  # (concept id)
+    "rehearse_requested": "rehearse_story",  # (story id): the Quiz's behavioural round
 }
 
 
@@ -127,6 +137,7 @@ class MainWindow(QMainWindow):
         self.app = app
         self.screens: dict[str, ScreenSlot] = {}
         self.started = False
+        self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round
         self.setObjectName("main-window")
         self.resize(1100, 760)
         central = QWidget()
@@ -246,6 +257,8 @@ class MainWindow(QMainWindow):
             for signal, slot_name in NAVIGATION.items():
                 if hasattr(widget, signal):
                     getattr(widget, signal).connect(getattr(self, slot_name))
+            if name == "quiz":
+                self._attach_behavioural_round(widget)
             self.stack.insertWidget(self.stack.indexOf(slot.placeholder), widget)
             self.stack.removeWidget(slot.placeholder)
             slot.placeholder.deleteLater()
@@ -277,6 +290,22 @@ class MainWindow(QMainWindow):
     @property
     def stats(self) -> StatsScreen:
         return self._screen("stats")  # type: ignore[return-value]
+
+    @property
+    def stories(self) -> StoriesScreen:
+        return self._screen("stories")  # type: ignore[return-value]
+
+    def _attach_behavioural_round(self, quiz: Screen) -> None:
+        from app.ui.stories.quiz_hook import attach_behavioural_round
+
+        self.behavioural = attach_behavioural_round(quiz, self.app.rehearsal)
+        self.behavioural.rehearsed.connect(lambda c: self.broadcast(c, source="quiz"))
+
+    def rehearse_story(self, story_id: str) -> None:
+        """The Stories screen's *Rehearse*: a behavioural round telling that story."""
+        self.show_screen("quiz")
+        assert self.behavioural is not None
+        self.behavioural.start_for_story(story_id)
 
     def show_screen(self, name: str) -> None:
         # The guard against other processes: what was committed since the last look and

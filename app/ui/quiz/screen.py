@@ -267,6 +267,21 @@ class QuizScreen(Screen):
         self.results_page.say_rated_again(rated.count)
         self.report(rated.changes)
 
+    # == other rounds (the behavioural round hooks in here) =================================
+    def add_setup_panel(self, panel: QWidget) -> None:
+        """Another way to start a round, shown under *New quiz* on the setup page."""
+        self.setup_page.add_panel(panel)
+
+    def show_page(self, page: QWidget) -> None:
+        """Show another round's page inside the Quiz screen (added on first use)."""
+        if self.pages.indexOf(page) < 0:
+            self.pages.addWidget(page)
+        if self.run is not None and self.run.phase == "answering" and not self.paused:
+            self.toggle_pause()  # a running question waits, saved, to be resumed
+        self.timer.stop()
+        self.pages.setCurrentWidget(page)
+        self.setFocusProxy(page)
+
     # == shared ============================================================================
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)

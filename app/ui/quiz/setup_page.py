@@ -168,6 +168,7 @@ class SetupPage(QWidget):
         form_column = QVBoxLayout()
         form_column.addWidget(form_box)
         form_column.addStretch(1)
+        self.form_column = form_column
         for signal in (
             self.scope_group.idToggled,
             self.count_spin.valueChanged,
@@ -281,6 +282,10 @@ class SetupPage(QWidget):
             text = f"{available} cards match; {settings.count} will be drawn, favouring the ones you know least."
         self.available_label.setText(text)
         self.start_button.setEnabled(available > 0)
+
+    def add_panel(self, panel: QWidget) -> None:
+        """Another way to start a round, under *New quiz*."""
+        self.form_column.insertWidget(self.form_column.count() - 1, panel)
 
     def can_start(self) -> bool:
         return self.start_button.isEnabled()
