@@ -118,6 +118,10 @@ class ContentBank:
     def cards_of(self, concept_id: str) -> list[Card]:
         return [c for c in self.cards.values() if c.concept == concept_id]
 
+    def area_of_card(self, card: Card) -> Area | None:
+        concept = self.concepts.get(card.concept)
+        return self.areas.get(concept.area) if concept else None
+
     def to_json_dict(self) -> dict[str, list[dict[str, object]]]:
         """The stable machine-readable shape used by `dump-content --json`."""
         return {
