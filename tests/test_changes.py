@@ -163,3 +163,38 @@ def test_a_revealed_answer_survives_a_first_visit_to_every_other_screen(qtbot, w
         assert window.review.revealed and window.review.current.card == card
     press(qtbot, Qt.Key.Key_3)  # Good, as if the answer had never left the screen
     assert window.review.current is None or window.review.current.card != card
+
+
+def test_a_story_put_into_review_reaches_review_browse_and_the_graph(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_stories_screen import write_story
+
+    build_every_screen(window)
+    new_before = new_count(window)
+    rows_before = window.browse.model.rowCount()
+    write_story(ctx.data_dir)
+    window.show_screen("stories")
+    stories = window.stories
+    qtbot.mouseClick(stories.review_button, Qt.MouseButton.LeftButton)
+    assert window.browse.stale & Changes.CONTENT and window.review.stale & Changes.CONTENT
+    window.show_screen("review")
+    assert new_count(window) == new_before + 1
+    window.show_screen("browse")
+    assert window.browse.model.rowCount() == rows_before + 1
+    window.show_screen("graph")
+    assert "my-stories" in window.graph.scene.nodes
+
+
+def test_a_graded_telling_reaches_the_stories_screen(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_stories_screen import write_story
+
+    write_story(ctx.data_dir)
+    window.show_screen("stories")
+    assert window.stories.model.records[window.stories.model.rows[0].id].times == 0
+    window.rehearse_story(window.stories.model.rows[0].id)  # on to the Quiz screen
+    assert window.current_screen() == "quiz"
+    press(qtbot, Qt.Key.Key_Return)  # this story
+    press(qtbot, Qt.Key.Key_Return, CTRL)  # told
+    press(qtbot, Qt.Key.Key_Return)  # graded as the matcher ticked it
+    assert window.stories.stale & Changes.STORIES
+    window.show_screen("stories")
+    assert window.stories.model.records[window.stories.model.rows[0].id].times == 1
