@@ -45,9 +45,6 @@ class EventKind(IntEnum):
         return self <= EventKind.EASY
 
 
-GRADES = (EventKind.AGAIN, EventKind.HARD, EventKind.GOOD, EventKind.EASY)
-
-
 @dataclass(frozen=True, slots=True)
 class CardProgress:
     """A card's schedule and its two user marks: what the `progress` table stores."""

@@ -113,10 +113,6 @@ class ProgressStore:
         with self._log() as log:
             return log.done_since(since)
 
-    def review_time_since(self, since: datetime) -> int:
-        with self._log() as log:
-            return log.review_time_since(since)
-
     def review_count(self) -> int:
         with self._log() as log:
             return log.review_count()

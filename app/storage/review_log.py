@@ -310,13 +310,6 @@ class ProgressLog:
             self.conn.execute(f"SELECT count(*) FROM review_log WHERE {IS_GRADE}").fetchone()[0]
         )
 
-    def review_time_since(self, since: datetime) -> int:
-        row = self.conn.execute(
-            f"SELECT coalesce(sum(duration_ms), 0) FROM review_log WHERE id >= ? AND {IS_GRADE}",
-            (to_micros(since),),
-        ).fetchone()
-        return int(row[0])
-
     def review_events(self, since: datetime) -> list[tuple[datetime, int, int, int, float | None]]:
         """(reviewed at, rating, duration ms, state before, interval before in days) of every
         review since `since`, oldest first."""
