@@ -40,6 +40,11 @@ EXCLUDED_MODULES = [
     "ssl",
     "_ssl",
     "_hashlib",
+    # SQLAlchemy's hook collects every dialect; Lattice speaks only SQLite.
+    "sqlalchemy.dialects.mysql",
+    "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.dialects.oracle",
+    "sqlalchemy.dialects.mssql",
     "readline",
     "curses",
     "pdb",
