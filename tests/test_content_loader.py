@@ -93,6 +93,10 @@ def test_fixture_bank_is_clean(content_root: Path) -> None:
             "extra/x.md:10: card heading must be followed by a ```card metadata block",
         ),
         (
+            concept("x").replace("summary:", "reviewed: 2026-13\nsummary:"),
+            "extra/x.md:5: reviewed must be a month as YYYY-MM, not '2026-13'",
+        ),
+        (
             concept("x", cards=GOOD_CARD.format(cid="Bad Id")),
             "extra/x.md:13: card id must be lowercase letters, digits and dashes",
         ),

@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import networkx as nx
+import pytest
 
 from app.domain.graph_layout import (
     LAYER_GAP,
@@ -16,8 +17,13 @@ from app.domain.graph_layout import (
     layered_layout,
     neighbourhood,
 )
-from app.domain.mastery import concept_mastery, next_up
-from app.domain.scheduling import CardMemory, Grade, Scheduler
+from app.domain.mastery import (
+    DEFAULT_MASTERY_THRESHOLD,
+    MASTERY_HORIZON,
+    concept_mastery,
+    next_up,
+)
+from app.domain.scheduling import CardMemory, CardState, Grade, Scheduler, new_memory
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -104,17 +110,45 @@ def reviewed(card_id: str, days_ago: float, grades: list[Grade]) -> CardMemory:
     return memory
 
 
-def test_mastery_is_mean_recall_with_unseen_as_zero() -> None:
+def test_mastery_is_mean_recall_a_month_ahead_with_unseen_as_zero() -> None:
     scheduler = Scheduler()
-    fresh = reviewed("a", 0, [Grade.GOOD, Grade.GOOD])
-    r = scheduler.retrievability(fresh, NOW + timedelta(days=1))
-    assert 0.5 < r <= 1.0
-    value = concept_mastery(["a", "b"], {"a": fresh}, scheduler, NOW + timedelta(days=1))
-    assert abs(value - r / 2) < 1e-9
+    known = reviewed("a", 0, [Grade.GOOD, Grade.GOOD])  # left learning: a review card
+    assert known.state is CardState.REVIEW
+    now = NOW + timedelta(days=1)
+    ahead = scheduler.retrievability(known, now + MASTERY_HORIZON)
+    assert 0.3 < ahead < scheduler.retrievability(known, now) <= 1.0
+    assert concept_mastery(["a", "b"], {"a": known}, scheduler, now) == pytest.approx(ahead / 2)
     # Recall decays with time, so mastery does too.
-    later = concept_mastery(["a"], {"a": fresh}, scheduler, NOW + timedelta(days=60))
-    assert later < r
+    later = concept_mastery(["a"], {"a": known}, scheduler, NOW + timedelta(days=60))
+    assert later < ahead
     assert concept_mastery([], {}, scheduler, NOW) == 0.0
+
+
+def test_a_single_viewing_does_not_master_a_concept() -> None:
+    """Three presses of Easy on a new concept used to show 100 % and unlock what follows."""
+    scheduler = Scheduler()
+    cards = ["c1", "c2", "c3"]
+    easy_once = {cid: scheduler.grade(new_memory(cid), Grade.EASY, NOW) for cid in cards}
+    value = concept_mastery(cards, easy_once, scheduler, NOW)
+    assert 0.6 < value < DEFAULT_MASTERY_THRESHOLD
+    graph = nx.DiGraph([("basics", "next")])
+    assert next_up(graph, {"basics": value}) == ["basics"]
+
+
+def test_cards_still_in_learning_count_as_zero() -> None:
+    scheduler = Scheduler()
+    cards = [f"c{i}" for i in range(6)]
+    learning = {cid: scheduler.grade(new_memory(cid), Grade.GOOD, NOW) for cid in cards}
+    assert all(m.state is CardState.LEARNING for m in learning.values())
+    assert all(scheduler.retrievability(m, NOW) > 0.99 for m in learning.values())
+    assert concept_mastery(cards, learning, scheduler, NOW) == 0.0
+
+
+def test_spaced_reviews_build_mastery() -> None:
+    scheduler = Scheduler()
+    cards = ["c1", "c2", "c3"]
+    memories = {cid: reviewed(cid, 60, [Grade.EASY, Grade.GOOD, Grade.GOOD]) for cid in cards}
+    assert concept_mastery(cards, memories, scheduler, NOW) >= DEFAULT_MASTERY_THRESHOLD
 
 
 def test_next_up_follows_prerequisites() -> None:

@@ -97,7 +97,20 @@ def test_mastery_colours_nodes_and_next_up_moves(qtbot, window, ctx, clock) -> N
         service.answer(due, Grade.EASY)
     clock.advance(hours=1)
     window.show_screen("graph")
-    assert graph.scene.nodes["alpha"].mastery > 0.9
+    # One viewing is not mastery: recall a month ahead is still under the 80 % threshold.
+    first = graph.scene.nodes["alpha"].mastery
+    assert 0.6 < first < 0.8
+    assert graph.scene.nodes["alpha"].next_up and not graph.scene.nodes["beta"].next_up
+    assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "alpha"
+    # Coming back when the cards are due and recalling them again makes the memory durable.
+    clock.advance(days=9)
+    service = ReviewService(
+        ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=["alpha-what", "alpha-why"]
+    )
+    for _ in range(2):
+        service.answer(service.next_card(), Grade.GOOD)
+    graph.refresh_knowledge()
+    assert graph.scene.nodes["alpha"].mastery > 0.8 > first
     assert graph.scene.nodes["beta"].next_up
     assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "beta"
 

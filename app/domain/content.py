@@ -11,7 +11,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 FENCE_INFO = re.compile(r"^(`{3,}|~{3,})\s*([\w+#.-]*)\s*(.*)$")
 
 
-FRONT_MATTER_KEYS = ("id", "title", "area", "summary", "requires", "related")
+FRONT_MATTER_KEYS = ("id", "title", "area", "summary", "requires", "related", "reviewed")
 
 
 class Difficulty(StrEnum):
@@ -65,6 +65,8 @@ class Concept:
     summary: str
     requires: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    # When a person last checked the concept's facts, as "YYYY-MM" ("" if never said).
+    reviewed: str = ""
     source: Path | None = None
     line: int = 1
     user: bool = False

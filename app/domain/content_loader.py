@@ -7,6 +7,7 @@ the next level-2 heading. See content/README.md for the full format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -84,6 +85,19 @@ def _string_list(value: Any, what: str, line: int) -> tuple[str, ...]:
     return tuple(str(v).strip() for v in value)
 
 
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _check_month(value: Any, line: int) -> str:
+    """`reviewed:` is a year and month, YYYY-MM (YAML would read a bare 2026-12 as text)."""
+    if value is None:
+        return ""
+    text = str(value).strip()
+    if not _MONTH.match(text):
+        raise _FileError(line, f"reviewed must be a month as YYYY-MM, not '{text}'")
+    return text
+
+
 def _check_id(value: Any, what: str, line: int) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
         raise _FileError(
@@ -140,6 +154,7 @@ def _parse_front_matter(path: Path, lines: list[str], user: bool) -> tuple[Conce
     area = _check_id(data["area"], "area", _line_of(lines, "area", 1, end))
     requires = _string_list(data.get("requires"), "requires", _line_of(lines, "requires", 1, end))
     related = _string_list(data.get("related"), "related", _line_of(lines, "related", 1, end))
+    reviewed = _check_month(data.get("reviewed"), _line_of(lines, "reviewed", 1, end))
     concept = Concept(
         id=concept_id,
         title=str(data["title"]).strip(),
@@ -147,6 +162,7 @@ def _parse_front_matter(path: Path, lines: list[str], user: bool) -> tuple[Conce
         summary=" ".join(str(data["summary"]).split()),
         requires=requires,
         related=related,
+        reviewed=reviewed,
         source=path,
         line=1,
         user=user,

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import networkx as nx
 
 from app.domain.content import ContentBank
-from app.domain.scheduling import CardMemory, Scheduler
+from app.domain.scheduling import CardMemory, CardState, Scheduler
 
 DEFAULT_MASTERY_THRESHOLD = 0.8
+# Mastery asks "will you still recall this in a month?", not "can you recall it right now?":
+# straight after a first answer recall is 100 % for any card, so "now" rewards a single
+# viewing. A month ahead, one Easy press on a new card predicts about 79 % (FSRS-6 defaults)
+# and a card that has come back through two or three spaced reviews about 90 % or more.
+MASTERY_HORIZON = timedelta(days=30)
+# Cards still in their first learning steps have not shown any durable memory yet.
+_NOT_YET_DURABLE = (CardState.NEW, CardState.LEARNING)
+
+
+def durable_recall(memory: CardMemory | None, scheduler: Scheduler, now: datetime) -> float:
+    """Predicted recall `MASTERY_HORIZON` from now; 0 for new cards and cards in learning."""
+    if memory is None or memory.state in _NOT_YET_DURABLE:
+        return 0.0
+    return scheduler.retrievability(memory, now + MASTERY_HORIZON)
 
 
 def concept_mastery(
@@ -19,14 +33,13 @@ def concept_mastery(
     scheduler: Scheduler,
     now: datetime,
 ) -> float:
-    """Mean predicted recall now over a concept's cards; unseen cards count as zero.
+    """Mean durable recall over all of a concept's cards (see `durable_recall`).
 
-    A concept with no cards has mastery 0: nothing about it has been shown to be known.
+    Unseen cards and cards still in learning count as zero, so a concept is only mastered
+    once most of its cards have left learning and are predicted to stick for a month. A
+    concept with no cards has mastery 0: nothing about it has been shown to be known.
     """
-    values = []
-    for card_id in card_ids:
-        memory = memories.get(card_id)
-        values.append(scheduler.retrievability(memory, now) if memory else 0.0)
+    values = [durable_recall(memories.get(card_id), scheduler, now) for card_id in card_ids]
     return sum(values) / len(values) if values else 0.0
 
 

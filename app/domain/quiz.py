@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,13 +15,17 @@ from enum import StrEnum
 from app.domain.clock import Clock
 from app.domain.content import Card
 
+# The key-point matcher lives in grading.py; re-exported so callers see one quiz API.
+from app.domain.grading import PointMatch as PointMatch
+from app.domain.grading import match_key_point as match_key_point
+from app.domain.grading import match_key_points as match_key_points
+
 DEFAULT_COUNT = 10
 DEFAULT_FIXED_SECONDS = 120
 AMBER_BELOW = 0.25
 RED_BELOW = 0.10
 MIN_WEIGHT = 0.05
 MISSED_BELOW = 0.5
-WORD_SHARE = 0.6
 
 
 # -- settings -----------------------------------------------------------------------------
@@ -217,73 +220,6 @@ def format_clock(seconds: float) -> str:
     """mm:ss, rounding up so 0:00 only shows when the time is really over."""
     whole = max(0, math.ceil(seconds - 1e-9))
     return f"{whole // 60}:{whole % 60:02d}"
-
-
-# -- key points ---------------------------------------------------------------------------
-STOPWORDS = frozenset(
-    """a an and are as at be by for from has have in into is it its of on or over per than that
-    the their them then this to up vs was what when which while with without your you keeps
-    each""".split()
-)
-SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s")
-WORD = re.compile(r"[a-z0-9]+")
-
-
-def _stem(word: str) -> str:
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[: -len(suffix)]
-            return base + "y" if suffix in ("ies", "ied") else base
-    return word
-
-
-def _words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
-
-
-def _key_words(text: str) -> list[str]:
-    return list(dict.fromkeys(w for w in _words(text) if w not in STOPWORDS))
-
-
-@dataclass(frozen=True)
-class PointMatch:
-    """Whether a typed answer mentions a key point, and why the matcher thinks so."""
-
-    point: str
-    covered: bool
-    explanation: str
-
-
-def match_key_point(point: str, answer: str) -> PointMatch:
-    """A deliberately simple check the user can see through and override.
-
-    Covered when the answer contains the whole phrase, or at least 60 % of the point's key
-    words (ignoring small words and common endings, so "embeddings" matches "embedding").
-    """
-    if not answer.strip():
-        return PointMatch(point, False, "nothing typed")
-    phrase = " ".join(_words(point))
-    if phrase and f" {phrase} " in f" {' '.join(_words(answer))} ":
-        return PointMatch(point, True, f"mentions “{point.strip()}”")
-    wanted = _key_words(point)
-    if not wanted:
-        return PointMatch(point, False, "phrase not found")
-    stems = {_stem(w) for w in _words(answer)}
-    found = [w for w in wanted if _stem(w) in stems]
-    missing = [w for w in wanted if w not in found]
-    need = max(1, math.ceil(WORD_SHARE * len(wanted)))
-    if len(found) >= need:
-        detail = f"{len(found)} of {len(wanted)} key words: {', '.join(found)}"
-        return PointMatch(point, True, detail)
-    if found:
-        detail = f"only {len(found)} of {len(wanted)} key words ({', '.join(found)}); needs {need}"
-    else:
-        detail = f"none of the key words ({', '.join(missing)})"
-    return PointMatch(point, False, detail)
-
-
-def match_key_points(points: Iterable[str], answer: str) -> list[PointMatch]:
-    return [match_key_point(point, answer) for point in points]
 
 
 # -- scoring ------------------------------------------------------------------------------

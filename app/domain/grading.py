@@ -1,0 +1,551 @@
+"""Does a typed answer state a key point? Graded the way a fair interviewer listens.
+
+An interviewer credits the idea, not the vocabulary, and never credits an idea the candidate
+contradicted. The matcher therefore:
+
+- compares *normalised* words: UK and US spelling meet ("quantisation", "quantized"),
+  abbreviations meet their long forms ("KV" and "key-value", "RAG"), inflections meet through
+  the Snowball stemmer, a possessive "'s" is not a word, and filler such as "versus" is ignored;
+- looks for the point inside **one sentence** of the answer, so words gathered from different
+  sentences do not add up to an idea nobody stated;
+- refuses a sentence that **negates** what the point asserts ("non-convex even for logistic
+  regression" does not state "convex for logistic regression"), or asserts what it negates;
+- refuses a **swapped relation**: when the point ties its subject to one side of a contrast
+  ("tensor parallelism within a node"), a sentence tying it to the other side ("tensor
+  parallelism across nodes") does not state it, even if the first word appears later on;
+- accepts any of the point's alternative phrasings written in the content (`also:`), so a
+  paraphrase the author foresaw is credited.
+
+Every verdict carries its explanation and the character spans of the answer that made it,
+so the grading page can highlight them and the learner can see through (and override) it.
+Deterministic and fast: a few hundred microseconds per key point, no model to load.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+# -- words ----------------------------------------------------------------------------------
+
+# Small words and interview filler that never carry a key point's idea on their own.
+STOPWORDS = frozenset(
+    """a an and are as at be been being by can could did do does doing for from had has have
+    having he her here hers him his how i if in into is it its itself just me more most my of
+    on once only or other our ours out over own per same she should so some such than that the
+    their theirs them then there these they this those through to too under until up upon us
+    very was we were what when where which while who whom why will with would you your yours
+    vs versus via also e g eg ie etc use uses used using usually often typically basically really
+    actually mostly like thing things way ways something keeps each lot lots get gets got make
+    makes made much many well even still just""".split()
+)
+# Words that flip what a sentence asserts. "n't" endings are caught separately.
+NEGATIONS = frozenset(
+    "not no never non without neither nor none cannot nothing nobody lack lacks lacking".split()
+)
+# Contrasts whose sides an answer can swap while keeping every word ("within" vs "across").
+_CONTRASTS = (
+    ("within", "across"),
+    ("intra", "inter"),
+    ("before", "after"),
+    ("increase", "decrease"),
+    ("higher", "lower"),
+    ("fast", "slow"),
+    ("larger", "smaller"),
+    ("static", "dynamic"),
+    ("sparse", "dense"),
+    ("early", "late"),
+    ("first", "last"),
+    ("minimum", "maximum"),
+    ("underfit", "overfit"),
+    ("positive", "negative"),
+    ("synchronous", "asynchronous"),
+    ("online", "offline"),
+    ("compute", "memory"),
+    ("linear", "quadratic"),
+)
+
+# Long forms that mean the same as a short one: both sides are rewritten to the short form.
+ABBREVIATIONS: Mapping[str, str] = {
+    "key value": "kv",
+    "retrieval augmented generation": "rag",
+    "learning rate": "lr",
+    "large language model": "llm",
+    "large language models": "llm",
+    "language model": "lm",
+    "neural network": "nn",
+    "neural networks": "nn",
+    "machine learning": "ml",
+    "deep learning": "dl",
+    "reinforcement learning from human feedback": "rlhf",
+    "reinforcement learning": "rl",
+    "direct preference optimization": "dpo",
+    "proximal policy optimization": "ppo",
+    "supervised fine tuning": "sft",
+    "supervised finetuning": "sft",
+    "mixture of experts": "moe",
+    "grouped query attention": "gqa",
+    "multi query attention": "mqa",
+    "approximate nearest neighbor": "ann",
+    "approximate nearest neighbors": "ann",
+    "k nearest neighbors": "knn",
+    "k nearest neighbor": "knn",
+    "principal component analysis": "pca",
+    "support vector machine": "svm",
+    "low rank adaptation": "lora",
+    "kullback leibler": "kl",
+    "chain of thought": "cot",
+    "in context learning": "icl",
+    "named entity recognition": "ner",
+    "personally identifiable information": "pii",
+    "time to first token": "ttft",
+    "click through rate": "ctr",
+    "area under the curve": "auc",
+    "maximum likelihood estimation": "mle",
+    "attn": "attention",
+    "vector db": "vector database",
+    "vectordb": "vector database",
+    "fine tuning": "finetuning",
+    "fine tune": "finetune",
+    "fine tuned": "finetuned",
+    "pre training": "pretraining",
+    "pre trained": "pretrained",
+    "multi head": "multihead",
+    "real time": "realtime",
+    "trade off": "tradeoff",
+    "trade offs": "tradeoffs",
+    "hyper parameter": "hyperparameter",
+    "hyper parameters": "hyperparameters",
+    "data set": "dataset",
+    "data sets": "datasets",
+    "e mail": "email",
+    "8 bit": "int8",
+    "4 bit": "int4",
+    "prob": "probability",
+    "probs": "probability",
+    "params": "parameters",
+    "param": "parameter",
+    "info": "information",
+    "docs": "documents",
+    "doc": "document",
+    "eval": "evaluation",
+    "evals": "evaluation",
+    "gen": "generation",
+    "approx": "approximate",
+    "dims": "dimensions",
+    "dim": "dimension",
+    "seq": "sequence",
+    "temp": "temperature",
+}
+
+# Words that stand for the same idea in this field; each maps to one representative stem.
+_SYNONYM_GROUPS = (
+    ("big", "large", "huge", "bigger", "larger"),
+    ("small", "tiny", "smaller"),
+    ("fast", "quick", "quickly", "faster", "speed", "speedup"),
+    ("slow", "slower", "sluggish"),
+    ("reduce", "lower", "decrease", "cut", "shrink", "fewer", "less", "minimise", "minimize"),
+    ("increase", "raise", "grow", "boost", "higher"),
+    ("remove", "drop", "discard", "delete", "eliminate"),
+    ("example", "sample", "instance"),
+    ("keep", "retain", "preserve", "maintain"),
+    ("combine", "merge", "fuse", "blend", "mix"),
+    ("split", "divide", "partition", "shard"),
+    ("confident", "sure", "certain"),
+    ("mistake", "error"),
+    ("cost", "expense", "price"),
+    ("answer", "response", "reply", "output"),
+    ("check", "verify", "validate"),
+    ("pick", "choose", "select"),
+    ("reserve", "set aside", "hold out", "holdout", "hold back"),
+    ("label", "annotation", "annotate"),
+)
+# Spelling rules UK -> US, applied to every word of both texts (so a rule that also touches
+# an unrelated word does no harm: the point and the answer change alike).
+_SPELLING = (
+    (re.compile(r"isation(s?)$"), r"ization\1"),
+    (re.compile(r"is(e|ed|es|ing|er|ers)$"), r"iz\1"),
+    (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=.{3})our(s?)$"), r"or\1"),
+    (re.compile(r"(?<=.{2})tre(s?)$"), r"ter\1"),
+    (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
+    (re.compile(r"ogue(s?)$"), r"og\1"),
+)
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
+_SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
+# How much of a point's weighted key words one sentence must state.
+COVER_SHARE = 0.6
+# A point must be stated within this many adjacent sentences.
+SENTENCES_PER_WINDOW = 2
+# Negation this many tokens before a matched word (in the same clause) flips it.
+NEGATION_REACH = 3
+_CLAUSE_BREAKS = frozenset({"but", "however", "whereas", "although", "though", "unlike"})
+
+
+@cache
+def _stemmer() -> Any:
+    import snowballstemmer  # small, pure Python; imported on first use, not at start-up
+
+    return snowballstemmer.stemmer("english")
+
+
+@cache
+def _spell(word: str) -> str:
+    for pattern, repl in _SPELLING:
+        word = pattern.sub(repl, word)
+    return word
+
+
+@cache
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(_spell(word)))
+
+
+@cache
+def _synonyms() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for group in _SYNONYM_GROUPS:
+        head = _stem(group[0].split()[0])
+        for word in group:
+            if " " not in word:
+                table[_stem(word)] = head
+    return table
+
+
+@cache
+def _canon(word: str) -> str:
+    stem = _stem(word)
+    return _synonyms().get(stem, stem)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a text: its normalised form and where it sits in the original."""
+
+    canon: str
+    word: str  # as written (lower case), for explanations
+    start: int
+    end: int
+    negation: bool = False
+    breaks_clause: bool = False
+
+
+def _phrases() -> list[tuple[tuple[str, ...], str]]:
+    multi = [(tuple(long.split()), short) for long, short in ABBREVIATIONS.items()]
+    multi += [(tuple(w.split()), group[0]) for group in _SYNONYM_GROUPS for w in group if " " in w]
+    return sorted(multi, key=lambda item: -len(item[0]))
+
+
+_PHRASES = _phrases()
+
+
+def _emphasis(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
+    """ "not only", "not just": emphasis that adds, not a negation."""
+    return raw[i][0] == "not" and i + 1 < len(raw) and raw[i + 1][0] in ("only", "just")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words of `text`, normalised, with multi-word forms folded into one token."""
+    raw: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(text):
+        word = m.group().lower().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        raw.append((word, m.start(), m.end()))
+    tokens: list[Token] = []
+    i = 0
+    while i < len(raw):
+        for words, short in _PHRASES:
+            n = len(words)
+            if tuple(w for w, _, _ in raw[i : i + n]) == words:
+                written = " ".join(words)
+                for part in short.split():
+                    tokens.append(Token(_canon(part), written, raw[i][1], raw[i + n - 1][2]))
+                i += n
+                break
+        else:
+            word, start, end = raw[i]
+            if word.endswith("n't"):
+                tokens.append(Token(_canon(word[:-3]), word, start, end, negation=True))
+            elif word in NEGATIONS and not _emphasis(raw, i):
+                tokens.append(Token(word, word, start, end, negation=True))
+            else:
+                clause = word in _CLAUSE_BREAKS
+                tokens.append(Token(_canon(word), word, start, end, breaks_clause=clause))
+            i += 1
+    return tokens
+
+
+def key_words(text: str) -> list[str]:
+    """The normalised words that carry a phrase's idea (no small words, no negations)."""
+    seen: dict[str, None] = {}
+    for token in tokenize(text):
+        if token.negation or token.breaks_clause:
+            continue
+        if token.canon in _stop_canon() or (len(token.canon) < 2 and not token.canon.isdigit()):
+            continue
+        seen.setdefault(token.canon, None)
+    return list(seen)
+
+
+@cache
+def _stop_canon() -> frozenset[str]:
+    return frozenset(_stem(w) for w in STOPWORDS) | STOPWORDS
+
+
+@cache
+def _contrast_of() -> dict[str, str]:
+    """Each side of a contrast and its other side, compared after synonyms are folded
+    ("lower" and "decrease" are one side)."""
+    table: dict[str, str] = {}
+    for a, b in _CONTRASTS:
+        table[_canon(a)] = _canon(b)
+        table[_canon(b)] = _canon(a)
+    return table
+
+
+# -- matching -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointMatch:
+    """Whether a typed answer states a key point, why the matcher thinks so, and where."""
+
+    point: str
+    covered: bool
+    explanation: str
+    # (start, end) character spans of the answer that made the point tick.
+    evidence: tuple[tuple[int, int], ...] = ()
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+@dataclass(frozen=True)
+class _Window:
+    """A few adjacent sentences of the answer, indexed by normalised word."""
+
+    tokens: tuple[Token, ...]
+    at: Mapping[str, tuple[int, ...]]  # word -> every position it (or a joined pair) holds
+
+
+def _window(tokens: Sequence[Token]) -> _Window:
+    at: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        at.setdefault(token.canon, []).append(i)
+    for i in range(len(tokens) - 1):  # "warm up" states "warmup", "pseudo label" "pseudolabel"
+        at.setdefault(_canon(tokens[i].word + tokens[i + 1].word), []).append(i)
+    return _Window(tuple(tokens), {word: tuple(places) for word, places in at.items()})
+
+
+class AnswerIndex:
+    """A typed answer split into windows of up to `SENTENCES_PER_WINDOW` adjacent sentences.
+
+    A point must be stated inside one window: one or two neighbouring sentences, as a
+    candidate naturally spreads one idea, never words gathered across the whole answer."""
+
+    def __init__(self, answer: str) -> None:
+        self.text = answer
+        tokens = tokenize(answer)
+        spans = _sentences(answer)
+        by_sentence = [[t for t in tokens if a <= t.start < b] for a, b in spans]
+        self.windows = [
+            _window([t for part in by_sentence[i : i + n] for t in part])
+            for n in range(1, SENTENCES_PER_WINDOW + 1)
+            for i in range(max(0, len(by_sentence) - n + 1))
+        ]
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    share: float
+    found: tuple[str, ...]  # as the answer writes them
+    missing: tuple[str, ...]  # as the point writes them
+    evidence: tuple[tuple[int, int], ...]
+    problem: str = ""
+
+
+def _negated(tokens: Sequence[Token], index: int) -> bool:
+    """A negation within reach before tokens[index], in the same clause."""
+    for j in range(index - 1, max(-1, index - 1 - NEGATION_REACH), -1):
+        if tokens[j].breaks_clause:
+            return False
+        if tokens[j].negation:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A phrasing of a key point, prepared once."""
+
+    text: str
+    wanted: tuple[str, ...]
+    written: Mapping[str, str]  # normalised word -> as the point writes it
+    negative: bool  # the point itself asserts a negative ("no value network")
+
+
+def _prepare(phrasing: str) -> _Point | None:
+    wanted = tuple(key_words(phrasing))
+    if not wanted:
+        return None
+    tokens = tokenize(phrasing)
+    written = {t.canon: t.word for t in reversed(tokens)}
+    return _Point(phrasing, wanted, written, any(t.negation for t in tokens))
+
+
+def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) -> _Verdict:
+    tokens = window.tokens
+    positions: dict[str, int] = {}
+    flipped: list[str] = []
+    for word in point.wanted:
+        places = window.at.get(word)
+        if not places:
+            continue
+        # Prefer an occurrence whose polarity agrees with the point's.
+        agreeing = [i for i in places if _negated(tokens, i) == point.negative]
+        positions[word] = agreeing[0] if agreeing else places[0]
+        if not agreeing:
+            flipped.append(word)
+    total = sum(weights.get(w, 1.0) for w in point.wanted)
+    share = sum(weights.get(w, 1.0) for w in positions) / total if total else 0.0
+    found = tuple(tokens[positions[w]].word for w in point.wanted if w in positions)
+    missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
+    evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
+    problem = ""
+    if positions and point.negative and not any(_negated(tokens, i) for i in positions.values()):
+        problem = "leaves out the point's negation"
+    elif flipped and not point.negative:
+        problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
+    elif swap := _swapped_relation(point, positions, tokens):
+        problem = swap
+    return _Verdict(share, found, missing, evidence, problem)
+
+
+def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
+    """The point ties its subject to one side of a contrast; does the answer tie it to the
+    other? The side that counts is the first contrast word after the subject."""
+    contrast_of = _contrast_of()
+    sides = [w for w in point.wanted if w in contrast_of]
+    subjects = [w for w in point.wanted if w not in contrast_of and w in positions]
+    if not sides or not subjects:
+        return ""
+    subject_at = positions[subjects[0]]
+    for side in sides:
+        other = contrast_of[side]
+        for token in tokens[subject_at + 1 :]:
+            if token.canon == side:
+                break
+            if token.canon == other:
+                subject = tokens[subject_at].word
+                return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
+    return ""
+
+
+def _rank(verdict: _Verdict) -> tuple[bool, float, int]:
+    return (_passes(verdict), verdict.share, -len(verdict.evidence))
+
+
+def _needed(count: int) -> int:
+    return max(1, math.ceil(COVER_SHARE * count))
+
+
+def _passes(verdict: _Verdict) -> bool:
+    wanted = len(verdict.found) + len(verdict.missing)
+    enough = verdict.share >= COVER_SHARE - 1e-9 and len(verdict.found) >= min(
+        wanted, _needed(wanted)
+    )
+    return enough and not verdict.problem
+
+
+def _best(point: _Point, index: AnswerIndex, weights: Mapping[str, float]) -> _Verdict:
+    verdicts = [_judge_window(point, w, weights) for w in index.windows]
+    return max(verdicts, key=_rank, default=_Verdict(0.0, (), tuple(point.wanted), ()))
+
+
+def match_key_point(
+    point: str,
+    answer: str | AnswerIndex,
+    alternatives: Iterable[str] = (),
+    weights: Mapping[str, float] | None = None,
+) -> PointMatch:
+    """Whether `answer` states `point` (or one of its `alternatives`) in one window."""
+    index = answer if isinstance(answer, AnswerIndex) else AnswerIndex(answer)
+    if not index.text.strip():
+        return PointMatch(point, False, "nothing typed")
+    weights = weights or {}
+    best: tuple[str, _Verdict] | None = None
+    for phrasing in (point, *alternatives):
+        prepared = _prepare(phrasing)
+        if prepared is None:
+            continue
+        verdict = _best(prepared, index, weights)
+        if best is None or _rank(verdict) > _rank(best[1]):
+            best = (phrasing, verdict)
+    if best is None:
+        return PointMatch(point, False, "the point has no words to look for")
+    phrasing, verdict = best
+    wanted = len(verdict.found) + len(verdict.missing)
+    via = "" if phrasing == point else f" (as “{phrasing}”)"
+    if _passes(verdict):
+        if _verbatim(phrasing, index.text):
+            return PointMatch(point, True, f"mentions “{phrasing.strip()}”", verdict.evidence)
+        what = ", ".join(verdict.found)
+        explanation = f"{len(verdict.found)} of {wanted} key words{via}: {what}"
+        return PointMatch(point, True, explanation, verdict.evidence)
+    if verdict.problem and verdict.found:
+        return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
+    if verdict.found:
+        return PointMatch(
+            point,
+            False,
+            f"only {len(verdict.found)} of {wanted} key words together "
+            f"({', '.join(verdict.found)}); needs {_needed(wanted)}",
+            verdict.evidence,
+        )
+    return PointMatch(point, False, f"none of the key words ({', '.join(verdict.missing)})")
+
+
+def _verbatim(phrasing: str, answer: str) -> bool:
+    words = " ".join(_PLAIN_WORD.findall(phrasing.lower()))
+    return bool(words) and f" {words} " in f" {' '.join(_PLAIN_WORD.findall(answer.lower()))} "
+
+
+def match_key_points(
+    points: Iterable[str],
+    answer: str,
+    alternatives: Sequence[Sequence[str]] = (),
+    weights: Mapping[str, float] | None = None,
+) -> list[PointMatch]:
+    """Every point against one answer (indexed once)."""
+    points = list(points)
+    alts = list(alternatives) + [()] * (len(points) - len(alternatives))
+    index = AnswerIndex(answer)
+    return [match_key_point(p, index, a, weights) for p, a in zip(points, alts, strict=True)]
+
+
+def word_weights(texts: Iterable[str]) -> dict[str, float]:
+    """Rarer words weigh more (inverse document frequency over the bank's key points), so
+    "model" or "data" cannot tick a point on their own."""
+    counts: dict[str, int] = {}
+    total = 0
+    for text in texts:
+        total += 1
+        for word in set(key_words(text)):
+            counts[word] = counts.get(word, 0) + 1
+    if not total:
+        return {}
+    return {word: 1.0 + math.log(total / n) for word, n in counts.items()}

@@ -1,0 +1,115 @@
+"""The key-point grader credits the idea in any words, never the vocabulary alone.
+
+Each case is one of the ways the old word-overlap matcher disagreed with an interviewer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.grading import key_words, match_key_point, match_key_points, word_weights
+
+
+def covered(point: str, answer: str, alternatives: tuple[str, ...] = ()) -> bool:
+    return match_key_point(point, answer, alternatives).covered
+
+
+def test_a_negated_statement_does_not_tick_the_point() -> None:
+    point = "convex for logistic regression"
+    wrong = "The loss is non-convex even for logistic regression, so we need restarts."
+    result = match_key_point(point, wrong)
+    assert not result.covered
+    assert result.explanation.startswith("says the opposite")
+    assert covered(point, "For logistic regression the log loss is convex.")
+    assert not covered(point, "It isn't convex for logistic regression.")
+
+
+def test_a_point_that_is_a_negative_needs_the_negation() -> None:
+    assert covered("no value network", "GRPO drops the critic: there is no value network.")
+    missing = match_key_point("no value network", "GRPO trains a value network.")
+    assert not missing.covered
+    assert missing.explanation == "leaves out the point's negation"
+
+
+def test_emphasis_is_not_negation() -> None:
+    assert covered("reduces memory", "It not only reduces memory but also speeds things up.")
+
+
+def test_swapped_relations_do_not_tick() -> None:
+    swapped = "Tensor parallelism across nodes and pipeline parallelism within one node."
+    right = "Tensor parallelism within a node over NVLink; pipeline parallelism across nodes."
+    for point in ("tensor parallelism within a node", "pipeline parallelism across nodes"):
+        assert not covered(point, swapped)
+        assert covered(point, right)
+    why = match_key_point("tensor parallelism within a node", swapped).explanation
+    assert why == "ties “tensor” to “across”, not “within”"
+
+
+def test_words_from_sentences_far_apart_do_not_add_up() -> None:
+    """A point must be stated within two neighbouring sentences, as people spread one idea."""
+    point = "dropout regularises by averaging thinned networks"
+    scattered = (
+        "Dropout is a layer. Weight decay is another regulariser. Ensembles are different. "
+        "They average models. Pruning thins a model."
+    )  # four of the five key words, but never three within two neighbouring sentences
+    assert not covered(point, scattered)
+    assert covered(point, "Dropout regularises. It averages many thinned networks.")
+
+
+@pytest.mark.parametrize(
+    ("point", "answer"),
+    [
+        ("quantization to int8", "Quantisation to 8-bit halves the memory"),
+        ("quantized weights", "the weights are quantised"),
+        ("KV cache grows with sequence length", "the key-value cache grows with the sequence length"),
+        ("retrieval augmented generation", "that's RAG"),
+        ("learning rate warmup", "warm up the LR first"),
+        ("labelled data", "data that is labeled"),
+        ("analyse the errors", "analyze every error"),
+        ("behaviour of the model", "the model's behavior"),
+        ("fine-tuning with LoRA", "LoRA finetuning"),
+    ],
+)
+def test_spelling_abbreviations_and_inflections_meet(point: str, answer: str) -> None:
+    assert covered(point, answer), match_key_point(point, answer).explanation
+
+
+def test_noise_words_are_not_key_words() -> None:
+    assert key_words("the company's data versus labels") == ["compani", "data", "label"]
+    assert "s" not in key_words("the model's output")
+
+
+def test_alternative_phrasings_credit_a_paraphrase() -> None:
+    point = "semi-supervised pseudo-labelling"
+    answer = "Take the predictions the model is very sure of and use them as extra labels."
+    assert not covered(point, answer)
+    alternative = ("confident predictions used as labels",)
+    result = match_key_point(point, answer, alternative)
+    assert result.covered
+    assert "as “confident predictions used as labels”" in result.explanation
+    reserve = ("reserve a slice of traffic for exploration",)
+    assert covered("reserved exploration traffic", "set aside 2-5 % of traffic to explore", reserve)
+
+
+def test_evidence_spans_point_at_the_words_that_counted() -> None:
+    answer = "We use a KV cache so decoding reuses past keys."
+    result = match_key_point("KV cache", answer)
+    assert result.covered
+    assert [answer[a:b] for a, b in result.evidence] == ["KV", "cache"]
+
+
+def test_rare_words_weigh_more_than_common_ones() -> None:
+    bank = ["model data", "model training", "model serving", "model drift detection"]
+    weights = word_weights(bank)
+    assert weights["drift"] > weights["model"]
+    # "model" alone is two words of three but far less than 60 % of the weight.
+    assert not match_key_point("model drift detection", "the model", weights=weights).covered
+
+
+def test_grading_is_deterministic_and_aligned_with_the_points() -> None:
+    points = ["KV cache", "paged attention", "continuous batching"]
+    answer = "vLLM pages the KV cache and batches continuously."
+    first = match_key_points(points, answer)
+    assert first == match_key_points(points, answer)
+    assert [m.point for m in first] == points
+    assert [m.covered for m in first] == [True, False, True]
