@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import __version__
 
@@ -29,6 +30,10 @@ THEMES = ("light", "dark")
 # Global options that take a value: skipped when looking for the command's name, so that
 # `lattice --data-dir stats` is a GUI start with a folder called "stats".
 VALUE_OPTIONS = ("--data-dir", "--theme")
+STORAGE_FAULT = 4  # locked, read-only or full: nothing was changed
+
+if TYPE_CHECKING:
+    from app.services.context import AppContext
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -141,12 +146,20 @@ def _output_file(arg: str) -> Path:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
+    from app.domain.content_checks import PARAPHRASE_FILE, editorial_problems
     from app.domain.content_loader import load_bank
+    from app.domain.stories_coverage import load_questions
+    from app.services.stories import questions_path
 
     root = _content_root(args.content)
     bank = load_bank(root)
-    if bank.problems:
-        for problem in bank.problems:
+    problems = [
+        *bank.problems,
+        *editorial_problems(bank, root / PARAPHRASE_FILE),
+        *load_questions(questions_path(root))[1],
+    ]
+    if problems:
+        for problem in problems:
             print(problem.format(root))
         return 1
     print(f"{len(bank.areas)} areas, {len(bank.concepts)} concepts, {len(bank.cards)} cards")
@@ -165,22 +178,44 @@ def cmd_dump_content(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    from app.services.backup_service import BackupService
+def _open_data(args: argparse.Namespace) -> AppContext:
+    """The data folder's context; says on stderr when a damaged database was restored."""
     from app.services.context import open_context
 
     ctx = open_context(args.data_dir)
-    backup = BackupService(ctx).backup_now()
+    if ctx.recovery is not None:
+        print(f"lattice: {ctx.recovery.describe(ctx.clock.local_tz)}", file=sys.stderr)
+    return ctx
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.domain.storage_fault import BackupFailed
+    from app.services.backup_service import BackupService
+
+    ctx = _open_data(args)
+    try:
+        backup = BackupService(ctx).backup_now()
+    except BackupFailed as exc:
+        print(f"lattice backup: the backup failed and was removed: {exc}", file=sys.stderr)
+        return 1
     print(f"backed up to {backup.path} ({backup.size / 1024:.0f} KiB)")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from app.services.context import open_context
     from app.services.stats_service import summary_counts
 
-    ctx = open_context(args.data_dir)
+    ctx = _open_data(args)
     print(json.dumps(summary_counts(ctx), indent=1))
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    from app.services.context import open_context
+    from app.services.stories import StoryService
+
+    ctx = open_context(args.data_dir)
+    print(json.dumps(StoryService(ctx).to_json(), indent=1, ensure_ascii=False, default=str))
     return 0
 
 
@@ -245,9 +280,8 @@ def cmd_quiz(args: argparse.Namespace) -> int:
 
 def cmd_export_anki(args: argparse.Namespace) -> int:
     from app.services.anki_export import export_anki
-    from app.services.context import open_context
 
-    ctx = open_context(args.data_dir)
+    ctx = _open_data(args)
     try:
         result = export_anki(ctx.bank, _output_file(args.out), ctx.clock.now(), args.area)
     except ValueError as exc:
@@ -260,9 +294,8 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
 def cmd_import_cards(args: argparse.Namespace) -> int:
     from app.domain.import_rules import ImportRefused, ImportTarget
     from app.services.card_import import CardImportService
-    from app.services.context import open_context
 
-    ctx = open_context(args.data_dir)
+    ctx = _open_data(args)
     target = ImportTarget(
         concept_id=args.concept or "", new_title=args.new_concept or "", area=args.area or ""
     )
@@ -276,10 +309,9 @@ def cmd_import_cards(args: argparse.Namespace) -> int:
 
 
 def cmd_export_all(args: argparse.Namespace) -> int:
-    from app.services.context import open_context
     from app.services.transfer import export_all
 
-    ctx = open_context(args.data_dir)
+    ctx = _open_data(args)
     summary = export_all(ctx.data_dir, _output_file(args.file), ctx.clock.now())
     print(f"wrote {args.file}: {summary.describe()}")
     return 0
@@ -329,6 +361,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("dump-content", "print the content bank", cmd_dump_content, _dump_options),
     Command("backup", "back up the database now", cmd_backup),
     Command("stats", "print progress counts", cmd_stats, _json_option),
+    Command("stories", "print your STAR stories and their coverage", cmd_stories, _json_option),
     Command("self-test", "open every screen offscreen and exit 0 if all is well", cmd_self_test),
     Command("screenshot", "save a PNG of one screen", cmd_screenshot, _screenshot_options),
     Command("quiz", "open the app straight into a timed quiz", cmd_quiz, _quiz_options),
@@ -451,7 +484,13 @@ def run_guarded(
         if os.environ.get(DEBUG_ENV):
             raise
         print(f"{prog}: {describe_failure(exc)}", file=sys.stderr)
-        return FAILED
+        return _failure_status(exc)
+
+
+def _failure_status(exc: Exception) -> int:
+    from app.domain.storage_fault import StorageFault
+
+    return STORAGE_FAULT if isinstance(exc, StorageFault) else FAILED
 
 
 def _open_file_check(file: str) -> str | None:

@@ -5,6 +5,7 @@ import dialog."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import subprocess
 import sys
@@ -13,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import COMMANDS_BY_NAME, VALUE_OPTIONS, build_parser, main
+from app.cli import (
+    COMMANDS_BY_NAME,
+    FAILED,
+    STORAGE_FAULT,
+    VALUE_OPTIONS,
+    build_parser,
+    main,
+)
 from tests.conftest import PROJECT_ROOT
 
 ANKI = Path(__file__).parent / "fixtures" / "anki"
@@ -24,6 +32,7 @@ REQUIRED: dict[str, list[str]] = {
     "dump-content": ["--json"],
     "backup": [],
     "stats": ["--json"],
+    "stories": ["--json"],
     "self-test": [],
     "screenshot": ["review", "shot.png"],
     "quiz": [],
@@ -34,6 +43,8 @@ REQUIRED: dict[str, list[str]] = {
 }
 # Commands that read only the bundled content and never open the data folder.
 CONTENT_ONLY = {"check-content", "dump-content"}
+# Commands that open a window: they say what is wrong in a message box as well.
+WINDOWED = {"quiz"}
 
 
 @pytest.fixture
@@ -63,7 +74,7 @@ def assert_one_line_error(stderr: str) -> str:
     assert "Traceback" not in stderr, stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) == 1, stderr
-    assert lines[0].startswith("lattice"), lines[0]
+    assert lines[0].lower().startswith("lattice"), lines[0]
     return lines[0]
 
 
@@ -137,12 +148,11 @@ def test_qt_free_commands_use_the_folder_named_anywhere(
 
 
 def test_every_command_refuses_an_unusable_data_folder_in_one_line(tmp_path: Path) -> None:
-    """Named before the command (where it used to be ignored): a plain file is no folder.
-    The GUI and `quiz` would otherwise open a window on the default folder and hang."""
+    """Named before the command (where it used to be ignored): a plain file is no folder."""
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
     (tmp_path / "all.zip").write_text("")
-    runs = [[name, *REQUIRED[name]] for name in sorted(REQUIRED)] + [[]]
+    runs = [[name, *REQUIRED[name]] for name in sorted(REQUIRED) if name not in WINDOWED]
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(
             pool.map(
@@ -151,13 +161,39 @@ def test_every_command_refuses_an_unusable_data_folder_in_one_line(tmp_path: Pat
             )
         )
     for rest, result in zip(runs, results, strict=True):
-        name = rest[0] if rest else "(GUI)"
+        name = rest[0]
         if name in CONTENT_ONLY:
             assert result.returncode == 0, result.stderr
             continue
-        assert result.returncode == 1, (name, result.stdout, result.stderr)
+        assert result.returncode in (FAILED, STORAGE_FAULT), (name, result.stdout, result.stderr)
         line = assert_one_line_error(result.stderr)
         assert "not a folder" in line and str(not_a_folder) in line, line
+
+
+@pytest.mark.parametrize("rest", [[], ["quiz"]])
+def test_the_windows_refuse_an_unusable_data_folder_with_a_message(
+    rest: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The GUI and `quiz` say it on screen too (a message box) and exit; they would
+    otherwise open a window on the default folder."""
+    from app.ui import application
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        application.QMessageBox, "warning", lambda _parent, _title, text: shown.append(text)
+    )
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    try:
+        assert main(["--data-dir", str(not_a_folder), *rest]) == STORAGE_FAULT
+    finally:
+        gc.enable()  # the GUI start turns it off until the first card is painted
+    (message,) = shown
+    assert str(not_a_folder) in message
+    assert str(not_a_folder) in assert_one_line_error(capsys.readouterr().err)
 
 
 def test_a_missing_data_folder_is_made(tmp_path: Path, default_home: Path) -> None:
@@ -170,7 +206,7 @@ def test_a_data_folder_under_a_file_fails_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "file").write_text("")
-    assert main(["backup", "--data-dir", str(tmp_path / "file" / "data")]) == 1
+    assert main(["backup", "--data-dir", str(tmp_path / "file" / "data")]) == STORAGE_FAULT
     line = assert_one_line_error(capsys.readouterr().err)
     assert line.startswith("lattice backup: ") and "file" in line
 

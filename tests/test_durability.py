@@ -43,9 +43,15 @@ def test_every_grade_is_fsynced_and_close_waits_for_the_last(ctx: AppContext) ->
 def test_waiting_makes_the_grades_durable_at_once(ctx: AppContext) -> None:
     service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
     durability = service.ledger.durability
-    release = threading.Event()
-    durability._fsync = lambda fd: release.wait(10)  # type: ignore[method-assign]
-    _grade(service, 1)  # the worker is now stuck in its fsync
+    release, stuck = threading.Event(), threading.Event()
+
+    def stuck_fsync(_fd: int) -> None:
+        stuck.set()
+        release.wait(10)
+
+    durability._fsync = stuck_fsync  # type: ignore[method-assign]
+    _grade(service, 1)
+    assert stuck.wait(10)  # the worker is now stuck in its fsync
     inline: list[int] = []
     durability._fsync = inline.append  # type: ignore[method-assign]
     service.wait_durable()
@@ -107,3 +113,40 @@ def test_if_the_worker_is_gone_the_grade_is_synced_at_once(ctx: AppContext) -> N
     _grade(service, 1)
     assert len(synced) == 1  # done by the caller, in answer()
     service.close()
+
+
+class _HeldQueue:
+    """The worker's ticket queue, holding the worker back until `release` is set: every
+    grade made meanwhile reaches it at once, as on a busy machine."""
+
+    def __init__(self, queue: object) -> None:
+        self.queue = queue
+        self.release = threading.Event()
+
+    def put(self, item: object) -> None:
+        self.queue.put(item)  # type: ignore[attr-defined]
+
+    def get(self) -> object:
+        self.release.wait(10)
+        return self.queue.get()  # type: ignore[attr-defined]
+
+    def empty(self) -> bool:
+        return bool(self.queue.empty())  # type: ignore[attr-defined]
+
+
+def test_checkpoints_count_grades_however_the_worker_is_scheduled(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """One sync may cover many grades (the worker woke late): the checkpoint still comes."""
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    durability = service.ledger.durability
+    durability.checkpoint_every = 2
+    held = _HeldQueue(durability._tickets)
+    durability._tickets = held  # type: ignore[assignment]
+    _grade(service, 4)
+    held.release.set()
+    service.close()
+    assert durability.checkpoints >= 1
+    alone = tmp_path / "main-file-only.sqlite3"
+    shutil.copy(ctx.db_path, alone)
+    assert _review_rows(alone) == 4

@@ -5,6 +5,8 @@ Each case is one of the ways the old word-overlap matcher disagreed with an inte
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.domain.grading import key_words, match_key_point, match_key_points, word_weights
@@ -61,7 +63,10 @@ def test_words_from_sentences_far_apart_do_not_add_up() -> None:
     [
         ("quantization to int8", "Quantisation to 8-bit halves the memory"),
         ("quantized weights", "the weights are quantised"),
-        ("KV cache grows with sequence length", "the key-value cache grows with the sequence length"),
+        (
+            "KV cache grows with sequence length",
+            "the key-value cache grows with the sequence length",
+        ),
         ("retrieval augmented generation", "that's RAG"),
         ("learning rate warmup", "warm up the LR first"),
         ("labelled data", "data that is labeled"),
@@ -99,7 +104,7 @@ def test_evidence_spans_point_at_the_words_that_counted() -> None:
 
 
 def test_rare_words_weigh_more_than_common_ones() -> None:
-    bank = ["model data", "model training", "model serving", "model drift detection"]
+    bank = ("model data", "model training", "model serving", "model drift detection")
     weights = word_weights(bank)
     assert weights["drift"] > weights["model"]
     # "model" alone is two words of three but far less than 60 % of the weight.
@@ -113,3 +118,51 @@ def test_grading_is_deterministic_and_aligned_with_the_points() -> None:
     assert first == match_key_points(points, answer)
     assert [m.point for m in first] == points
     assert [m.covered for m in first] == [True, False, True]
+
+
+def test_the_content_format_carries_alternative_phrasings(tmp_path: Path) -> None:
+    from app.domain.card_writer import serialize_concept
+    from app.domain.content_loader import parse_concept_file
+
+    text = """---
+id: semi
+title: Semi-supervised learning
+area: ml-foundations
+summary: Learning from few labels.
+---
+
+## How do you use unlabelled data?
+
+```card
+id: semi-how
+difficulty: medium
+seconds: 60
+key_points:
+  - point: semi-supervised pseudo-labelling
+    also: [confident predictions used as labels, self-training on its own predictions]
+  - consistency regularisation
+  - a small labelled set
+```
+
+Pseudo-labelling: train on the labelled set, label what the model is confident about, retrain.
+"""
+    path = tmp_path / "semi.md"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_concept_file(path, text)
+    assert not parsed.problems
+    card = parsed.cards[0]
+    assert card.key_points[0] == "semi-supervised pseudo-labelling"
+    assert card.phrasings == (
+        ("confident predictions used as labels", "self-training on its own predictions"),
+        (),
+        (),
+    )
+    # Writing the card back (own cards are saved this way) keeps every phrasing.
+    again = tmp_path / "again.md"
+    again.write_text(serialize_concept(parsed.concept, parsed.cards), encoding="utf-8")
+    written = again.read_text(encoding="utf-8")
+    assert parse_concept_file(again, written).cards[0].phrasings == card.phrasings
+    from app.domain.grading import grade_card
+
+    typed = "Take the predictions the model is very sure of and use them as extra labels."
+    assert [m.covered for m in grade_card(card, typed)] == [True, False, False]

@@ -138,9 +138,9 @@ def test_a_newer_schema_is_refused_not_overwritten(tmp_path: Path) -> None:
     engine.dispose()
     with pytest.raises(SchemaTooNewError, match="version 99"):
         open_engine(database_path(tmp_path))
-    with open_engine.__globals__["create_engine"](
-        f"sqlite:///{database_path(tmp_path)}"
-    ).connect() as conn:
+    from sqlmodel import create_engine
+
+    with create_engine(f"sqlite:///{database_path(tmp_path)}").connect() as conn:
         assert conn.execute(text("SELECT value FROM setting WHERE key='keep'")).scalar() == "1"
 
 

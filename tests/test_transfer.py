@@ -155,6 +155,7 @@ def test_older_schema_is_upgraded_on_the_copy(ctx, tmp_path, content_root, clock
         conn = sqlite3.connect(db)
         conn.executescript(
             "DROP TABLE card_search; DROP TABLE quiz_answer; DROP TABLE quiz_session;"
+            "DROP TABLE story_rehearsal;"
             "UPDATE meta SET value='1' WHERE key='schema_version';"
         )
         conn.commit()

@@ -90,7 +90,12 @@ def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
         if card.seeds:
             lines.append(f"seeds: {_flow_list(card.seeds)}")
         lines.append("key_points:")
-        lines += [f"  - {_scalar(point)}" for point in card.key_points]
+        phrasings = card.phrasings or ((),) * len(card.key_points)
+        for point, also in zip(card.key_points, phrasings, strict=True):
+            if also:
+                lines += [f"  - point: {_scalar(point)}", f"    also: {_flow_list(also)}"]
+            else:
+                lines.append(f"  - {_scalar(point)}")
         lines += ["```", "", card.answer.strip("\n"), ""]
     return "\n".join(lines)
 
@@ -211,3 +216,9 @@ def round_trips(path: Path, text: str, concept: Concept, cards: Sequence[Card]) 
         )
 
     return same_concept and [key(c) for c in parsed.cards] == [key(c) for c in cards]
+
+
+# The story writer (domain/stories.py) writes YAML and checks Markdown by the same rules.
+yaml_scalar = _scalar
+yaml_flow_list = _flow_list
+outside_fences = _outside_fences

@@ -52,6 +52,9 @@ class Card:
     line: int = 0
     answer_line: int = 0
     user: bool = False
+    # Other ways of stating each key point (aligned with key_points; () where none), which
+    # the quiz grader credits as well: written as `- point: ...` with `also: [...]`.
+    phrasings: tuple[tuple[str, ...], ...] = ()
 
     def code_blocks(self) -> list[CodeBlock]:
         return extract_code_blocks(self.answer, self.answer_line)
@@ -109,6 +112,8 @@ class ContentBank:
     concepts: dict[str, Concept] = field(default_factory=dict)
     cards: dict[str, Card] = field(default_factory=dict)
     problems: list[ContentProblem] = field(default_factory=list)
+    # Retired card id -> the card that replaced it (content/retired.yaml); never reused.
+    retired: dict[str, str] = field(default_factory=dict)
 
     def cards_of(self, concept_id: str) -> list[Card]:
         return [c for c in self.cards.values() if c.concept == concept_id]
@@ -132,9 +137,11 @@ class ContentBank:
                     "summary": c.summary,
                     "requires": list(c.requires),
                     "related": list(c.related),
+                    "reviewed": c.reviewed,
                 }
                 for c in self.concepts.values()
             ],
+            "retired": [{"id": old, "replaced_by": new} for old, new in self.retired.items()],
             "cards": [
                 {
                     "id": c.id,

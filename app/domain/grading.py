@@ -27,8 +27,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.domain.content import Card
 
 # -- words ----------------------------------------------------------------------------------
 
@@ -537,7 +540,15 @@ def match_key_points(
     return [match_key_point(p, index, a, weights) for p, a in zip(points, alts, strict=True)]
 
 
-def word_weights(texts: Iterable[str]) -> dict[str, float]:
+def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:
+    """A card's key points against a typed answer, crediting the phrasings the content gives;
+    `bank_points` (every key point of the bank) makes rare words weigh more."""
+    weights = word_weights(bank_points) if bank_points else None
+    return match_key_points(card.key_points, answer, card.phrasings, weights)
+
+
+@lru_cache(maxsize=2)
+def word_weights(texts: tuple[str, ...]) -> dict[str, float]:
     """Rarer words weigh more (inverse document frequency over the bank's key points), so
     "model" or "data" cannot tick a point on their own."""
     counts: dict[str, int] = {}

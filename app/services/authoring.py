@@ -206,7 +206,13 @@ class AuthoringService:
         if self.ctx.bundled is None:
             self.ctx.bundled = parse_content_root(self.ctx.content_root)
         bundled = self.ctx.bundled
-        candidate = assemble_bank(bundled.areas, bundled.files + user_files, bundled.problems)
+        candidate = assemble_bank(
+            bundled.areas,
+            bundled.files + user_files,
+            bundled.problems,
+            bundled.retired,
+            bundled.retired_path,
+        )
         before = {(p.path, p.message) for p in self.ctx.bank.problems}
         return [p for p in candidate.problems if (p.path, p.message) not in before]
 

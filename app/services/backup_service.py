@@ -13,10 +13,11 @@ from app.storage.backup import (
     list_backups,
     make_backup,
     recover,
+    remove_partials,
     restore_backup,
     thin_backups,
 )
-from app.storage.connection import database_path, integrity_problem
+from app.storage.connection import database_path, faults_as_messages, integrity_problem
 
 
 class BackupService:
@@ -32,12 +33,18 @@ class BackupService:
         return list_backups(self.ctx.data_dir)
 
     def backup_now(self) -> Backup:
-        backup = make_backup(self.db_path, self.ctx.data_dir, self.ctx.clock.now())
-        thin_backups(self.ctx.data_dir, self.ctx.clock.local_tz, self.policy)
+        """Back up, verify the backup, then thin the old ones (never the new, healthy one).
+        Raises BackupFailed or StorageFault (nothing is left behind either way)."""
+        with self.ctx.database.copying(), faults_as_messages(self.db_path):
+            backup = make_backup(self.db_path, self.ctx.data_dir, self.ctx.clock.now())
+            thin_backups(self.ctx.data_dir, self.ctx.clock.local_tz, self.policy, healthy=backup)
         return backup
 
     def backup_at_start(self) -> Backup | None:
-        """A backup when the newest one is older than a day (or there is none)."""
+        """A backup when the newest one is older than a day (or there is none). Runs once
+        at start, when no backup can be under way: it first removes what an interrupted
+        backup left."""
+        remove_partials(self.ctx.data_dir)
         return self._backup_if(self.policy.at_start_after)
 
     def backup_during_use(self) -> Backup | None:
@@ -64,11 +71,14 @@ class BackupService:
 
     def recover_now(self) -> Recovery:
         """Set the damaged database aside and put the newest healthy backup in its place
-        (the app restarts afterwards). The damaged file is kept, never deleted."""
-        self.ctx.close()
-        return recover(self.db_path, self.ctx.data_dir, self.ctx.clock.now())
+        (the app restarts afterwards). The damaged file is kept, never deleted. Every
+        connection (review session, ORM, any other) is closed first."""
+        with self.ctx.database.offline():
+            return recover(self.db_path, self.ctx.data_dir, self.ctx.clock.now())
 
     def restore(self, backup: Backup) -> Path:
-        """Put `backup` in place of the database (the caller reopens it). Returns the set-aside copy."""
-        self.ctx.close()
-        return restore_backup(backup, self.db_path, self.ctx.clock.now())
+        """Put `backup` in place of the database. Every connection is closed first, so none
+        can write its old log back into the restored file; the app restarts afterwards.
+        Returns the set-aside copy of the current database."""
+        with self.ctx.database.offline():
+            return restore_backup(backup, self.db_path, self.ctx.clock.now())

@@ -16,10 +16,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from app.domain.content_loader import (
+    RETIRED_FILE,
     ParsedFile,
     assemble_bank,
     concept_files,
     load_areas,
+    load_retired,
     parse_concept_file,
 )
 from app.domain.import_rules import (
@@ -214,7 +216,8 @@ class CardImportService:
             parse_concept_file(final, temp.read_text(encoding="utf-8"), user=True)
             for final, (temp, _text) in staged.items()
         ]
-        bank = assemble_bank(areas, bundled + kept + new, problems)
+        retired, _ = load_retired(ctx.content_root / RETIRED_FILE)
+        bank = assemble_bank(areas, bundled + kept + new, problems, retired)
         mine = [p for p in bank.problems if p.path in staged]
         if mine:
             shown = "; ".join(p.format(self.cards_root) for p in mine[:3])

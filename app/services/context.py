@@ -9,16 +9,19 @@ date by `sync_search_index` (done at once unless the caller defers it), and the 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.domain.clock import Clock, SystemClock
 from app.domain.content import Area, Card, Concept, ContentBank, ContentProblem
 from app.domain.content_loader import (
+    RETIRED_FILE,
     ParsedContent,
     assemble_bank,
     concept_files,
@@ -30,11 +33,15 @@ from app.domain.study_day import StudySettings
 from app.locations import cache_dir, content_dir, data_dir, user_content_dir
 from app.storage import content_cache
 from app.storage.connection import (
+    LOCK_WAIT_SECONDS,
     connect,
     database_path,
+    fault_from,
+    faults_as_messages,
     integrity_problem,
     opening_problem,
 )
+from app.storage.database import Database
 from app.storage.digest import blake2b
 from app.storage.migrations import migrate
 from app.storage.opening import (
@@ -45,6 +52,7 @@ from app.storage.opening import (
     rebuild_search,
     write_setting,
 )
+from app.storage.retired_cards import move_card_history
 
 if TYPE_CHECKING:
     from app.storage.backup import Recovery
@@ -53,6 +61,7 @@ if TYPE_CHECKING:
 SETTINGS_KEY = "study_settings"
 CARDS_FINGERPRINT_KEY = "content_fingerprint"
 SEARCH_FINGERPRINT_KEY = "search_fingerprint"
+RETIRED_FINGERPRINT_KEY = "retired_fingerprint"
 
 
 @dataclass
@@ -65,7 +74,7 @@ class LoadedContent:
 
 
 def _content_files(root: Path, user_root: Path) -> list[Path]:
-    files = [root / "areas.yaml", *concept_files(root)]
+    files = [root / "areas.yaml", root / RETIRED_FILE, *concept_files(root)]
     if user_root.is_dir():
         files.extend(concept_files(user_root))
     return files
@@ -74,7 +83,11 @@ def _content_files(root: Path, user_root: Path) -> list[Path]:
 def _parse(root: Path, user_root: Path, bundled: ParsedContent | None = None) -> LoadedContent:
     bundled = bundled or parse_content_root(root)
     bank = assemble_bank(
-        bundled.areas, bundled.files + parse_user_roots([user_root]), bundled.problems
+        bundled.areas,
+        bundled.files + parse_user_roots([user_root]),
+        bundled.problems,
+        bundled.retired,
+        bundled.retired_path,
     )
     order = [(cid, bank.cards[cid].concept) for cid in study_order(bank)]
     return LoadedContent(bank, order)
@@ -122,24 +135,33 @@ class AppContext:
         return user_content_dir(self.data_dir)
 
     @property
+    def database(self) -> Database:
+        """The owner of every connection to the database file (see storage/database.py)."""
+        return Database.at(self.db_path)
+
+    @property
     def store(self) -> ProgressStore:
         """The ORM-backed store, opened on first use (the review loop does not need it)."""
         if self._store is None:
-            from app.storage.database import open_engine
             from app.storage.progress_store import ProgressStore
 
-            self._store = ProgressStore(open_engine(self.db_path))
+            self._store = ProgressStore(self.database.engine)
         return self._store
 
     def close(self) -> None:
-        """Release the ORM's connections (before a restore replaces the file, or in tests)."""
-        if self._store is not None:
-            self._store.engine.dispose()
+        """Close every connection to the database: the ORM's, the review sessions' and any
+        other, after their pending fsyncs (at quit, or in tests). Restore, recovery and
+        import use `database.offline()`, which does this and holds the file meanwhile."""
+        self.database.close()
 
     def save_settings(self, settings: StudySettings) -> None:
         self.settings = settings
         values = {f.name: getattr(settings, f.name) for f in fields(settings)}
-        with closing(connect(self.db_path)) as conn, in_transaction(conn):
+        with (
+            faults_as_messages(self.db_path),
+            closing(connect(self.db_path)) as conn,
+            in_transaction(conn),
+        ):
             write_setting(conn, SETTINGS_KEY, values)
 
     def has_unfinished_quiz(self) -> bool:
@@ -213,15 +235,44 @@ def _mirror(db_path: Path, order: list[tuple[str, str]]) -> StudySettings:
         return _load_settings(read_setting(conn, SETTINGS_KEY, {}))
 
 
+def _move_retired_history(db_path: Path, retired: dict[str, str]) -> None:
+    """When the retired-id mapping changed, give each replacing card the history of the card
+    it replaced (moving again is harmless: a moved card has nothing left to move)."""
+    fingerprint = json.dumps(sorted(retired.items()))
+    with closing(connect(db_path)) as conn:
+
+        def move_all() -> None:
+            for old, new in sorted(retired.items()):
+                move_card_history(conn, old, new)
+
+        _refresh_if_changed(conn, RETIRED_FINGERPRINT_KEY, fingerprint, move_all)
+
+
 def _sync_search(bank: ContentBank, db_path: Path) -> None:
     rows = _search_rows(bank)
-    with closing(connect(db_path)) as conn:
+    with faults_as_messages(db_path), closing(connect(db_path)) as conn:
         _refresh_if_changed(
             conn,
             SEARCH_FINGERPRINT_KEY,
             _text_fingerprint(rows),
             lambda: rebuild_search(conn, rows),
         )
+
+
+def _recover_if_damaged(
+    db_path: Path, full_check: bool, lock_wait: float, now: datetime
+) -> Recovery | None:
+    """Never start silently from an empty database when a damaged one exists: set it
+    aside and restore the newest healthy backup. A lock or a read-only file is not damage
+    (StorageFault is raised instead and the file is left alone)."""
+    check = integrity_problem if full_check else opening_problem
+    problem = check(db_path, wait=lock_wait)
+    if problem is None:
+        return None
+    from app.storage.backup import recover
+
+    with Database.at(db_path).offline():
+        return recover(db_path, db_path.parent, now, problem)
 
 
 def open_context(
@@ -232,26 +283,35 @@ def open_context(
     index_search: bool = True,
     cache: Path | None = None,
     full_check: bool = True,
+    lock_wait: float = LOCK_WAIT_SECONDS,
 ) -> AppContext:
     """Open the data folder. `index_search=False` leaves the full-text index for the caller
     to bring up to date later, and `full_check=False` checks only that the database opens,
     leaving the full integrity check to the caller (the GUI does both after the first card
-    is painted, the check in the background: it reads the whole file)."""
-    directory = data_dir(data)
+    is painted, the check in the background: it reads the whole file).
+
+    Raises StorageFault, touching nothing, when the folder or file is read-only, the disk
+    is full or another program holds the database locked for over `lock_wait` seconds."""
+    try:
+        directory = data_dir(data)
+    except OSError as exc:
+        fault = fault_from(exc, database_path(Path(data or ".")))
+        raise (fault or exc) from exc
     root = content or content_dir()
     the_cache = cache or cache_dir()
     loaded = load_content(root, user_content_dir(directory), the_cache)
     the_clock = clock or SystemClock()
     db_path = database_path(directory)
-    recovery = None
-    check = integrity_problem if full_check else opening_problem
-    if check(db_path) is not None:
-        # Never start silently from an empty database when a damaged one exists.
-        from app.storage.backup import recover
-
-        recovery = recover(db_path, directory, the_clock.now())
-    migrate(db_path)
-    settings = _mirror(db_path, loaded.order)
+    try:
+        recovery = _recover_if_damaged(db_path, full_check, lock_wait, the_clock.now())
+        migrate(db_path)
+        _move_retired_history(db_path, loaded.bank.retired)
+        settings = _mirror(db_path, loaded.order)
+    except (sqlite3.Error, OSError) as exc:
+        fault = fault_from(exc, db_path)
+        if fault is None:
+            raise
+        raise fault from exc
     ctx = AppContext(
         data_dir=directory,
         content_root=root,

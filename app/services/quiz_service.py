@@ -13,6 +13,7 @@ import networkx as nx
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import prerequisite_graph, study_order
+from app.domain.grading import grade_card
 from app.domain.quiz import (
     ConceptScore,
     Countdown,
@@ -24,7 +25,6 @@ from app.domain.quiz import (
     concept_breakdown,
     draw_questions,
     is_missed,
-    match_key_points,
     question_budgets,
     question_score,
     quiz_score,
@@ -282,7 +282,7 @@ class QuizService:
         assert countdown is not None
         timed_out = countdown.poll() is CountdownState.EXPIRED
         countdown.stop()
-        matches = match_key_points(question.card.key_points, text)
+        matches = self._grade(question.card, text)
         answer = Answer(
             position=question.position,
             card_id=question.card.id,
@@ -306,7 +306,11 @@ class QuizService:
         answer = run.answers.get(run.current)
         if question is None or answer is None:
             return []
-        return match_key_points(question.card.key_points, answer.typed)
+        return self._grade(question.card, answer.typed)
+
+    def _grade(self, card: Card, text: str) -> list[PointMatch]:
+        every_point = tuple(p for c in self.bank.cards.values() for p in c.key_points)
+        return grade_card(card, text, every_point)
 
     def grade(self, run: QuizRun, covered: tuple[bool, ...]) -> None:
         """Confirm the key points covered and move on; ends the quiz after the last one or

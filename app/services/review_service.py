@@ -25,6 +25,7 @@ from app.domain.study_day import (
     study_day_end,
     study_day_start,
 )
+from app.storage.connection import faults_as_messages
 from app.storage.review_ledger import ReviewLedger
 
 MAX_ANSWER_MS = 10 * 60 * 1000
@@ -72,6 +73,11 @@ class ReviewService:
 
     def close(self) -> None:
         self.ledger.close()
+
+    def durability_problem(self) -> str | None:
+        """Set when grades can no longer be made durable the normal way (the log file was
+        deleted under the app): the screen shows it until Lattice restarts."""
+        return self.ledger.durability.problem
 
     def wait_durable(self) -> None:
         """Block until every grade so far is on disk, not just committed (see WalSync)."""
@@ -150,7 +156,8 @@ class ReviewService:
         duration = min(MAX_ANSWER_MS, int((now - shown).total_seconds() * 1000))
         before = self.ledger.memory(due.card.id)
         after = self.scheduler.grade(before, grade, now)
-        log_id = self.ledger.record_grade(before, after, int(grade), now, duration)
+        with faults_as_messages(self.db_path):  # a refused grade says why; nothing changes
+            log_id = self.ledger.record_grade(before, after, int(grade), now, duration)
         queue.answered(after)
         self._undo.append(UndoEntry(log_id, due.card.id))
         return after
@@ -163,8 +170,10 @@ class ReviewService:
         """Take back the last grade; its card is shown next. Returns the card id."""
         if not self._undo:
             return None
-        entry = self._undo.pop()
-        self.ledger.undo_review(entry.log_id)
+        entry = self._undo[-1]
+        with faults_as_messages(self.db_path):
+            self.ledger.undo_review(entry.log_id)
+        self._undo.pop()
         self._queue = None  # rare: simply rebuild today's queue
         self._front = entry.card_id
         return entry.card_id

@@ -26,9 +26,11 @@ from app.domain.content_loader import parse_concept_file
 from app.domain.import_rules import ImportRefused
 from app.locations import user_content_dir
 from app.services.archive_safety import Limits, MiB, open_archive, read_member
-from app.storage.backup import STAMP, integrity_problem
-from app.storage.database import database_path, open_engine
-from app.storage.migrations import SCHEMA_VERSION
+from app.storage.backup import STAMP
+from app.storage.connection import fsync_path
+from app.storage.database import Database, database_path
+from app.storage.migrations import SCHEMA_VERSION, migrate
+from app.storage.schema_check import SchemaRefused, check_database
 from app.storage.snapshot import COUNTED_TABLES, copy_database, schema_version, table_counts
 
 FORMAT = "lattice-export"
@@ -178,9 +180,10 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
             if _sha256(target) != expected[name]:
                 raise ImportRefused(f"{label}: {name} is damaged (its checksum does not match)")
     db = staging / DB_MEMBER
-    problem = integrity_problem(db, thorough=True)
-    if problem is not None:
-        raise ImportRefused(f"{label}: the database inside is damaged ({problem})")
+    try:  # exactly Lattice's schema, sane values, integrity_check; bounded, read-only
+        check_database(db)
+    except SchemaRefused as refused:
+        raise ImportRefused(f"{label}: nothing was imported: {refused}") from None
     if schema_version(db) != manifest["schema_version"]:
         raise ImportRefused(f"{label}: the database's schema version does not match the manifest")
     counts = table_counts(db)
@@ -223,8 +226,9 @@ def inspect_export(path: Path, data_dir: Path) -> TransferSummary:
 def import_all(path: Path, data_dir: Path, now: datetime) -> ImportAllResult:
     """Replace the database and cards with the export's, after checking it completely.
 
-    The caller must have closed its database engine. The current database and cards folder
-    are kept beside the new ones with a `before-import` time stamp.
+    Every connection to the current database (this process's) is closed first, and new
+    ones wait until the new file is in place. The current database and cards folder are
+    kept beside the new ones with a `before-import` time stamp.
     """
     stamp = now.astimezone(UTC).strftime(STAMP)
     with tempfile.TemporaryDirectory(prefix=".import-all-", dir=data_dir) as tmp:
@@ -232,22 +236,33 @@ def import_all(path: Path, data_dir: Path, now: datetime) -> ImportAllResult:
         summary = check_export(path, staging)
         staged_db = staging / DB_MEMBER
         if summary.schema_version < SCHEMA_VERSION:
-            open_engine(staged_db).dispose()  # upgrade the copy, never the original
+            migrate(staged_db)  # upgrade the copy (checked above), never the original
+            Database.at(staged_db).close()
         db_path = database_path(data_dir)
-        db_aside: Path | None = None
-        if db_path.exists():
-            db_aside = db_path.with_name(f"{db_path.stem}.before-import-{stamp}{db_path.suffix}")
-            copy_database(db_path, db_aside)
-        cards = user_content_dir(data_dir)
-        cards_aside: Path | None = None
-        if cards.exists():
-            cards_aside = cards.with_name(f"{cards.name}.before-import-{stamp}")
-        staged_cards = staging / "cards"
-        staged_cards.mkdir(exist_ok=True)
-        for sidecar in ("-wal", "-shm"):
-            db_path.with_name(db_path.name + sidecar).unlink(missing_ok=True)
-        os.replace(staged_db, db_path)
-        if cards_aside is not None:
-            os.replace(cards, cards_aside)
-        shutil.move(str(staged_cards), str(cards))
+        with Database.at(db_path).offline():
+            return _replace(summary, staging, db_path, data_dir, stamp)
+
+
+def _replace(
+    summary: TransferSummary, staging: Path, db_path: Path, data_dir: Path, stamp: str
+) -> ImportAllResult:
+    """Put the checked database and cards in place, keeping the current ones aside."""
+    db_aside: Path | None = None
+    if db_path.exists():
+        db_aside = db_path.with_name(f"{db_path.stem}.before-import-{stamp}{db_path.suffix}")
+        copy_database(db_path, db_aside)
+    cards = user_content_dir(data_dir)
+    cards_aside: Path | None = None
+    if cards.exists():
+        cards_aside = cards.with_name(f"{cards.name}.before-import-{stamp}")
+    staged_cards = staging / "cards"
+    staged_cards.mkdir(exist_ok=True)
+    for sidecar in ("-wal", "-shm"):
+        db_path.with_name(db_path.name + sidecar).unlink(missing_ok=True)
+    fsync_path(staging / DB_MEMBER)
+    os.replace(staging / DB_MEMBER, db_path)
+    fsync_path(db_path.parent)
+    if cards_aside is not None:
+        os.replace(cards, cards_aside)
+    shutil.move(str(staged_cards), str(cards))
     return ImportAllResult(summary, db_aside, cards_aside)

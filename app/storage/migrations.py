@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.storage.connection import connect
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class SchemaTooNewError(RuntimeError):
@@ -113,7 +113,32 @@ def _v3(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO card_search (card_search, rank) VALUES ('rank', 'bm25(0, 8, 1, 3)')")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1, 2: _v2, 3: _v3}
+def _v4(conn: sqlite3.Connection) -> None:
+    """Behavioural rounds: one row per timed telling of a STAR story."""
+    conn.execute(
+        """CREATE TABLE story_rehearsal (
+            id INTEGER NOT NULL PRIMARY KEY,
+            story_id VARCHAR NOT NULL,
+            question_id VARCHAR NOT NULL,
+            rehearsed_at DATETIME NOT NULL,
+            typed_text VARCHAR NOT NULL,
+            seconds_used FLOAT NOT NULL,
+            budget_seconds INTEGER NOT NULL,
+            timed_out BOOLEAN NOT NULL,
+            points_total INTEGER NOT NULL,
+            points_covered INTEGER NOT NULL,
+            covered_json VARCHAR NOT NULL,
+            score FLOAT NOT NULL)"""
+    )
+    conn.execute("CREATE INDEX ix_story_rehearsal_story_id ON story_rehearsal (story_id)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _v1,
+    2: _v2,
+    3: _v3,
+    4: _v4,
+}
 
 
 def current_version(conn: sqlite3.Connection) -> int:
@@ -148,7 +173,8 @@ def migrate(path: Path, target: int = SCHEMA_VERSION) -> tuple[int, int]:
                 )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # a full disk has already rolled it back
+                    conn.execute("ROLLBACK")
                 raise
             version = step
         return before, version

@@ -138,3 +138,21 @@ class CardSearchRow(SQLModel, table=True):
     question: str
     answer: str
     key_points: str
+
+
+class StoryRehearsalRow(SQLModel, table=True):
+    """One timed telling of a STAR story in a behavioural round, graded on its key points."""
+
+    __tablename__ = "story_rehearsal"
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: str = Field(index=True)
+    question_id: str
+    rehearsed_at: datetime = utc_column(nullable=False)
+    typed_text: str = ""
+    seconds_used: float = 0.0
+    budget_seconds: int = 0
+    timed_out: bool = False
+    points_total: int = 0
+    points_covered: int = 0
+    covered_json: str = "[]"
+    score: float = 0.0

@@ -72,4 +72,7 @@ class _Transaction:
         return self.conn
 
     def __exit__(self, kind: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if kind is not None else "COMMIT")
+        if kind is None:
+            self.conn.execute("COMMIT")
+        elif self.conn.in_transaction:  # a full disk has already rolled it back
+            self.conn.execute("ROLLBACK")

@@ -155,7 +155,8 @@ class ReviewLedger:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite already rolled back on a full disk
+                conn.execute("ROLLBACK")
             raise
         self.durability.request()
         assert cursor.lastrowid is not None
@@ -174,7 +175,8 @@ class ReviewLedger:
             conn.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite already rolled back on a full disk
+                conn.execute("ROLLBACK")
             raise
         self.durability.request()
         return before

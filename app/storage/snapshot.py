@@ -5,12 +5,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from app.storage.connection import fsync_path
+
 # The user's history; `card` is only a mirror of the content and `meta` holds the version.
 COUNTED_TABLES = ("progress", "review_log", "setting", "quiz_session", "quiz_answer")
 
 
 def copy_database(source: Path, dest: Path) -> None:
     """A complete, consistent copy of `source` (SQLite's backup API, safe while in use)."""
+    if not source.is_file():
+        raise FileNotFoundError(f"no database at {source}")
     src = sqlite3.connect(str(source))
     try:
         out = sqlite3.connect(str(dest))
@@ -21,6 +25,7 @@ def copy_database(source: Path, dest: Path) -> None:
             out.close()
     finally:
         src.close()
+    fsync_path(dest)
 
 
 def _connect_read_only(path: Path) -> sqlite3.Connection:

@@ -10,6 +10,11 @@ makes every pending sync happen before it returns, and `wait()` makes one at onc
 The worker also runs the checkpoints that copy the log into the database file. SQLite
 would otherwise run them inside a commit, now and then stalling one keypress for as long
 as it takes to write a thousand pages and fsync a large file.
+
+If the log file is deleted while the app runs (by a cleaning tool, or a person), the grades
+in it live only in a file no longer on disk, and a crash would lose them. The worker notices
+(the log it holds open has no name any more), copies every grade into the database file at
+once and after every grade from then on, and says so in `problem` for the screen to show.
 """
 
 from __future__ import annotations
@@ -19,10 +24,15 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from queue import SimpleQueue
 
-CHECKPOINT_EVERY = 64  # syncs (grades) between checkpoints: a few hundred pages of log
+CHECKPOINT_EVERY = 64  # grades between checkpoints: a few hundred pages of log
+LOG_LOST = (
+    "The review log file ({name}) was deleted while Lattice was open. Your grades are being "
+    "copied straight into the database file instead; restart Lattice to go back to normal."
+)
 
 
 class WalSync:
@@ -49,6 +59,17 @@ class WalSync:
         self._tickets: SimpleQueue[int | None] = SimpleQueue()
         self._thread: threading.Thread | None = None  # started by the first request
         self._closed = False
+        self._checkpointed_at = 0  # the ticket of the last checkpoint
+        self.problem: str | None = None  # set (once) when the log file was deleted
+        # The checkpoints' connection is opened now, while the log exists: one opened after
+        # the log is deleted could not read the grades it holds.
+        self._checkpointer = self._open_checkpointer()
+        with suppress(OSError):
+            self._wal_fd()  # held from now on: if the log is deleted, its inode tells
+        from app.storage.database import Database  # the owner imports this module
+
+        self._owner = Database.at(db_path)  # kept alive while this worker is
+        self._owner.track_sync(self)
 
     def request(self) -> int:
         """Ask for the log to be made durable (by the worker, a moment later)."""
@@ -87,12 +108,12 @@ class WalSync:
         if self._thread is not None:
             self._tickets.put(None)
             self._thread.join()
+        else:
+            self._close_checkpointer()
         self._close_fd()
 
     # -- the worker thread ----------------------------------------------------------------
     def _run(self) -> None:
-        checkpointer: sqlite3.Connection | None = None
-        rounds = 0
         try:
             while True:
                 ticket = self._tickets.get()
@@ -104,14 +125,15 @@ class WalSync:
                 if ticket is not None:
                     self._sync()
                     self._done = ticket
-                    rounds += 1
-                    if rounds % self.checkpoint_every == 0:
-                        checkpointer = self._checkpoint(checkpointer)
+                    # Counted in grades, not in syncs: how many grades one sync covers
+                    # depends on thread timing, the checkpoints must not.
+                    if self.problem or ticket - self._checkpointed_at >= self.checkpoint_every:
+                        self._checkpoint()
+                        self._checkpointed_at = ticket
                 if stop:
                     return
         finally:
-            if checkpointer is not None:
-                checkpointer.close()
+            self._close_checkpointer()
 
     def _sync(self) -> None:
         try:
@@ -124,8 +146,13 @@ class WalSync:
     def _wal_fd(self) -> int | None:
         """An open descriptor on the current log file (SQLite may have replaced it)."""
         try:
-            inode = os.stat(self.wal_path).st_ino
+            inode: int | None = os.stat(self.wal_path).st_ino
         except FileNotFoundError:
+            inode = None
+        if self._fd is not None and inode != self._inode and os.fstat(self._fd).st_nlink == 0:
+            self._log_lost()  # the log we hold has no name left: it was deleted
+            return self._fd
+        if inode is None:
             return None
         if self._fd is None or inode != self._inode:
             self._close_fd()
@@ -138,13 +165,33 @@ class WalSync:
             os.close(self._fd)
             self._fd = None
 
-    def _checkpoint(self, conn: sqlite3.Connection | None) -> sqlite3.Connection | None:
+    def _log_lost(self) -> None:
+        if self.problem is None:
+            self.problem = LOG_LOST.format(name=os.path.basename(self.wal_path))
+            print(f"Lattice: {self.problem}", file=sys.stderr)
+
+    def _open_checkpointer(self) -> sqlite3.Connection | None:
+        try:
+            uri = f"{Path(self.db_path).absolute().as_uri()}?mode=rw"  # never creates it
+            conn = sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the log
+            return conn
+        except sqlite3.Error:
+            return None  # opened on first use instead
+
+    def _close_checkpointer(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
+            self._checkpointer = None
+
+    def _checkpoint(self) -> None:
         """Copy the log into the database file. PASSIVE never waits for, or blocks, the
         review connection; pages it cannot copy yet are copied next time."""
         try:
-            conn = conn or sqlite3.connect(self.db_path, timeout=5)
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._checkpointer = self._checkpointer or self._open_checkpointer()
+            if self._checkpointer is None:
+                raise sqlite3.OperationalError("cannot open the database")
+            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
             self.checkpoints += 1
         except sqlite3.Error as exc:
             print(f"Lattice: checkpoint postponed: {exc}", file=sys.stderr)
-        return conn

@@ -14,6 +14,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, ORG_NAME, __version__
+from app.domain.storage_fault import StorageFault
 from app.locations import data_dir, resource_path
 from app.services.context import AppContext, open_context
 from app.ui.first_paint import AfterFirstPaint
@@ -54,23 +55,43 @@ def single_instance_lock(data: Path) -> QLockFile | None:
     """A lock on the data folder, or None when another Lattice already holds it.
 
     Two instances writing one database would interleave their schedules; the second
-    one is refused instead. A lock left by a crashed process is taken over.
+    one is refused instead. A lock left by a crashed process is taken over. A folder
+    where no lock file can be written raises StorageFault (it is not "already running").
     """
     lock = QLockFile(str(data / "lattice.lock"))
-    return lock if lock.tryLock(100) else None
+    if lock.tryLock(100):
+        return lock
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        return None
+    kind = StorageFault.READ_ONLY if data.is_dir() else StorageFault.UNAVAILABLE
+    raise StorageFault(kind, data / "lattice.lock", f"cannot create {data / 'lattice.lock'}")
+
+
+def _refuse(title: str, message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    QMessageBox.warning(None, title, message)
+    return code
 
 
 def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFile] | int:
     app = make_app(getattr(args, "theme", None))
-    data = data_dir(args.data_dir)
-    lock = single_instance_lock(data)
-    if lock is None:
-        message = f"Lattice is already running with the data folder {data}. Use that window."
-        print(message, file=sys.stderr)
-        QMessageBox.warning(None, "Lattice is already running", message)
-        return 3
-    ctx = open_context(data, index_search=False, full_check=False)
+    try:
+        data = data_dir(args.data_dir)
+        lock = single_instance_lock(data)
+        if lock is None:
+            message = f"Lattice is already running with the data folder {data}. Use that window."
+            return _refuse("Lattice is already running", message, 3)
+        try:
+            ctx = open_context(data, index_search=False, full_check=False)
+        except BaseException:
+            lock.unlock()
+            raise
+    except StorageFault as fault:  # read-only, full, locked: one sentence, no traceback
+        return _refuse("Lattice cannot open your data", str(fault), 4)
+    except OSError as exc:
+        return _refuse("Lattice cannot open your data", f"Lattice cannot open its data: {exc}", 4)
     window = MainWindow(ctx, defer_startup=True)
+    report_storage_faults(window)
     AfterFirstPaint(window.review.view.viewport(), lambda: _finish_startup(window))
     if getattr(args, "startup_probe", False):
         from app.ui.startup_probe import install_startup_probe
@@ -81,6 +102,22 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
     QTimer.singleShot(STARTUP_FALLBACK_MS, lambda: _finish_startup(window))  # e.g. minimised
     window.show()
     return app, window, lock
+
+
+def report_storage_faults(window: MainWindow) -> None:
+    """A StorageFault that reaches the event loop (a write from Quiz, Browse or Settings
+    refused by a full or read-only disk) is said in the status bar, in one sentence,
+    instead of a traceback; any other exception is reported as before."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        if isinstance(exc, StorageFault):
+            window.statusBar().showMessage(f"Not saved: {exc}", 30000)
+            print(f"Lattice: not saved: {exc}", file=sys.stderr)
+        else:
+            previous(kind, exc, tb)  # type: ignore[arg-type]
+
+    sys.excepthook = hook
 
 
 def _finish_startup(window: MainWindow) -> None:
@@ -105,6 +142,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return app.exec()
     finally:
         window.review.service.close()  # waits for the last grade's fsync
+        window.ctx.close()  # every other connection too, before the lock is let go
         lock.unlock()
 
 
@@ -126,6 +164,8 @@ def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:
     try:
         return app.exec()
     finally:
+        window.review.service.close()
+        window.ctx.close()
         lock.unlock()
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.storage_fault import BackupFailed, StorageFault
 from app.services.backup_service import BackupService
 from app.storage.backup import Backup
 
@@ -32,7 +33,8 @@ class BackupsDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Lattice backs up your progress when it starts (if the last backup is over a day old) "
-            "and every 30 minutes while it is open, keeping recent, daily, weekly and monthly copies."
+            "and every 30 minutes while it is open, keeping recent, daily, weekly and monthly "
+            "copies. Each backup is compressed and checked before older ones are thinned out."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -67,7 +69,10 @@ class BackupsDialog(QDialog):
         self.restore_button.setEnabled(self.model.rowCount() > 0)
 
     def backup_now(self) -> None:
-        self.service.backup_now()
+        try:
+            self.service.backup_now()
+        except (StorageFault, BackupFailed) as exc:  # nothing is left behind either way
+            QMessageBox.warning(self, "Backup failed", f"No backup was made. {exc}")
         self.refresh()
 
     def selected(self) -> Backup | None:
@@ -92,8 +97,8 @@ class BackupsDialog(QDialog):
             return
         try:
             aside = self.service.restore(backup)
-        except ValueError as exc:
-            QMessageBox.warning(self, "Restore failed", str(exc))
+        except (ValueError, StorageFault) as exc:
+            QMessageBox.warning(self, "Restore failed", f"Nothing was changed. {exc}")
             return
         self.restored.emit(str(aside))
         self.accept()

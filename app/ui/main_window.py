@@ -40,10 +40,13 @@ from app.ui.theme import is_dark, sidebar_style
 
 if TYPE_CHECKING:  # the other screens are imported when first built, not at start-up
     from app.services.backup_service import BackupService
+    from app.services.stories import StoryService
     from app.ui.browse_view import BrowseScreen
     from app.ui.graph_view import GraphScreen
     from app.ui.quiz_view import QuizView
     from app.ui.stats_view import StatsScreen
+    from app.ui.stories.round import BehaviouralRound
+    from app.ui.stories.screen import StoriesScreen
 
 
 def forget_imported_sources() -> None:
@@ -78,6 +81,8 @@ class MainWindow(QMainWindow):
         self.screens: dict[str, Screen] = {}
         self.started = False
         self._backups: BackupService | None = None
+        self._stories: StoryService | None = None
+        self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round
         self.setObjectName("main-window")
         self.resize(1100, 760)
         central = QWidget()
@@ -108,6 +113,7 @@ class MainWindow(QMainWindow):
         self.add_screen("graph", "Graph", self._build_graph, index=3)
         self.add_screen("browse", "Browse", self._build_browse, index=4)
         self.add_screen("stats", "Stats", self._build_stats, index=5)
+        self.add_screen("stories", "Stories", self._build_stories, index=6)
         self.bank_changed.connect(self._on_bank_changed)
         self.backup_timer = QTimer(self)
         self.show_screen("review")
@@ -215,6 +221,19 @@ class MainWindow(QMainWindow):
     def stats(self) -> StatsScreen:
         return self._screen("stats")  # type: ignore[return-value]
 
+    @property
+    def stories(self) -> StoriesScreen:
+        return self._screen("stories")  # type: ignore[return-value]
+
+    @property
+    def story_service(self) -> StoryService:
+        """One story service for the Stories screen and the Quiz's behavioural round."""
+        if self._stories is None:
+            from app.services.stories import StoryService
+
+            self._stories = StoryService(self.ctx)
+        return self._stories
+
     def _build_quiz(self) -> QWidget:
         from app.services.quiz_service import QuizService
         from app.storage.quiz_store import QuizStore
@@ -234,7 +253,34 @@ class MainWindow(QMainWindow):
         quiz.study_requested.connect(self.study_cards)
         quiz.schedule_changed.connect(self.review.refresh)
         quiz.set_graph_handler(self.show_concept_on_graph)
+        self._attach_behavioural_round(quiz)
         return quiz
+
+    def _attach_behavioural_round(self, quiz: QWidget) -> None:
+        from app.services.story_rehearsal import RehearsalService
+        from app.ui.stories.quiz_hook import attach_behavioural_round
+
+        service = RehearsalService(self.story_service, self.ctx.clock)
+        self.behavioural = attach_behavioural_round(quiz, service)
+        self.behavioural.rehearsed.connect(self._stories_rehearsed)
+
+    def _stories_rehearsed(self) -> None:
+        if self.is_built("stories"):
+            self.stories.reload()
+
+    def _build_stories(self) -> QWidget:
+        from app.ui.stories.screen import StoriesScreen
+
+        stories = StoriesScreen(self.story_service)
+        stories.rehearse_requested.connect(self.rehearse_story)
+        stories.content_changed.connect(self.bank_changed.emit)
+        return stories
+
+    def rehearse_story(self, story_id: str) -> None:
+        """The Stories screen's *Rehearse*: a behavioural round telling that story."""
+        self.show_screen("quiz")
+        assert self.behavioural is not None
+        self.behavioural.start_for_story(story_id)
 
     def _build_graph(self) -> QWidget:
         from app.services.graph_service import GraphService
@@ -304,6 +350,8 @@ class MainWindow(QMainWindow):
             self.browse.reload()  # reviews and quizzes since it was last shown
         elif name == "stats" and not fresh:
             self.stats.refresh()
+        elif name == "stories" and not fresh:
+            self.stories.reload()  # rehearsals and files changed since it was last shown
         self.stack.setCurrentWidget(widget)
         screen.button.setChecked(True)
         self.setWindowTitle(f"{screen.title} — {APP_NAME}")

@@ -237,6 +237,7 @@ class QuizView(QWidget):
         form_column = QVBoxLayout()
         form_column.addWidget(form_box)
         form_column.addStretch(1)
+        self.setup_column = form_column
         for signal in (
             self.scope_group.idToggled,
             self.count_spin.valueChanged,
@@ -944,6 +945,21 @@ class QuizView(QWidget):
     def _open_history(self, index: QModelIndex) -> None:
         if index.isValid():
             self.show_results(self.history_model.entry(index.row()).session_id)
+
+    # == other rounds (the behavioural round hooks in here) =================================
+    def add_setup_panel(self, panel: QWidget) -> None:
+        """Another way to start a round, shown under *New quiz* on the setup page."""
+        self.setup_column.insertWidget(self.setup_column.count() - 1, panel)
+
+    def show_page(self, page: QWidget) -> None:
+        """Show another round's page inside the Quiz screen (added on first use)."""
+        if self.pages.indexOf(page) < 0:
+            self.pages.addWidget(page)
+        if self.run is not None and self.run.phase == "answering" and not self.paused:
+            self.toggle_pause()  # a running question waits, saved, to be resumed
+        self.timer.stop()
+        self.pages.setCurrentWidget(page)
+        self.setFocusProxy(page)
 
     # == shared ============================================================================
     def _shortcut(self, page: QWidget, keys: list[str], slot: Callable[[], None]) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.scheduling import Grade, humanize_until
+from app.domain.storage_fault import StorageFault
 from app.services.render import render_markdown, render_question
 from app.services.review_service import DueCard, ReviewService
 from app.ui.markdown_view import MarkdownView
@@ -118,6 +119,16 @@ class ReviewView(QWidget):
         self.bottom.addWidget(reveal_page)
         self.bottom.addWidget(grade_page)
         self.bottom.addWidget(empty_page)
+        # Why a grade was not saved (disk full, read-only), or that saving is impaired.
+        self.fault_label = QLabel()
+        self.fault_label.setObjectName("save-problem")
+        self.fault_label.setWordWrap(True)
+        self.fault_label.setStyleSheet(
+            f"QLabel {{ border: 1px solid {GRADE_COLORS[Grade.AGAIN]}; border-radius: 6px; "
+            f"padding: 6px 10px; color: {GRADE_COLORS[Grade.AGAIN]}; font-weight: 600; }}"
+        )
+        self.fault_label.hide()
+        layout.addWidget(self.fault_label)
         layout.addWidget(self.bottom)
 
     def _bind_keys(self) -> None:
@@ -173,14 +184,29 @@ class ReviewView(QWidget):
     def grade(self, grade: Grade) -> None:
         if self.current is None or not self.revealed:
             return
-        self.service.answer(self.current, grade)
+        try:
+            self.service.answer(self.current, grade)
+        except StorageFault as fault:  # the card stays on screen, the grade is not lost
+            self.show_save_problem(f"This grade was not saved. {fault}")
+            return
+        self.show_save_problem(self.service.durability_problem())
         self.refresh()
 
     def undo(self) -> bool:
-        if self.service.undo() is None:
+        try:
+            if self.service.undo() is None:
+                return False
+        except StorageFault as fault:
+            self.show_save_problem(f"The undo was not saved. {fault}")
             return False
+        self.show_save_problem(self.service.durability_problem())
         self.refresh()
         return True
+
+    def show_save_problem(self, text: str | None) -> None:
+        """Show why saving failed (or is impaired), or hide the notice when all is well."""
+        self.fault_label.setText(text or "")
+        self.fault_label.setVisible(bool(text))
 
     # -- painting -------------------------------------------------------------------------
     def _render(self) -> None:

@@ -1,0 +1,145 @@
+"""The behavioural round's grading page: what you typed beside the story as you wrote it,
+and the story's key points to tick (keys 1–9), pre-ticked by the quiz's matcher."""
+
+from __future__ import annotations
+
+import html
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.quiz import PointMatch
+from app.domain.stories import GradingPoint
+from app.ui.markdown_view import MarkdownView
+from app.ui.quiz_models import score_color
+from app.ui.stories.widgets import heading, muted, shortcut
+
+
+class GradePage(QWidget):
+    next_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        self.progress = QLabel()
+        self.outcome = QLabel()
+        self.outcome.setObjectName("round-outcome")
+        header.addWidget(self.progress)
+        header.addStretch(1)
+        header.addWidget(self.outcome)
+        layout.addLayout(header)
+        self.question = heading("", 14)
+        self.question.setContentsMargins(0, 8, 0, 4)
+        layout.addWidget(self.question)
+        sides = QHBoxLayout()
+        mine = QVBoxLayout()
+        mine.addWidget(heading("Your telling", 11))
+        self.told_view = QPlainTextEdit()
+        self.told_view.setObjectName("round-told")
+        self.told_view.setReadOnly(True)
+        self.told_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.told_view.setPlaceholderText("Nothing typed: grade what you said aloud.")
+        mine.addWidget(self.told_view, 1)
+        theirs = QVBoxLayout()
+        theirs.addWidget(heading("The story as you wrote it", 11))
+        self.story_view = MarkdownView(reading_width=None)
+        self.story_view.setObjectName("round-story-text")
+        self.story_view.document().setDocumentMargin(10)
+        self.story_view.setFrameShape(QFrame.Shape.StyledPanel)
+        theirs.addWidget(self.story_view, 1)
+        sides.addLayout(mine, 1)
+        sides.addLayout(theirs, 1)
+        layout.addLayout(sides, 1)
+        points_box = QGroupBox("Did you say it? Tick what your telling covered  (keys 1–9)")
+        self.points_layout = QGridLayout(points_box)
+        self.points_layout.setColumnStretch(1, 1)
+        layout.addWidget(points_box)
+        bottom = QHBoxLayout()
+        bottom.addWidget(
+            muted("Pre-ticked points were found in what you typed by the quiz's matcher."), 1
+        )
+        self.points_score = QLabel()
+        self.points_score.setObjectName("round-points-score")
+        bottom.addWidget(self.points_score)
+        self.next_button = QPushButton()
+        self.next_button.setObjectName("round-next")
+        self.next_button.setMinimumHeight(36)
+        self.next_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.next_button.clicked.connect(self.next_requested)
+        bottom.addWidget(self.next_button)
+        layout.addLayout(bottom)
+        self.point_boxes: list[QCheckBox] = []
+        self.point_notes: list[QLabel] = []
+        for n in range(1, 10):
+            shortcut(self, [str(n)], partial(self.toggle_point, n - 1))
+        shortcut(self, ["Return", "Enter"], self.next_requested.emit)
+
+    def show_telling(
+        self,
+        *,
+        header: str,
+        outcome: str,
+        question: str,
+        typed: str,
+        story_markdown: str,
+        points: list[GradingPoint],
+        matches: list[PointMatch],
+        covered: tuple[bool, ...],
+        last: bool,
+    ) -> None:
+        self.progress.setText(header)
+        self.outcome.setText(outcome)
+        self.question.setText(html.escape(question))
+        self.told_view.setPlainText(typed)
+        self.story_view.show_markdown(story_markdown)
+        for widget in (*self.point_boxes, *self.point_notes):
+            self.points_layout.removeWidget(widget)
+            widget.hide()
+            widget.deleteLater()
+        self.point_boxes, self.point_notes = [], []
+        for i, point in enumerate(points):
+            match = matches[i] if i < len(matches) else None
+            label = f"{point.label}: {point.text}"
+            box = QCheckBox(f"{i + 1}   {label}" if i < 9 else label)
+            box.setObjectName(f"round-point-{i + 1}")
+            box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            box.setChecked(i < len(covered) and covered[i])
+            box.toggled.connect(lambda _=False: self._update_score())
+            found = match is not None and match.covered
+            note = muted(("✓ found: " if found else "✗ ") + (match.explanation if match else ""))
+            self.points_layout.addWidget(box, i, 0)
+            self.points_layout.addWidget(note, i, 1)
+            self.point_boxes.append(box)
+            self.point_notes.append(note)
+        self.next_button.setText("See results   (Enter)" if last else "Next question   (Enter)")
+        self._update_score()
+
+    def covered(self) -> tuple[bool, ...]:
+        return tuple(box.isChecked() for box in self.point_boxes)
+
+    def _update_score(self) -> None:
+        covered = self.covered()
+        share = sum(covered) / len(covered) if covered else 0.0
+        self.points_score.setText(
+            f"<b>{sum(covered)} of {len(covered)}</b> points · "
+            f'<span style="color:{score_color(share)}; font-weight:600">{share:.0%}</span>'
+        )
+
+    def toggle_point(self, index: int) -> None:
+        if self.isVisible() and 0 <= index < len(self.point_boxes):
+            self.point_boxes[index].toggle()
