@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import networkx as nx
 
@@ -441,6 +442,44 @@ class QuizService:
             int(Grade.AGAIN),
         )
         return RatedAgain(len(grades), Changes.QUEUE | Changes.PROGRESS | Changes.QUIZZES)
+
+    def labelled_answers(self) -> list[dict[str, object]]:
+        """Every typed answer whose key points the learner confirmed, with their ticks (the
+        corrections to the grader's pre-ticks) and the grader's own verdict: labelled data in
+        the format of the grader's test set. Answers to cards whose key points have changed
+        since are left out, as their ticks no longer line up."""
+        records: list[dict[str, object]] = []
+        for session in self.quizzes.history():
+            assert session.id is not None
+            for row in self.quizzes.answers(session.id):
+                card = self.bank.cards.get(self.bank.retired.get(row.card_id, row.card_id))
+                covered = json.loads(row.covered_json)
+                if not (row.graded and row.typed_text.strip() and card is not None):
+                    continue
+                if len(covered) != len(card.key_points):
+                    continue
+                grader = self._grade(card, row.typed_text)
+                records.append(
+                    {
+                        "card_id": card.id,
+                        "answer": row.typed_text,
+                        "points": [
+                            {"point": point, "covered": bool(tick)}
+                            for point, tick in zip(card.key_points, covered, strict=True)
+                        ],
+                        "grader": [m.covered for m in grader],
+                        "quiz": session.id,
+                        "answered_at": row.answered_at.isoformat(),
+                    }
+                )
+        return records
+
+    def export_labelled(self, out: Path) -> int:
+        """Write `labelled_answers` as JSON lines to `out`; the number of answers written."""
+        records = self.labelled_answers()
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        out.write_text(text, encoding="utf-8")
+        return len(records)
 
     def history(self) -> list[HistoryEntry]:
         entries = []
