@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -192,6 +192,9 @@ _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
 # How much of a point's weighted key words one window must state.
 COVER_SHARE = 0.5
+# An alternative phrasing is the author's guess at how candidates say it, wordier than the
+# point; it must be stated more fully, or on-topic wrong answers would tick it.
+ALTERNATIVE_SHARE = 0.6
 # A point must be stated within this many adjacent sentences.
 SENTENCES_PER_WINDOW = 2
 # Negation this many tokens before a matched word (in the same clause) flips it.
@@ -391,6 +394,7 @@ class _Verdict:
     missing: tuple[str, ...]  # as the point writes them
     evidence: tuple[tuple[int, int], ...]
     problem: str = ""
+    needs: float = COVER_SHARE  # the share of weight this phrasing must reach
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
@@ -478,15 +482,15 @@ def _rank(verdict: _Verdict) -> tuple[bool, float, int]:
     return (_passes(verdict), verdict.share, -len(verdict.evidence))
 
 
-def _needed(count: int) -> int:
+def _needed(count: int, share: float = COVER_SHARE) -> int:
     """Key words one window must hold: the share, and never a single word of a longer point."""
-    return max(min(count, 2), math.ceil(COVER_SHARE * count))
+    return max(min(count, 2), math.ceil(share * count))
 
 
 def _enough(verdict: _Verdict) -> bool:
     wanted = len(verdict.found) + len(verdict.missing)
-    return verdict.share >= COVER_SHARE - 1e-9 and len(verdict.found) >= min(
-        wanted, _needed(wanted)
+    return verdict.share >= verdict.needs - 1e-9 and len(verdict.found) >= min(
+        wanted, _needed(wanted, verdict.needs)
     )
 
 
@@ -516,6 +520,8 @@ def match_key_point(
         if prepared is None:
             continue
         verdict = _best(prepared, index, weights)
+        if phrasing != point:
+            verdict = replace(verdict, needs=ALTERNATIVE_SHARE)
         if best is None or _rank(verdict) > _rank(best[1]):
             best = (phrasing, verdict)
     if best is None:
@@ -531,7 +537,7 @@ def match_key_point(
         return PointMatch(point, True, explanation, verdict.evidence)
     if verdict.problem and _enough(verdict):  # the words are there, but not the idea
         return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
-    if verdict.found and len(verdict.found) >= _needed(wanted):  # enough words, too light
+    if verdict.found and len(verdict.found) >= _needed(wanted, verdict.needs):  # too light
         return PointMatch(
             point,
             False,
@@ -545,7 +551,7 @@ def match_key_point(
             point,
             False,
             f"only {len(verdict.found)} of {wanted} key words together "
-            f"({', '.join(verdict.found)}); needs {_needed(wanted)}",
+            f"({', '.join(verdict.found)}); needs {_needed(wanted, verdict.needs)}",
             verdict.evidence,
         )
     return PointMatch(point, False, f"none of the key words ({', '.join(verdict.missing)})")
