@@ -79,6 +79,21 @@ def test_spelling_abbreviations_and_inflections_meet(point: str, answer: str) ->
     assert covered(point, answer), match_key_point(point, answer).explanation
 
 
+def test_numbers_with_units_stay_whole() -> None:
+    assert key_words("a 405B model, 70B too, 1,000 docs at 0.5 MiB") == [
+        "405b",
+        "model",
+        "70b",
+        "1000",
+        "document",
+        "0.5",
+        "mib",
+    ]
+    assert not covered(
+        "kernels below the ridge are memory bound", "kernels above the ridge are memory bound"
+    )
+
+
 def test_noise_words_are_not_key_words() -> None:
     assert key_words("the company's data versus labels") == ["compani", "data", "label"]
     assert "s" not in key_words("the model's output")

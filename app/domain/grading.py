@@ -54,6 +54,7 @@ NEGATIONS = frozenset(
 # Contrasts whose sides an answer can swap while keeping every word ("within" vs "across").
 _CONTRASTS = (
     ("within", "across"),
+    ("above", "below"),
     ("intra", "inter"),
     ("before", "after"),
     ("increase", "decrease"),
@@ -179,7 +180,7 @@ _SPELLING = (
     (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
     (re.compile(r"ogue(s?)$"), r"og\1"),
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
     word: str(value)
