@@ -251,10 +251,14 @@ class Token:
     breaks_clause: bool = False
 
 
-def _phrases() -> list[tuple[tuple[str, ...], str]]:
+def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Multi-word forms by their first word, longest first (so a word is looked up once)."""
     multi = [(tuple(long.split()), short) for long, short in ABBREVIATIONS.items()]
     multi += [(tuple(w.split()), group[0]) for group in _SYNONYM_GROUPS for w in group if " " in w]
-    return sorted(multi, key=lambda item: -len(item[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, short in sorted(multi, key=lambda item: -len(item[0])):
+        by_first.setdefault(words[0], []).append((words, short))
+    return by_first
 
 
 _PHRASES = _phrases()
@@ -279,7 +283,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     i = 0
     while i < len(raw):
-        for words, short in _PHRASES:
+        for words, short in _PHRASES.get(raw[i][0], ()):
             n = len(words)
             if tuple(w for w, _, _ in raw[i : i + n]) == words:
                 written = " ".join(words)
@@ -418,7 +422,9 @@ class _Point:
     negative: bool  # the point itself asserts a negative ("no value network")
 
 
+@lru_cache(maxsize=65536)
 def _prepare(phrasing: str) -> _Point | None:
+    """Cached: the bank's points and phrasings are prepared once, not per answer."""
     wanted = tuple(key_words(phrasing))
     if not wanted:
         return None
