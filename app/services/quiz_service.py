@@ -158,6 +158,22 @@ class RatedAgain:
     changes: Changes
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A quiz started or resumed, and what opening it wrote."""
+
+    run: QuizRun
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The grader's verdicts on a submitted answer, and what saving it wrote."""
+
+    matches: list[PointMatch]
+    changes: Changes
+
+
 class QuizService:
     def __init__(
         self,
@@ -217,7 +233,8 @@ class QuizService:
         ]
 
     # -- starting and resuming ------------------------------------------------------------
-    def start(self, settings: QuizSettings) -> QuizRun:
+    def start(self, settings: QuizSettings) -> Opened:
+        """Draw the questions and store the plan (a new quiz session)."""
         cards = self.draw(settings)
         budgets = question_budgets(cards, settings.timing, settings.seconds)
         plan = [{"card_id": c.id, "budget": b} for c, b in zip(cards, budgets, strict=True)]
@@ -225,7 +242,7 @@ class QuizService:
             self.clock.now(), json.dumps(settings.to_dict()), json.dumps(plan)
         )
         questions = [Question(i, c, b) for i, (c, b) in enumerate(zip(cards, budgets, strict=True))]
-        return QuizRun(session_id, settings, questions)
+        return Opened(QuizRun(session_id, settings, questions), Changes.QUIZZES)
 
     def unfinished(self) -> Unfinished | None:
         row = self.quizzes.active_session()
@@ -234,7 +251,9 @@ class QuizService:
         answers = self.quizzes.answers(row.id)
         return Unfinished(row.id, row.started_at, len(answers), len(json.loads(row.plan_json)))
 
-    def resume(self, session_id: int) -> QuizRun | None:
+    def resume(self, session_id: int) -> Opened | None:
+        """Pick an unfinished quiz up where it stopped; one whose time ran out meanwhile is
+        finished (which writes its score)."""
         row = self.quizzes.session(session_id)
         if row is None or row.status != ACTIVE:
             return None
@@ -253,7 +272,8 @@ class QuizService:
         run.draft_text, run.draft_seconds = row.draft_text, row.draft_seconds
         if run.current >= len(questions) or self._out_of_total_time(run):
             self.finish(run)
-        return run
+            return Opened(run, Changes.QUIZZES)
+        return Opened(run, Changes.NONE)
 
     def discard(self, session_id: int) -> Changes:
         self.quizzes.set_status(session_id, DISCARDED)
@@ -293,13 +313,13 @@ class QuizService:
         elapsed = run.countdown.elapsed() if run.countdown is not None else 0.0
         return run.draft_seconds + elapsed
 
-    def submit(self, run: QuizRun, text: str) -> list[PointMatch]:
+    def submit(self, run: QuizRun, text: str) -> Submitted:
         """Stop the clock and save the answer with the key points the text already mentions.
 
         Called on Ctrl+Enter and when the clock runs out (then `timed_out` is recorded)."""
         question = run.question
         if run.phase != "answering" or question is None:
-            return []
+            return Submitted([], Changes.NONE)
         countdown = run.countdown or self.begin_question(run)
         assert countdown is not None
         timed_out = countdown.poll() is CountdownState.EXPIRED
@@ -320,7 +340,7 @@ class QuizService:
         run.answers[question.position] = answer
         run.draft_text, run.draft_seconds = "", 0.0
         self._save(run, answer)
-        return matches
+        return Submitted(matches, Changes.QUIZZES)
 
     def matches(self, run: QuizRun) -> list[PointMatch]:
         """The matcher's explanations for the answer being graded."""

@@ -101,8 +101,10 @@ class QuizScreen(Screen):
             self.show_setup()
             return False
         self.setup_page.apply_settings(settings)
-        self.run = self.service.start(settings)
+        opened = self.service.start(settings)
+        self.run = opened.run
         self._enter_current()
+        self.report(opened.changes)
         return True
 
     def start_for_concept(self, concept_id: str) -> bool:
@@ -125,8 +127,11 @@ class QuizScreen(Screen):
         if pending is None:
             self.show_setup()
             return
-        self.run = self.service.resume(pending.session_id)
+        opened = self.service.resume(pending.session_id)
+        self.run = opened.run if opened else None
         self._enter_current()
+        if opened:
+            self.report(opened.changes)
 
     def discard_unfinished(self) -> None:
         pending = self.service.unfinished()
@@ -213,8 +218,10 @@ class QuizScreen(Screen):
             return
         self.timer.stop()
         self.question_page.lock()
-        self.matches = self.service.submit(run, self.question_page.typed())
+        submitted = self.service.submit(run, self.question_page.typed())
+        self.matches = submitted.matches
         self._show_grading()
+        self.report(submitted.changes)
 
     def time_up(self) -> None:
         self.submit()
