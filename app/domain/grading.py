@@ -55,7 +55,6 @@ NEGATIONS = frozenset(
 _CONTRASTS = (
     ("within", "across"),
     ("above", "below"),
-    ("intra", "inter"),
     ("before", "after"),
     ("increase", "decrease"),
     ("higher", "lower"),
@@ -149,6 +148,8 @@ ABBREVIATIONS: Mapping[str, str] = {
 
 # Words that stand for the same idea in this field; each maps to one representative stem.
 _SYNONYM_GROUPS = (
+    ("within", "intra", "inside"),
+    ("across", "inter", "between"),
     ("big", "large", "huge", "bigger", "larger"),
     ("small", "tiny", "smaller"),
     ("fast", "quick", "quickly", "faster", "speed", "speedup"),
@@ -403,12 +404,19 @@ class _Verdict:
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
-    """A negation within reach before tokens[index], in the same clause."""
-    for j in range(index - 1, max(-1, index - 1 - NEGATION_REACH), -1):
+    """A negation within reach before tokens[index], in the same clause; small words
+    ("can't really use the full window") do not count towards the reach."""
+    stop = _stop_canon()
+    reach = NEGATION_REACH
+    for j in range(index - 1, -1, -1):
         if tokens[j].breaks_clause:
             return False
         if tokens[j].negation:
             return True
+        if tokens[j].canon not in stop:
+            reach -= 1
+            if reach == 0:
+                return False
     return False
 
 
@@ -452,7 +460,8 @@ def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) 
     missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
     evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
     problem = ""
-    numbers = [w for w in point.wanted if w[:1].isdigit()]
+    # Numbers the point writes as digits must be there; "one" or "ZeRO" are words, not figures.
+    numbers = [w for w in point.wanted if w[:1].isdigit() and point.written.get(w, w)[:1].isdigit()]
     if positions and any(n not in positions for n in numbers):
         absent = next(point.written.get(n, n) for n in numbers if n not in positions)
         problem = f"the point's number {absent} is not in the answer"
@@ -466,23 +475,37 @@ def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) 
 
 
 def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
-    """The point ties its subject to one side of a contrast; does the answer tie it to the
-    other? The side that counts is the first contrast word after the subject."""
+    """The point ties its subject to one side of a contrast ("tensor parallelism within a
+    node"); does the answer tie it to the other ("tensor parallelism across nodes")? The side
+    that counts is the first one after the subject that governs the same word as in the point
+    ("across GPUs within a node" still says "within a node"). A point that names both sides
+    ("trades compute for memory") is not checked."""
     contrast_of = _contrast_of()
-    sides = [w for w in point.wanted if w in contrast_of]
+    sides = [w for w in point.wanted if w in contrast_of and contrast_of[w] not in point.wanted]
     subjects = [w for w in point.wanted if w not in contrast_of and w in positions]
     if not sides or not subjects:
         return ""
     subject_at = positions[subjects[0]]
     for side in sides:
         other = contrast_of[side]
-        for token in tokens[subject_at + 1 :]:
+        governed = _governed(point.wanted, side)
+        for at in range(subject_at + 1, len(tokens)):
+            token = tokens[at]
+            if token.canon not in (side, other):
+                continue
+            if governed and governed not in (t.canon for t in tokens[at + 1 : at + 4]):
+                continue  # a contrast about something else
             if token.canon == side:
                 break
-            if token.canon == other:
-                subject = tokens[subject_at].word
-                return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
+            subject = tokens[subject_at].word
+            return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
     return ""
+
+
+def _governed(wanted: Sequence[str], side: str) -> str:
+    """The point's word right after a contrast word ("node" in "within a node"), if any."""
+    at = wanted.index(side)
+    return wanted[at + 1] if at + 1 < len(wanted) and wanted[at + 1] not in _contrast_of() else ""
 
 
 def _rank(verdict: _Verdict) -> tuple[bool, float, int]:
@@ -584,9 +607,21 @@ def match_key_points(
 
 def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:
     """A card's key points against a typed answer, crediting the phrasings the content gives;
-    `bank_points` (every key point of the bank) makes rare words weigh more."""
+    `bank_points` (every key point and phrasing of the bank, see `bank_texts`) makes rare
+    words weigh more."""
     weights = word_weights(bank_points) if bank_points else None
     return match_key_points(card.key_points, answer, card.phrasings, weights)
+
+
+def bank_texts(cards: Iterable[Card]) -> tuple[str, ...]:
+    """Every key point and phrasing: the texts word weights are counted over, so a telling
+    word that only a phrasing uses is rare, not unknown."""
+    texts: list[str] = []
+    for card in cards:
+        texts += card.key_points
+        for phrasings in card.phrasings:
+            texts += phrasings
+    return tuple(texts)
 
 
 @lru_cache(maxsize=2)
