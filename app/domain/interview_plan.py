@@ -1,0 +1,392 @@
+"""Interview mode: plan each day's new cards and reviews so the bank peaks on the interview day.
+
+The goal is the expected recall of the bank on the interview morning: the mean, weighted by
+each card's importance, of the recall FSRS predicts for it then (a card never learnt counts
+0). Reviewing at a fixed retention (Anki, and the plain schedule here) optimises a different
+goal, recall on every day at the least cost, and with a date it wastes effort: a card whose
+next review would fall after the interview is never refreshed for it, and new cards keep
+arriving on the last days although reviews would then buy more recall per minute.
+
+Design: a small policy family, chosen by evaluating each candidate over the whole horizon.
+
+- *Build phase* (every day but the last `peak_days`): reviews fall due when predicted recall
+  drops to `retention` (only those due before the peak phase; later ones are left to it),
+  most overdue first; then at most `new_per_day` new cards (None: as many as the minutes
+  allow) in the given order (prerequisites first, then importance and weakness).
+- *Peak phase* (the last `peak_days` days): greedy marginal gain per second. Every card
+  learnt so far is a candidate review, worth importance x (expected recall on the day if
+  reviewed today - recall on the day if not); every unseen card is a candidate, worth
+  importance x its expected recall on the day if learnt today. The day's minutes go to the
+  best gain per second first. So the last review of each card lands close to the date, and
+  new cards are still learnt when they buy more than a review.
+
+`plan_interview` scores candidates with a deterministic mean-field forward run (each review
+moves a card to the probability-weighted mix of its recalled and forgotten outcomes; costs
+are expected seconds) and searches the family coordinate-wise: the peak length, the new-card
+cap, the build retention, then the peak length again. The plain daily-limit schedule is one
+member of the family (the desired retention, the daily new-card limit, no peak), so in the
+model the plan is never worse than it; the simulator (`learner_sim.py`) checks that it is
+better for learners whose answers are drawn at random. Re-planning every day from what
+really happened (missed days, forgotten cards) is the caller's loop: day 0 of the plan is
+today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from app.domain.memory_model import AGAIN, EASY, GOOD, HARD, STABILITY_MIN, Memory, MemoryModel
+
+PEAK_DAYS_TRIED = (0, 1, 2, 3, 5, 7, 10, 14, 21, 28)
+RETENTIONS_TRIED = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+NEW_SHARES_TRIED = (0.25, 0.5, 0.75)  # new-card caps, as a share of a day's minutes
+
+
+@dataclass(frozen=True)
+class LearnerProfile:
+    """How a learner answers: mean seconds and the odds of each grade.
+
+    `new_card` covers a new card's first answer and its learning steps; `forgotten` a lapse
+    and its relearning step. Defaults suit Lattice's long answers; the app measures the
+    learner's own from the review log.
+    """
+
+    new_card: float = 90.0
+    recalled: float = 20.0
+    forgotten: float = 45.0
+    first_grades: tuple[float, float, float, float] = (0.15, 0.10, 0.60, 0.15)
+    recall_grades: tuple[float, float, float] = (0.10, 0.80, 0.10)  # Hard, Good, Easy
+
+    def review_seconds(self, recall: float) -> float:
+        return recall * self.recalled + (1 - recall) * self.forgotten
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCard:
+    """One card as the planner sees it today. `last_day` is the day of its last review
+    relative to today (0 today, -3 three days ago); `memory` is None for an unseen card."""
+
+    card_id: str
+    memory: Memory | None = None
+    last_day: float = 0.0
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Policy:
+    retention: float = 0.9
+    new_per_day: int | None = None
+    peak_days: int = 0
+
+    def describe(self) -> str:
+        new = (
+            "as many new cards as fit"
+            if self.new_per_day is None
+            else (f"up to {self.new_per_day} new cards a day")
+        )
+        peak = f"; the last {self.peak_days} days peak" if self.peak_days else ""
+        return f"reviews at {self.retention:.0%} recall, {new}{peak}"
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: int  # 0 is today
+    new: tuple[str, ...]
+    reviews: tuple[str, ...]
+    seconds: float  # expected
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60
+
+
+@dataclass(frozen=True)
+class Plan:
+    policy: Policy
+    days: tuple[DayPlan, ...]
+    expected_recall: float  # importance-weighted mean recall on the interview morning
+    recall_by_card: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def today(self) -> DayPlan | None:
+        return self.days[0] if self.days else None
+
+    @property
+    def minutes_per_day(self) -> list[float]:
+        return [day.minutes for day in self.days]
+
+
+# -- the mean-field forward run ----------------------------------------------------------------
+@dataclass(slots=True)
+class _Track:
+    memory: Memory | None
+    last: float
+    weight: float
+
+
+class _Forecaster:
+    """Expected outcomes under one parameter set and learner profile.
+
+    A card's possible outcomes (the four first answers of a new card; a review recalled with
+    Hard, Good or Easy, or forgotten) are folded into one memory for the forward run. Not
+    their mean stability: recall is concave in stability, so that would overrate uncertain
+    cards (and underrate reviewing them). The folded stability is the one whose recall on
+    the interview morning equals the outcomes' expected recall then, so a card left alone
+    until the day is scored exactly; the difficulty is the mean.
+    """
+
+    def __init__(self, model: MemoryModel, profile: LearnerProfile) -> None:
+        self.model = model
+        self.profile = profile
+        learnt = [model.learn(g) for g in (AGAIN, HARD, GOOD, EASY)]
+        self._learnt_outcomes = list(zip(profile.first_grades, learnt, strict=True))
+        self._learnt: dict[float, Memory] = {}
+        self._outcomes: dict[tuple[Memory, float], tuple[float, list[tuple[float, Memory]]]] = {}
+        self._expected: dict[tuple[Memory, float, float], tuple[float, Memory]] = {}
+        self._on_day: dict[tuple[Memory, float, float], tuple[float, float]] = {}
+
+    def _fold(self, outcomes: list[tuple[float, Memory]], days_left: float) -> Memory:
+        model = self.model
+        recall = sum(p * model.retrievability(days_left, m.stability) for p, m in outcomes)
+        recall = min(max(recall, 1e-6), 1 - 1e-9)
+        stability = model.factor * days_left / (recall ** (1 / model.decay) - 1)
+        return Memory(max(STABILITY_MIN, stability), sum(p * m.difficulty for p, m in outcomes))
+
+    def learnt(self, days_left: float) -> Memory:
+        """A card learnt today, folded for an interview `days_left` days away."""
+        memory = self._learnt.get(days_left)
+        if memory is None:
+            memory = self._learnt[days_left] = self._fold(self._learnt_outcomes, days_left)
+        return memory
+
+    def recall_after_learning(self, days: float) -> float:
+        r = self.model.retrievability
+        return sum(p * r(days, m.stability) for p, m in self._learnt_outcomes)
+
+    def review_outcomes(
+        self, memory: Memory, elapsed: float
+    ) -> tuple[float, list[tuple[float, Memory]]]:
+        """Recall now and the (probability, memory) of each outcome of a review now.
+
+        Cached: in the forward run many cards share one memory."""
+        key = (memory, elapsed)
+        cached = self._outcomes.get(key)
+        if cached is None:
+            cached = self._outcomes[key] = self._review_outcomes(memory, elapsed)
+        return cached
+
+    def _review_outcomes(
+        self, memory: Memory, elapsed: float
+    ) -> tuple[float, list[tuple[float, Memory]]]:
+        model = self.model
+        recall = model.retrievability(elapsed, memory.stability)
+        outcomes = [(1 - recall, model.relearn(memory, elapsed))]
+        for p, grade in zip(self.profile.recall_grades, (HARD, GOOD, EASY), strict=True):
+            outcomes.append((recall * p, model.review(memory, elapsed, grade)))
+        return recall, outcomes
+
+    def expected_review(
+        self, memory: Memory, elapsed: float, days_left: float
+    ) -> tuple[float, Memory]:
+        """Recall now and the memory after a review now, folded for `days_left`."""
+        key = (memory, elapsed, days_left)
+        cached = self._expected.get(key)
+        if cached is None:
+            recall, outcomes = self.review_outcomes(memory, elapsed)
+            cached = self._expected[key] = recall, self._fold(outcomes, days_left)
+        return cached
+
+    def recall_on_day_if_reviewed(
+        self, memory: Memory, elapsed: float, days_left: float
+    ) -> tuple[float, float]:
+        """(expected recall `days_left` after a review now, recall now)."""
+        key = (memory, elapsed, days_left)
+        cached = self._on_day.get(key)
+        if cached is None:
+            recall, outcomes = self.review_outcomes(memory, elapsed)
+            r = self.model.retrievability
+            cached = self._on_day[key] = (
+                sum(p * r(days_left, m.stability) for p, m in outcomes),
+                recall,
+            )
+        return cached
+
+
+def _run(
+    policy: Policy,
+    cards: Sequence[PlanCard],
+    horizon: int,
+    budget: float,
+    forecaster: _Forecaster,
+) -> Plan:
+    """Follow `policy` for `horizon` days of `budget` seconds, in expectation."""
+    model, profile = forecaster.model, forecaster.profile
+    tracks = {c.card_id: _Track(c.memory, c.last_day, c.weight) for c in cards}
+    unseen = [c.card_id for c in cards if c.memory is None]
+    next_new = 0
+    peak_from = horizon - min(policy.peak_days, horizon)
+    days: list[DayPlan] = []
+    for day in range(horizon):
+        left = budget
+        new_ids: list[str] = []
+        review_ids: list[str] = []
+        if day < peak_from:
+            due: list[tuple[float, str]] = []
+            for card_id, track in tracks.items():
+                if track.memory is None:
+                    continue
+                due_day = track.last + max(
+                    1.0, round(model.interval(track.memory.stability, policy.retention))
+                )
+                if due_day <= day and due_day < peak_from:
+                    due.append((due_day, card_id))
+            due.sort()
+            for _due_day, card_id in due:
+                track = tracks[card_id]
+                assert track.memory is not None
+                recall, after = forecaster.expected_review(
+                    track.memory, day - track.last, horizon - day
+                )
+                cost = profile.review_seconds(recall)
+                if cost > left:
+                    break
+                left -= cost
+                track.memory, track.last = after, day
+                review_ids.append(card_id)
+            cap = len(unseen) if policy.new_per_day is None else policy.new_per_day
+            while next_new < len(unseen) and len(new_ids) < cap and profile.new_card <= left:
+                card_id = unseen[next_new]
+                next_new += 1
+                left -= profile.new_card
+                tracks[card_id].memory = forecaster.learnt(horizon - day)
+                tracks[card_id].last = day
+                new_ids.append(card_id)
+        else:
+            days_left = horizon - day
+            candidates: list[tuple[float, float, str, bool]] = []
+            for card_id, track in tracks.items():
+                if track.memory is None:
+                    continue
+                elapsed = day - track.last
+                if elapsed < 1:
+                    continue  # already seen today
+                on_day, recall = forecaster.recall_on_day_if_reviewed(
+                    track.memory, elapsed, days_left
+                )
+                gain = track.weight * (
+                    on_day - model.retrievability(horizon - track.last, track.memory.stability)
+                )
+                cost = profile.review_seconds(recall)
+                if gain > 0:
+                    candidates.append((gain / cost, cost, card_id, False))
+            fresh = forecaster.recall_after_learning(days_left)
+            affordable = int(budget // profile.new_card) + 1
+            for card_id in unseen[next_new : next_new + affordable]:
+                gain = tracks[card_id].weight * fresh
+                candidates.append((gain / profile.new_card, profile.new_card, card_id, True))
+            candidates.sort(key=lambda c: -c[0])
+            for _ratio, cost, card_id, is_new in candidates:
+                if cost > left:
+                    continue
+                left -= cost
+                if is_new:
+                    # new cards keep their order (prerequisites first): take the next in line
+                    track = tracks[unseen[next_new]]
+                    new_ids.append(unseen[next_new])
+                    next_new += 1
+                    track.memory, track.last = forecaster.learnt(days_left), day
+                else:
+                    track = tracks[card_id]
+                    assert track.memory is not None
+                    _recall, track.memory = forecaster.expected_review(
+                        track.memory, day - track.last, days_left
+                    )
+                    track.last = day
+                    review_ids.append(card_id)
+        days.append(DayPlan(day, tuple(new_ids), tuple(review_ids), budget - left))
+    return _score(policy, tuple(days), tracks, horizon, model)
+
+
+def _score(
+    policy: Policy,
+    days: tuple[DayPlan, ...],
+    tracks: dict[str, _Track],
+    horizon: int,
+    model: MemoryModel,
+) -> Plan:
+    by_card: dict[str, float] = {}
+    total = weights = 0.0
+    for card_id, track in tracks.items():
+        recall = 0.0
+        if track.memory is not None:
+            recall = model.retrievability(horizon - track.last, track.memory.stability)
+        by_card[card_id] = recall
+        total += track.weight * recall
+        weights += track.weight
+    return Plan(policy, days, total / weights if weights else 0.0, by_card)
+
+
+# -- the search --------------------------------------------------------------------------------
+def plain_plan(
+    cards: Sequence[PlanCard],
+    horizon: int,
+    minutes: float,
+    model: MemoryModel,
+    profile: LearnerProfile,
+    retention: float = 0.9,
+    new_per_day: int | None = None,
+) -> Plan:
+    """The plain daily-limit schedule at the same minutes, scored the same way."""
+    policy = Policy(retention, new_per_day, 0)
+    return _run(policy, cards, max(0, horizon), minutes * 60, _Forecaster(model, profile))
+
+
+def plan_interview(
+    cards: Sequence[PlanCard],
+    horizon: int,
+    minutes: float,
+    model: MemoryModel,
+    profile: LearnerProfile,
+    retention: float = 0.9,
+    new_per_day: int | None = None,
+) -> Plan:
+    """The best plan found for an interview `horizon` days from today (day 0 is today,
+    the interview is on the morning of day `horizon`), at `minutes` a day.
+
+    `cards` come in the order new cards should be learnt; `retention` and `new_per_day`
+    describe the plain schedule the search starts from (and can always fall back to).
+    """
+    horizon = max(0, horizon)
+    budget = minutes * 60
+    forecaster = _Forecaster(model, profile)
+    seen: dict[Policy, Plan] = {}
+
+    def score(policy: Policy) -> Plan:
+        if policy not in seen:
+            seen[policy] = _run(policy, cards, horizon, budget, forecaster)
+        return seen[policy]
+
+    best = score(Policy(retention, new_per_day, 0))
+    if horizon == 0:
+        return best
+    best = max((score(Policy(retention, None, 0)), best), key=_value)
+    fit = max(1, int(budget // profile.new_card))
+    caps: list[int | None] = [None, *sorted({max(1, round(fit * s)) for s in NEW_SHARES_TRIED})]
+    if new_per_day is not None:
+        caps.append(new_per_day)
+    peaks = [p for p in PEAK_DAYS_TRIED if p <= horizon]
+
+    def improve(best: Plan, variants: list[Policy]) -> Plan:
+        return max([best, *(score(v) for v in variants)], key=_value)
+
+    best = improve(best, [replace(best.policy, peak_days=p) for p in peaks])
+    best = improve(best, [replace(best.policy, new_per_day=c) for c in caps])
+    best = improve(best, [replace(best.policy, retention=r) for r in RETENTIONS_TRIED])
+    best = improve(best, [replace(best.policy, peak_days=p) for p in peaks])
+    return best
+
+
+def _value(plan: Plan) -> tuple[float, float]:
+    """Higher recall first; at equal recall, fewer minutes."""
+    return (round(plan.expected_recall, 9), -sum(d.seconds for d in plan.days))
