@@ -20,7 +20,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.domain.interview_plan import LearnerProfile, PlanCard, plan_interview
-from app.domain.memory_model import AGAIN, EASY, GOOD, HARD, Memory, MemoryModel
+from app.domain.memory_model import (
+    AGAIN,
+    EASY,
+    GOOD,
+    HARD,
+    LEARNING_STEPS_AFTER,
+    Memory,
+    MemoryModel,
+)
 
 Schedule = Callable[[list[PlanCard], int, int], list[str]]  # (cards, day, days left) -> ids
 TIME_SPREAD = 0.35  # log-normal spread of answer times around the mean
@@ -160,3 +168,47 @@ def interview_schedule(
         return [*first.reviews, *first.new, *extra]
 
     return today
+
+
+# -- review logs, for fitting parameters -------------------------------------------------------
+def review_histories(
+    learner: SimulatedLearner,
+    cards: int,
+    days: int,
+    seed: int,
+    scheduled_by: MemoryModel | None = None,
+    new_per_day: int = 10,
+) -> dict[str, list[tuple[int, int]]]:
+    """The review log a learner would leave after `days` of the plain schedule (scheduled
+    with `scheduled_by`, default FSRS's defaults, as a new user's app would): per card, its
+    (day, rating) answers, learning steps included, oldest first."""
+    truth = MemoryModel(learner.parameters)
+    planner = scheduled_by or MemoryModel()
+    rng = random.Random(f"log:{seed}")
+    log: dict[str, list[tuple[int, int]]] = {}
+    known: dict[str, tuple[Memory, Memory, int]] = {}  # true memory, scheduler's memory, last
+    unseen = [f"card-{i:05d}" for i in range(cards)]
+    for day in range(days):
+        if rng.random() < learner.miss_day_probability:
+            continue
+        for card_id, (true, believed, last) in list(known.items()):
+            elapsed = day - last
+            if last + max(1.0, round(planner.interval(believed.stability, 0.9))) > day:
+                continue
+            recalled = rng.random() < truth.retrievability(elapsed, true.stability)
+            if recalled:
+                grade = _draw(rng, (HARD, GOOD, EASY), learner.profile.recall_grades)
+                true = truth.review(true, elapsed, grade)
+                believed = planner.review(believed, elapsed, grade)
+                log[card_id].append((day, grade))
+            else:
+                true, believed = truth.relearn(true, elapsed), planner.relearn(believed, elapsed)
+                log[card_id] += [(day, AGAIN), (day, GOOD)]
+            known[card_id] = (true, believed, day)
+        for card_id in unseen[:new_per_day]:
+            first = _draw(rng, (AGAIN, HARD, GOOD, EASY), learner.profile.first_grades)
+            steps = LEARNING_STEPS_AFTER[first]
+            log[card_id] = [(day, first)] + [(day, GOOD)] * steps
+            known[card_id] = (truth.learn(first), planner.learn(first), day)
+        del unseen[:new_per_day]
+    return log

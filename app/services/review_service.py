@@ -15,7 +15,6 @@ from app.domain.scheduling import (
     CardState,
     Grade,
     Scheduler,
-    SchedulerSettings,
     format_interval,
 )
 from app.domain.study_day import (
@@ -62,7 +61,7 @@ class ReviewService:
         self.db_path = db_path
         self.clock = clock
         self.settings = settings
-        self.scheduler = Scheduler(SchedulerSettings(desired_retention=settings.desired_retention))
+        self.scheduler = Scheduler(settings.scheduler_settings())
         self.scope = frozenset(scope) if scope is not None else None
         self.ledger = ReviewLedger(db_path, self.scope)
         self._queue: DayQueue | None = None
