@@ -73,7 +73,26 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     quiz.add_argument("--theme", choices=["light", "dark"], help="colour theme")
     _add_data_dir(quiz)
     _add_interop_commands(sub)
+    _add_memory_commands(sub)
     return parser
+
+
+def _add_memory_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    optimize = sub.add_parser(
+        "optimize", help="fit your own FSRS parameters from your reviews (and apply them)"
+    )
+    optimize.add_argument(
+        "--apply", action="store_true", help="use them if they predict held-out reviews better"
+    )
+    optimize.add_argument("--json", action="store_true", help="as one JSON object")
+    _add_data_dir(optimize)
+    plan = sub.add_parser("plan", help="plan each day toward your interview date")
+    plan.add_argument(
+        "--interview", metavar="YYYY-MM-DD", help="the interview date (default: the one set)"
+    )
+    plan.add_argument("--minutes", type=float, help="minutes a day (default: the one set, or 30)")
+    plan.add_argument("--json", action="store_true", help="as one JSON object")
+    _add_data_dir(plan)
 
 
 def _add_interop_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -298,6 +317,80 @@ def cmd_import_all(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from app.domain.memory_fit import NotEnoughReviews
+    from app.services.memory_service import MemoryService, Optimization
+
+    ctx = _open_data(args)
+    service = MemoryService(ctx)
+    try:
+        result = service.optimize()
+    except NotEnoughReviews as exc:
+        if args.json:
+            print(json.dumps({"reviews": exc.reviews, "needed": exc.needed, "message": str(exc)}))
+        else:
+            print(exc)
+        return 0
+    applied = service.apply(result) if args.apply else False
+    if args.json:
+        print(json.dumps(Optimization(result, applied).to_json(), indent=1))
+        return 0
+    print(
+        f"{result.reviews} reviews; on held-out reviews, log loss "
+        f"{result.log_loss_before:.4f} -> {result.log_loss_after:.4f}, "
+        f"RMSE {result.rmse_before:.4f} -> {result.rmse_after:.4f}"
+    )
+    if applied:
+        print("applied: your own parameters schedule every review from now on")
+    elif args.apply:
+        print("not applied: they predict your held-out reviews no better than the current ones")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from app.services.interview_service import InterviewService, PlanRefused
+
+    ctx = _open_data(args)
+    service = InterviewService(ctx)
+    try:
+        interview = date.fromisoformat(args.interview) if args.interview else None
+    except ValueError:
+        print(
+            f"lattice plan: --interview must be a date like 2027-01-31, got {args.interview!r}",
+            file=sys.stderr,
+        )
+        return 2
+    interview = interview or service.interview_date()
+    if interview is None:
+        print("lattice plan: no interview date: give --interview YYYY-MM-DD", file=sys.stderr)
+        return 2
+    try:
+        minutes = args.minutes if args.minutes is not None else service.minutes()
+        forecast = service.forecast(interview, minutes)
+    except PlanRefused as exc:
+        print(f"lattice plan: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(forecast.to_json(), indent=1))
+        return 0
+    plan, plain = forecast.plan, forecast.plain
+    print(
+        f"{forecast.days_left} study days to {interview.isoformat()} at {forecast.minutes:g} "
+        f"minutes a day: expected recall on the day {plan.expected_recall:.0%} "
+        f"(the plain schedule: {plain.expected_recall:.0%})"
+    )
+    print(f"plan: {plan.policy.describe()}")
+    for day in plan.days[:7]:
+        when = forecast.today.toordinal() + day.day
+        print(
+            f"  {date.fromordinal(when).isoformat()}: {len(day.new)} new, "
+            f"{len(day.reviews)} reviews, {day.minutes:.0f} min"
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     commands = {
@@ -313,6 +406,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import-cards": cmd_import_cards,
         "export-all": cmd_export_all,
         "import-all": cmd_import_all,
+        "optimize": cmd_optimize,
+        "plan": cmd_plan,
     }
     # The full parser only when a word could be a command or help is asked for; it parses
     # everything the small one does the same way, so this is purely a start-up saving.

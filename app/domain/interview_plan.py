@@ -22,7 +22,9 @@ Design: a small policy family, chosen by evaluating each candidate over the whol
 
 `plan_interview` scores candidates with a deterministic mean-field forward run (each review
 moves a card to the probability-weighted mix of its recalled and forgotten outcomes; costs
-are expected seconds) and searches the family coordinate-wise: the peak length, the new-card
+are expected seconds; what is planned for a future day happens only with the learner's
+attendance, the share of days studied, so a plan does not stake everything on one day)
+and searches the family coordinate-wise: the peak length, the new-card
 cap, the build retention, then the peak length again. The plain daily-limit schedule is one
 member of the family (the desired retention, the daily new-card limit, no peak), so in the
 model the plan is never worse than it; the simulator (`learner_sim.py`) checks that it is
@@ -57,6 +59,7 @@ class LearnerProfile:
     forgotten: float = 45.0
     first_grades: tuple[float, float, float, float] = (0.15, 0.10, 0.60, 0.15)
     recall_grades: tuple[float, float, float] = (0.10, 0.80, 0.10)  # Hard, Good, Easy
+    attendance: float = 1.0  # share of days the learner studies at all
 
     def review_seconds(self, recall: float) -> float:
         return recall * self.recalled + (1 - recall) * self.forgotten
@@ -149,9 +152,14 @@ class _Forecaster:
     def _fold(self, outcomes: list[tuple[float, Memory]], days_left: float) -> Memory:
         model = self.model
         recall = sum(p * model.retrievability(days_left, m.stability) for p, m in outcomes)
+        return self.memory_with(recall, days_left, sum(p * m.difficulty for p, m in outcomes))
+
+    def memory_with(self, recall: float, days_left: float, difficulty: float) -> Memory:
+        """The memory whose recall `days_left` days from now is `recall`."""
+        model = self.model
         recall = min(max(recall, 1e-6), 1 - 1e-9)
         stability = model.factor * days_left / (recall ** (1 / model.decay) - 1)
-        return Memory(max(STABILITY_MIN, stability), sum(p * m.difficulty for p, m in outcomes))
+        return Memory(max(STABILITY_MIN, stability), difficulty)
 
     def learnt(self, days_left: float) -> Memory:
         """A card learnt today, folded for an interview `days_left` days away."""
@@ -219,16 +227,34 @@ def _run(
     horizon: int,
     budget: float,
     forecaster: _Forecaster,
+    first_budget: float | None = None,
 ) -> Plan:
-    """Follow `policy` for `horizon` days of `budget` seconds, in expectation."""
+    """Follow `policy` for `horizon` days of `budget` seconds (`first_budget` today, when
+    part of today's minutes are already spent), in expectation."""
     model, profile = forecaster.model, forecaster.profile
     tracks = {c.card_id: _Track(c.memory, c.last_day, c.weight) for c in cards}
     unseen = [c.card_id for c in cards if c.memory is None]
     next_new = 0
     peak_from = horizon - min(policy.peak_days, horizon)
     days: list[DayPlan] = []
+    attendance = profile.attendance
+
+    def settle(track: _Track, after: Memory, day: int) -> None:
+        """The card's memory after today's planned answer. A future day happens only with
+        the learner's attendance: the memory is folded with the one left unanswered."""
+        if day > 0 and attendance < 1:
+            days_left = horizon - day
+            answered = model.retrievability(days_left, after.stability)
+            left_alone = 0.0
+            if track.memory is not None:
+                left_alone = model.retrievability(horizon - track.last, track.memory.stability)
+            recall = attendance * answered + (1 - attendance) * left_alone
+            after = forecaster.memory_with(recall, days_left, after.difficulty)
+        track.memory, track.last = after, day
+
     for day in range(horizon):
-        left = budget
+        day_budget = budget if day or first_budget is None else first_budget
+        left = day_budget
         new_ids: list[str] = []
         review_ids: list[str] = []
         if day < peak_from:
@@ -252,15 +278,14 @@ def _run(
                 if cost > left:
                     break
                 left -= cost
-                track.memory, track.last = after, day
+                settle(track, after, day)
                 review_ids.append(card_id)
             cap = len(unseen) if policy.new_per_day is None else policy.new_per_day
             while next_new < len(unseen) and len(new_ids) < cap and profile.new_card <= left:
                 card_id = unseen[next_new]
                 next_new += 1
                 left -= profile.new_card
-                tracks[card_id].memory = forecaster.learnt(horizon - day)
-                tracks[card_id].last = day
+                settle(tracks[card_id], forecaster.learnt(horizon - day), day)
                 new_ids.append(card_id)
         else:
             days_left = horizon - day
@@ -295,16 +320,16 @@ def _run(
                     track = tracks[unseen[next_new]]
                     new_ids.append(unseen[next_new])
                     next_new += 1
-                    track.memory, track.last = forecaster.learnt(days_left), day
+                    settle(track, forecaster.learnt(days_left), day)
                 else:
                     track = tracks[card_id]
                     assert track.memory is not None
-                    _recall, track.memory = forecaster.expected_review(
+                    _recall, after = forecaster.expected_review(
                         track.memory, day - track.last, days_left
                     )
-                    track.last = day
+                    settle(track, after, day)
                     review_ids.append(card_id)
-        days.append(DayPlan(day, tuple(new_ids), tuple(review_ids), budget - left))
+        days.append(DayPlan(day, tuple(new_ids), tuple(review_ids), day_budget - left))
     return _score(policy, tuple(days), tracks, horizon, model)
 
 
@@ -336,10 +361,12 @@ def plain_plan(
     profile: LearnerProfile,
     retention: float = 0.9,
     new_per_day: int | None = None,
+    minutes_today: float | None = None,
 ) -> Plan:
     """The plain daily-limit schedule at the same minutes, scored the same way."""
     policy = Policy(retention, new_per_day, 0)
-    return _run(policy, cards, max(0, horizon), minutes * 60, _Forecaster(model, profile))
+    first = None if minutes_today is None else max(0.0, minutes_today) * 60
+    return _run(policy, cards, max(0, horizon), minutes * 60, _Forecaster(model, profile), first)
 
 
 def plan_interview(
@@ -350,21 +377,24 @@ def plan_interview(
     profile: LearnerProfile,
     retention: float = 0.9,
     new_per_day: int | None = None,
+    minutes_today: float | None = None,
 ) -> Plan:
     """The best plan found for an interview `horizon` days from today (day 0 is today,
     the interview is on the morning of day `horizon`), at `minutes` a day.
 
     `cards` come in the order new cards should be learnt; `retention` and `new_per_day`
-    describe the plain schedule the search starts from (and can always fall back to).
+    describe the plain schedule the search starts from (and can always fall back to);
+    `minutes_today` is what is left of today's minutes, when the learner has already studied.
     """
     horizon = max(0, horizon)
     budget = minutes * 60
+    first = None if minutes_today is None else max(0.0, minutes_today) * 60
     forecaster = _Forecaster(model, profile)
     seen: dict[Policy, Plan] = {}
 
     def score(policy: Policy) -> Plan:
         if policy not in seen:
-            seen[policy] = _run(policy, cards, horizon, budget, forecaster)
+            seen[policy] = _run(policy, cards, horizon, budget, forecaster, first)
         return seen[policy]
 
     best = score(Policy(retention, new_per_day, 0))

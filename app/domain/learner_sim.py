@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.domain.interview_plan import LearnerProfile, PlanCard, plan_interview
 from app.domain.memory_model import (
@@ -212,3 +212,54 @@ def review_histories(
             known[card_id] = (truth.learn(first), planner.learn(first), day)
         del unseen[:new_per_day]
     return log
+
+
+@dataclass(frozen=True)
+class Comparison:
+    plain_limit: SimulationResult  # reviews at the desired retention, new cards up to a limit
+    plain_fill: SimulationResult  # the same with as many new cards as the minutes allow
+    interview: SimulationResult
+
+
+def compare_at_equal_minutes(
+    learner: SimulatedLearner,
+    bank: Sequence[PlanCard],
+    horizon: int,
+    minutes: float,
+    seed: int,
+    new_per_day: int = 20,
+    retention: float = 0.9,
+) -> Comparison:
+    """Both plain schedules at `minutes` a day, then interview mode at no more minutes in
+    all than the fuller of them really spent (same learner, same seed, same missed days).
+
+    A plain schedule can run out of work (a small bank all learnt) and then spends less than
+    its budget; interview mode always has a useful review left. So its daily budget starts
+    at the plain schedule's real minutes per study day and comes down 2 % at a time until
+    its total is no more than the plain schedule's.
+    """
+    model = MemoryModel(learner.parameters)
+    # The planner knows how often this learner misses a day, as the app learns from the log.
+    profile = replace(learner.profile, attendance=1 - learner.miss_day_probability)
+    plain_limit = simulate(
+        plain_schedule(model, retention, new_per_day), learner, bank, horizon, minutes, seed
+    )
+    plain_fill = simulate(
+        plain_schedule(model, retention, None), learner, bank, horizon, minutes, seed
+    )
+    target = max(plain_limit.minutes, plain_fill.minutes)
+    studied = sum(1 for m in plain_fill.minutes_per_day if m > 0) or 1
+    start = min(minutes, target / studied)
+    for step in range(20):  # 2 % less each time: the first run within the target is kept
+        budget = start * (1 - 0.02 * step)
+        interview = simulate(
+            interview_schedule(model, profile, budget, retention, new_per_day),
+            learner,
+            bank,
+            horizon,
+            budget,
+            seed,
+        )
+        if interview.minutes <= target:
+            break
+    return Comparison(plain_limit, plain_fill, interview)

@@ -7,9 +7,10 @@ the same bank from scratch for the same minutes a day, once with each schedule:
 - plain, limit 20: reviews due at 90 % recall first, then up to 20 new cards a day;
 - plain, fill: the same, with as many new cards as the minutes allow;
 - interview: the plan of `app/domain/interview_plan.py`, re-planned every day from the
-  learner's real memory (which the planner sees; its parameters are the learner's), with
-  the minutes a day that "plain, fill" really spent (a small bank is all learnt before the
-  date, after which the plain schedule has less to do), so it never has more time.
+  learner's real memory (which the planner sees, with the learner's parameters, answer
+  times and attendance), never with more minutes in all than the plain schedules really
+  spent (`compare_at_equal_minutes`: a small bank is all learnt before the date, after
+  which a plain schedule has less to do).
 
 The score is the expected recall of the bank on the interview morning (mean over learners
 and seeds); the minutes are those really spent, per learner and run. Interview mode must win
@@ -29,13 +30,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from app.domain.interview_plan import LearnerProfile, PlanCard  # noqa: E402
-from app.domain.learner_sim import (  # noqa: E402
-    SimulatedLearner,
-    interview_schedule,
-    plain_schedule,
-    simulate,
-)
-from app.domain.memory_model import DEFAULT_PARAMETERS, MemoryModel  # noqa: E402
+from app.domain.learner_sim import SimulatedLearner, compare_at_equal_minutes  # noqa: E402
+from app.domain.memory_model import DEFAULT_PARAMETERS  # noqa: E402
 
 
 def _scaled(parameters: tuple[float, ...], factors: dict[int, float]) -> tuple[float, ...]:
@@ -76,34 +72,18 @@ def run_cell(horizon: int, size: int, minutes: float, seeds: range) -> Cell:
     spent = dict.fromkeys(names, 0.0)
     cell = Cell(recall, spent)
     for learner in LEARNERS.values():
-        model = MemoryModel(learner.parameters)
         for seed in seeds:
+            run = compare_at_equal_minutes(learner, bank, horizon, minutes, seed)
             results = {
-                "plain, limit 20": simulate(
-                    plain_schedule(model, 0.9, 20), learner, bank, horizon, minutes, seed
-                ),
-                "plain, fill": simulate(
-                    plain_schedule(model, 0.9, None), learner, bank, horizon, minutes, seed
-                ),
+                "plain, limit 20": run.plain_limit,
+                "plain, fill": run.plain_fill,
+                "interview": run.interview,
             }
-            # Equal minutes: interview mode gets what the plain schedule really spent a day
-            # (less than the budget once a small bank is all learnt; same missed days).
-            fill = results["plain, fill"]
-            studied = sum(1 for m in fill.minutes_per_day if m > 0) or 1
-            equal = min(minutes, fill.minutes / studied)
-            results["interview"] = simulate(
-                interview_schedule(model, learner.profile, equal),
-                learner,
-                bank,
-                horizon,
-                equal,
-                seed,
-            )
             for name, result in results.items():
                 recall[name] += result.expected_recall
                 spent[name] += result.minutes
-            best_plain = max(r.expected_recall for n, r in results.items() if n != "interview")
-            cell.wins += results["interview"].expected_recall > best_plain
+            best_plain = max(run.plain_limit.expected_recall, run.plain_fill.expected_recall)
+            cell.wins += run.interview.expected_recall > best_plain
             cell.runs += 1
     for name in names:
         recall[name] /= cell.runs
