@@ -16,8 +16,9 @@ from app.domain.learner_sim import SimulatedLearner, review_histories
 from app.domain.memory_fit import MIN_REVIEWS, NotEnoughReviews, fit, held_out, long_term_reviews
 from app.domain.memory_model import AGAIN, DEFAULT_PARAMETERS, GOOD, Memory, MemoryModel
 from app.domain.scheduling import Grade
+from app.domain.stats import ReviewEvent
 from app.services.context import open_context
-from app.services.memory_service import MemoryService
+from app.services.memory_service import MemoryService, profile_from
 from app.services.review_service import ReviewService
 from tests.test_cli import run_app
 
@@ -161,3 +162,18 @@ def test_plan_refuses_a_date_that_has_passed_and_changes_nothing(tmp_path: Path)
     assert minutes.returncode == 2 and "between 1 and 600" in minutes.stderr
     stats = json.loads(run_app("stats", "--json", data=data).stdout)
     assert stats["reviews_total"] == 0
+
+
+def test_the_learners_own_answer_times_and_odds_replace_the_defaults() -> None:
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    events = [ReviewEvent(at, 3, 40_000, 0) for _ in range(30)]  # first answers: 40 s
+    events += [ReviewEvent(at, 3, 20_000, 1) for _ in range(30)]  # one step each: 20 s
+    events += [ReviewEvent(at, 3, 10_000, 2) for _ in range(24)]  # recalled: 10 s
+    events += [ReviewEvent(at, 4, 10_000, 2) for _ in range(6)]
+    events += [ReviewEvent(at, 1, 30_000, 2) for _ in range(5)]  # too few lapses to tell
+    profile = profile_from(events)
+    assert profile.new_card == pytest.approx(60)
+    assert profile.first_grades == (0, 0, 1, 0)
+    assert profile.recalled == pytest.approx(10)
+    assert profile.recall_grades == pytest.approx((0, 0.8, 0.2))
+    assert profile.forgotten == LearnerProfile().forgotten

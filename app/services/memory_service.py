@@ -20,6 +20,7 @@ from app.domain.stats import ReviewEvent, study_date
 from app.services.context import AppContext
 
 PROFILE_DAYS = 365
+ATTENDANCE_DAYS = 28
 MIN_SAMPLES = 20  # answers of a kind before the learner's own mean replaces the default
 
 
@@ -106,10 +107,21 @@ class MemoryService:
     # -- answer habits --------------------------------------------------------------------
     def profile(self) -> LearnerProfile:
         """The learner's mean seconds and grade odds over the last year, each from the
-        defaults until there are `MIN_SAMPLES` answers of its kind."""
-        now = self.ctx.clock.now()
-        rows = self.ctx.store.review_events(now - timedelta(days=PROFILE_DAYS))
-        return profile_from(ReviewEvent(*row) for row in rows)
+        defaults until there are `MIN_SAMPLES` answers of its kind, and the share of the
+        last four weeks' days studied (once there are four weeks since the first review)."""
+        ctx = self.ctx
+        now = ctx.clock.now()
+        events = [
+            ReviewEvent(*row) for row in ctx.store.review_events(now - timedelta(days=PROFILE_DAYS))
+        ]
+        profile = profile_from(events)
+        tz, hour = ctx.clock.local_tz, ctx.settings.day_starts_at_hour
+        today = study_date(now, tz, hour)
+        days = {study_date(e.reviewed_at, tz, hour) for e in events}
+        if days and (today - min(days)).days >= ATTENDANCE_DAYS:
+            recent = {d for d in days if 0 < (today - d).days <= ATTENDANCE_DAYS}
+            profile = replace(profile, attendance=max(0.2, len(recent) / ATTENDANCE_DAYS))
+        return profile
 
 
 def profile_from(events: Iterable[ReviewEvent]) -> LearnerProfile:

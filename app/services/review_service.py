@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -34,6 +34,18 @@ MAX_ANSWER_MS = 10 * 60 * 1000
 class DueCard:
     card: Card
     memory: CardMemory
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """What the learner asked for past today's limits; it lapses when the day ends."""
+
+    day_end: datetime | None = None
+    new: int = 0
+    ahead_days: int = 0
+
+
+_UNLIMITED = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,7 @@ class ReviewService:
         self._undo: list[UndoEntry] = []
         self._front: str | None = None
         self._shown_at: datetime | None = None
+        self._beyond = Beyond()
 
     def close(self) -> None:
         self.ledger.close()
@@ -100,20 +113,55 @@ class ReviewService:
         hour = self.settings.day_starts_at_hour
         start = study_day_start(now, self.clock.local_tz, hour)
         end = study_day_end(now, self.clock.local_tz, hour)
+        beyond = self._beyond if self._beyond.day_end == end else Beyond(end)
+        self._beyond = beyond
         done = self.ledger.done_since(start)
-        new_left = remaining(self.settings.new_per_day, done.get(int(CardState.NEW), 0))
+        new_left = remaining(
+            self.settings.new_per_day + beyond.new, done.get(int(CardState.NEW), 0)
+        )
         reviews_left = remaining(
             self.settings.max_reviews_per_day, done.get(int(CardState.REVIEW), 0)
         )
+        until = end + timedelta(days=beyond.ahead_days)
+        if beyond.ahead_days:
+            reviews_left = _UNLIMITED  # asked for: every card due by then
         known = self.bank.cards
         return DayQueue.build(
             end,
             (m for m in self.ledger.learning_due(end) if m.card_id in known),
-            (m for m in self.ledger.reviews_due(end, reviews_left) if m.card_id in known)
+            (m for m in self.ledger.reviews_due(until, reviews_left) if m.card_id in known)
             if reviews_left
             else (),
             (i for i in self.ledger.new_ids(new_left) if i in known) if new_left else (),
         )
+
+    # -- study past the limits (Anki's Custom Study) --------------------------------------
+    def more_available(self) -> tuple[int, int]:
+        """(new cards never seen, reviews due tomorrow) in this session's scope: what the
+        'All caught up' screen can offer beyond today's limits."""
+        queue = self._today()
+        known = self.bank.cards
+        unseen = sum(1 for i in self.ledger.new_ids(_UNLIMITED) if i in known) - len(queue.new)
+        tomorrow = queue.day_end + timedelta(days=1)
+        ahead = sum(
+            1
+            for m in self.ledger.reviews_due(tomorrow, _UNLIMITED)
+            if m.card_id in known and m.due is not None and m.due >= queue.day_end
+        )
+        return max(0, unseen), ahead
+
+    def study_more_new(self, count: int) -> None:
+        """`count` more new cards today, past the daily limit. Only today's allowance grows:
+        tomorrow's limit is counted afresh, so nothing is borrowed from it."""
+        self._today()
+        self._beyond = replace(self._beyond, new=self._beyond.new + max(0, count))
+        self._queue = None
+
+    def study_ahead(self, days: int = 1) -> None:
+        """Today's queue also takes the reviews due in the next `days` study days."""
+        self._today()
+        self._beyond = replace(self._beyond, ahead_days=max(self._beyond.ahead_days, days))
+        self._queue = None
 
     def counts(self) -> QueueCounts:
         return self._today().counts(self.clock.now(), self._learn_ahead)
