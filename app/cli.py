@@ -129,13 +129,18 @@ def _content_root(arg: str | None) -> Path:
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
+    from app.domain.content_checks import PARAPHRASE_FILE, editorial_problems
     from app.domain.content_loader import load_bank
     from app.domain.stories_coverage import load_questions
     from app.services.stories import questions_path
 
     root = _content_root(args.content)
     bank = load_bank(root)
-    problems = [*bank.problems, *load_questions(questions_path(root))[1]]
+    problems = [
+        *bank.problems,
+        *editorial_problems(bank, root / PARAPHRASE_FILE),
+        *load_questions(questions_path(root))[1],
+    ]
     if problems:
         for problem in problems:
             print(problem.format(root))

@@ -23,7 +23,7 @@ key_points:
   - three
 ```
 
-An answer.
+An answer: one, two, three.
 """
 
 
@@ -81,7 +81,9 @@ def test_fixture_bank_is_clean(content_root: Path) -> None:
             "extra/x.md:14: bad difficulty 'tricky': use easy, medium or hard",
         ),
         (
-            concept("x", cards=GOOD_CARD.format(cid="x-c").replace("An answer.", "")),
+            concept(
+                "x", cards=GOOD_CARD.format(cid="x-c").replace("An answer: one, two, three.", "")
+            ),
             "extra/x.md:10: card 'x-c' has an empty answer",
         ),
         (
@@ -143,10 +145,11 @@ def test_check_content_cli_reports_and_exits_1(
 ) -> None:
     assert main(["check-content", "--content", str(content_root)]) == 0
     assert capsys.readouterr().out.strip() == "12 areas, 3 concepts, 4 cards"
-    write(content_root, "x.md", concept("x", requires="[missing]"))
+    reviewed = concept("x", requires="[missing]").replace("summary:", "reviewed: 2026-11\nsummary:")
+    write(content_root, "x.md", reviewed)
     assert main(["check-content", "--content", str(content_root)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == ["extra/x.md:6: requires names unknown concept 'missing'"]
+    assert out == ["extra/x.md:7: requires names unknown concept 'missing'"]
 
 
 def test_dump_content_json_shape(content_root: Path) -> None:
@@ -159,9 +162,19 @@ def test_dump_content_json_shape(content_root: Path) -> None:
     import json
 
     data = json.loads(result.stdout)
-    assert set(data) == {"areas", "concepts", "cards"}
+    assert set(data) == {"areas", "concepts", "cards", "retired"}
     assert set(data["areas"][0]) == {"id", "title", "color"}
-    assert set(data["concepts"][0]) == {"id", "title", "area", "summary", "requires", "related"}
+    assert set(data["concepts"][0]) == {
+        "id",
+        "title",
+        "area",
+        "summary",
+        "requires",
+        "related",
+        "reviewed",
+    }
+    assert data["concepts"][0]["reviewed"] == "2026-11"
+    assert data["retired"] == []
     card = next(c for c in data["cards"] if c["id"] == "alpha-what")
     assert set(card) == {
         "id",

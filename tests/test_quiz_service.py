@@ -154,8 +154,8 @@ def test_rating_missed_cards_again_is_a_choice_made_once(ctx, clock) -> None:  #
         quiz.grade(run, covered)
     missed = run.questions[1].card.id
     assert ctx.store.review_count() == 0  # nothing touches the schedule unless asked
-    assert quiz.rate_missed_again(run.session_id) == 1
-    assert quiz.rate_missed_again(run.session_id) == 0
+    assert quiz.rate_missed_again(run.session_id).count == 1
+    assert quiz.rate_missed_again(run.session_id).count == 0
     assert ctx.store.memory(missed).state is CardState.LEARNING
     (log,) = ctx.store.review_history(missed)
     assert log.rating == int(Grade.AGAIN)

@@ -112,6 +112,8 @@ class ContentBank:
     concepts: dict[str, Concept] = field(default_factory=dict)
     cards: dict[str, Card] = field(default_factory=dict)
     problems: list[ContentProblem] = field(default_factory=list)
+    # Retired card id -> the card that replaced it (content/retired.yaml); never reused.
+    retired: dict[str, str] = field(default_factory=dict)
 
     def cards_of(self, concept_id: str) -> list[Card]:
         return [c for c in self.cards.values() if c.concept == concept_id]
@@ -135,9 +137,11 @@ class ContentBank:
                     "summary": c.summary,
                     "requires": list(c.requires),
                     "related": list(c.related),
+                    "reviewed": c.reviewed,
                 }
                 for c in self.concepts.values()
             ],
+            "retired": [{"id": old, "replaced_by": new} for old, new in self.retired.items()],
             "cards": [
                 {
                     "id": c.id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -361,6 +361,48 @@ def concept_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md")
 
 
+RETIRED_FILE = "retired.yaml"
+
+
+@dataclass(frozen=True)
+class RetiredId:
+    """A card id taken out of the bank, the card that replaces it, and where that is said."""
+
+    old: str
+    new: str
+    line: int
+
+
+def load_retired(path: Path) -> tuple[list[RetiredId], list[ContentProblem]]:
+    """`retired.yaml`: a mapping of retired card id to replacing card id (may be absent)."""
+    if not path.is_file():
+        return [], []
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = _yaml_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [], [ContentProblem(path, (mark.line + 1) if mark else 1, f"malformed YAML: {exc}")]
+    if data is None:
+        return [], []
+    if not isinstance(data, dict):
+        return [], [ContentProblem(path, 1, "must map each retired card id to its replacement")]
+    lines = text.splitlines()
+    entries: list[RetiredId] = []
+    problems: list[ContentProblem] = []
+    for old, new in data.items():
+        line = _line_of(lines, str(old), 0, len(lines))
+        if not all(isinstance(v, str) and ID_PATTERN.match(v) for v in (old, new)):
+            problems.append(
+                ContentProblem(path, line, f"retired ids must be card ids, got {old!r}: {new!r}")
+            )
+            continue
+        entries.append(RetiredId(old, new, line))
+    return entries, problems
+
+
 @dataclass
 class ParsedContent:
     """The bundled content parsed but not yet assembled; kept so user edits reload cheaply."""
@@ -368,6 +410,8 @@ class ParsedContent:
     areas: dict[str, Area]
     files: list[ParsedFile]
     problems: list[ContentProblem]
+    retired: list[RetiredId] = field(default_factory=list)
+    retired_path: Path | None = None
 
 
 def parse_content_root(content_root: Path) -> ParsedContent:
@@ -376,7 +420,9 @@ def parse_content_root(content_root: Path) -> ParsedContent:
         parse_concept_file(path, path.read_text(encoding="utf-8"))
         for path in concept_files(content_root)
     ]
-    return ParsedContent(areas, files, problems)
+    retired_path = content_root / RETIRED_FILE
+    retired, retired_problems = load_retired(retired_path)
+    return ParsedContent(areas, files, problems + retired_problems, retired, retired_path)
 
 
 def parse_user_roots(roots: Iterable[Path]) -> list[ParsedFile]:
@@ -397,7 +443,9 @@ def load_bank(content_root: Path, extra_roots: Iterable[Path] = ()) -> ContentBa
     """
     content = parse_content_root(content_root)
     parsed = content.files + parse_user_roots(extra_roots)
-    return assemble_bank(content.areas, parsed, content.problems)
+    return assemble_bank(
+        content.areas, parsed, content.problems, content.retired, content.retired_path
+    )
 
 
 def _read(path: Path) -> str:
@@ -408,9 +456,14 @@ def _read(path: Path) -> str:
 
 
 def assemble_bank(
-    areas: dict[str, Area], parsed: list[ParsedFile], problems: list[ContentProblem]
+    areas: dict[str, Area],
+    parsed: list[ParsedFile],
+    problems: list[ContentProblem],
+    retired: Iterable[RetiredId] = (),
+    retired_path: Path | None = None,
 ) -> ContentBank:
-    """Cross-file validation: unique ids, known areas and links, acyclic prerequisites."""
+    """Cross-file validation: unique ids, known areas and links, acyclic prerequisites,
+    retired ids that stay retired."""
     bank = ContentBank(areas=dict(areas), problems=list(problems))
     card_owner: dict[str, Path] = {}
     for item in parsed:
@@ -459,7 +512,37 @@ def assemble_bank(
             card_owner[card.id] = item.path
     _check_links(bank)
     _break_cycles(bank)
+    _check_retired(bank, list(retired), retired_path)
     return bank
+
+
+def _check_retired(bank: ContentBank, retired: list[RetiredId], path: Path | None) -> None:
+    """Keep the retired ids whose replacement is a live card, which are not in use again,
+    and which point straight at their replacement (no chains, hence no cycles)."""
+    olds = {entry.old for entry in retired}
+    for entry in retired:
+        reuser = bank.cards.get(entry.old)
+        if reuser is not None:
+            bank.problems.append(
+                ContentProblem(
+                    reuser.source,
+                    reuser.line,
+                    f"card id '{entry.old}' is retired (replaced by '{entry.new}'); "
+                    "ids are never reused, choose a new one",
+                )
+            )
+            continue
+        if entry.new in olds:
+            message = (
+                f"'{entry.old}' is retired to '{entry.new}', which is retired too; "
+                "point it at the final card"
+            )
+        elif entry.new not in bank.cards:
+            message = f"'{entry.old}' is retired to '{entry.new}', which is not a card"
+        else:
+            bank.retired[entry.old] = entry.new
+            continue
+        bank.problems.append(ContentProblem(path, entry.line, message))
 
 
 def _check_links(bank: ContentBank) -> None:

@@ -44,7 +44,8 @@ STOPWORDS = frozenset(
     very was we were what when where which while who whom why will with would you your yours
     vs versus via also e g eg ie etc use uses used using usually often typically basically really
     actually mostly like thing things way ways something keeps each lot lots get gets got make
-    makes made much many well even still just""".split()
+    makes made much many well even still just about around roughly approximately gives give
+    given needs need needed one's""".split()
 )
 # Words that flip what a sentence asserts. "n't" endings are caught separately.
 NEGATIONS = frozenset(
@@ -178,11 +179,19 @@ _SPELLING = (
     (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
     (re.compile(r"ogue(s?)$"), r"og\1"),
 )
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "fifty": "50", "hundred": "100", "thousand": "1000", "twice": "2"}
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
-# How much of a point's weighted key words one sentence must state.
-COVER_SHARE = 0.6
+# How much of a point's weighted key words one window must state.
+COVER_SHARE = 0.5
 # A point must be stated within this many adjacent sentences.
 SENTENCES_PER_WINDOW = 2
 # Negation this many tokens before a matched word (in the same clause) flips it.
@@ -259,6 +268,9 @@ def tokenize(text: str) -> list[Token]:
         word = m.group().lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
+        if word[:1].isdigit():
+            word = word.replace(",", "")
+        word = _NUMBER_WORDS.get(word, word)
         raw.append((word, m.start(), m.end()))
     tokens: list[Token] = []
     i = 0
@@ -429,7 +441,11 @@ def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) 
     missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
     evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
     problem = ""
-    if positions and point.negative and not any(_negated(tokens, i) for i in positions.values()):
+    numbers = [w for w in point.wanted if w[:1].isdigit()]
+    if positions and any(n not in positions for n in numbers):
+        absent = next(point.written.get(n, n) for n in numbers if n not in positions)
+        problem = f"the point's number {absent} is not in the answer"
+    elif positions and point.negative and not any(_negated(tokens, i) for i in positions.values()):
         problem = "leaves out the point's negation"
     elif flipped and not point.negative:
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
@@ -463,7 +479,8 @@ def _rank(verdict: _Verdict) -> tuple[bool, float, int]:
 
 
 def _needed(count: int) -> int:
-    return max(1, math.ceil(COVER_SHARE * count))
+    """Key words one window must hold: the share, and never a single word of a longer point."""
+    return max(min(count, 2), math.ceil(COVER_SHARE * count))
 
 
 def _passes(verdict: _Verdict) -> bool:

@@ -9,6 +9,7 @@ date by `sync_search_index` (done at once unless the caller defers it), and the 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from app.domain.clock import Clock, SystemClock
 from app.domain.content import Area, Card, Concept, ContentBank, ContentProblem
 from app.domain.content_loader import (
+    RETIRED_FILE,
     ParsedContent,
     assemble_bank,
     concept_files,
@@ -50,6 +52,7 @@ from app.storage.opening import (
     rebuild_search,
     write_setting,
 )
+from app.storage.retired_cards import move_card_history
 
 if TYPE_CHECKING:
     from app.storage.backup import Recovery
@@ -58,6 +61,7 @@ if TYPE_CHECKING:
 SETTINGS_KEY = "study_settings"
 CARDS_FINGERPRINT_KEY = "content_fingerprint"
 SEARCH_FINGERPRINT_KEY = "search_fingerprint"
+RETIRED_FINGERPRINT_KEY = "retired_fingerprint"
 
 
 @dataclass
@@ -70,7 +74,7 @@ class LoadedContent:
 
 
 def _content_files(root: Path, user_root: Path) -> list[Path]:
-    files = [root / "areas.yaml", *concept_files(root)]
+    files = [root / "areas.yaml", root / RETIRED_FILE, *concept_files(root)]
     if user_root.is_dir():
         files.extend(concept_files(user_root))
     return files
@@ -79,7 +83,11 @@ def _content_files(root: Path, user_root: Path) -> list[Path]:
 def _parse(root: Path, user_root: Path, bundled: ParsedContent | None = None) -> LoadedContent:
     bundled = bundled or parse_content_root(root)
     bank = assemble_bank(
-        bundled.areas, bundled.files + parse_user_roots([user_root]), bundled.problems
+        bundled.areas,
+        bundled.files + parse_user_roots([user_root]),
+        bundled.problems,
+        bundled.retired,
+        bundled.retired_path,
     )
     order = [(cid, bank.cards[cid].concept) for cid in study_order(bank)]
     return LoadedContent(bank, order)
@@ -227,6 +235,19 @@ def _mirror(db_path: Path, order: list[tuple[str, str]]) -> StudySettings:
         return _load_settings(read_setting(conn, SETTINGS_KEY, {}))
 
 
+def _move_retired_history(db_path: Path, retired: dict[str, str]) -> None:
+    """When the retired-id mapping changed, give each replacing card the history of the card
+    it replaced (moving again is harmless: a moved card has nothing left to move)."""
+    fingerprint = json.dumps(sorted(retired.items()))
+    with closing(connect(db_path)) as conn:
+
+        def move_all() -> None:
+            for old, new in sorted(retired.items()):
+                move_card_history(conn, old, new)
+
+        _refresh_if_changed(conn, RETIRED_FINGERPRINT_KEY, fingerprint, move_all)
+
+
 def _sync_search(bank: ContentBank, db_path: Path) -> None:
     rows = _search_rows(bank)
     with faults_as_messages(db_path), closing(connect(db_path)) as conn:
@@ -284,6 +305,7 @@ def open_context(
     try:
         recovery = _recover_if_damaged(db_path, full_check, lock_wait, the_clock.now())
         migrate(db_path)
+        _move_retired_history(db_path, loaded.bank.retired)
         settings = _mirror(db_path, loaded.order)
     except (sqlite3.Error, OSError) as exc:
         fault = fault_from(exc, db_path)

@@ -149,7 +149,7 @@ class InterviewService:
         start = study_day_start(
             ctx.clock.now(), ctx.clock.local_tz, ctx.settings.day_starts_at_hour
         )
-        return ctx.store.review_time_since(start) / 60000
+        return sum(row[2] for row in ctx.store.review_events(start)) / 60000
 
     def plan_cards(self, today: date) -> list[PlanCard]:
         """Every unsuspended card, in the order new cards should be learnt."""

@@ -10,6 +10,7 @@ from datetime import datetime
 
 import networkx as nx
 
+from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import prerequisite_graph, study_order
@@ -20,6 +21,7 @@ from app.domain.quiz import (
     CountdownState,
     PointMatch,
     QuizSettings,
+    QuizTotals,
     ScopeKind,
     Timing,
     concept_breakdown,
@@ -28,6 +30,8 @@ from app.domain.quiz import (
     question_budgets,
     question_score,
     quiz_score,
+    quiz_totals,
+    weakest_concepts,
 )
 from app.domain.scheduling import Grade, Scheduler, SchedulerSettings
 from app.storage.models import QuizAnswerRow, QuizSessionRow
@@ -137,6 +141,21 @@ class QuizResults:
     def missed(self) -> list[Answer]:
         return [a for a in self.answers if is_missed(a.score)]
 
+    @property
+    def totals(self) -> QuizTotals:
+        return quiz_totals(self.answers)
+
+    @property
+    def weakest(self) -> list[str]:
+        """The concepts *Study these* offers (see `weakest_concepts`)."""
+        return weakest_concepts(self.concepts)
+
+
+@dataclass(frozen=True)
+class RatedAgain:
+    count: int  # cards put back into learning
+    changes: Changes
+
 
 class QuizService:
     def __init__(
@@ -235,8 +254,9 @@ class QuizService:
             self.finish(run)
         return run
 
-    def discard(self, session_id: int) -> None:
+    def discard(self, session_id: int) -> Changes:
         self.quizzes.set_status(session_id, DISCARDED)
+        return Changes.QUIZZES
 
     def _questions(self, row: QuizSessionRow) -> list[Question]:
         """The stored plan; cards since removed from the bank are left out."""
@@ -261,11 +281,12 @@ class QuizService:
         run.countdown.start()
         return run.countdown
 
-    def save_draft(self, run: QuizRun, text: str) -> None:
+    def save_draft(self, run: QuizRun, text: str) -> Changes:
         if run.phase != "answering" or run.countdown is None:
-            return
+            return Changes.NONE
         run.draft_text = text
         self.quizzes.save_draft(run.session_id, text, self._seconds_used(run))
+        return Changes.NONE  # an unsubmitted draft shows nowhere until the quiz resumes
 
     def _seconds_used(self, run: QuizRun) -> float:
         elapsed = run.countdown.elapsed() if run.countdown is not None else 0.0
@@ -312,12 +333,12 @@ class QuizService:
         every_point = tuple(p for c in self.bank.cards.values() for p in c.key_points)
         return grade_card(card, text, every_point)
 
-    def grade(self, run: QuizRun, covered: tuple[bool, ...]) -> None:
+    def grade(self, run: QuizRun, covered: tuple[bool, ...]) -> Changes:
         """Confirm the key points covered and move on; ends the quiz after the last one or
         when a whole-quiz budget has run out."""
         answer = run.answers.get(run.current)
         if run.phase != "grading" or answer is None:
-            return
+            return Changes.NONE
         graded = Answer(**{**answer.__dict__, "covered": tuple(covered), "graded": True})
         run.answers[run.current] = graded
         self._save(run, graded)
@@ -325,6 +346,7 @@ class QuizService:
         run.countdown = None
         if run.current >= len(run.questions) or self._out_of_total_time(run):
             self.finish(run)
+        return Changes.QUIZZES
 
     def _out_of_total_time(self, run: QuizRun) -> bool:
         total = run.total_budget
@@ -399,11 +421,11 @@ class QuizService:
             again_applied=row.again_applied,
         )
 
-    def rate_missed_again(self, session_id: int) -> int:
-        """Put the quiz's missed cards back into learning (the user's choice); returns how many."""
+    def rate_missed_again(self, session_id: int) -> RatedAgain:
+        """Put the quiz's missed cards back into learning (the user's choice)."""
         results = self.results(session_id)
         if results is None or results.again_applied:
-            return 0
+            return RatedAgain(0, Changes.NONE)
         now = self.clock.now()
         grades = []
         for answer in results.missed:
@@ -414,7 +436,7 @@ class QuizService:
             duration = min(MAX_DURATION_MS, int(answer.seconds_used * 1000))
             grades.append((before, after, duration))
         self.quizzes.rate_again(session_id, grades, now, int(Grade.AGAIN))
-        return len(grades)
+        return RatedAgain(len(grades), Changes.QUEUE | Changes.PROGRESS | Changes.QUIZZES)
 
     def history(self) -> list[HistoryEntry]:
         entries = []

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.quiz import PointMatch
 from app.domain.stories import GradingPoint
 from app.ui.markdown_view import MarkdownView
-from app.ui.quiz_models import score_color
+from app.ui.quiz.palette import score_color
 from app.ui.stories.widgets import heading, muted, shortcut
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.story_rehearsal import RehearsalService, RoundItem
-from app.ui.quiz_models import score_color
+from app.ui.quiz.palette import score_color
 from app.ui.stories.round_models import RoundResultsModel
 from app.ui.stories.widgets import shortcut
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.quiz import format_clock, urgency
-from app.ui.quiz_models import AMBER, RED
+from app.ui.quiz.palette import AMBER, RED
 from app.ui.stories.widgets import heading, muted, shortcut
 from app.ui.theme import ACCENT
 

@@ -1,0 +1,37 @@
+"""How often the quiz grader agrees with an interviewer: `python tests/benchmarks/grader.py`.
+
+Prints precision, recall and F1 of the per-point verdicts, by kind of answer (strong, partial,
+wrong), the share of strong answers scored below half and of wrong answers at half or more, and
+the p95 time to grade one answer, on the labelled development set and the held-out set
+(tests/grading/). `-v` lists every disagreement of the development set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from app.domain.content_loader import load_bank  # noqa: E402
+from tests.grading.evaluate import evaluate, load_records, table  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the disagreements")
+    args = parser.parse_args()
+    bank = load_bank(ROOT / "content")
+    for name in ("dev.jsonl", "holdout.jsonl"):
+        report = evaluate(load_records(name), bank)
+        print(table(name, report))
+        if args.verbose and name == "dev.jsonl":
+            print("\n".join(report.disagreements))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

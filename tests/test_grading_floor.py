@@ -1,0 +1,35 @@
+"""The quiz grader's agreement with an interviewer's labels may only go up.
+
+The labelled answers (tests/grading/) were written as candidates type and labelled point by
+point; the held-out file is never used to tune the grader. The floors are the agreement
+measured when they were last raised (`python tests/benchmarks/grader.py` prints the table).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.domain.content_loader import load_bank
+from tests.grading.evaluate import evaluate, load_records
+
+CONTENT = Path(__file__).resolve().parents[1] / "content"
+
+# (per-point F1 at least, strong answers below half at most, wrong answers at half at most)
+FLOORS = {
+    "dev.jsonl": (0.68, 0.26, 0.03),
+    "holdout.jsonl": (0.68, 0.25, 0.08),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_grader_agrees_with_the_interviewer_at_least_this_well(name: str) -> None:
+    report = evaluate(load_records(name), load_bank(CONTENT))
+    min_f1, max_strong_low, max_wrong_high = FLOORS[name]
+    assert report.overall.f1 >= min_f1
+    assert report.strong_below_half <= max_strong_low
+    assert report.wrong_at_half_or_more <= max_wrong_high
+    # Wrong answers must score below partial ones, and partial below strong.
+    means = [report.by_kind[k].mean_score for k in ("wrong", "partial", "strong")]
+    assert means == sorted(means) and len(set(means)) == 3
