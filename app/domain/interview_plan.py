@@ -36,7 +36,7 @@ today.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from app.domain.memory_model import AGAIN, EASY, GOOD, HARD, STABILITY_MIN, Memory, MemoryModel
 
@@ -109,7 +109,6 @@ class Plan:
     policy: Policy
     days: tuple[DayPlan, ...]
     expected_recall: float  # importance-weighted mean recall on the interview morning
-    recall_by_card: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def today(self) -> DayPlan | None:
@@ -340,16 +339,14 @@ def _score(
     horizon: int,
     model: MemoryModel,
 ) -> Plan:
-    by_card: dict[str, float] = {}
     total = weights = 0.0
-    for card_id, track in tracks.items():
+    for track in tracks.values():
         recall = 0.0
         if track.memory is not None:
             recall = model.retrievability(horizon - track.last, track.memory.stability)
-        by_card[card_id] = recall
         total += track.weight * recall
         weights += track.weight
-    return Plan(policy, days, total / weights if weights else 0.0, by_card)
+    return Plan(policy, days, total / weights if weights else 0.0)
 
 
 # -- the search --------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ class InterviewForecast:
             "today": self.today.isoformat(),
             "days_left": self.days_left,
             "minutes_per_day": self.minutes,
+            "minutes_spent_today": round(self.spent_today, 1),
             "expected_recall": round(self.plan.expected_recall, 4),
             "plain_expected_recall": round(self.plain.expected_recall, 4),
             "policy": self.plan.policy.describe(),
@@ -88,9 +89,6 @@ class InterviewService:
     def minutes(self) -> float:
         raw = self.ctx.store.get_setting(MINUTES_KEY, DEFAULT_MINUTES)
         return float(raw) if isinstance(raw, int | float) and raw > 0 else DEFAULT_MINUTES
-
-    def set_minutes(self, minutes: float) -> None:
-        self.ctx.store.set_setting(MINUTES_KEY, _checked_minutes(minutes))
 
     # -- the plan -------------------------------------------------------------------------
     def today(self) -> date:

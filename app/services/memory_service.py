@@ -50,14 +50,6 @@ class MemoryService:
     def current_parameters(self) -> tuple[float, ...]:
         return self.ctx.settings.fsrs_parameters or DEFAULT_PARAMETERS
 
-    @property
-    def personal(self) -> bool:
-        return bool(self.ctx.settings.fsrs_parameters)
-
-    @property
-    def can_revert(self) -> bool:
-        return self.personal
-
     def histories(self) -> dict[str, History]:
         """Every card's grades as (study day, rating), oldest first."""
         ctx = self.ctx
