@@ -61,3 +61,35 @@ def test_cards_due_tomorrow_can_be_reviewed_today(ctx: AppContext, clock) -> Non
     assert service.counts().review == tomorrow
     reviewed = _finish_today(service)
     assert len(reviewed) == tomorrow
+
+
+def test_all_caught_up_offers_more_new_cards_and_tomorrows_reviews(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from PySide6.QtCore import Qt
+
+    window.apply_settings(replace(ctx.settings, new_per_day=1))
+    review = window.review
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_4)  # the day's one new card, Easy
+    assert review.current is None
+    assert "All caught up" in review.view.toPlainText()
+    assert review.more_new_button.isVisibleTo(window)
+    assert review.more_new_button.text() == "Learn 1 more new card today"
+    assert not review.ahead_button.isVisibleTo(window)  # nothing is due tomorrow
+
+    qtbot.mouseClick(review.more_new_button, Qt.MouseButton.LeftButton)
+    assert review.current is not None and review.current.card.id == "alpha-why"
+    assert ctx.settings.new_per_day == 1  # the limit itself is unchanged
+
+
+def test_a_concept_session_offers_all_its_unseen_cards(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    window.apply_settings(replace(ctx.settings, new_per_day=0))
+    window.review.study(["alpha-what", "alpha-why"], "Alpha")
+    assert window.review.current is None
+    assert window.review.more_new_button.text() == "Learn this selection's 2 unseen cards"
+    window.review.study_more_new()
+    assert window.review.current is not None
+    assert window.review.service.counts().new == 2
