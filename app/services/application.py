@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.services.browse_service import BrowseService
     from app.services.card_import import CardImportService
     from app.services.graph_service import GraphService
+    from app.services.interview_service import InterviewService
     from app.services.quiz_service import QuizService
     from app.services.stats_service import StatsService
     from app.services.stories import StoryService
@@ -79,6 +80,7 @@ class Application:
         self._browse: BrowseService | None = None
         self._authoring: AuthoringService | None = None
         self._stats: StatsService | None = None
+        self._interview: InterviewService | None = None
         self._backups: BackupService | None = None
         self._card_import: CardImportService | None = None
         self._stories: StoryService | None = None
@@ -200,6 +202,14 @@ class Application:
 
             self._stats = StatsService(self.ctx)
         return self._stats
+
+    @property
+    def interview(self) -> InterviewService:
+        if self._interview is None:
+            from app.services.interview_service import InterviewService
+
+            self._interview = InterviewService(self.ctx)
+        return self._interview
 
     @property
     def backups(self) -> BackupService:

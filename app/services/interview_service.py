@@ -11,8 +11,8 @@ plan starts from what really happened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 
 import networkx as nx
 
@@ -28,6 +28,8 @@ from app.services.memory_service import MemoryService
 from app.services.stats_service import INTERVIEW_KEY
 
 MINUTES_KEY = "interview_minutes"
+HISTORY_KEY = "interview_history"  # {study day: [planned minutes, expected recall on the day]}
+HISTORY_DAYS = 60
 DEFAULT_MINUTES = 30
 MAX_DAYS = 365  # a plan is for an interview that is coming; beyond a year, study as usual
 
@@ -73,6 +75,38 @@ class InterviewForecast:
         }
 
 
+@dataclass(frozen=True)
+class DayRecord:
+    day: date
+    planned: float  # minutes
+    studied: float  # minutes
+    expected_recall: float  # on the interview morning, as forecast that day
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    interview: date
+    today: date
+    minutes: float
+    cards: tuple[PlanCard, ...]
+    parameters: tuple[float, ...]
+    profile: LearnerProfile
+    retention: float
+    new_per_day: int
+    spent_today: float
+
+    def forecast(self) -> InterviewForecast:
+        model = MemoryModel(self.parameters)
+        left_today = max(0.0, self.minutes - self.spent_today)
+        horizon = (self.interview - self.today).days
+        common = (self.retention, self.new_per_day, left_today)
+        plan = plan_interview(self.cards, horizon, self.minutes, model, self.profile, *common)
+        plain = plain_plan(self.cards, horizon, self.minutes, model, self.profile, *common)
+        return InterviewForecast(
+            self.interview, self.today, self.minutes, plan, plain, self.spent_today
+        )
+
+
 class InterviewService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -90,6 +124,50 @@ class InterviewService:
         raw = self.ctx.store.get_setting(MINUTES_KEY, DEFAULT_MINUTES)
         return float(raw) if isinstance(raw, int | float) and raw > 0 else DEFAULT_MINUTES
 
+    def set_minutes(self, minutes: float) -> None:
+        self.ctx.store.set_setting(MINUTES_KEY, _checked_minutes(minutes))
+
+    # -- plan against reality -------------------------------------------------------------
+    def record(self, forecast: InterviewForecast) -> None:
+        """Keep today's planned minutes and expected recall on the day, so Stats can show
+        the plan against what really happened as the days go by."""
+        raw = self.ctx.store.get_setting(HISTORY_KEY, {})
+        history = dict(raw) if isinstance(raw, dict) else {}
+        first = forecast.plan.today
+        planned = forecast.spent_today + (first.minutes if first else 0.0)
+        history[forecast.today.isoformat()] = [
+            round(planned, 1),
+            round(forecast.plan.expected_recall, 4),
+        ]
+        kept = sorted(history)[-HISTORY_DAYS:]
+        self.ctx.store.set_setting(HISTORY_KEY, {day: history[day] for day in kept})
+
+    def history(self) -> list[DayRecord]:
+        """Each recorded day: planned minutes, minutes really studied, expected recall."""
+        raw = self.ctx.store.get_setting(HISTORY_KEY, {})
+        if not isinstance(raw, dict) or not raw:
+            return []
+        ctx = self.ctx
+        tz, hour = ctx.clock.local_tz, ctx.settings.day_starts_at_hour
+        records = []
+        for key, value in sorted(raw.items()):
+            try:
+                day = date.fromisoformat(key)
+                planned, recall = float(value[0]), float(value[1])
+            except (ValueError, TypeError, IndexError):
+                continue  # a damaged entry is skipped, not fatal
+            records.append(DayRecord(day, planned, 0.0, recall))
+        if not records:
+            return []
+        start = study_day_start(
+            datetime.combine(records[0].day, time(12), tzinfo=UTC), tz, hour
+        ) - timedelta(days=1)
+        studied: dict[date, float] = {}
+        for at, _rating, ms, _state, _interval in ctx.store.review_events(start):
+            day = study_date(at, tz, hour)
+            studied[day] = studied.get(day, 0.0) + ms / 60000
+        return [replace(r, studied=studied.get(r.day, 0.0)) for r in records]
+
     # -- the plan -------------------------------------------------------------------------
     def today(self) -> date:
         ctx = self.ctx
@@ -100,6 +178,13 @@ class InterviewService:
     ) -> InterviewForecast:
         """The plan from today to the morning of `interview`, and the plain schedule's
         expected recall at the same minutes. Raises `PlanRefused`."""
+        return self.inputs(interview, minutes, profile).forecast()
+
+    def inputs(
+        self, interview: date, minutes: float, profile: LearnerProfile | None = None
+    ) -> PlanInputs:
+        """Everything the plan needs, read now (on the GUI thread: the database is read
+        here); `PlanInputs.forecast` is plain computation, for a worker thread."""
         minutes = _checked_minutes(minutes)
         today = self.today()
         if interview <= today:
@@ -112,35 +197,17 @@ class InterviewService:
                 f"the interview date {interview.isoformat()} is more than {MAX_DAYS} days away: "
                 "plan for it once it is within a year"
             )
-        ctx = self.ctx
-        settings = ctx.settings
-        model = MemoryModel(self.memory.current_parameters())
-        profile = profile or self.memory.profile()
-        cards = self.plan_cards(today)
-        spent = self._minutes_spent_today()
-        left_today = max(0.0, minutes - spent)
-        horizon = (interview - today).days
-        plan = plan_interview(
-            cards,
-            horizon,
+        return PlanInputs(
+            interview,
+            today,
             minutes,
-            model,
-            profile,
-            settings.desired_retention,
-            settings.new_per_day,
-            left_today,
+            tuple(self.plan_cards(today)),
+            self.memory.current_parameters(),
+            profile or self.memory.profile(),
+            self.ctx.settings.desired_retention,
+            self.ctx.settings.new_per_day,
+            self._minutes_spent_today(),
         )
-        plain = plain_plan(
-            cards,
-            horizon,
-            minutes,
-            model,
-            profile,
-            settings.desired_retention,
-            settings.new_per_day,
-            left_today,
-        )
-        return InterviewForecast(interview, today, minutes, plan, plain, spent)
 
     def _minutes_spent_today(self) -> float:
         ctx = self.ctx
