@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from app.services.card_import import CardImportService
     from app.services.graph_service import GraphService
     from app.services.interview_service import InterviewService
+    from app.services.memory_service import MemoryService
     from app.services.quiz_service import QuizService
     from app.services.stats_service import StatsService
     from app.services.stories import StoryService
@@ -81,6 +82,7 @@ class Application:
         self._authoring: AuthoringService | None = None
         self._stats: StatsService | None = None
         self._interview: InterviewService | None = None
+        self._memory: MemoryService | None = None
         self._backups: BackupService | None = None
         self._card_import: CardImportService | None = None
         self._stories: StoryService | None = None
@@ -210,6 +212,14 @@ class Application:
 
             self._interview = InterviewService(self.ctx)
         return self._interview
+
+    @property
+    def memory(self) -> MemoryService:
+        if self._memory is None:
+            from app.services.memory_service import MemoryService
+
+            self._memory = MemoryService(self.ctx)
+        return self._memory
 
     @property
     def backups(self) -> BackupService:

@@ -17,6 +17,7 @@ from app.domain.memory_fit import FitResult, History, Progress, fit
 from app.domain.memory_model import DEFAULT_PARAMETERS
 from app.domain.scheduling import CardState, Grade
 from app.domain.stats import ReviewEvent, study_date
+from app.domain.study_day import StudySettings
 from app.services.context import AppContext
 
 PROFILE_DAYS = 365
@@ -70,31 +71,37 @@ class MemoryService:
         """Fit on the review log and measure on held-out cards. Raises `NotEnoughReviews`."""
         return fit(self.histories(), self.current_parameters(), progress)
 
-    def apply(self, result: FitResult) -> bool:
-        """Use the fitted parameters from now on, if they predict the held-out reviews
-        better; the set they replace is kept for `revert`."""
+    def applied(self, result: FitResult) -> StudySettings | None:
+        """The study settings with the fitted parameters, if they predict the held-out
+        reviews better (None otherwise); the set they replace is kept for `reverted`."""
         if not result.better:
-            return False
+            return None
         settings = self.ctx.settings
-        self.ctx.save_settings(
-            replace(
-                settings,
-                fsrs_parameters=result.parameters,
-                previous_fsrs_parameters=settings.fsrs_parameters,
-            )
+        return replace(
+            settings,
+            fsrs_parameters=result.parameters,
+            previous_fsrs_parameters=settings.fsrs_parameters,
         )
-        return True
+
+    def reverted(self) -> StudySettings:
+        """The study settings back on the set used before the last apply (FSRS's defaults
+        if none)."""
+        settings = self.ctx.settings
+        return replace(
+            settings,
+            fsrs_parameters=settings.previous_fsrs_parameters,
+            previous_fsrs_parameters=(),
+        )
+
+    def apply(self, result: FitResult) -> bool:
+        """Save `applied` (for the command line; the GUI saves through the application)."""
+        settings = self.applied(result)
+        if settings is not None:
+            self.ctx.save_settings(settings)
+        return settings is not None
 
     def revert(self) -> None:
-        """Back to the set used before the last apply (FSRS's defaults if none)."""
-        settings = self.ctx.settings
-        self.ctx.save_settings(
-            replace(
-                settings,
-                fsrs_parameters=settings.previous_fsrs_parameters,
-                previous_fsrs_parameters=(),
-            )
-        )
+        self.ctx.save_settings(self.reverted())
 
     # -- answer habits --------------------------------------------------------------------
     def profile(self) -> LearnerProfile:
