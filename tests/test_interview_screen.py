@@ -65,3 +65,58 @@ def test_an_interview_date_that_has_passed_says_there_is_no_plan(qtbot, window, 
     assert "No plan: the interview date 2020-01-01 is not after today" in (
         stats.interview_panel.forecast_label.text()
     )
+
+
+def test_following_the_plan_gives_review_todays_part_of_it(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    window.show_screen("stats")
+    stats = window.stats
+    stats.set_interview(clock.now().date() + timedelta(days=6))
+    qtbot.waitUntil(lambda: _forecast_shown(stats), timeout=10_000)
+    panel = stats.interview_panel
+    today = panel.forecast.plan.today
+    assert not window.app.review.following
+    panel.follow.setChecked(True)  # the one click
+    assert window.app.interview.following()
+    review = window.app.review
+    assert review.following
+    assert review.counts().new == len(today.new)
+    window.show_screen("review")
+    assert "Following your <b>interview plan</b>" in window.review.scope_label.text()
+    seen = []
+    while (due := review.next_card()) is not None and due.card.id not in seen:
+        seen.append(due.card.id)
+        review.answer(due, Grade.EASY)
+    assert set(today.new) <= set(seen)
+
+    panel.follow.setChecked(False)  # and back to the daily limits
+    assert not window.app.review.following
+    assert not window.app.interview.following()
+
+
+def test_a_concept_session_is_not_taken_over_by_the_plan(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    window.show_screen("stats")
+    stats = window.stats
+    stats.set_interview(clock.now().date() + timedelta(days=6))
+    qtbot.waitUntil(lambda: _forecast_shown(stats), timeout=10_000)
+    stats.interview_panel.follow.setChecked(True)
+    window.review.study(["gamma-what"], "Gamma")
+    assert not window.app.review.following
+    window.review.study(None)
+    assert window.app.review.following
+
+
+def test_a_followed_plan_is_made_afresh_at_start(qtbot, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    """The next run plans today from what happened and Review follows it, unasked."""
+    from app.services.application import Application
+    from app.ui.application import build_window, make_app
+
+    app = Application(ctx)
+    app.stats.set_interview_date(clock.now().date() + timedelta(days=4))
+    app.interview.set_following(True)
+    make_app("light")
+    window = build_window(app)
+    qtbot.addWidget(window)
+    window.show()
+    window.finish_startup()
+    qtbot.waitUntil(lambda: app.review.following, timeout=10_000)
+    assert len(app.interview.history()) == 1

@@ -28,6 +28,7 @@ from app.services.memory_service import MemoryService
 from app.services.stats_service import INTERVIEW_KEY
 
 MINUTES_KEY = "interview_minutes"
+FOLLOW_KEY = "interview_follow"  # Review follows the plan (the learner's one click)
 HISTORY_KEY = "interview_history"  # {study day: [planned minutes, expected recall on the day]}
 HISTORY_DAYS = 60
 DEFAULT_MINUTES = 30
@@ -123,6 +124,12 @@ class InterviewService:
     def minutes(self) -> float:
         raw = self.ctx.store.get_setting(MINUTES_KEY, DEFAULT_MINUTES)
         return float(raw) if isinstance(raw, int | float) and raw > 0 else DEFAULT_MINUTES
+
+    def following(self) -> bool:
+        return self.ctx.store.get_setting(FOLLOW_KEY, False) is True
+
+    def set_following(self, on: bool) -> None:
+        self.ctx.store.set_setting(FOLLOW_KEY, bool(on))
 
     def set_minutes(self, minutes: float) -> None:
         self.ctx.store.set_setting(MINUTES_KEY, _checked_minutes(minutes))

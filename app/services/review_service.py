@@ -38,6 +38,15 @@ class DueCard:
 
 
 @dataclass(frozen=True)
+class PlannedDay:
+    """Today's part of the interview plan, followed instead of the daily limits."""
+
+    day_end: datetime  # the end of the study day it was planned for
+    new: tuple[str, ...]
+    reviews: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Beyond:
     """What the learner asked for past today's limits; it lapses when the day ends."""
 
@@ -83,6 +92,7 @@ class ReviewService:
         self._front: str | None = None
         self._shown_at: datetime | None = None
         self._beyond = Beyond()
+        self._planned: PlannedDay | None = None
 
     def close(self) -> None:
         self.ledger.close()
@@ -123,6 +133,9 @@ class ReviewService:
         reviews_left = remaining(
             self.settings.max_reviews_per_day, done.get(int(CardState.REVIEW), 0)
         )
+        planned = self._planned if self._planned and self._planned.day_end == end else None
+        if planned is not None:
+            return self._build_planned(planned, start, end, beyond)
         until = end + timedelta(days=beyond.ahead_days)
         if beyond.ahead_days:
             reviews_left = _UNLIMITED  # asked for: every card due by then
@@ -135,6 +148,46 @@ class ReviewService:
             else (),
             (i for i in self.ledger.new_ids(new_left) if i in known) if new_left else (),
         )
+
+    def _build_planned(
+        self, planned: PlannedDay, start: datetime, end: datetime, beyond: Beyond
+    ) -> DayQueue:
+        """The plan's reviews and new cards for today (those not yet answered today), plus
+        learning steps; 'more new cards' still adds the next cards in line."""
+        known = self.bank.cards
+        in_scope = self.scope
+        memories = [self.ledger.memory(c) for c in planned.reviews if c in known]
+        reviews = [
+            m
+            for m in memories
+            if m.state is CardState.REVIEW
+            and (m.last_review is None or m.last_review < start)
+            and (in_scope is None or m.card_id in in_scope)
+        ]
+        new = [
+            c
+            for c in planned.new
+            if c in known
+            and (in_scope is None or c in in_scope)
+            and self.ledger.memory(c).is_new
+        ]
+        if beyond.new:
+            extra = [i for i in self.ledger.new_ids(len(new) + beyond.new) if i not in new]
+            new += extra[: beyond.new]
+        return DayQueue.build(
+            end, (m for m in self.ledger.learning_due(end) if m.card_id in known), reviews, new
+        )
+
+    @property
+    def following(self) -> bool:
+        """Today's queue is the interview plan's."""
+        queue = self._today()
+        return self._planned is not None and self._planned.day_end == queue.day_end
+
+    def follow(self, planned: PlannedDay | None) -> None:
+        """Serve today's part of the interview plan (None: back to the daily limits)."""
+        self._planned = planned
+        self._queue = None
 
     # -- study past the limits (Anki's Custom Study) --------------------------------------
     def more_available(self) -> tuple[int, int]:

@@ -8,21 +8,51 @@ minutes and how the expected recall on the day evolves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.domain.changes import Changes
 from app.services.application import Application
 from app.services.interview_service import InterviewForecast, PlanRefused
 from app.ui.background import run_in_background
 from app.ui.charts import LineChart
 
 
+def follow_at_start(parent: QObject, app: Application, report: Callable[[Changes], None]) -> None:
+    """When the learner follows the plan, plan today afresh (on a worker thread) and hand
+    today's part to Review: the plan bends to what happened since it was last made."""
+    interview = app.interview.interview_date()
+    if interview is None or not app.interview.following():
+        return
+    try:
+        inputs = app.interview.inputs(interview, app.interview.minutes())
+    except PlanRefused:
+        return  # the date has passed: Review keeps the daily limits
+
+    def planned(result: object) -> None:
+        if isinstance(result, InterviewForecast):
+            app.interview.record(result)
+            report(app.follow_plan(result))
+
+    run_in_background(parent, inputs.forecast, planned)
+
+
 class InterviewPanel(QWidget):
-    def __init__(self, app: Application) -> None:
+    def __init__(self, app: Application, report: Callable[[Changes], None]) -> None:
         super().__init__()
         self.app = app
+        self.report = report
         self.interview: date | None = None
         self.forecast: InterviewForecast | None = None
         self._generation = 0
@@ -45,6 +75,14 @@ class InterviewPanel(QWidget):
         self.busy.hide()
         row.addWidget(self.busy)
         row.addStretch(1)
+        self.follow = QCheckBox("Follow this plan in Review")
+        self.follow.setObjectName("interview-follow")
+        self.follow.setToolTip(
+            "Review serves today's new cards and reviews from the plan instead of your daily "
+            "limits; planned again each day from what you did."
+        )
+        self.follow.setChecked(app.interview.following())
+        row.addWidget(self.follow)
         layout.addLayout(row)
         self.forecast_label = QLabel()
         self.forecast_label.setObjectName("interview-forecast")
@@ -61,6 +99,7 @@ class InterviewPanel(QWidget):
         self.reality_label.setWordWrap(True)
         layout.addWidget(self.reality_label)
         self.minutes.valueChanged.connect(self._minutes_changed)
+        self.follow.toggled.connect(self._follow_changed)
         self.setVisible(False)
 
     def show_for(self, interview: date | None) -> None:
@@ -69,6 +108,12 @@ class InterviewPanel(QWidget):
         self.setVisible(interview is not None)
         if interview is not None:
             self._plan()
+        elif self.app.review.following:
+            self.report(self.app.follow_plan(None))
+
+    def _follow_changed(self, on: bool) -> None:
+        self.app.interview.set_following(on)
+        self.report(self.app.follow_plan(self.forecast if on else None))
 
     def _minutes_changed(self, value: int) -> None:
         self.app.interview.set_minutes(value)
@@ -83,6 +128,8 @@ class InterviewPanel(QWidget):
             inputs = self.app.interview.inputs(self.interview, self.minutes.value())
         except PlanRefused as refused:
             self.forecast = None
+            if self.app.review.following:
+                self.report(self.app.follow_plan(None))
             self.busy.hide()
             self.forecast_label.setText(f"No plan: {refused}.")
             self._show_history()
@@ -100,6 +147,8 @@ class InterviewPanel(QWidget):
             return
         self.forecast = result
         self.app.interview.record(result)
+        if self.follow.isChecked():
+            self.report(self.app.follow_plan(result))
         self.forecast_label.setText(forecast_html(result))
         self.forecast_label.setToolTip(f"The plan: {result.plan.policy.describe()}.")
         self._show_history()

@@ -184,6 +184,9 @@ class MainWindow(QMainWindow):
         self.backup_timer.timeout.connect(self._back_up_during_use)
         self.backup_timer.start()
         self._show_content_problems()
+        from app.ui.interview_panel import follow_at_start
+
+        follow_at_start(self, app, self.broadcast)
         if app.recovery is not None:
             QTimer.singleShot(0, self.tell_about_recovery)
         if app.has_unfinished_quiz():

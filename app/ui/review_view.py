@@ -250,6 +250,9 @@ class ReviewView(Screen):
 
     # -- painting -------------------------------------------------------------------------
     def _render(self) -> None:
+        if not self.scope_title:  # no concept chosen: say when the interview plan leads
+            following = self.service.following
+            self.scope_label.setText("Following your <b>interview plan</b>" if following else "")
         counts = self.service.counts()
         self.counts_label.setText(
             " &nbsp;&nbsp; ".join(

@@ -156,7 +156,7 @@ class StatsScreen(Screen):
         self.plan_label.setTextFormat(Qt.TextFormat.RichText)
         plan_layout.addLayout(row)
         plan_layout.addWidget(self.plan_label)
-        self.interview_panel = InterviewPanel(self.app)
+        self.interview_panel = InterviewPanel(self.app, self.report)
         plan_layout.addWidget(self.interview_panel)
         grid.addWidget(_section("Interview plan", plan_box), 0, 1)
 
