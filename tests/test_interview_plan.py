@@ -170,3 +170,15 @@ def test_interview_mode_beats_the_plain_schedule_at_equal_minutes(
     plain = sum(r.plain_fill.expected_recall for r in runs)
     limit = sum(r.plain_limit.expected_recall for r in runs)
     assert interview > max(plain, limit) + 0.04  # by over a percentage point on average
+
+
+def test_the_peak_phases_fast_recall_matches_the_full_review_outcomes() -> None:
+    from app.domain.interview_plan import _Forecaster
+
+    forecaster = _Forecaster(MODEL, PROFILE)
+    for s, d, elapsed, days_left in [(0.3, 8.0, 1, 1), (4.0, 5.0, 3, 6), (40.0, 2.0, 20, 14)]:
+        memory = Memory(s, d)
+        fast, recall = forecaster.recall_on_day_if_reviewed(memory, elapsed, days_left)
+        now, outcomes = forecaster.review_outcomes(memory, elapsed)
+        slow = sum(p * MODEL.retrievability(days_left, m.stability) for p, m in outcomes)
+        assert fast == pytest.approx(slow, rel=1e-12) and recall == now

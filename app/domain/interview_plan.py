@@ -35,6 +35,8 @@ today.
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -207,16 +209,28 @@ class _Forecaster:
     def recall_on_day_if_reviewed(
         self, memory: Memory, elapsed: float, days_left: float
     ) -> tuple[float, float]:
-        """(expected recall `days_left` after a review now, recall now)."""
+        """(expected recall `days_left` after a review now, recall now).
+
+        The hot loop of the peak phase (every learnt card, every peak day): the outcomes'
+        stabilities are computed inline, without their difficulties, which it does not need
+        (tests check it against `review_outcomes`)."""
         key = (memory, elapsed, days_left)
         cached = self._on_day.get(key)
         if cached is None:
-            recall, outcomes = self.review_outcomes(memory, elapsed)
-            r = self.model.retrievability
-            cached = self._on_day[key] = (
-                sum(p * r(days_left, m.stability) for p, m in outcomes),
-                recall,
-            )
+            model = self.model
+            w = model.w
+            s, d = memory.stability, memory.difficulty
+            recall = model.retrievability(elapsed, s)
+            forgot = w[11] * d ** -w[12] * ((s + 1) ** w[13] - 1) * math.exp((1 - recall) * w[14])
+            forgot = max(STABILITY_MIN, min(forgot, s / math.exp(w[17] * w[18])))
+            relearnt = forgot * max(math.exp(w[17] * w[18]) * forgot ** -w[19], 1.0)
+            on_day = (1 - recall) * model.retrievability(days_left, max(STABILITY_MIN, relearnt))
+            growth = math.exp(w[8]) * (11 - d) * s ** -w[9] * (math.exp((1 - recall) * w[10]) - 1)
+            hard, good, easy = self.profile.recall_grades
+            for p, bonus in ((hard, w[15]), (good, 1.0), (easy, w[16])):
+                grown = max(STABILITY_MIN, s * (1 + growth * bonus))
+                on_day += recall * p * model.retrievability(days_left, grown)
+            cached = self._on_day[key] = (on_day, recall)
         return cached
 
 
@@ -237,6 +251,17 @@ def _run(
     peak_from = horizon - min(policy.peak_days, horizon)
     days: list[DayPlan] = []
     attendance = profile.attendance
+    # Build-phase due dates in a heap, (due day, card, the review it follows): an entry
+    # whose card was answered since is stale and skipped.
+    due_heap: list[tuple[float, str, float]] = []
+
+    def push_due(card_id: str, track: _Track) -> None:
+        if track.memory is not None:
+            interval = max(1.0, round(model.interval(track.memory.stability, policy.retention)))
+            heapq.heappush(due_heap, (track.last + interval, card_id, track.last))
+
+    for card_id, track in tracks.items():
+        push_due(card_id, track)
 
     def settle(track: _Track, after: Memory, day: int) -> None:
         """The card's memory after today's planned answer. A future day happens only with
@@ -257,17 +282,12 @@ def _run(
         new_ids: list[str] = []
         review_ids: list[str] = []
         if day < peak_from:
-            due: list[tuple[float, str]] = []
-            for card_id, track in tracks.items():
-                if track.memory is None:
-                    continue
-                due_day = track.last + max(
-                    1.0, round(model.interval(track.memory.stability, policy.retention))
-                )
-                if due_day <= day and due_day < peak_from:
-                    due.append((due_day, card_id))
-            due.sort()
-            for _due_day, card_id in due:
+            due: list[tuple[float, str, float]] = []
+            while due_heap and due_heap[0][0] <= day:
+                entry = heapq.heappop(due_heap)
+                if tracks[entry[1]].last == entry[2]:
+                    due.append(entry)
+            for at, (_due_day, card_id, _last) in enumerate(due):
                 track = tracks[card_id]
                 assert track.memory is not None
                 recall, after = forecaster.expected_review(
@@ -275,9 +295,12 @@ def _run(
                 )
                 cost = profile.review_seconds(recall)
                 if cost > left:
+                    for waiting in due[at:]:  # still due tomorrow
+                        heapq.heappush(due_heap, waiting)
                     break
                 left -= cost
                 settle(track, after, day)
+                push_due(card_id, track)
                 review_ids.append(card_id)
             cap = len(unseen) if policy.new_per_day is None else policy.new_per_day
             while next_new < len(unseen) and len(new_ids) < cap and profile.new_card <= left:
@@ -285,6 +308,7 @@ def _run(
                 next_new += 1
                 left -= profile.new_card
                 settle(tracks[card_id], forecaster.learnt(horizon - day), day)
+                push_due(card_id, tracks[card_id])
                 new_ids.append(card_id)
         else:
             days_left = horizon - day

@@ -95,6 +95,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one seed per learner")
     parser.add_argument("--minutes", type=float, default=30.0, help="daily budget (default 30)")
+    parser.add_argument(
+        "--horizon", type=int, action="append", help="only this horizon in days (repeatable)"
+    )
     args = parser.parse_args()
     seeds = range(1) if args.quick else range(2)
     print(f"Expected recall of the bank on the interview morning, {args.minutes:g} min a day")
@@ -104,7 +107,7 @@ def main() -> int:
     )
     every = True
     started = time.perf_counter()
-    for horizon in HORIZONS:
+    for horizon in args.horizon or HORIZONS:
         for size in SIZES:
             cell = run_cell(horizon, size, args.minutes, seeds)
             r, m = cell.recall, cell.minutes
