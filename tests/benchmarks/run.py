@@ -581,6 +581,34 @@ def bench_cold_start(results: dict[str, Result], quick: bool) -> None:
         results[f"cold start to first card, {name}"] = spread(values)
 
 
+def bench_grader(results: dict[str, Result], quick: bool) -> None:
+    """The quiz grader against the labelled answers (tests/grading/): agreement by kind of
+    answer, and the time to grade one answer, first (cold caches) and then warm."""
+    from app.domain.content_loader import load_bank
+    from tests.grading.evaluate import KINDS, evaluate, load_records
+
+    bank = load_bank(ROOT / "content")
+    for name in ("dev.jsonl", "holdout.jsonl"):
+        label = name.removesuffix(".jsonl")
+        records = load_records(name)
+        report = evaluate(records, bank)  # the first pass, as a fresh app grades
+        results[f"grader {label}: per-point F1, all answers"] = single(report.overall.f1, "")
+        for kind in KINDS:
+            tally = report.by_kind[kind]
+            for measure in ("precision", "recall", "f1"):
+                value = getattr(tally, measure)
+                results[f"grader {label}: {measure}, {kind} answers"] = single(value, "")
+        results[f"grader {label}: strong answers scored below half"] = single(
+            report.strong_below_half * 100, "%"
+        )
+        results[f"grader {label}: wrong answers scored at half or more"] = single(
+            report.wrong_at_half_or_more * 100, "%"
+        )
+        results[f"grader {label}: grade one answer, first pass, p95"] = single(report.p95_ms)
+        warm = evaluate(records, bank)
+        results[f"grader {label}: grade one answer, warm, p95"] = single(warm.p95_ms)
+
+
 GROUPS: dict[str, Callable[[dict[str, Result], bool], None]] = {
     "content": bench_content,
     "review": bench_review,
@@ -591,6 +619,7 @@ GROUPS: dict[str, Callable[[dict[str, Result], bool], None]] = {
     "startup": bench_startup,
     "cold-start": bench_cold_start,
     "memory": bench_memory,
+    "grader": bench_grader,
 }
 
 
