@@ -3,8 +3,10 @@
 An .apkg is a zip holding an SQLite collection: `collection.anki21b` (zstd-compressed, Anki
 2.1.50 and later), `collection.anki21` or the legacy `collection.anki2`. Newer exports also
 carry a stub `collection.anki2` whose only note asks the user to update Anki, so the newest
-collection present is read. Media files are not imported. The collection is opened read-only
-from a private temporary copy; the note-to-card rules live in app/domain/import_rules.py.
+collection present is read. Media files are not imported. Nothing in a package is trusted: the
+collection is streamed to a private temporary file under a size cap, opened read-only, refused
+when it holds a view or trigger, and every query runs under a step budget; the note-to-card
+rules live in app/domain/import_rules.py.
 """
 
 from __future__ import annotations
@@ -13,53 +15,75 @@ import json
 import re
 import sqlite3
 import tempfile
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from app.domain.import_rules import AnkiNote, ImportRefused
-from app.services.archive_safety import MiB, open_archive, read_limited, read_member
+from app.services.archive_safety import MiB, copy_limited, open_archive
+from app.storage.schema_check import bounded
 
 MAX_COLLECTION_BYTES = 1024 * MiB
 MAX_NOTES = 50_000
 OLDER_VERSIONS_OPTION = "Support older Anki versions"
 STUB_TEXT = "please update to the latest anki version"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# A real collection compresses a few times over; a bomb thousands of times. Decompression
+# stops at the larger of the floor and RATIO x the compressed size.
+ZSTD_FLOOR = 64 * MiB
+ZSTD_RATIO = 200
+# Progress-handler calls allowed for all queries of one import (every STEP VM instructions),
+# plus one per 4 bytes of collection: a few passes over every row, finite for a hostile file.
+BASE_STEPS = 2_000_000
+BYTES_PER_STEP = 4
+COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
 
 
-def _zstd_decompress(data: bytes, label: str) -> bytes:
-    try:
-        import zstandard
-    except ImportError:  # pragma: no cover - zstandard is a dependency
-        raise ImportRefused(
-            f"{label} uses Anki's newer compressed format. In Anki, choose File ▸ Export, "
-            f"tick “{OLDER_VERSIONS_OPTION}” and import that file instead."
-        ) from None
-    try:
-        reader = zstandard.ZstdDecompressor().stream_reader(data)
-        return read_limited(reader, MAX_COLLECTION_BYTES, label)
-    except zstandard.ZstdError as exc:
-        raise ImportRefused(f"{label}: the compressed collection is damaged ({exc})") from None
+def _zstd_cap(compressed: int) -> int:
+    return min(MAX_COLLECTION_BYTES, max(ZSTD_FLOOR, ZSTD_RATIO * compressed))
 
 
-def read_collection_bytes(path: Path) -> tuple[str, bytes]:
-    """(member name, SQLite bytes) of the newest collection in the package."""
+def extract_collection(path: Path, folder: Path) -> tuple[str, Path]:
+    """(member name, file) of the newest collection in the package, unpacked into `folder`.
+
+    Both the zip member and a zstd frame inside it are streamed to disk a chunk at a time
+    under a size cap, so memory stays small whatever the package claims.
+    """
+    import zstandard
+
     label = path.name
+    target = folder / "collection.sqlite"
     with open_archive(path, "Anki package") as archive:
         names = set(archive.namelist())
-        for name in ("collection.anki21b", "collection.anki21", "collection.anki2"):
-            if name in names:
-                data = read_member(archive, name, MAX_COLLECTION_BYTES, label)
-                break
-        else:
+        name = next((n for n in COLLECTIONS if n in names), "")
+        if not name:
             raise ImportRefused(
                 f"{label}: no Anki collection inside (expected collection.anki2, "
                 "collection.anki21 or collection.anki21b); is this an Anki package?"
             )
-    if data.startswith(ZSTD_MAGIC):
-        data = _zstd_decompress(data, label)
-    if not data.startswith(b"SQLite format 3\x00"):
-        raise ImportRefused(f"{label}: {name} is not an Anki collection database")
-    return name, data
+        what = f"{label}: {name}"
+        try:
+            with archive.open(name) as stream:
+                head = stream.read(len(ZSTD_MAGIC))
+            with archive.open(name) as stream, target.open("wb") as out:
+                if head == ZSTD_MAGIC:
+                    cap = _zstd_cap(archive.getinfo(name).file_size)
+                    reader = zstandard.ZstdDecompressor().stream_reader(stream)
+                    copy_limited(reader, out, cap, f"{what} (compressed)")
+                else:
+                    copy_limited(stream, out, MAX_COLLECTION_BYTES, what)
+        except zstandard.ZstdError as exc:
+            raise ImportRefused(f"{what}: the compressed collection is damaged ({exc})") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, zlib.error) as exc:
+            raise ImportRefused(f"{what} is damaged ({exc})") from None
+        except (NotImplementedError, RuntimeError) as exc:
+            raise ImportRefused(f"{what} cannot be unpacked ({exc})") from None
+    with target.open("rb") as unpacked:
+        if unpacked.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise ImportRefused(f"{label}: {name} is not an Anki collection database")
+    return name, target
 
 
 def _models(conn: sqlite3.Connection) -> dict[int, tuple[list[str], bool]]:
@@ -99,22 +123,28 @@ def _models(conn: sqlite3.Connection) -> dict[int, tuple[list[str], bool]]:
 
 def read_notes(path: Path) -> list[AnkiNote]:
     """Every note of the package, with its field names; refuses what is not a collection."""
-    member, data = read_collection_bytes(path)
     label = path.name
     with tempfile.TemporaryDirectory(prefix="lattice-anki-") as tmp:
-        db_file = Path(tmp) / "collection.sqlite"
-        db_file.write_bytes(data)
+        member, db_file = extract_collection(path, Path(tmp))
         try:
             conn = sqlite3.connect(f"file:{db_file}?mode=ro&immutable=1", uri=True)
         except sqlite3.Error as exc:
             raise ImportRefused(f"{label}: cannot open {member} ({exc})") from None
+
+        def too_long() -> ImportRefused:
+            return ImportRefused(
+                f"{label}: reading {member} took too long; it is not a normal Anki collection"
+            )
+
+        budget = BASE_STEPS + db_file.stat().st_size // BYTES_PER_STEP
         try:
-            return _notes(conn, label, member)
+            with bounded(conn, budget, too_long):
+                return _notes(conn, label, member)
         except sqlite3.Error as exc:
             raise ImportRefused(
                 f"{label}: {member} is damaged or not an Anki collection ({exc})"
             ) from None
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, RecursionError) as exc:
             raise ImportRefused(f"{label}: {member} has unreadable note types ({exc})") from None
         finally:
             conn.close()
@@ -129,6 +159,7 @@ def _unicase(a: str, b: str) -> int:
 def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
     conn.create_collation("unicase", _unicase)
     conn.execute("PRAGMA trusted_schema=OFF")
+    _refuse_active_schema(conn, label, member)
     problem = conn.execute("PRAGMA quick_check").fetchone()
     if not problem or problem[0] != "ok":
         raise ImportRefused(
@@ -160,6 +191,21 @@ def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
             f"tick “{OLDER_VERSIONS_OPTION}” and import that file instead."
         )
     return notes
+
+
+def _refuse_active_schema(conn: sqlite3.Connection, label: str, member: str) -> None:
+    """Anki collections hold tables and indexes only; a view or trigger is someone's trap
+    (a recursive view named `notes` never finishes), so it is refused before any read."""
+    for kind, name in conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY name"
+    ):
+        raise ImportRefused(
+            f"{label}: {member} contains a {kind} ({name}); Anki collections never do, "
+            "so it was not read"
+        )
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "notes" not in tables:
+        raise ImportRefused(f"{label}: {member} has no notes table; is this an Anki collection?")
 
 
 def _is_stub(note: AnkiNote) -> bool:
