@@ -37,10 +37,10 @@ def leftovers(ctx) -> list[str]:  # type: ignore[no-untyped-def]
 def test_anki_package_from_current_anki_imports_safely(ctx, name) -> None:  # type: ignore[no-untyped-def]
     before = len(ctx.bank.cards)
     plan = CardImportService(ctx).import_path(ANKI / name, NEW)
-    assert plan.added == 3 and plan.new_concepts == ["From Anki"]
-    assert "Key points for 3 cards were derived" in plan.summary()
+    assert plan.added == 4 and plan.new_concepts == ["From Anki"]  # the cloze note: 2 cards
+    assert "Key points for 4 cards were derived" in plan.summary()
     assert "1 note with no text" in plan.summary()
-    assert len(ctx.bank.cards) == before + 3 and not ctx.bank.problems
+    assert len(ctx.bank.cards) == before + 4 and not ctx.bank.problems
     text = user_files(ctx)["llm/from-anki.md"]
     assert "alert" not in text and "example.com" not in text and "javascript" not in text
     assert "<script" not in text and "<img" not in text
@@ -52,9 +52,12 @@ def test_anki_package_from_current_anki_imports_safely(ctx, name) -> None:  # ty
         "outputs sum to one",
     )
     assert "```python\nimport numpy as np" in softmax.answer
-    cloze = next(c for c in ctx.bank.cards.values() if c.question.startswith("The […]"))
-    assert cloze.question == "The […] was introduced in [year]."
-    assert "**transformer**" in cloze.answer and "**2017**" in cloze.answer
+    first = next(c for c in ctx.bank.cards.values() if c.question.startswith("The […]"))
+    assert first.question == "The […] was introduced in 2017."
+    assert "**transformer**" in first.answer and "**2017**" not in first.answer
+    second = next(c for c in ctx.bank.cards.values() if c.question.endswith("[year]."))
+    assert second.question == "The transformer was introduced in [year]."
+    assert "**2017**" in second.answer
     link = next(c for c in ctx.bank.cards.values() if "complexity" in c.question)
     assert "[paper](https://arxiv.org/abs/1706.03762)" in link.answer
     assert "`O(n<sup>2</sup> d)`" in link.answer  # code stays code, shown literally
@@ -267,7 +270,7 @@ def test_cli_import_cards(ctx, data_dir, content_root, tmp_path, capsys, monkeyp
     monkeypatch.setattr("app.services.context.content_dir", lambda: content_root)
     args = ["import-cards", str(ANKI / "modern.apkg"), "--new-concept", "Deck", "--area", "llm"]
     assert main([*args, "--data-dir", str(data_dir)]) == 0
-    assert "3 new cards" in capsys.readouterr().out
+    assert "4 new cards" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text("question,answer\n ,An answer\n")
     assert main(["import-cards", str(bad), "--concept", "alpha", "--data-dir", str(data_dir)]) == 1

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain import cloze
 from app.domain.card_writer import serialize_concept, slugify, unique_id
 from app.domain.content import FENCE_INFO, ID_PATTERN, Card, Concept, ContentBank, Difficulty
 from app.domain.content_loader import MAX_KEY_POINTS, MIN_KEY_POINTS, ParsedFile
@@ -30,6 +31,8 @@ DERIVED_KEY_POINTS = 3
 MAX_KEY_POINT_CHARS = 90
 MAX_QUESTION_CHARS = 300
 MAX_CARDS_PER_IMPORT = 20_000
+
+
 class ImportRefused(Exception):
     """The source cannot be imported; the message says what is wrong and where."""
 
@@ -235,6 +238,15 @@ def card_id_for(prefix: str, stable_key: str) -> str:
 
 # -- Anki -------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class AnkiTemplate:
+    """One card type of a note type: its ordinal and the front and back templates."""
+
+    ord: int
+    front: str  # Anki's qfmt, e.g. "{{Back}}"
+    back: str  # Anki's afmt, e.g. "{{FrontSide}}<hr id=answer>{{Front}}"
+
+
+@dataclass(frozen=True)
 class AnkiNote:
     """One Anki note as the package reader found it: field names and their HTML."""
 
@@ -243,6 +255,7 @@ class AnkiNote:
     cloze: bool = False
     tags: tuple[str, ...] = ()
     where: str = ""
+    templates: tuple[AnkiTemplate, ...] = ()  # card types this note has cards of
 
 
 QUESTION_FIELDS = ("front", "question", "text", "prompt", "term")
@@ -250,7 +263,9 @@ KEY_POINT_FIELDS = ("key points", "key_points", "keypoints")
 ID_FIELDS = ("lattice id",)
 _LIST_ITEM_HTML = re.compile(r"<li[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
 ANSWER_FIELDS = ("back", "answer", "definition", "extra", "back extra")
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+# {{Field}}, {{text:Field}}, {{furigana:Field}}; not {{#Section}}, {{/Section}}, {{^Section}}
+_FIELD_REF = re.compile(r"\{\{(?![#/^!])(?:[\w-]+:)*([^{}:]{1,200})\}\}")
+SPECIAL_REFS = {"frontside", "tags", "type", "deck", "subdeck", "card", "cardflag", "cloze"}
 
 
 def _pick(fields: Sequence[tuple[str, str]], names: Sequence[str], fallback: int) -> int | None:
@@ -261,50 +276,107 @@ def _pick(fields: Sequence[tuple[str, str]], names: Sequence[str], fallback: int
     return fallback if fallback < len(fields) else None
 
 
-def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
-    """The card for one note, or None when the note has no text left (media only)."""
+def stable_key(guid: str, ordinal: int) -> str:
+    """The first card of a note keeps the key earlier imports used; others add their ordinal."""
+    return f"anki:{guid}" if ordinal == 0 else f"anki:{guid}:{ordinal}"
+
+
+def anki_note_to_cards(note: AnkiNote) -> list[SourceCard]:
+    """One card per Anki card: per cloze number of a cloze note, per card type otherwise
+    (both directions of a reversed note). Notes with no text left (media only) give none."""
     fields = [f for f in note.fields if f[0].strip().lower() not in KEY_POINT_FIELDS + ID_FIELDS]
-    special = {name.strip().lower(): value for name, value in note.fields}
-    points = next((_html_points(special[name]) for name in KEY_POINT_FIELDS if name in special), ())
-    own_id = html_to_text(special.get("lattice id", ""))
     if not fields:
-        return None
+        return []
     q_index = _pick(fields, QUESTION_FIELDS, 0)
     assert q_index is not None
-    question_html = fields[q_index][1]
-    extra: list[tuple[str, str]] = []
-    if note.cloze or _CLOZE.search(question_html):
-        question = html_to_text(_CLOZE.sub(lambda m: f"[{m.group(2) or '…'}]", question_html))
-        answer_parts = [
-            html_to_markdown(_CLOZE.sub(lambda m: f"<b>{m.group(1)}</b>", question_html))
-        ]
+    parts = cloze.parse(fields[q_index][1])
+    numbers = cloze.numbers(parts)
+    if note.cloze or numbers:
         extra = [f for i, f in enumerate(fields) if i != q_index]
-    else:
-        question = html_to_text(question_html)
-        rest = [i for i in range(len(fields)) if i != q_index]
-        a_index = _pick([fields[i] for i in rest], ANSWER_FIELDS, 0)
-        answer_parts = []
-        if a_index is not None:
-            chosen = rest[a_index]
-            answer_parts.append(html_to_markdown(fields[chosen][1]))
-            extra = [fields[i] for i in rest if i != chosen]
+        made = [
+            _card(
+                note,
+                n - 1,
+                html_to_text(cloze.front(parts, n)),
+                [html_to_markdown(cloze.back(parts, n)), *_extras(extra)],
+            )
+            for n in numbers or [1]
+        ]
+        return [c for c in made if c is not None]
+    first = anki_note_to_card(note)
+    cards = [first] if first is not None else []
+    by_name = {name.strip().lower(): (name, value) for name, value in fields}
+    for template in note.templates:
+        if template.ord == 0:
+            continue
+        asked = _refs(template.front, by_name)
+        shown = [name for name in _refs(template.back, by_name) if name not in asked]
+        if not asked or not shown:
+            continue
+        question = html_to_text(" ".join(by_name[n][1] for n in asked))
+        answer_parts = [
+            html_to_markdown(by_name[shown[0]][1]),
+            *_extras([by_name[n] for n in shown[1:]]),
+        ]
+        card = _card(note, template.ord, question, answer_parts)
+        if card is not None:
+            cards.append(card)
+    return cards
+
+
+def _refs(template: str, by_name: dict[str, tuple[str, str]]) -> list[str]:
+    """The note's fields a template shows, in order (lower-cased names)."""
+    found = [m.group(1).strip().lower() for m in _FIELD_REF.finditer(template)]
+    return list(dict.fromkeys(n for n in found if n in by_name and n not in SPECIAL_REFS))
+
+
+def _extras(extra: Sequence[tuple[str, str]]) -> list[str]:
+    out = []
     for name, value in extra:
         text = html_to_markdown(value)
         if text:
-            answer_parts.append(f"**{_escape_name(name)}:** {text}" if "\n" not in text else text)
+            out.append(f"**{_escape_name(name)}:** {text}" if "\n" not in text else text)
+    return out
+
+
+def _card(
+    note: AnkiNote, ordinal: int, question: str, answer_parts: list[str]
+) -> SourceCard | None:
     answer = safe_markdown("\n\n".join(p for p in answer_parts if p))
     question = one_line(question)
     if not question or not answer:
         return None
+    special = {name.strip().lower(): value for name, value in note.fields}
+    points = next((_html_points(special[name]) for name in KEY_POINT_FIELDS if name in special), ())
+    own_id = html_to_text(special.get("lattice id", "")) if ordinal == 0 else ""
     return SourceCard(
-        where=note.where,
-        stable_key=f"anki:{note.guid}",
+        where=note.where if ordinal == 0 else f"{note.where} (card {ordinal + 1})",
+        stable_key=stable_key(note.guid, ordinal),
         question=question,
         answer=answer,
         key_points=points if MIN_KEY_POINTS <= len(points) <= MAX_KEY_POINTS else (),
         seconds=seconds_for(answer),
         own_id=own_id if ID_PATTERN.match(own_id) else "",
     )
+
+
+def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
+    """The first card of a basic note: the question field on the front, the rest behind."""
+    fields = [f for f in note.fields if f[0].strip().lower() not in KEY_POINT_FIELDS + ID_FIELDS]
+    if not fields:
+        return None
+    q_index = _pick(fields, QUESTION_FIELDS, 0)
+    assert q_index is not None
+    question = html_to_text(fields[q_index][1])
+    rest = [i for i in range(len(fields)) if i != q_index]
+    a_index = _pick([fields[i] for i in rest], ANSWER_FIELDS, 0)
+    answer_parts = []
+    extra: list[tuple[str, str]] = []
+    if a_index is not None:
+        chosen = rest[a_index]
+        answer_parts.append(html_to_markdown(fields[chosen][1]))
+        extra = [fields[i] for i in rest if i != chosen]
+    return _card(note, 0, question, answer_parts + _extras(extra))
 
 
 def _html_points(value: str) -> tuple[str, ...]:

@@ -17,10 +17,11 @@ import sqlite3
 import tempfile
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.domain.import_rules import AnkiNote, ImportRefused
+from app.domain.import_rules import AnkiNote, AnkiTemplate, ImportRefused
 from app.services.archive_safety import MiB, copy_limited, open_archive
 from app.storage.schema_check import bounded
 
@@ -86,22 +87,68 @@ def extract_collection(path: Path, folder: Path) -> tuple[str, Path]:
     return name, target
 
 
-def _models(conn: sqlite3.Connection) -> dict[int, tuple[list[str], bool]]:
-    """Note type id -> (field names in order, is cloze), from either schema."""
+@dataclass(frozen=True)
+class _Model:
+    names: list[str]
+    cloze: bool
+    templates: tuple[AnkiTemplate, ...]
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while at < len(data) and shift < 64:
+        byte = data[at]
+        value |= (byte & 0x7F) << shift
+        at += 1
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+    raise ValueError("a truncated number in a card template")
+
+
+def _template_formats(config: bytes) -> tuple[str, str]:
+    """(front, back) from a newer collection's template config (protobuf fields 1 and 2)."""
+    found = {1: "", 2: ""}
+    at = 0
+    while at < len(config):
+        key, at = _varint(config, at)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            _, at = _varint(config, at)
+        elif wire == 2:
+            length, at = _varint(config, at)
+            if number in found:
+                found[number] = config[at : at + length].decode("utf-8", "replace")
+            at += length
+        elif wire in (1, 5):
+            at += 8 if wire == 1 else 4
+        else:
+            raise ValueError(f"an unknown field type {wire} in a card template")
+    return found[1], found[2]
+
+
+def _models(conn: sqlite3.Connection) -> dict[int, _Model]:
+    """Note type id -> field names in order, whether it is a cloze type, its card templates."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    models: dict[int, tuple[list[str], bool]] = {}
+    models: dict[int, _Model] = {}
     if {"notetypes", "fields"} <= tables:
         fields: dict[int, list[tuple[int, str]]] = {}
         for ntid, ord_, name in conn.execute("SELECT ntid, ord, name FROM fields"):
             fields.setdefault(int(ntid), []).append((int(ord_), str(name)))
         cloze_ids: set[int] = set()
+        templates: dict[int, list[AnkiTemplate]] = {}
         if "templates" in tables:
-            for ntid, config in conn.execute("SELECT ntid, config FROM templates"):
-                if isinstance(config, bytes) and b"{{cloze:" in config:
-                    cloze_ids.add(int(ntid))
+            for ntid, ord_, config in conn.execute("SELECT ntid, ord, config FROM templates"):
+                if isinstance(config, bytes):
+                    if b"{{cloze:" in config:
+                        cloze_ids.add(int(ntid))
+                    front, back = _template_formats(config)
+                    templates.setdefault(int(ntid), []).append(AnkiTemplate(int(ord_), front, back))
         for (ntid,) in conn.execute("SELECT id FROM notetypes"):
             names = [name for _, name in sorted(fields.get(int(ntid), []))]
-            models[int(ntid)] = (names, int(ntid) in cloze_ids)
+            models[int(ntid)] = _Model(
+                names, int(ntid) in cloze_ids, tuple(templates.get(int(ntid), []))
+            )
         return models
     if "col" in tables:
         row = conn.execute("SELECT models FROM col").fetchone()
@@ -117,7 +164,14 @@ def _models(conn: sqlite3.Connection) -> dict[int, tuple[list[str], bool]]:
                         (f for f in flds if isinstance(f, dict)), key=lambda f: f.get("ord", 0)
                     )
                 ]
-                models[int(mid)] = (names, model.get("type") == 1)
+                tmpls = tuple(
+                    AnkiTemplate(
+                        int(t.get("ord", 0)), str(t.get("qfmt", "")), str(t.get("afmt", ""))
+                    )
+                    for t in model.get("tmpls") or []
+                    if isinstance(t, dict)
+                )
+                models[int(mid)] = _Model(names, model.get("type") == 1, tmpls)
     return models
 
 
@@ -169,20 +223,23 @@ def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
     (count,) = conn.execute("SELECT count(*) FROM notes").fetchone()
     if count > MAX_NOTES:
         raise ImportRefused(f"{label}: {count} notes; import at most {MAX_NOTES} at once")
+    card_ords = _card_ords(conn)
     notes: list[AnkiNote] = []
-    for position, (guid, mid, tags, flds) in enumerate(
-        conn.execute("SELECT guid, mid, tags, flds FROM notes ORDER BY id"), start=1
+    for position, (nid, guid, mid, tags, flds) in enumerate(
+        conn.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"), start=1
     ):
         values = str(flds or "").split("\x1f")
-        names, cloze = models.get(int(mid), ([], False))
-        names = names + [f"Field {i + 1}" for i in range(len(names), len(values))]
+        model = models.get(int(mid), _Model([], False, ()))
+        names = model.names + [f"Field {i + 1}" for i in range(len(model.names), len(values))]
+        ords = card_ords.get(int(nid))
         notes.append(
             AnkiNote(
                 guid=str(guid),
                 fields=tuple(zip(names, values, strict=False)),
-                cloze=cloze,
+                cloze=model.cloze,
                 tags=tuple(str(tags or "").split()),
                 where=f"{label}: note {position}",
+                templates=tuple(t for t in model.templates if ords is None or t.ord in ords),
             )
         )
     if len(notes) == 1 and member == "collection.anki2" and _is_stub(notes[0]):
@@ -191,6 +248,16 @@ def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
             f"tick “{OLDER_VERSIONS_OPTION}” and import that file instead."
         )
     return notes
+
+
+def _card_ords(conn: sqlite3.Connection) -> dict[int, set[int]]:
+    """Note id -> the card ordinals it has (a reversed note may lack its reverse card)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    ords: dict[int, set[int]] = {}
+    if "cards" in tables:
+        for nid, ord_ in conn.execute("SELECT nid, ord FROM cards"):
+            ords.setdefault(int(nid), set()).add(int(ord_))
+    return ords
 
 
 def _refuse_active_schema(conn: sqlite3.Connection, label: str, member: str) -> None:

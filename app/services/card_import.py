@@ -31,7 +31,7 @@ from app.domain.import_rules import (
     ImportRefused,
     ImportTarget,
     SourceCard,
-    anki_note_to_card,
+    anki_note_to_cards,
     plan_import,
     plan_markdown_import,
 )
@@ -102,10 +102,11 @@ def read_source(path: Path) -> ImportSource:
     if kind is SourceKind.CSV:
         return ImportSource(path, kind, cards=read_csv(path))
     notes = read_notes(path)
-    cards = [card for note in notes if (card := anki_note_to_card(note)) is not None]
+    per_note = [anki_note_to_cards(note) for note in notes]
+    cards = [card for made in per_note for card in made]
     if not cards:
         raise ImportRefused(f"{path.name}: none of its {len(notes)} notes has text to import")
-    return ImportSource(path, kind, cards=cards, skipped=len(notes) - len(cards))
+    return ImportSource(path, kind, cards=cards, skipped=sum(1 for made in per_note if not made))
 
 
 class CardImportService:
