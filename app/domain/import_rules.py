@@ -102,7 +102,12 @@ class ImportPlan:
 
 
 # -- text -------------------------------------------------------------------------------
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+# Bounded, and stopping at brackets, so a hostile run of `![a](` costs linear time.
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)")
+_REF_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\](?:\[[^\[\]\n]{0,500}\])?")
+_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(((?:[^()\n]|\([^()\n]{0,200}\)){0,2000})\)")
+_REF_DEFINITION = re.compile(r"^( {0,3})\[(?=[^\[\]\n]{1,500}\]:)")
+WEB_LINK = re.compile(r"\s*https?://[^\s<>]+(?:\s+\"[^\"\n]*\")?\s*")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _INLINE_CODE = re.compile(r"(`+)(.+?)\1")
 
@@ -118,15 +123,23 @@ def _outside_code(line: str, change: Any) -> str:
     return "".join(out)
 
 
+def _web_only(match: re.Match[str]) -> str:
+    return match.group(0) if WEB_LINK.fullmatch(match.group(2)) else match.group(1)
+
+
 def _defuse(text: str) -> str:
-    return _TAG_START.sub("&lt;", _IMAGE.sub(lambda m: m.group(1), text))
+    text = _REF_IMAGE.sub(lambda m: m.group(1), _IMAGE.sub(lambda m: m.group(1), text))
+    text = _LINK.sub(_web_only, _REF_DEFINITION.sub(r"\1\\[", text))
+    return _TAG_START.sub("&lt;", text)
 
 
 def safe_markdown(text: str) -> str:
     """Markdown that stores safely as one card's answer.
 
-    Outside code: raw HTML tags are shown as text and images become their alt text (no
-    remote resources), a `## ` line becomes `### ` (it would start a new card). An unclosed
+    Outside code: raw HTML tags are shown as text, images (inline or reference-style) become
+    their alt text, links keep only web targets (no file:, data: or other scheme), reference
+    definitions are shown as text (so `[zz]: file:///dev/zero` defines nothing), and a `## `
+    line becomes `### ` (it would start a new card). An unclosed
     fence is closed, as the card splitter would otherwise swallow the following cards.
     """
     lines = clean_text(text).split("\n")
@@ -163,7 +176,7 @@ def one_line(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
 def _plain(markdown_text: str) -> str:
     text = re.sub(r"\\(.)", r"\1", markdown_text)
     text = re.sub(r"[*_`]+", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _LINK.sub(r"\1", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(text.split())
 
