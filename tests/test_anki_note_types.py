@@ -133,3 +133,20 @@ def test_any_field_parses_and_loses_no_text(tokens: list[str]) -> None:
     assert all(ch in remaining for ch in shown)  # a subsequence: nothing invented
     for number in cloze.numbers(parts):
         cloze.front(parts, number)
+
+
+def test_superscripts_subscripts_and_adjacent_or_nested_lists_survive() -> None:
+    from app.domain.html_markdown import html_to_markdown
+    from app.domain.import_rules import safe_markdown
+    from app.services.render import render_markdown
+
+    text = safe_markdown(html_to_markdown("E = mc<sup>2</sup>, H<sub>2</sub>O, 2<sup>-k</sup>"))
+    assert text == "E = mc², H₂O, 2^(-k)"
+    lists = safe_markdown(
+        html_to_markdown(
+            "<ul><li>a<ul><li>b<ol><li>c</li></ol></li></ul></li></ul><ol><li>one</li></ol>"
+        )
+    )
+    html = render_markdown(lists)
+    assert html.count("<ul>") == 2 and html.count("<ol>") == 2  # nested kept, not merged
+    assert html.index("<li>one</li>") > html.rindex("</ul>")  # the <ol> after the <ul>
