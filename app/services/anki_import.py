@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.domain.anki_progress import AnkiCard, AnkiReview
 from app.domain.import_rules import AnkiNote, AnkiTemplate, ImportRefused
 from app.services.archive_safety import MiB, copy_limited, open_archive
 from app.storage.schema_check import bounded
@@ -175,8 +176,23 @@ def _models(conn: sqlite3.Connection) -> dict[int, _Model]:
     return models
 
 
+@dataclass(frozen=True)
+class AnkiPackage:
+    """What a package holds: its notes, and its cards' scheduling and answers."""
+
+    notes: list[AnkiNote]
+    cards: list[AnkiCard]
+    reviews: list[AnkiReview]
+    created: int  # `col.crt`: the collection's first day, epoch seconds
+
+
 def read_notes(path: Path) -> list[AnkiNote]:
     """Every note of the package, with its field names; refuses what is not a collection."""
+    return read_package(path).notes
+
+
+def read_package(path: Path) -> AnkiPackage:
+    """Notes, cards and review history of the package; refuses what is not a collection."""
     label = path.name
     with tempfile.TemporaryDirectory(prefix="lattice-anki-") as tmp:
         member, db_file = extract_collection(path, Path(tmp))
@@ -193,15 +209,60 @@ def read_notes(path: Path) -> list[AnkiNote]:
         budget = BASE_STEPS + db_file.stat().st_size // BYTES_PER_STEP
         try:
             with bounded(conn, budget, too_long):
-                return _notes(conn, label, member)
+                notes = _notes(conn, label, member)
+                cards, reviews, created = _scheduling(conn)
+                return AnkiPackage(notes, cards, reviews, created)
         except sqlite3.Error as exc:
             raise ImportRefused(
                 f"{label}: {member} is damaged or not an Anki collection ({exc})"
             ) from None
-        except (ValueError, TypeError, RecursionError) as exc:
+        except (ValueError, TypeError, RecursionError, OverflowError) as exc:
             raise ImportRefused(f"{label}: {member} has unreadable note types ({exc})") from None
         finally:
             conn.close()
+
+
+def _scheduling(conn: sqlite3.Connection) -> tuple[list[AnkiCard], list[AnkiReview], int]:
+    """Cards with their scheduling, answers, and the collection's first day."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not {"cards", "col"} <= tables:
+        return [], [], 0
+    row = conn.execute("SELECT crt FROM col").fetchone()
+    created = int(row[0]) if row and isinstance(row[0], int) else 0
+    guids = {int(nid): str(guid) for nid, guid in conn.execute("SELECT id, guid FROM notes")}
+    cards = [
+        AnkiCard(
+            card_id=int(cid),
+            note_guid=guids[int(nid)],
+            ord=int(ord_),
+            type=int(type_),
+            queue=int(queue),
+            due=int(due),
+            interval=int(ivl),
+            factor=int(factor),
+            reps=int(reps),
+            lapses=int(lapses),
+            flags=int(flags),
+            original_due=int(odue or 0),
+            data=str(data or ""),
+        )
+        for cid, nid, ord_, type_, queue, due, ivl, factor, reps, lapses, flags, odue, data in (
+            conn.execute(
+                "SELECT id, nid, ord, type, queue, due, ivl, factor, reps, lapses, flags, odue, "
+                "data FROM cards ORDER BY id"
+            )
+        )
+        if int(nid) in guids
+    ]
+    reviews: list[AnkiReview] = []
+    if "revlog" in tables:
+        reviews = [
+            AnkiReview(int(cid), int(at), int(ease), int(spent), int(kind))
+            for at, cid, ease, spent, kind in conn.execute(
+                "SELECT id, cid, ease, time, type FROM revlog ORDER BY id"
+            )
+        ]
+    return cards, reviews, created
 
 
 def _unicase(a: str, b: str) -> int:
