@@ -150,3 +150,43 @@ def test_superscripts_subscripts_and_adjacent_or_nested_lists_survive() -> None:
     html = render_markdown(lists)
     assert html.count("<ul>") == 2 and html.count("<ol>") == 2  # nested kept, not merged
     assert html.index("<li>one</li>") > html.rindex("</ul>")  # the <ol> after the <ul>
+
+
+def _two_deck_package(tmp_path: Path) -> Path:
+    first, second = (
+        genanki.Deck(1_700_000_001, "ML::Fine-tuning"),
+        genanki.Deck(1_700_000_002, "ML"),
+    )
+    first.add_note(
+        genanki.Note(model=genanki.BASIC_MODEL, fields=["What is LoRA?", "Low-rank"], guid="l")
+    )
+    second.add_note(
+        genanki.Note(model=genanki.BASIC_MODEL, fields=["What is ReLU?", "max(0, x)"], guid="r")
+    )
+    path = tmp_path / "two.apkg"
+    genanki.Package([first, second]).write_to_file(str(path), timestamp=1.7e9)
+    return path
+
+
+def test_each_deck_becomes_a_concept_by_default(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan = CardImportService(ctx).import_path(_two_deck_package(tmp_path), NEW)
+    assert sorted(plan.new_concepts) == ["ML", "ML › Fine-tuning"]
+    lora = next(c for c in ctx.bank.cards.values() if c.question == "What is LoRA?")
+    assert ctx.bank.concepts[lora.concept].title == "ML › Fine-tuning"
+    assert ctx.bank.concepts[lora.concept].area == "llm"
+
+
+def test_or_all_decks_into_one_concept(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    target = ImportTarget(new_title="From Anki", area="llm", by_deck=False)
+    plan = CardImportService(ctx).import_path(_two_deck_package(tmp_path), target)
+    assert plan.new_concepts == ["From Anki"] and plan.added == 2
+
+
+def test_the_import_dialog_offers_the_deck_choice(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dialog = window.interop.import_cards()
+    dialog.set_source(_two_deck_package(tmp_path))
+    assert dialog.by_deck.isVisible() and dialog.by_deck.isChecked()
+    assert "ML › Fine-tuning" in dialog.preview.text()
+    dialog.by_deck.setChecked(False)
+    assert "ML › Fine-tuning" not in dialog.preview.text()
+    dialog.reject()

@@ -50,6 +50,7 @@ class SourceCard:
     seconds: int | None = None
     concept: str = ""  # a concept id or title from the source (CSV column), else ""
     own_id: str = ""  # a Lattice card id the source carries (our own Anki export)
+    deck: str = ""  # the Anki deck, "ML › Fine-tuning": a concept of its own by default
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class ImportTarget:
     concept_id: str = ""
     new_title: str = ""
     area: str = ""
+    by_deck: bool = True  # a package with several decks: one concept per deck
 
 
 @dataclass
@@ -269,6 +271,7 @@ class AnkiNote:
     tags: tuple[str, ...] = ()
     where: str = ""
     templates: tuple[AnkiTemplate, ...] = ()  # card types this note has cards of
+    deck: str = ""  # the deck of its first card, levels joined by " › "
 
 
 QUESTION_FIELDS = ("front", "question", "text", "prompt", "term")
@@ -370,6 +373,7 @@ def _card(
         key_points=points if MIN_KEY_POINTS <= len(points) <= MAX_KEY_POINTS else (),
         seconds=seconds_for(answer),
         own_id=own_id if ID_PATTERN.match(own_id) else "",
+        deck=note.deck,
     )
 
 
@@ -539,6 +543,7 @@ def plan_import(
     by_title = {c.title.strip().lower(): c.id for c in bank.concepts.values()}
     seen: dict[str, str] = {}
     lattice_own = 0
+    by_deck = target.by_deck and len({c.deck for c in cards if c.deck}) > 1
     for source in cards:
         card_id = _id_for(source, id_prefix)
         if source.own_id and source.own_id in bank.cards and not bank.cards[source.own_id].user:
@@ -555,9 +560,9 @@ def plan_import(
             )
         if card_id in home:
             concept_id = home[card_id]
-        elif source.concept:
+        elif source.concept or (by_deck and source.deck):
             concept_id = _concept_for_name(
-                source.concept, target, bank, files, by_title, plan, source.where
+                source.concept or source.deck, target, bank, files, by_title, plan, source.where
             )
         else:
             default_concept = default_concept or _resolve_target(

@@ -285,6 +285,7 @@ def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
     if count > MAX_NOTES:
         raise ImportRefused(f"{label}: {count} notes; import at most {MAX_NOTES} at once")
     card_ords = _card_ords(conn)
+    decks = _note_decks(conn)
     notes: list[AnkiNote] = []
     for position, (nid, guid, mid, tags, flds) in enumerate(
         conn.execute("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id"), start=1
@@ -301,6 +302,7 @@ def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
                 tags=tuple(str(tags or "").split()),
                 where=f"{label}: note {position}",
                 templates=tuple(t for t in model.templates if ords is None or t.ord in ords),
+                deck=decks.get(int(nid), ""),
             )
         )
     if len(notes) == 1 and member == "collection.anki2" and _is_stub(notes[0]):
@@ -309,6 +311,34 @@ def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
             f"tick “{OLDER_VERSIONS_OPTION}” and import that file instead."
         )
     return notes
+
+
+def _deck_names(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:
+    """Deck id -> "Parent › Child" from either schema."""
+    names: dict[int, str] = {}
+    if "decks" in tables:
+        for did, name in conn.execute("SELECT id, name FROM decks"):
+            names[int(did)] = " › ".join(str(name).split("\x1f"))
+    elif "col" in tables:
+        row = conn.execute("SELECT decks FROM col").fetchone()
+        raw: Any = json.loads(row[0]) if row and row[0] else {}
+        if isinstance(raw, dict):
+            for did, deck in raw.items():
+                if isinstance(deck, dict):
+                    names[int(did)] = " › ".join(str(deck.get("name", "")).split("::"))
+    return names
+
+
+def _note_decks(conn: sqlite3.Connection) -> dict[int, str]:
+    """Note id -> the deck of its first card (a filtered deck's card: its home deck)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "cards" not in tables:
+        return {}
+    names = _deck_names(conn, tables)
+    decks: dict[int, str] = {}
+    for nid, did, odid in conn.execute("SELECT nid, did, odid FROM cards ORDER BY ord, id"):
+        decks.setdefault(int(nid), names.get(int(odid or did), ""))
+    return decks
 
 
 def _card_ords(conn: sqlite3.Connection) -> dict[int, set[int]]:
