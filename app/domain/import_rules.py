@@ -75,9 +75,12 @@ class ImportPlan:
     derived: int = 0  # cards whose key points were derived from the answer
     new_concepts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # card id -> fingerprint of the text as imported, to tell a card edited in Lattice since
+    record: dict[str, str] = field(default_factory=dict)
+    kept_edits: list[str] = field(default_factory=list)  # questions of cards left as edited
 
     def summary(self) -> str:
-        if not self.added and not self.updated and not self.new_concepts:
+        if not self.added and not self.updated and not self.new_concepts and not self.kept_edits:
             count = len(self.card_ids)
             first = (
                 f"Nothing to change: all {count} cards were imported before and are unchanged."
@@ -100,7 +103,18 @@ class ImportPlan:
                 "derived from the first sentences or list items of the answer; "
                 "review them when you study."
             )
+        if self.kept_edits:
+            shown = "; ".join(self.kept_edits[:3]) + ("; …" if len(self.kept_edits) > 3 else "")
+            lines.append(
+                f"{len(self.kept_edits)} card{'s' if len(self.kept_edits) != 1 else ''} you "
+                f"edited in Lattice since the last import kept as you left them: {shown}"
+            )
         return "\n".join(lines + self.notes)
+
+
+def fingerprint(question: str, answer: str) -> str:
+    """What an import wrote for a card, to notice later edits made in Lattice."""
+    return hashlib.sha256(f"{question}\x00{answer}".encode()).hexdigest()[:16]
 
 
 # -- text -------------------------------------------------------------------------------
@@ -524,11 +538,13 @@ def plan_import(
     *,
     id_prefix: str,
     source_name: str,
+    record: dict[str, str] | None = None,
 ) -> ImportPlan:
     """Decide each card's concept and id and produce the concept files to write.
 
     A card whose id already exists among the user's cards is updated where it lives, so
-    importing the same deck twice changes nothing but what changed in the deck.
+    importing the same deck twice changes nothing but what changed in the deck; but a card
+    edited in Lattice since its last import (its text no longer matches `record`) is kept.
     """
     if not cards:
         raise ImportRefused(f"{source_name}: no cards found")
@@ -538,7 +554,7 @@ def plan_import(
         )
     files = _user_files(user_files, cards_root)
     home = _card_home(files)
-    plan = ImportPlan()
+    plan = ImportPlan(record=dict(record or {}))
     default_concept = ""
     by_title = {c.title.strip().lower(): c.id for c in bank.concepts.values()}
     seen: dict[str, str] = {}
@@ -603,10 +619,18 @@ def _id_for(source: SourceCard, prefix: str) -> str:
 def _put(
     concept_file: _ConceptFile, card: Card, plan: ImportPlan, derived: bool, known: bool
 ) -> None:
+    imported = plan.record.get(card.id)
+    plan.record[card.id] = fingerprint(card.question, card.answer)
     for index, existing in enumerate(concept_file.cards):
         if existing.id == card.id:
             if _same(existing, card, derived):
                 concept_file.cards[index] = existing
+            elif (
+                imported is not None and fingerprint(existing.question, existing.answer) != imported
+            ):
+                plan.record[card.id] = imported  # still protected at the next import
+                concept_file.cards[index] = existing
+                plan.kept_edits.append(existing.question)
             else:
                 keep_points = existing.key_points if derived else card.key_points
                 concept_file.cards[index] = _with(card, keep_points, existing)

@@ -8,6 +8,7 @@ place; a file being rewritten is kept until all moves succeeded, and put back if
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -42,6 +43,7 @@ from app.services.csv_import import read_csv
 from app.services.markdown_import import read_folder
 
 ANKI_SUFFIXES = (".apkg",)
+IMPORT_RECORD = ".import-record.json"  # in the cards folder: what each import wrote
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
@@ -151,6 +153,7 @@ class CardImportService:
                 self.cards_root,
                 id_prefix=prefix,
                 source_name=name,
+                record=self._record(),
             )
         if source.skipped:
             plan.notes.append(
@@ -158,6 +161,29 @@ class CardImportService:
                 "(only images or sound) skipped."
             )
         return plan
+
+    def _record(self) -> dict[str, str]:
+        """What earlier imports wrote (card id -> fingerprint); empty if unreadable."""
+        try:
+            raw = json.loads((self.cards_root / IMPORT_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(raw, dict):
+            return {}
+        return {str(k): str(v) for k, v in raw.items()}
+
+    def _write_record(self, record: dict[str, str]) -> None:
+        """Atomically; a failure loses only the protection of later edits, never cards."""
+        final = self.cards_root / IMPORT_RECORD
+        temp = final.with_suffix(".tmp")
+        try:
+            with open(temp, "w", encoding="utf-8") as handle:
+                json.dump(record, handle, sort_keys=True, indent=0)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, final)
+        except OSError:
+            temp.unlink(missing_ok=True)
 
     def import_path(self, path: Path, target: ImportTarget) -> ImportPlan:
         plan = self.plan(read_source(path), target)
@@ -167,6 +193,8 @@ class CardImportService:
     def commit(self, plan: ImportPlan) -> Changes:
         """Write the plan's files all or nothing, then reload the bank."""
         if not plan.files:
+            if plan.record and plan.record != self._record():
+                self._write_record(plan.record)
             return Changes.NONE
         root = self.cards_root
         root.mkdir(parents=True, exist_ok=True)
@@ -178,6 +206,8 @@ class CardImportService:
             self._move_into_place(staged, staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        if plan.record:
+            self._write_record(plan.record)
         self.ctx.reload_user_content()
         return Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS
 
