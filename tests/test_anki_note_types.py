@@ -190,3 +190,21 @@ def test_the_import_dialog_offers_the_deck_choice(window, qtbot, tmp_path) -> No
     dialog.by_deck.setChecked(False)
     assert "ML › Fine-tuning" not in dialog.preview.text()
     dialog.reject()
+
+
+@given(st.text(alphabet="ab (),;:/x0 .-", max_size=80))
+@FAST
+def test_derived_key_points_are_never_unbalanced_fragments(answer: str) -> None:
+    from app.domain.import_rules import _real_phrase, derive_key_points
+
+    points = derive_key_points(answer, "Question?")
+    assert len(points) == 3
+    assert all(_real_phrase(p) or p == points[0] for p in points)
+
+
+def test_junk_fragments_from_the_report_are_not_key_points() -> None:
+    from app.domain.import_rules import derive_key_points
+
+    points = derive_key_points("ReLU is max(0, x).", "Define ReLU")
+    assert "max(0" not in " | ".join(p for p in points if p != "ReLU is max(0, x)")
+    assert not {"x)", "TP", "/"} & set(derive_key_points("TP / (TP + FP)", "What is precision?"))

@@ -244,13 +244,33 @@ def derive_key_points(
     for source in (items, sentences, clauses, runs, [asked]):
         for candidate in source:
             point = _shorten(candidate)
+            if not _real_phrase(point):
+                continue  # "max(0", "x)", "/": fragments a grader could not match fairly
             if point and point.lower() not in {p.lower() for p in points}:
                 points.append(point)
             if len(points) == count:
                 return tuple(points)
     # A one- or two-word answer: repeat it rather than invent points.
-    filler = points[0] if points else "answer"
+    filler = points[0] if points else (_shorten(_plain(" ".join(lines))) or "answer")
     return tuple(points + [filler] * (count - len(points)))
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _real_phrase(text: str) -> bool:
+    """At least two words of letters (or one of five letters and more), brackets balanced."""
+    words = _WORD.findall(text)
+    if len(words) < 2 and not any(len(w) >= 5 for w in words):
+        return False
+    depth: list[str] = []
+    for ch in text:
+        if ch in "([{":
+            depth.append(ch)
+        elif ch in _PAIRS and (not depth or depth.pop() != _PAIRS[ch]):
+            return False
+    return not depth
 
 
 def seconds_for(answer: str) -> int:
