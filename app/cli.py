@@ -98,10 +98,24 @@ def _area_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _question_seconds(text: str) -> int:
+    """--seconds: a card's time budget has the content's bounds; anything else is refused
+    rather than silently changed."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of seconds: {text!r}") from None
+    if not 10 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be from 10 to 3600 seconds, got {value}")
+    return value
+
+
 def _quiz_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--count", type=int, default=10, help="number of questions (default 10)")
     parser.add_argument(
-        "--seconds", type=int, help="fixed seconds per question (default: each card's own)"
+        "--seconds",
+        type=_question_seconds,
+        help="fixed seconds per question, 10 to 3600 (default: each card's own)",
     )
     _area_option(parser)
 
@@ -122,6 +136,30 @@ def _import_cards_options(parser: argparse.ArgumentParser) -> None:
         help="an Anki package with several decks: all cards into one concept "
         "(by default each deck becomes a concept)",
     )
+
+
+def _grade_answers_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", help='JSON lines of {"card_id": ..., "answer": ...}; - reads standard input'
+    )
+    _content_option(parser)
+
+
+def cmd_grade_answers(args: argparse.Namespace) -> int:
+    """One JSON line out per answer in, in order; exit 1 if any line could not be graded."""
+    from app.domain.content_loader import load_bank
+    from app.services.answer_grading import grade_answer_lines
+
+    bank = load_bank(_content_root(args.content))
+    if args.file == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+    ok = True
+    for graded in grade_answer_lines(bank, lines):
+        print(json.dumps(graded.output, ensure_ascii=False), flush=False)
+        ok = ok and graded.ok
+    return 0 if ok else 1
 
 
 def _export_all_options(parser: argparse.ArgumentParser) -> None:
@@ -271,7 +309,7 @@ def quiz_settings(args: argparse.Namespace) -> object:
         scope=ScopeKind.AREAS if args.area else ScopeKind.ALL,
         areas=tuple(args.area),
         timing=Timing.FIXED if args.seconds else Timing.CARD,
-        seconds=max(10, args.seconds) if args.seconds else DEFAULT_FIXED_SECONDS,
+        seconds=args.seconds or DEFAULT_FIXED_SECONDS,
     )
 
 
@@ -375,6 +413,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("screenshot", "save a PNG of one screen", cmd_screenshot, _screenshot_options),
     Command("quiz", "open the app straight into a timed quiz", cmd_quiz, _quiz_options),
     Command(
+        "grade-answers",
+        "grade typed answers (JSON lines) as the quiz does, one verdict line each",
+        cmd_grade_answers,
+        _grade_answers_options,
+    ),
+    Command(
         "export-anki",
         "write the cards to an Anki package (.apkg)",
         cmd_export_anki,
@@ -388,7 +432,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "export-all",
-        "progress, quizzes, your cards and settings in one file",
+        "progress, quizzes, your cards, stories and settings in one file",
         cmd_export_all,
         _export_all_options,
     ),

@@ -36,13 +36,14 @@ REQUIRED: dict[str, list[str]] = {
     "self-test": [],
     "screenshot": ["review", "shot.png"],
     "quiz": [],
+    "grade-answers": ["answers.jsonl"],
     "export-anki": ["cards.apkg"],
     "import-cards": [str(ANKI / "modern.apkg"), "--new-concept", "Deck", "--area", "llm"],
     "export-all": ["all.zip"],
     "import-all": ["all.zip"],
 }
 # Commands that read only the bundled content and never open the data folder.
-CONTENT_ONLY = {"check-content", "dump-content"}
+CONTENT_ONLY = {"check-content", "dump-content", "grade-answers"}
 # Commands that open a window: they say what is wrong in a message box as well.
 WINDOWED = {"quiz"}
 
@@ -152,6 +153,7 @@ def test_every_command_refuses_an_unusable_data_folder_in_one_line(tmp_path: Pat
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("")
     (tmp_path / "all.zip").write_text("")
+    (tmp_path / "answers.jsonl").write_text("")
     runs = [[name, *REQUIRED[name]] for name in sorted(REQUIRED) if name not in WINDOWED]
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(
@@ -229,6 +231,9 @@ def test_every_command_with_an_unknown_option_fails_in_one_line(
         (["dump-content"], 2, "required: --json"),
         (["screenshot", "review"], 2, "required: out"),
         (["quiz", "--count", "x"], 2, "lattice quiz: argument --count: invalid int value"),
+        (["quiz", "--seconds", "4"], 2, "--seconds: must be from 10 to 3600 seconds, got 4"),
+        (["grade-answers"], 2, "required: file"),
+        (["grade-answers", "nowhere.jsonl"], 1, "nowhere.jsonl"),
         (["--theme", "pink", "stats", "--json"], 2, "invalid choice: 'pink'"),
         (["export-anki"], 2, "required: out"),
         (["import-cards"], 2, "required: source"),
