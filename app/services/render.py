@@ -147,6 +147,39 @@ _OPENERS = re.compile(r"[\[\]()*_`!>]")
 WEB_SCHEMES = ("http://", "https://")
 
 
+# Math spans: Anki's \(…\) and \[…\] (stored with Markdown's escaped backslash), and
+# $$…$$ / $…$ (a $ run must hug its text, so "$5 and $10" stays money).
+_MATH = re.compile(
+    r"\\\\\((.{1,500}?)\\\\\)"
+    r"|\\\\\\?\[(.{1,500}?)\\\\\\?\]"
+    r"|\$\$(.{1,500}?)\$\$"
+    r"|(?<![\\$\w])\$(?=\S)([^$\n]{1,500}?)(?<=\S)\$(?![\w$])"
+)
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+_MD_UNESCAPE = re.compile(r"\\([\\`*_\[\]|])")
+
+
+def _math_as_text(line: str) -> str:
+    """Math spans of one line (outside code spans) as readable Unicode text."""
+    from app.domain.html_markdown import escape_markdown_text
+    from app.domain.math_text import latex_to_text
+
+    def convert(match: re.Match[str]) -> str:
+        latex = next(g for g in match.groups() if g is not None)
+        if match.group(0).startswith("\\"):  # imported: Markdown escapes and entities undone
+            latex = html.unescape(_MD_UNESCAPE.sub(r"\1", latex))
+        shown = latex_to_text(latex)
+        return escape_markdown_text(shown) if shown else match.group(0)
+
+    out, last = [], 0
+    for code in _INLINE_CODE.finditer(line):
+        out.append(_MATH.sub(convert, line[last : code.start()]))
+        out.append(code.group(0))
+        last = code.end()
+    out.append(_MATH.sub(convert, line[last:]))
+    return "".join(out)
+
+
 def _split_busy(text: str) -> list[tuple[bool, str]]:
     """(is literal, text) runs: paragraphs too long or too busy to parse inline quickly are
     literal; everything between them stays one Markdown text (so lists keep their numbers)."""
@@ -177,7 +210,8 @@ def _split_busy(text: str) -> list[tuple[bool, str]]:
             flush()
             normal.append(line)
         else:
-            paragraph.append(line)
+            mathy = ("$" in line or "\\\\" in line) and len(line) <= MAX_INLINE_CHARS
+            paragraph.append(_math_as_text(line) if mathy else line)
     flush()
     if normal:
         runs.append((False, "\n".join(normal)))
