@@ -80,3 +80,27 @@ def test_cards_due_dates_memory_and_answers_match_anki(tmp_path: Path, fsrs: boo
     assert len(suspended) == 1
     last = progress_of(suspended[0], "s", [], package.created)
     assert last.suspended and last.flagged
+
+
+def test_import_brings_anki_progress_into_lattice(ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.import_rules import ImportTarget
+    from app.services.card_import import CardImportService
+
+    path, expected = _collection_with_history(tmp_path, True)
+    service = CardImportService(ctx)
+    plan = service.import_path(path, ImportTarget(new_title="From Anki", area="llm"))
+    text = plan.summary()
+    assert "studied cards came over" in text and "1 suspended, 1 flagged" in text
+    assert "Anki's FSRS memory" in text
+    mine = [c for c in ctx.bank.cards.values() if c.user]
+    assert len(mine) == 4
+    memories = ctx.store.memories([c.id for c in mine])
+    studied = [m for m in memories.values() if not m.is_new]
+    assert len(studied) == sum(1 for s in expected.values() if s.HasField("memory_state"))  # type: ignore[attr-defined]
+    for memory in studied:
+        assert memory.due is not None and memory.stability and memory.reps >= 1
+    flags = ctx.store.flags([c.id for c in mine])
+    assert sum(1 for s, f in flags.values() if s and f) == 1
+    again = service.import_path(path, ImportTarget(new_title="From Anki", area="llm"))
+    assert "already studied in Lattice kept their Lattice progress" in again.summary()
+    assert ctx.store.memories([c.id for c in mine]) == memories  # nothing overwritten
