@@ -119,3 +119,8 @@ def test_new_cards_stay_new_and_a_summary_names_what_was_dropped() -> None:
 @given(st.integers(0, 10_000))
 def test_difficulty_from_ease_is_a_valid_fsrs_difficulty(factor: int) -> None:
     assert 1 <= difficulty_from_ease(factor) <= 10
+
+
+def test_a_deck_never_studied_adds_no_progress_lines() -> None:
+    fresh = progress_of(review_card(type=0, queue=0, due=7), "a", [], CRT)
+    assert summary([fresh]) == []

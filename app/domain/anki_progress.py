@@ -192,6 +192,9 @@ def summary(progress: Sequence[ImportedProgress], orphan_reviews: int = 0) -> li
     if not progress:
         return []
     studied = [p for p in progress if p.memory_from != "new"]
+    marked = any(p.suspended or p.flagged or p.dropped for p in progress)
+    if not studied and not marked and not orphan_reviews:
+        return []  # a deck never studied: nothing to say
     sources = Counter(p.memory_from for p in studied)
     answers = sum(len(p.reviews) for p in progress)
     lines = [
