@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -32,6 +34,11 @@ class MarkdownView(QTextBrowser):
             margin = max(24, (event.size().width() - self.reading_width) // 2)
             self.document().setDocumentMargin(margin)
         super().resizeEvent(event)
+
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802
+        """Nothing outside the text is ever loaded: a card naming `file:///dev/zero` or a
+        remote image gets an empty resource, never a read."""
+        return None
 
     def show_html(self, body: str) -> None:
         self.document().setDefaultStyleSheet(stylesheet(is_dark()))
