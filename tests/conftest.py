@@ -56,10 +56,11 @@ def ctx(data_dir: Path, content_root: Path, clock: FakeClock) -> Iterator[AppCon
 
 @pytest.fixture
 def window(qtbot, ctx: AppContext):  # type: ignore[no-untyped-def]
+    from app.services.application import Application
     from app.ui.application import build_window, make_app
 
     make_app("light")
-    win = build_window(ctx)
+    win = build_window(Application(ctx))
     qtbot.addWidget(win)
     win.resize(1000, 700)
     win.show()

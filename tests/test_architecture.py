@@ -1,4 +1,5 @@
-"""The layering rules of ARCHITECTURE.md, enforced: imports only point down."""
+"""The layering rules of ARCHITECTURE.md, enforced: imports only point down, and the UI
+reaches data only through the services the Application composes."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ FORBIDDEN = {
     ),
     "storage": ("PySide6", "shiboken6", "app.services", "app.ui"),
     "services": ("PySide6", "shiboken6", "app.ui"),
+    # The UI gets its services from the Application (the composition root) and never
+    # reaches the data folder's context, storage or the ORM itself.
+    "ui": ("app.storage", "app.services.context", "sqlalchemy", "sqlmodel"),
 }
 
 
@@ -52,3 +56,32 @@ def test_the_check_catches_a_qt_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("import os\nfrom PySide6.QtCore import QObject\n")
     assert (2, "PySide6.QtCore") in _imports(bad)
+
+
+def _attributes(path: Path, name: str) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == name]
+
+
+def test_the_ui_never_touches_the_context() -> None:
+    """`ctx` (the opened data folder) belongs to the services; screens ask the Application."""
+    offenders = [
+        f"{path.relative_to(APP.parent)}:{line}: uses .ctx"
+        for path in sorted((APP / "ui").rglob("*.py"))
+        for line in _attributes(path, "ctx")
+    ]
+    assert offenders == []
+
+
+def test_the_checks_catch_a_storage_import_and_a_ctx_in_the_ui(tmp_path: Path) -> None:
+    bad = tmp_path / "screen.py"
+    bad.write_text(
+        "from app.storage.quiz_store import QuizStore\nimport sqlalchemy\n"
+        "def rows(service):\n    return service.ctx.store\n"
+    )
+    modules = [module for _line, module in _imports(bad)]
+    assert [m for m in modules if m.startswith(FORBIDDEN["ui"])] == [
+        "app.storage.quiz_store",
+        "sqlalchemy",
+    ]
+    assert _attributes(bad, "ctx") == [4]

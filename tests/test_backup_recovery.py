@@ -12,6 +12,7 @@ from pathlib import Path
 
 from app.domain.backup_policy import RetentionPolicy, backups_to_keep
 from app.domain.scheduling import Grade
+from app.services.application import Application
 from app.services.backup_service import BackupService
 from app.services.context import open_context
 from app.services.review_service import ReviewService
@@ -96,7 +97,7 @@ def test_damage_without_backup_is_reported_not_silent(
     database_path(data_dir).write_bytes(b"garbage" * 1000)
     reopened = open_context(data_dir, content=content_root, clock=clock)
     assert reopened.recovery is not None and reopened.recovery.restored_from is None
-    window = build_window(reopened)
+    window = build_window(Application(reopened))
     qtbot.addWidget(window)
     text = window.recovery_text()
     assert "could not be read" in text and "No healthy backup" in text
@@ -188,7 +189,7 @@ def test_damage_found_in_the_background_is_offered_for_recovery(
     monkeypatch.setattr(QMessageBox, "information", lambda *_a, **_k: None)
     restarts: list[bool] = []
     monkeypatch.setattr(MainWindow, "restart", lambda self: restarts.append(True))
-    window = MainWindow(opened, defer_startup=True)
+    window = MainWindow(Application(opened), defer_startup=True)
     qtbot.addWidget(window)
     window.finish_startup()
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "damage-message") is not None)
@@ -209,7 +210,7 @@ def test_a_healthy_file_is_checked_and_backed_up_in_the_background(
 
     ctx.close()
     opened = open_context(data_dir, content=content_root, clock=clock, full_check=False)
-    window = MainWindow(opened, defer_startup=True)
+    window = MainWindow(Application(opened), defer_startup=True)
     qtbot.addWidget(window)
     window.finish_startup()
     qtbot.waitUntil(lambda: len(list_backups(data_dir)) == 1)
@@ -227,6 +228,6 @@ def test_backups_during_use_run_off_the_gui_thread_and_say_when_they_fail(
     def broken() -> None:
         raise OSError("disk full")
 
-    window.backups.backup_during_use = broken
+    window.app.backups.backup_during_use = broken
     window._back_up_during_use()
     qtbot.waitUntil(lambda: "disk full" in window.statusBar().currentMessage())

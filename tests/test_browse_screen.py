@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from app.domain.changes import Changes
 from app.domain.scheduling import CardState, Grade
 from app.services.review_service import ReviewService
-from app.ui.browse_models import HIGHLIGHT_ROLE, CardTableModel
+from app.ui.browse.models import HIGHLIGHT_ROLE, CardTableModel
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -44,7 +45,7 @@ def test_every_card_is_listed_and_sortable_by_every_column(qtbot, window, ctx) -
         header.setSortIndicator(col, Qt.SortOrder.DescendingOrder)
         assert len(browse.visible_ids()) == 4
         if col in (CardTableModel.QUESTION, CardTableModel.DIFFICULTY, CardTableModel.REVIEWS):
-            assert browse.visible_ids() != ascending, CardTableModel.HEADERS[col]
+            assert browse.visible_ids() != ascending, CardTableModel.headers()[col]
     header.setSortIndicator(CardTableModel.DIFFICULTY, Qt.SortOrder.AscendingOrder)
     assert column(browse, CardTableModel.DIFFICULTY) == ["easy", "medium", "medium", "hard"]
     header.setSortIndicator(CardTableModel.REVIEWS, Qt.SortOrder.DescendingOrder)
@@ -90,13 +91,13 @@ def test_ctrl_f_searches_from_any_screen_ranked_and_highlighted(qtbot, window) -
     assert '<span style="background-color: #f5d76e' in top.data(HIGHLIGHT_ROLE)
     assert top.data(HIGHLIGHT_ROLE).endswith(">beta</span>?")  # the whole matched word
     assert browse.current_card_id() == "beta-what"
-    fragments = browse.highlighted_fragments()
+    fragments = browse.details.highlighted_fragments()
     assert fragments and {f.lower() for f in fragments} == {"bet"}
     # Clearing the box shows every card again, in the order before the search.
     browse.search.clear()
     assert browse.proxy.rowCount() == 4
     assert browse.table.isColumnHidden(CardTableModel.MATCH)
-    assert browse.highlighted_fragments() == []
+    assert browse.details.highlighted_fragments() == []
 
 
 def test_suspend_flag_and_reset_with_confirmation(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -106,24 +107,24 @@ def test_suspend_flag_and_reset_with_confirmation(qtbot, window, ctx) -> None:  
     qtbot.keyClick(browse.table, Qt.Key.Key_J, CTRL)
     assert ctx.store.flags(["alpha-what"])["alpha-what"] == (True, False)
     assert browse.current_row().state_label == "suspended"
-    assert browse.buttons["suspend"].text() == "Unsuspend"
+    assert browse.card_actions.buttons["suspend"].text() == "Unsuspend"
     # A suspended card leaves the review queue.
     review = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=["alpha-what"])
     ctx.clock.advance(days=30)
     assert review.next_card() is None
-    browse.buttons["suspend"].click()
+    browse.card_actions.buttons["suspend"].click()
     assert ctx.store.flags(["alpha-what"])["alpha-what"] == (False, False)
     assert review.next_card() is not None
-    browse.buttons["flag"].click()
+    browse.card_actions.buttons["flag"].click()
     assert ctx.store.flags(["alpha-what"])["alpha-what"] == (False, True)
     assert browse.proxy.index(browse.table.currentIndex().row(), 0).data().startswith("⚑")
 
     asked: list[str] = []
-    browse.confirm = lambda title, text: asked.append(text) or False
-    browse.buttons["reset"].click()
+    browse.card_actions.confirm = lambda title, text: asked.append(text) or False
+    browse.card_actions.buttons["reset"].click()
     assert asked and ctx.store.memory("alpha-what").state is CardState.REVIEW  # declined
-    browse.confirm = lambda title, text: True
-    browse.buttons["reset"].click()
+    browse.card_actions.confirm = lambda title, text: True
+    browse.card_actions.buttons["reset"].click()
     memory = ctx.store.memory("alpha-what")
     assert memory.state is CardState.NEW and memory.reps == 0
     assert len(ctx.store.review_history("alpha-what")) == 2  # history is kept
@@ -136,9 +137,9 @@ def test_opening_a_card_shows_its_history_and_show_on_graph(qtbot, window, ctx) 
     browse.select_card("gamma-what")
     browse.table.setFocus()
     qtbot.keyClick(browse.table, Qt.Key.Key_Return)
-    assert browse.tabs.currentIndex() == 1
-    assert browse.tabs.tabText(1) == "History (2)"
-    assert [browse.history_model.index(r, 1).data() for r in range(2)] == ["Good", "Again"]
+    assert browse.details.currentIndex() == 1
+    assert browse.details.tabText(1) == "History (2)"
+    assert [browse.details.history_model.index(r, 1).data() for r in range(2)] == ["Good", "Again"]
     qtbot.keyClick(browse.table, Qt.Key.Key_G, CTRL)
     assert window.current_screen() == "graph"
     assert window.graph.panel.concept_id == "gamma"
@@ -147,20 +148,21 @@ def test_opening_a_card_shows_its_history_and_show_on_graph(qtbot, window, ctx) 
 def test_add_edit_and_delete_your_own_card(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
     browse = open_browse(qtbot, window)
     browse.select_card("beta-what")
-    editor = browse.new_card()
+    editor = browse.card_actions.new_card()
     assert editor.concept_box.currentData() == "beta"  # the selected card's concept
     qtbot.keyClicks(editor.question, "What did the Acme interviewer ask about beta?")
     editor.answer.setPlainText("They asked **why** beta needs alpha.")
     qtbot.waitUntil(lambda: "why" in editor.preview.toPlainText())  # live preview
     editor.key_points.setPlainText("alpha first\nbeta second\nthe chain")
-    seen: list[str] = []
-    window.bank_changed.connect(lambda: seen.append("changed"))
+    seen: list[Changes] = []
+    browse.changed.connect(seen.append)
     editor.save()
-    assert seen == ["changed"] and editor.result() == editor.DialogCode.Accepted
+    assert seen == [Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS]
+    assert editor.result() == editor.DialogCode.Accepted
     card_id = "my-what-did-the-acme-interviewer-ask-about"
     assert browse.current_card_id() == card_id
     assert browse.proxy.rowCount() == 5
-    assert browse.buttons["edit"].isEnabled() and browse.buttons["delete"].isEnabled()
+    assert browse.card_actions.buttons["edit"].isEnabled() and browse.card_actions.buttons["delete"].isEnabled()
     # Everywhere: review, quiz, graph, search.
     assert card_id in ctx.bank.cards
     assert window.quiz.service.bank.cards[card_id].user
@@ -168,28 +170,28 @@ def test_add_edit_and_delete_your_own_card(qtbot, window, ctx) -> None:  # type:
     browse.search.setText("acme")
     assert browse.visible_ids() == [card_id]
 
-    editor = browse.edit_current()
+    editor = browse.card_actions.edit_current()
     assert editor is not None and not editor.concept_box.isEnabled()
     editor.question.setText("What did Acme ask about beta?")
     editor.save()
     assert ctx.bank.cards[card_id].question == "What did Acme ask about beta?"
 
-    browse.confirm = lambda title, text: True
-    browse.buttons["delete"].click()
+    browse.card_actions.confirm = lambda title, text: True
+    browse.card_actions.buttons["delete"].click()
     assert card_id not in ctx.bank.cards
     assert browse.proxy.rowCount() == 0  # the search for "acme" finds nothing now
 
 
 def test_a_malformed_edit_is_refused_with_the_reason(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
     browse = open_browse(qtbot, window)
-    editor = browse.new_card("gamma")
+    editor = browse.card_actions.new_card("gamma")
     editor.question.setText("Mine?")
     editor.answer.setPlainText("Mine.")
     editor.key_points.setPlainText("one\ntwo\nthree")
     editor.save()
     path = ctx.data_dir / "cards" / "gamma.md"
     saved = path.read_text(encoding="utf-8")
-    editor = browse.edit_current()
+    editor = browse.card_actions.edit_current()
     assert editor is not None
     editor.answer.setPlainText("Intro.\n\n## A second heading")
     editor.key_points.setPlainText("only one")
@@ -205,7 +207,7 @@ def test_a_malformed_edit_is_refused_with_the_reason(qtbot, window, ctx) -> None
 
 def test_a_new_concept_from_the_editor_appears_on_the_graph(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
     browse = open_browse(qtbot, window)
-    editor = browse.new_card()
+    editor = browse.card_actions.new_card()
     editor.concept_box.setCurrentIndex(editor.concept_box.findData("__new__"))
     assert not editor.new_concept.isHidden()
     editor.concept_title.setText("Delta")
@@ -222,7 +224,7 @@ def test_a_new_concept_from_the_editor_appears_on_the_graph(qtbot, window, ctx) 
     assert editor.last_result is not None and editor.last_result.ok
     assert ctx.bank.concepts["delta"].requires == ("gamma",)
     assert "delta" in window.graph.scene.nodes
-    assert window.quiz.concept_combo.findData("delta") >= 0
+    assert window.quiz.setup_page.concept_combo.findData("delta") >= 0
 
 
 def test_screenshots_in_both_themes(qtbot, window, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -242,9 +242,10 @@ def test_a_folder_where_no_lock_can_be_made_is_not_already_running(
 
 
 def _review_window(qtbot: Any, ctx: AppContext) -> Any:
+    from app.services.application import Application
     from app.ui.review_view import ReviewView
 
-    view = ReviewView(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings))
+    view = ReviewView(Application(ctx))
     qtbot.addWidget(view)
     view.refresh()
     return view
@@ -622,7 +623,7 @@ def test_a_fault_from_any_screen_is_said_in_the_status_bar_not_as_a_traceback(
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     report_storage_faults(window)
-    fault = StorageFault(StorageFault.FULL, window.ctx.db_path, "database or disk is full")
+    fault = StorageFault(StorageFault.FULL, window.app.ctx.db_path, "database or disk is full")
     sys.excepthook(StorageFault, fault, None)
     assert "is full" in window.statusBar().currentMessage()
     err = capsys.readouterr().err

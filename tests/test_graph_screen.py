@@ -23,7 +23,7 @@ def node_centre_on_screen(graph, concept_id: str) -> QPoint:  # type: ignore[no-
 def test_search_centres_the_node(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
     graph.view.set_zoom(2.0)
-    qtbot.keyClicks(graph.search, "gam")
+    qtbot.keyClicks(graph.toolbar.search, "gam")
     centre = node_centre_on_screen(graph, "gamma")
     viewport = graph.view.viewport().rect().center()
     assert abs(centre.x() - viewport.x()) <= 2 and abs(centre.y() - viewport.y()) <= 2
@@ -76,18 +76,18 @@ def test_study_with_prerequisites_covers_the_chain(qtbot, window) -> None:  # ty
 def test_local_graph_depth_filters_nodes(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
     graph.select_concept("gamma")
-    graph.local.setChecked(True)
-    graph.depth_box.setValue(1)
+    graph.toolbar.local.setChecked(True)
+    graph.toolbar.depth_box.setValue(1)
     assert graph.visible_concepts() == {"gamma", "beta", "alpha"}  # alpha is related to gamma
-    graph.area_actions["ml-foundations"].setChecked(False)
+    graph.toolbar.area_actions["ml-foundations"].setChecked(False)
     assert graph.visible_concepts() == {"gamma", "beta"}
 
 
 def test_mastery_colours_nodes_and_next_up_moves(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
     assert [
-        graph.next_model.item(i).data(Qt.ItemDataRole.UserRole)
-        for i in range(graph.next_model.rowCount())
+        graph.next_list.model.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(graph.next_list.model.rowCount())
     ] == ["alpha"]
     service = ReviewService(
         ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=["alpha-what", "alpha-why"]
@@ -101,7 +101,7 @@ def test_mastery_colours_nodes_and_next_up_moves(qtbot, window, ctx, clock) -> N
     first = graph.scene.nodes["alpha"].mastery
     assert 0.6 < first < 0.8
     assert graph.scene.nodes["alpha"].next_up and not graph.scene.nodes["beta"].next_up
-    assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "alpha"
+    assert graph.next_list.model.item(0).data(Qt.ItemDataRole.UserRole) == "alpha"
     # Coming back when the cards are due and recalling them again makes the memory durable.
     clock.advance(days=9)
     service = ReviewService(
@@ -112,12 +112,12 @@ def test_mastery_colours_nodes_and_next_up_moves(qtbot, window, ctx, clock) -> N
     graph.refresh_knowledge()
     assert graph.scene.nodes["alpha"].mastery > 0.8 > first
     assert graph.scene.nodes["beta"].next_up
-    assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "beta"
+    assert graph.next_list.model.item(0).data(Qt.ItemDataRole.UserRole) == "beta"
 
 
 def test_dragged_nodes_filters_and_zoom_persist(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
-    from app.services.graph_service import GraphService
-    from app.ui.graph_view import GraphScreen
+    from app.services.application import Application
+    from app.ui.graph import GraphScreen
 
     graph = open_graph(qtbot, window)
     graph.fit()
@@ -130,11 +130,11 @@ def test_dragged_nodes_filters_and_zoom_persist(qtbot, window, ctx) -> None:  # 
     )
     moved = graph.scene.nodes["beta"].pos()
     assert moved.y() > 50
-    graph.area_actions["llm"].setChecked(False)
+    graph.toolbar.area_actions["llm"].setChecked(False)
     graph.view.set_zoom(1.5)
     graph.save_view()
 
-    again = GraphScreen(GraphService(ctx))
+    again = GraphScreen(Application(ctx))
     qtbot.addWidget(again)
     assert again.scene.nodes["beta"].pos() == moved
     assert not again.scene.nodes["gamma"].isVisible()
@@ -169,10 +169,10 @@ def test_mastery_threshold_is_a_setting(qtbot, window, ctx, clock) -> None:  # t
     graph.refresh_knowledge()
     alpha = graph.mastery["alpha"]
     assert 0.5 < alpha < 0.99
-    graph.threshold.setValue(int(alpha * 100) + 1)
-    assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "alpha"
-    graph.threshold.setValue(int(alpha * 100) - 1)
-    assert graph.next_model.item(0).data(Qt.ItemDataRole.UserRole) == "beta"
+    graph.next_list.threshold.setValue(int(alpha * 100) + 1)
+    assert graph.next_list.model.item(0).data(Qt.ItemDataRole.UserRole) == "alpha"
+    graph.next_list.threshold.setValue(int(alpha * 100) - 1)
+    assert graph.next_list.model.item(0).data(Qt.ItemDataRole.UserRole) == "beta"
     assert abs(graph.service.threshold - (int(alpha * 100) - 1) / 100) < 1e-9
 
 

@@ -37,7 +37,7 @@ def test_file_menu_has_the_four_actions_in_order(window) -> None:  # type: ignor
 
 def test_import_dialog_imports_an_anki_deck_into_a_new_concept(window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     shown = _quiet_boxes(monkeypatch)
-    before = len(window.ctx.bank.cards)
+    before = len(window.app.ctx.bank.cards)
     dialog = window.interop.import_cards()
     assert not dialog.import_button.isEnabled()
     monkeypatch.setattr(
@@ -51,8 +51,8 @@ def test_import_dialog_imports_an_anki_deck_into_a_new_concept(window, qtbot, mo
     assert "3 new cards; new concept: Attention basics." in dialog.preview.text()
     assert "derived" in dialog.preview.text()
     dialog.import_button.click()
-    assert len(window.ctx.bank.cards) == before + 3
-    assert (user_content_dir(window.ctx.data_dir) / "llm" / "attention-basics.md").is_file()
+    assert len(window.app.ctx.bank.cards) == before + 3
+    assert (user_content_dir(window.app.ctx.data_dir) / "llm" / "attention-basics.md").is_file()
     assert shown and shown[0].startswith("Cards imported: 3 new cards")
     assert "attention-basics" in window.graph.scene.nodes  # the map shows the new concept
     assert not window.grab().isNull()
@@ -82,7 +82,7 @@ def test_existing_concept_choice(window, monkeypatch, tmp_path) -> None:  # type
     assert "1 new card." in dialog.preview.text()
     assert not dialog.grab().isNull()
     dialog.import_button.click()
-    assert any(c.question == "What is gamma's use?" for c in window.ctx.bank.cards_of("gamma"))
+    assert any(c.question == "What is gamma's use?" for c in window.app.ctx.bank.cards_of("gamma"))
 
 
 def test_export_to_anki_and_everything_from_the_menu(window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -91,7 +91,7 @@ def test_export_to_anki_and_everything_from_the_menu(window, monkeypatch, tmp_pa
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.interop.actions["export-anki"].trigger()
     assert target.is_file() and shown[-1].startswith(
-        f"Exported to Anki: {len(window.ctx.bank.cards)} cards in"
+        f"Exported to Anki: {len(window.app.ctx.bank.cards)} cards in"
     )
     everything = tmp_path / "all.zip"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(everything), ""))
@@ -111,13 +111,13 @@ def test_import_everything_refuses_a_bad_file_and_restarts_after_a_good_one(
     window.interop.actions["import-all"].trigger()
     assert shown[-1].startswith("Import everything: Nothing was changed")
     good = tmp_path / "good.zip"
-    export_all(window.ctx.data_dir, good, window.ctx.clock.now())
+    export_all(window.app.ctx.data_dir, good, window.app.ctx.clock.now())
     restarted: list[bool] = []
     monkeypatch.setattr(window.interop, "restart", lambda: restarted.append(True))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(good), ""))
     window.interop.actions["import-all"].trigger()
     assert restarted == [True]
-    assert list(window.ctx.data_dir.glob("lattice.before-import-*.sqlite3"))
+    assert list(window.app.ctx.data_dir.glob("lattice.before-import-*.sqlite3"))
 
 
 def test_dialog_in_dark_theme(window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

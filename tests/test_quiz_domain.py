@@ -10,6 +10,7 @@ import pytest
 from app.domain.clock import FakeClock
 from app.domain.content import Card, Difficulty
 from app.domain.quiz import (
+    ConceptScore,
     Countdown,
     CountdownState,
     QuizSettings,
@@ -22,8 +23,10 @@ from app.domain.quiz import (
     question_budgets,
     question_score,
     quiz_score,
+    quiz_totals,
     trend,
     urgency,
+    weakest_concepts,
 )
 
 
@@ -148,3 +151,29 @@ def test_scores_and_concept_breakdown() -> None:
 def test_settings_round_trip() -> None:
     settings = QuizSettings(5, ScopeKind.AREAS, ("llm",), None, "hard", Timing.TOTAL, 900)
     assert QuizSettings.from_dict(settings.to_dict()) == settings
+
+
+def test_the_weakest_concepts_are_the_lowest_few_not_fully_covered() -> None:
+    rows = [
+        ConceptScore("a", 1, 0.0),
+        ConceptScore("b", 2, 0.25),
+        ConceptScore("c", 1, 0.5),
+        ConceptScore("d", 1, 0.9),
+        ConceptScore("e", 3, 1.0),
+    ]
+    assert weakest_concepts(rows) == ["a", "b", "c"]
+    assert weakest_concepts(rows, limit=5) == ["a", "b", "c", "d"]  # a perfect one is not weak
+    assert weakest_concepts([ConceptScore("e", 1, 1.0)]) == []
+
+
+def test_quiz_totals_sum_time_clocks_out_unreached_and_pauses() -> None:
+    from types import SimpleNamespace
+
+    answers = [
+        SimpleNamespace(seconds_used=30.5, budget=60, timed_out=False, reached=True, pauses=1),
+        SimpleNamespace(seconds_used=90.0, budget=90, timed_out=True, reached=True, pauses=0),
+        SimpleNamespace(seconds_used=0.0, budget=45, timed_out=False, reached=False, pauses=2),
+    ]
+    totals = quiz_totals(answers)
+    assert (totals.questions, totals.seconds_used, totals.budget) == (3, 120.5, 195)
+    assert (totals.timed_out, totals.unreached, totals.pauses) == (1, 1, 3)

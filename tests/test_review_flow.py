@@ -83,12 +83,13 @@ def test_review_log_records_duration_and_states(qtbot, window, ctx, clock) -> No
 def test_content_problems_are_shown_and_app_still_starts(
     qtbot, ctx, content_root, data_dir, clock
 ) -> None:  # type: ignore[no-untyped-def]
+    from app.services.application import Application
     from app.services.context import open_context
     from app.ui.application import build_window
 
     (content_root / "basics" / "broken.md").write_text("---\nid: broken\n")
     ctx2 = open_context(data_dir, content=content_root, clock=clock)
-    win = build_window(ctx2)
+    win = build_window(Application(ctx2))
     qtbot.addWidget(win)
     assert win.review.current is not None
     assert "broken.md:1: front matter is not closed" in win.content_problem_text()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.domain.clock import FakeClock
+from app.services.application import Application
 from app.services.context import AppContext, open_context
 from app.storage.backup import list_backups
 from app.storage.search_store import SearchStore
@@ -73,7 +74,7 @@ def test_the_first_card_needs_none_of_the_heavy_libraries(tmp_path: Path) -> Non
 
 def _deferred_window(qtbot: QtBot, ctx: AppContext) -> MainWindow:
     make_app("light")
-    window = MainWindow(ctx, defer_startup=True)
+    window = MainWindow(Application(ctx), defer_startup=True)
     qtbot.addWidget(window)
     window.resize(900, 600)
     return window

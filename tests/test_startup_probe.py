@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.cli import build_parser
+from app.services.application import Application
 from app.services.context import AppContext
 from app.ui.main_window import MainWindow
 from app.ui.startup_probe import MARKER, install_startup_probe
@@ -20,7 +21,7 @@ def test_the_flag_is_parsed() -> None:
 def test_reports_after_the_card_view_paints(
     qtbot: QtBot, ctx: AppContext, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    window = MainWindow(ctx)
+    window = MainWindow(Application(ctx))
     qtbot.addWidget(window)
     install_startup_probe(window)
     assert MARKER not in capsys.readouterr().out  # nothing before the window is shown

@@ -156,7 +156,7 @@ def test_a_timed_behavioural_round_by_keyboard(qtbot, window, ctx, clock) -> Non
     # Results: stored, one row per telling; the stories screen says which need work.
     assert round_view.pages.currentIndex() == 3
     assert round_view.results.model.rowCount() == 2
-    rows = window.story_service.store.all()
+    rows = window.app.stories.store.all()
     assert [r.question_id for r in rows] == [i.question.id for i in run.items]
     assert rows[0].points_covered == sum(graded_first) and rows[0].seconds_used == 75
     assert rows[1].timed_out and rows[1].seconds_used == 120

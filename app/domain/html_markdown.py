@@ -118,7 +118,6 @@ class _Converter(HTMLParser):
         self.pre: list[str] | None = None
         self.pre_language = ""
         self.code: list[str] | None = None
-        self.code_language = ""
         self.link: str | None = None
         self.link_text: list[str] = []
         self.table: list[list[str]] | None = None
@@ -172,8 +171,6 @@ class _Converter(HTMLParser):
             self.pre_language = match.group(1).lower() if match else ""
         elif tag == "code":
             self.code = []
-            match = _LANGUAGE.search(attributes.get("class") or "")
-            self.code_language = match.group(1).lower() if match else ""
         elif tag == "br":
             self._emit("\n")
         elif tag in ("b", "strong"):

@@ -30,9 +30,6 @@ DERIVED_KEY_POINTS = 3
 MAX_KEY_POINT_CHARS = 90
 MAX_QUESTION_CHARS = 300
 MAX_CARDS_PER_IMPORT = 20_000
-DEFAULT_SECONDS = 90
-
-
 class ImportRefused(Exception):
     """The source cannot be imported; the message says what is wrong and where."""
 
@@ -645,12 +642,6 @@ def _concept_for_name(
             f"{where}: concept {name!r} does not exist; choose an area for new concepts"
         )
     return _new_concept(name, area, bank, files, plan, where.split(":")[0])
-
-
-def require_target(target: ImportTarget, cards: Sequence[SourceCard]) -> None:
-    """Cards with no concept of their own need a chosen or new concept."""
-    if not target.concept_id and not target.new_title and any(not c.concept for c in cards):
-        raise ImportRefused("choose a concept for the imported cards, or name a new one")
 
 
 def plan_markdown_import(

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 from app.domain.clock import Clock
 from app.domain.content import Card
@@ -251,6 +252,53 @@ def concept_breakdown(results: Iterable[tuple[str, float]]) -> list[ConceptScore
         totals.setdefault(concept, []).append(score)
     rows = [ConceptScore(c, len(s), sum(s) / len(s)) for c, s in totals.items()]
     return sorted(rows, key=lambda row: (row.score, -row.questions, row.concept))
+
+
+WEAKEST_SHOWN = 3
+
+
+def weakest_concepts(concepts: Sequence[ConceptScore], limit: int = WEAKEST_SHOWN) -> list[str]:
+    """The concepts to study after a quiz: the weakest few (`concepts` is weakest first),
+    leaving out any whose every key point was covered."""
+    return [row.concept for row in concepts if row.score < 1.0][:limit]
+
+
+class AnswerFacts(Protocol):
+    """What the totals read from one stored answer."""
+
+    @property
+    def seconds_used(self) -> float: ...
+    @property
+    def budget(self) -> int: ...
+    @property
+    def timed_out(self) -> bool: ...
+    @property
+    def reached(self) -> bool: ...
+    @property
+    def pauses(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class QuizTotals:
+    """A finished quiz summed up: time used of the budget, clocks run out, pauses."""
+
+    questions: int
+    seconds_used: float
+    budget: int
+    timed_out: int
+    unreached: int
+    pauses: int
+
+
+def quiz_totals(answers: Sequence[AnswerFacts]) -> QuizTotals:
+    return QuizTotals(
+        questions=len(answers),
+        seconds_used=sum(a.seconds_used for a in answers),
+        budget=sum(a.budget for a in answers),
+        timed_out=sum(1 for a in answers if a.timed_out),
+        unreached=sum(1 for a in answers if not a.reached),
+        pauses=sum(a.pauses for a in answers),
+    )
 
 
 def trend(scores: Sequence[float], window: int = 5) -> float | None:

@@ -93,9 +93,6 @@ class DayQueue:
         if after.state in LEARNING and after.due is not None and after.due < self.day_end:
             self._add_learning(after)
 
-    def earliest_learning(self) -> datetime | None:
-        return self.learning[0][0] if self.learning else None
-
 
 def _take(line: deque[str], card_id: str) -> None:
     if line and line[0] == card_id:

@@ -12,15 +12,14 @@ from pathlib import Path
 
 class StorageFault(OSError):
     """The database cannot be used right now, through no fault of its own: it is locked by
-    another program, read-only, or the disk is full. `kind` is one of KINDS. An OSError, as
-    what it reports comes from the operating system, so generic handlers print its one
-    sentence as it is."""
+    another program, read-only, or the disk is full. `kind` is one of the four below. An
+    OSError, as what it reports comes from the operating system, so generic handlers print
+    its one sentence as it is."""
 
     LOCKED = "locked"
     READ_ONLY = "read-only"
     FULL = "full"
     UNAVAILABLE = "unavailable"
-    KINDS = (LOCKED, READ_ONLY, FULL, UNAVAILABLE)
 
     def __init__(self, kind: str, path: Path, detail: str = "") -> None:
         self.kind = kind

@@ -139,9 +139,6 @@ class Coverage:
     def cell(self, question_id: str, story_id: str) -> Fit:
         return self.cells.get((question_id, story_id), Fit.NONE)
 
-    def share_covered(self) -> float:
-        return 1 - len(self.uncovered) / len(self.questions) if self.questions else 0.0
-
     def to_json(self) -> dict[str, Any]:
         return {
             "questions": [

@@ -41,7 +41,6 @@ class StoryRecord:
 
     story_id: str
     scores: tuple[float, ...] = ()
-    last_at: datetime | None = None
     last_timed_out: bool = False
 
     @property
@@ -74,7 +73,6 @@ def records(tellings: Iterable[Telling], stories: Iterable[Story]) -> dict[str, 
         result[story_id] = StoryRecord(
             story_id,
             tuple(t.score for t in told),
-            told[-1].at if told else None,
             told[-1].timed_out if told else False,
         )
     return result

@@ -22,7 +22,8 @@ from app.domain.card_writer import (
     slugify,
     unique_id,
 )
-from app.domain.content import Card, Concept, ContentProblem
+from app.domain.changes import Changes
+from app.domain.content import Card, Concept, ContentBank, ContentProblem
 from app.domain.content_loader import (
     ParsedFile,
     assemble_bank,
@@ -51,6 +52,7 @@ class SaveResult:
     ok: bool
     card_id: str | None = None
     problems: tuple[str, ...] = ()
+    changes: Changes = Changes.NONE  # what a saved edit changed (nothing when refused)
 
     @classmethod
     def refused(cls, *problems: str) -> SaveResult:
@@ -65,13 +67,13 @@ class AuthoringService:
     def root(self) -> Path:
         return self.ctx.user_root
 
+    @property
+    def bank(self) -> ContentBank:
+        return self.ctx.bank
+
     # -- questions the editor asks --------------------------------------------------------
     def concepts(self) -> list[Concept]:
         return sorted(self.ctx.bank.concepts.values(), key=lambda c: c.title.lower())
-
-    def is_user_card(self, card_id: str) -> bool:
-        card = self.ctx.bank.cards.get(card_id)
-        return card is not None and card.user
 
     def suggest_concept_id(self, title: str) -> str:
         return unique_id(slugify(title), self.ctx.bank.concepts)
@@ -200,7 +202,7 @@ class AuthoringService:
         else:
             write_atomically(path, text)
         self.ctx.reload_user_content()
-        return SaveResult(True, card_id)
+        return SaveResult(True, card_id, changes=Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS)
 
     def _new_problems(self, user_files: list[ParsedFile]) -> list[ContentProblem]:
         if self.ctx.bundled is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from pathlib import Path
 
 from app.domain.backup_policy import RetentionPolicy, backup_due
@@ -24,6 +24,10 @@ class BackupService:
     def __init__(self, ctx: AppContext, policy: RetentionPolicy | None = None) -> None:
         self.ctx = ctx
         self.policy = policy or RetentionPolicy()
+
+    @property
+    def local_tz(self) -> tzinfo:
+        return self.ctx.clock.local_tz
 
     @property
     def db_path(self) -> Path:

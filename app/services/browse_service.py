@@ -6,6 +6,7 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.domain.changes import Changes
 from app.domain.content import Card
 from app.domain.scheduling import CardMemory, CardState, Grade, Scheduler, format_interval
 from app.services.context import AppContext
@@ -107,14 +108,17 @@ class BrowseService:
         return query_terms(text)
 
     # -- actions --------------------------------------------------------------------------
-    def set_suspended(self, card_ids: list[str], suspended: bool) -> None:
+    def set_suspended(self, card_ids: list[str], suspended: bool) -> Changes:
         self.ctx.store.set_suspended(card_ids, suspended)
+        return Changes.QUEUE | Changes.PROGRESS
 
-    def set_flagged(self, card_ids: list[str], flagged: bool) -> None:
+    def set_flagged(self, card_ids: list[str], flagged: bool) -> Changes:
         self.ctx.store.set_flagged(card_ids, flagged)
+        return Changes.PROGRESS
 
-    def reset(self, card_ids: list[str]) -> None:
+    def reset(self, card_ids: list[str]) -> Changes:
         self.ctx.store.reset_progress(card_ids)
+        return Changes.QUEUE | Changes.PROGRESS
 
     # -- history --------------------------------------------------------------------------
     def history(self, card_id: str) -> list[HistoryEntry]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from app.domain.changes import Changes
+from app.domain.content import ContentBank
 from app.domain.content_loader import (
     RETIRED_FILE,
     ParsedFile,
@@ -111,6 +113,10 @@ class CardImportService:
         self.ctx = ctx
 
     @property
+    def bank(self) -> ContentBank:
+        return self.ctx.bank
+
+    @property
     def cards_root(self) -> Path:
         return user_content_dir(self.ctx.data_dir)
 
@@ -157,10 +163,10 @@ class CardImportService:
         self.commit(plan)
         return plan
 
-    def commit(self, plan: ImportPlan) -> None:
+    def commit(self, plan: ImportPlan) -> Changes:
         """Write the plan's files all or nothing, then reload the bank."""
         if not plan.files:
-            return
+            return Changes.NONE
         root = self.cards_root
         root.mkdir(parents=True, exist_ok=True)
         destinations = self._destinations(plan)
@@ -172,6 +178,7 @@ class CardImportService:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self.ctx.reload_user_content()
+        return Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS
 
     def _destinations(self, plan: ImportPlan) -> dict[Path, Path]:
         """Final path of each planned file; a new file never overwrites a file already there."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import networkx as nx
 
+from app.domain.changes import Changes
+from app.domain.clock import Clock
 from app.domain.content import ContentBank
 from app.domain.content_loader import prerequisite_graph
 from app.domain.graph_layout import GraphShape, Point, force_layout, layered_layout, neighbourhood
@@ -19,6 +21,27 @@ from app.services.context import AppContext
 LAYOUT_KEY = "graph_layout"
 PINNED_KEY = "graph_pinned"
 VIEW_KEY = "graph_view"
+FORCE_LIMIT = 400  # force layout is for neighbourhoods and small views, not the whole map
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    """What the map's toolbar asks for: areas hidden, the local graph, the layout mode."""
+
+    hidden_areas: frozenset[str] = frozenset()
+    local: bool = False
+    centre: str | None = None  # the local graph's centre, when one was chosen
+    depth: int = 2
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """The nodes a filter shows and where they go."""
+
+    visible: frozenset[str]
+    positions: dict[str, Point]  # of the visible nodes only
+    centre: str | None  # the local graph's centre actually used
 
 
 @dataclass(frozen=True)
@@ -63,6 +86,28 @@ class GraphService:
         self.prerequisites: nx.DiGraph = prerequisite_graph(ctx.bank)
         self._layout: dict[str, Point] | None = None
 
+    @property
+    def bank(self) -> ContentBank:
+        return self.ctx.bank
+
+    @property
+    def clock(self) -> Clock:
+        return self.ctx.clock
+
+    @property
+    def local_tz(self) -> tzinfo:
+        return self.ctx.clock.local_tz
+
+    def reload(self) -> bool:
+        """Follow a change to the bank; True when the map's shape changed (nodes or links)."""
+        shape = shape_of(self.ctx.bank)
+        self.prerequisites = prerequisite_graph(self.ctx.bank)
+        if shape.fingerprint() == self.shape.fingerprint():
+            return False
+        self.shape = shape
+        self._layout = None
+        return True
+
     # -- positions ------------------------------------------------------------------------
     def layout(self) -> dict[str, Point]:
         """Layered positions, computed once per content shape and kept in the database."""
@@ -92,17 +137,14 @@ class GraphService:
             k: (float(v[0]), float(v[1])) for k, v in raw.items() if k in self.ctx.bank.concepts
         }
 
-    def pin(self, concept_id: str, position: Point) -> None:
+    def pin(self, concept_id: str, position: Point) -> Changes:
         """Remember where the user dragged a node."""
         pinned = {k: list(v) for k, v in self.pinned().items()}
         pinned[concept_id] = [position[0], position[1]]
         self.ctx.store.set_setting(PINNED_KEY, pinned)
         if self._layout is not None:
             self._layout[concept_id] = position
-
-    def unpin_all(self) -> None:
-        self.ctx.store.set_setting(PINNED_KEY, {})
-        self._layout = None
+        return Changes.MAP
 
     def local_positions(self, centre: str, depth: int) -> dict[str, Point]:
         """Force layout of a neighbourhood, warm-started from the map's positions."""
@@ -114,8 +156,28 @@ class GraphService:
             positions = {n: (x - cx, y - cy) for n, (x, y) in positions.items()}
         return positions
 
-    def neighbourhood(self, centre: str, depth: int) -> set[str]:
-        return neighbourhood(self.shape, centre, depth)
+    def arrange(self, wanted: MapFilter, next_up: Sequence[str] = ()) -> Arrangement:
+        """Which concepts the filter shows and where: areas hidden, then the neighbourhood of
+        the local graph's centre (the one asked for, else the first 'next up', else the first
+        concept), laid out in layers or by force (force only for small views)."""
+        bank = self.ctx.bank
+        visible = {c.id for c in bank.concepts.values() if c.area not in wanted.hidden_areas}
+        centre = None
+        if wanted.local:
+            centre = wanted.centre or (next_up[0] if next_up else None)
+            if centre is None and bank.concepts:
+                centre = next(iter(bank.concepts))
+            if centre:
+                visible &= neighbourhood(self.shape, centre, wanted.depth) | {centre}
+        if wanted.local and centre and wanted.force:
+            positions = self.local_positions(centre, wanted.depth)
+        elif wanted.force and len(visible) <= FORCE_LIMIT:
+            base = self.layout()
+            positions = force_layout(self.shape, visible, start={n: base[n] for n in visible})
+        else:
+            positions = self.layout()
+        shown = {cid: pos for cid, pos in positions.items() if cid in visible}
+        return Arrangement(frozenset(visible), shown, centre)
 
     # -- knowledge ------------------------------------------------------------------------
     def memories(self) -> dict[str, CardMemory]:
@@ -134,8 +196,9 @@ class GraphService:
         value = self.ctx.store.get_setting("mastery_threshold", DEFAULT_MASTERY_THRESHOLD)
         return float(value) if isinstance(value, int | float) else DEFAULT_MASTERY_THRESHOLD
 
-    def set_threshold(self, value: float) -> None:
+    def set_threshold(self, value: float) -> Changes:
         self.ctx.store.set_setting("mastery_threshold", min(0.99, max(0.5, value)))
+        return Changes.SETTINGS
 
     def next_up(self, mastery: Mapping[str, float] | None = None) -> list[str]:
         bank = self.ctx.bank
@@ -199,5 +262,6 @@ class GraphService:
         raw = self.ctx.store.get_setting(VIEW_KEY, {})
         return raw if isinstance(raw, dict) else {}
 
-    def save_view_state(self, state: dict[str, Any]) -> None:
+    def save_view_state(self, state: dict[str, Any]) -> Changes:
         self.ctx.store.set_setting(VIEW_KEY, state)
+        return Changes.MAP

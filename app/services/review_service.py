@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
 from app.domain.review_queue import DayQueue
@@ -116,6 +117,10 @@ class ReviewService:
             (i for i in self.ledger.new_ids(new_left) if i in known) if new_left else (),
         )
 
+    def reload(self) -> None:
+        """Build today's queue afresh on next use (something else changed the schedule)."""
+        self._queue = None
+
     def counts(self) -> QueueCounts:
         return self._today().counts(self.clock.now(), self._learn_ahead)
 
@@ -148,7 +153,7 @@ class ReviewService:
         previews = self.scheduler.preview(due.memory, self.clock.now())
         return {grade: format_interval(delta) for grade, delta in previews.items()}
 
-    def answer(self, due: DueCard, grade: Grade) -> CardMemory:
+    def answer(self, due: DueCard, grade: Grade) -> Changes:
         """Grade the shown card: one transaction writes the new state and its review log."""
         queue = self._today()
         now = self.clock.now()
@@ -160,20 +165,16 @@ class ReviewService:
             log_id = self.ledger.record_grade(before, after, int(grade), now, duration)
         queue.answered(after)
         self._undo.append(UndoEntry(log_id, due.card.id))
-        return after
+        return Changes.QUEUE | Changes.PROGRESS
 
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    def undo(self) -> str | None:
-        """Take back the last grade; its card is shown next. Returns the card id."""
+    def undo(self) -> Changes:
+        """Take back the last grade; its card is shown next. `Changes.NONE`: nothing to undo."""
         if not self._undo:
-            return None
+            return Changes.NONE
         entry = self._undo[-1]
         with faults_as_messages(self.db_path):
             self.ledger.undo_review(entry.log_id)
         self._undo.pop()
         self._queue = None  # rare: simply rebuild today's queue
         self._front = entry.card_id
-        return entry.card_id
+        return Changes.QUEUE | Changes.PROGRESS

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from app.domain.changes import Changes
 from app.domain.mastery import DEFAULT_MASTERY_THRESHOLD, all_mastery
 from app.domain.scheduling import CardState, Scheduler
 from app.domain.stats import (
@@ -100,8 +101,9 @@ class StatsService:
         except ValueError:
             return None
 
-    def set_interview_date(self, day: date | None) -> None:
+    def set_interview_date(self, day: date | None) -> Changes:
         self.ctx.store.set_setting(INTERVIEW_KEY, day.isoformat() if day else None)
+        return Changes.SETTINGS
 
     # -- the snapshot ---------------------------------------------------------------------
     def snapshot(self) -> StatsSnapshot:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.domain.card_writer import CardDraft
+from app.domain.changes import Changes
 from app.domain.content import ContentProblem
 from app.domain.stories import (
     Story,
@@ -186,7 +187,10 @@ class StoryService:
             return SaveResult.refused(failure)
         self.reload()
         warning = self._sync_review_card(story)
-        return SaveResult(True, story.id, (warning,) if warning else ())
+        changes = Changes.STORIES
+        if self.review_card_of(story) is not None:
+            changes |= Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS  # its card follows
+        return SaveResult(True, story.id, (warning,) if warning else (), changes)
 
     def delete(self, story_id: str) -> SaveResult:
         story = self.story(story_id)
@@ -197,7 +201,7 @@ class StoryService:
         except OSError as exc:
             return SaveResult.refused(f"cannot delete {self.shown(story.source)}: {exc.strerror}")
         self.reload()
-        return SaveResult(True, story_id)
+        return SaveResult(True, story_id, changes=Changes.STORIES)
 
     def _write(self, path: Path, text: str) -> str:
         """'' once `text` is safely in `path`; else why not (and the old file is untouched)."""
@@ -267,7 +271,9 @@ class StoryService:
         if not result.ok or result.card_id is None:
             return result
         saved = self.save(replace(story, review_card=result.card_id), story.id)
-        return saved if not saved.ok else SaveResult(True, result.card_id)
+        if not saved.ok:
+            return saved
+        return SaveResult(True, result.card_id, changes=result.changes | saved.changes)
 
     def _sync_review_card(self, story: Story) -> str:
         """Keep an existing review card in step with the saved story ('' when fine)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.quiz import Countdown, PointMatch
 from app.domain.stories import GradingPoint, Story, grading_points
@@ -133,11 +134,11 @@ class RehearsalService:
         telling.covered = tuple(m.covered for m in telling.matches)
         run.phase = "grading"
 
-    def grade(self, run: Round, covered: tuple[bool, ...]) -> None:
+    def grade(self, run: Round, covered: tuple[bool, ...]) -> Changes:
         """Store the learner's grading of the telling and move to the next question."""
         telling = run.item
         if telling is None or run.phase != "grading" or telling.story_id is None:
-            return
+            return Changes.NONE
         telling.covered = covered
         telling.score = telling_score(covered)
         self.stories.store.add(
@@ -153,3 +154,4 @@ class RehearsalService:
         )
         run.current += 1
         run.phase = "choosing" if run.current < len(run.items) else "done"
+        return Changes.STORIES

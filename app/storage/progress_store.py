@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, delete, func, text
+from sqlalchemy import Connection, Engine, func, text
 from sqlmodel import Session, col, select
 
 from app.domain.scheduling import CardMemory, CardState
@@ -75,18 +75,6 @@ class ProgressStore:
                 query = query.where(col(ProgressRow.card_id).in_(list(card_ids)))
             return {row.card_id: _to_memory(row) for row in session.exec(query)}
 
-    def set_flags(
-        self, card_id: str, *, suspended: bool | None = None, flagged: bool | None = None
-    ) -> None:
-        with Session(self.engine) as session:
-            row = session.get(ProgressRow, card_id) or ProgressRow(card_id=card_id)
-            if suspended is not None:
-                row.suspended = suspended
-            if flagged is not None:
-                row.flagged = flagged
-            session.add(row)
-            session.commit()
-
     def flags(self, card_ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
         """(suspended, flagged) of the given cards that have a progress row."""
         with Session(self.engine) as session:
@@ -151,13 +139,6 @@ class ProgressStore:
             )
             return {int(state): int(n) for state, n in session.exec(query)}
 
-    def review_time_since(self, since: datetime) -> int:
-        with Session(self.engine) as session:
-            query = select(func.coalesce(func.sum(ReviewLogRow.duration_ms), 0)).where(
-                col(ReviewLogRow.reviewed_at) >= since
-            )
-            return int(session.exec(query).one())
-
     def review_count(self) -> int:
         with Session(self.engine) as session:
             return int(session.exec(select(func.count()).select_from(ReviewLogRow)).one())
@@ -218,11 +199,6 @@ class ProgressStore:
                 .where(col(ProgressRow.due).is_not(None))
             )
             return [due for due in session.exec(query) if due is not None]
-
-    def delete_history(self, card_id: str) -> None:
-        with Session(self.engine) as session:
-            session.exec(delete(ReviewLogRow).where(col(ReviewLogRow.card_id) == card_id))
-            session.commit()
 
     # -- settings -------------------------------------------------------------------------
     # Settings are read and written by the same functions start-up uses on its own

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import APP_NAME, ORG_NAME, __version__
 from app.domain.storage_fault import StorageFault
 from app.locations import data_dir, resource_path
-from app.services.context import AppContext, open_context
+from app.services.application import Application
 from app.ui.first_paint import AfterFirstPaint
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme, system_prefers_dark
@@ -47,8 +47,8 @@ def make_app(theme: str | None = None) -> QApplication:
     return app
 
 
-def build_window(ctx: AppContext) -> MainWindow:
-    return MainWindow(ctx)
+def build_window(app: Application) -> MainWindow:
+    return MainWindow(app)
 
 
 def single_instance_lock(data: Path) -> QLockFile | None:
@@ -82,7 +82,7 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
             message = f"Lattice is already running with the data folder {data}. Use that window."
             return _refuse("Lattice is already running", message, 3)
         try:
-            ctx = open_context(data, index_search=False, full_check=False)
+            opened = Application.open(data, index_search=False, full_check=False)
         except BaseException:
             lock.unlock()
             raise
@@ -90,7 +90,7 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
         return _refuse("Lattice cannot open your data", str(fault), 4)
     except OSError as exc:
         return _refuse("Lattice cannot open your data", f"Lattice cannot open its data: {exc}", 4)
-    window = MainWindow(ctx, defer_startup=True)
+    window = MainWindow(opened, defer_startup=True)
     report_storage_faults(window)
     AfterFirstPaint(window.review.view.viewport(), lambda: _finish_startup(window))
     if getattr(args, "startup_probe", False):
@@ -135,12 +135,19 @@ def run_gui(args: argparse.Namespace) -> int:
     if isinstance(started, int):
         return started
     app, window, lock = started
+    file = getattr(args, "file", None)
+    if file:  # `lattice FILE.apkg`, as the desktop file's MIME association runs it
+        QTimer.singleShot(0, lambda: open_for_import(window, Path(file)))
     try:
         return app.exec()
     finally:
-        window.review.service.close()  # waits for the last grade's fsync
-        window.ctx.close()  # every other connection too, before the lock is let go
+        window.app.close()  # the last grade's fsync, then every other connection
         lock.unlock()
+
+
+def open_for_import(window: MainWindow, path: Path) -> None:
+    """The import dialog (File ▸ Import…) with `path` already chosen and previewed."""
+    window.interop.import_cards().set_source(path)
 
 
 def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:
@@ -156,8 +163,7 @@ def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:
     try:
         return app.exec()
     finally:
-        window.review.service.close()
-        window.ctx.close()
+        window.app.close()
         lock.unlock()
 
 

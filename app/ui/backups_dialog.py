@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.storage_fault import BackupFailed, StorageFault
-from app.services.backup_service import BackupService
-from app.storage.backup import Backup
+from app.services.backup_service import Backup, BackupService
 
 
 class BackupsDialog(QDialog):
@@ -60,7 +59,7 @@ class BackupsDialog(QDialog):
 
     def refresh(self) -> None:
         self.model.clear()
-        tz = self.service.ctx.clock.local_tz
+        tz = self.service.local_tz
         for backup in self.service.backups():
             local = backup.taken_at.astimezone(tz)
             item = QStandardItem(f"{local:%a %d %b %Y, %H:%M}   ·   {backup.size / 1024:.0f} KiB")

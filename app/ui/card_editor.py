@@ -46,7 +46,7 @@ ERROR_COLOR = "#d9534f"
 class CardEditor(QDialog):
     """Add a card (`card` None) or edit one of the user's cards."""
 
-    saved = Signal(str)  # card id
+    saved = Signal(str, object)  # card id, the Changes the save made
 
     def __init__(
         self,
@@ -82,7 +82,7 @@ class CardEditor(QDialog):
         self.concept_box.setObjectName("editor-concept")
         self.concept_box.addItem("＋ New concept…", NEW_CONCEPT)
         for concept in self.service.concepts():
-            area = self.service.ctx.bank.areas.get(concept.area)
+            area = self.service.bank.areas.get(concept.area)
             self.concept_box.addItem(
                 f"{concept.title}  ·  {area.title if area else concept.area}", concept.id
             )
@@ -98,7 +98,7 @@ class CardEditor(QDialog):
         self.concept_title.setPlaceholderText("e.g. Speculative decoding")
         self.concept_area = QComboBox()
         self.concept_area.setObjectName("editor-concept-area")
-        for area in sorted(self.service.ctx.bank.areas.values(), key=lambda a: a.order):
+        for area in sorted(self.service.bank.areas.values(), key=lambda a: a.order):
             self.concept_area.addItem(area.title, area.id)
         self.concept_summary = QLineEdit()
         self.concept_summary.setObjectName("editor-concept-summary")
@@ -252,5 +252,5 @@ class CardEditor(QDialog):
             self.problems.show()
             return
         assert result.card_id is not None
-        self.saved.emit(result.card_id)
+        self.saved.emit(result.card_id, result.changes)
         self.accept()

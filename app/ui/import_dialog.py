@@ -31,7 +31,7 @@ FILE_FILTER = "Cards (*.apkg *.csv *.tsv *.txt);;Anki package (*.apkg);;CSV (*.c
 
 
 class ImportDialog(QDialog):
-    imported = Signal(str)  # the summary of what was imported
+    imported = Signal(str, object)  # the summary of what was imported, its Changes
 
     def __init__(self, service: CardImportService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +67,7 @@ class ImportDialog(QDialog):
         self.concept = QComboBox()
         self.concept.setObjectName("import-concept")
         self.concept.addItem("New concept…", NEW_CONCEPT)
-        bank = service.ctx.bank
+        bank = service.bank
         for concept in sorted(bank.concepts.values(), key=lambda c: c.title.lower()):
             area = bank.areas.get(concept.area)
             self.concept.addItem(
@@ -166,10 +166,10 @@ class ImportDialog(QDialog):
         if self.plan is None:
             return
         try:
-            self.service.commit(self.plan)
+            changes = self.service.commit(self.plan)
         except ImportRefused as refused:
             self.preview.setText(f"Nothing was imported: {refused}")
             self.import_button.setEnabled(False)
             return
-        self.imported.emit(self.plan.summary())
+        self.imported.emit(self.plan.summary(), changes)
         self.accept()

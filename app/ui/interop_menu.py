@@ -15,7 +15,8 @@ from PySide6.QtCore import QObject, QProcess
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from app.services.context import AppContext
+from app.domain.changes import Changes
+from app.services.application import Application
 
 if TYPE_CHECKING:
     from app.ui.import_dialog import ImportDialog
@@ -25,19 +26,15 @@ class InteropActions(QObject):
     def __init__(
         self,
         window: QMainWindow,
-        ctx: Callable[[], AppContext],
-        on_cards_changed: Callable[[], None],
+        app: Application,
+        report: Callable[[Changes], None],
     ) -> None:
         super().__init__(window)
         self.window = window
-        self._ctx = ctx
-        self.on_cards_changed = on_cards_changed
+        self.app = app
+        self.report = report  # hands what an import changed to every screen
         self.actions: dict[str, QAction] = {}
         self.dialog: ImportDialog | None = None
-
-    @property
-    def ctx(self) -> AppContext:
-        return self._ctx()
 
     def install(self, menu: QMenu, before: QAction) -> None:
         for key, text, slot in (
@@ -58,22 +55,19 @@ class InteropActions(QObject):
 
     # -- cards -----------------------------------------------------------------------------
     def import_cards(self) -> ImportDialog:
-        from app.services.card_import import CardImportService
         from app.ui.import_dialog import ImportDialog
 
-        self.dialog = ImportDialog(CardImportService(self.ctx), self.window)
+        self.dialog = ImportDialog(self.app.card_import, self.window)
         self.dialog.imported.connect(self._imported)
         self.dialog.open()
         return self.dialog
 
-    def _imported(self, summary: str) -> None:
-        self.on_cards_changed()
+    def _imported(self, summary: str, changes: Changes) -> None:
+        self.report(changes)
         self._status(summary.splitlines()[0])
         QMessageBox.information(self.window, "Cards imported", summary)
 
     def export_to_anki(self) -> None:
-        from app.services.anki_export import export_anki
-
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export to Anki",
@@ -83,7 +77,7 @@ class InteropActions(QObject):
         if not path:
             return
         try:
-            result = export_anki(self.ctx.bank, Path(path), self.ctx.clock.now())
+            result = self.app.export_anki(Path(path))
         except (ValueError, OSError) as exc:
             QMessageBox.warning(self.window, "Export to Anki", f"Nothing was exported: {exc}")
             return
@@ -97,9 +91,7 @@ class InteropActions(QObject):
 
     # -- everything ------------------------------------------------------------------------
     def export_everything(self) -> None:
-        from app.services.transfer import export_all
-
-        now = self.ctx.clock.now().astimezone(self.ctx.clock.local_tz)
+        now = self.app.clock.now().astimezone(self.app.local_tz)
         path, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export everything",
@@ -109,7 +101,7 @@ class InteropActions(QObject):
         if not path:
             return
         try:
-            summary = export_all(self.ctx.data_dir, Path(path), self.ctx.clock.now())
+            summary = self.app.export_all(Path(path))
         except OSError as exc:
             QMessageBox.warning(self.window, "Export everything", f"Nothing was written: {exc}")
             return
@@ -123,16 +115,13 @@ class InteropActions(QObject):
 
     def import_everything(self) -> None:
         from app.domain.import_rules import ImportRefused
-        from app.services.transfer import import_all, inspect_export
-
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Import everything", str(Path.home()), "Lattice export (*.zip)"
         )
         if not path:
             return
-        ctx = self.ctx
         try:
-            summary = inspect_export(Path(path), ctx.data_dir)
+            summary = self.app.inspect_export(Path(path))
         except ImportRefused as refused:
             QMessageBox.warning(self.window, "Import everything", f"Nothing was changed: {refused}")
             return
@@ -141,13 +130,12 @@ class InteropActions(QObject):
             "Replace everything?",
             f"This file holds {summary.describe()}.\n\nIt replaces your progress, quiz history, "
             "settings and your own cards on this computer. The current ones are kept aside in "
-            f"{ctx.data_dir}. Lattice restarts afterwards.",
+            f"{self.app.data_dir}. Lattice restarts afterwards.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        ctx.close()
         try:
-            result = import_all(Path(path), ctx.data_dir, ctx.clock.now())
+            result = self.app.import_all(Path(path))
         except ImportRefused as refused:
             QMessageBox.warning(self.window, "Import everything", f"Nothing was changed: {refused}")
             return

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QProcess, Qt, QTimer, Signal
+from PySide6.QtCore import QProcess, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,20 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.domain.changes import Changes
 from app.domain.study_day import StudySettings
-from app.services.context import AppContext
-from app.services.review_service import ReviewService
+from app.services.application import Application
 from app.ui.background import run_in_background
 from app.ui.interop_menu import InteropActions
 from app.ui.review_view import ReviewView
+from app.ui.screen import Screen
 from app.ui.theme import is_dark, sidebar_style
 
 if TYPE_CHECKING:  # the other screens are imported when first built, not at start-up
-    from app.services.backup_service import BackupService
-    from app.services.stories import StoryService
-    from app.ui.browse_view import BrowseScreen
-    from app.ui.graph_view import GraphScreen
-    from app.ui.quiz_view import QuizView
+    from app.ui.browse import BrowseScreen
+    from app.ui.graph import GraphScreen
+    from app.ui.quiz import QuizScreen
     from app.ui.stats_view import StatsScreen
     from app.ui.stories.round import BehaviouralRound
     from app.ui.stories.screen import StoriesScreen
@@ -59,29 +58,85 @@ def forget_imported_sources() -> None:
     linecache.clearcache()
 
 
-@dataclass
-class Screen:
+ScreenClass = Callable[[Application], Screen]  # a screen is built from the Application
+
+
+# Each screen's class, imported the first time the screen is shown (a plain import, so the
+# packaged build finds the module).
+def _quiz() -> ScreenClass:
+    from app.ui.quiz import QuizScreen
+
+    return QuizScreen
+
+
+def _graph() -> ScreenClass:
+    from app.ui.graph import GraphScreen
+
+    return GraphScreen
+
+
+def _browse() -> ScreenClass:
+    from app.ui.browse import BrowseScreen
+
+    return BrowseScreen
+
+
+def _stats() -> ScreenClass:
+    from app.ui.stats_view import StatsScreen
+
+    return StatsScreen
+
+
+def _stories() -> ScreenClass:
+    from app.ui.stories.screen import StoriesScreen
+
+    return StoriesScreen
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    """A screen of the sidebar, reached by Ctrl+<its position>; its class is loaded and
+    built (with the `Application`) the first time the screen is shown."""
+
     name: str
     title: str
+    load: Callable[[], ScreenClass]
+
+
+SCREENS = (
+    ScreenEntry("review", "Review", lambda: ReviewView),
+    ScreenEntry("quiz", "Quiz", _quiz),
+    ScreenEntry("graph", "Graph", _graph),
+    ScreenEntry("browse", "Browse", _browse),
+    ScreenEntry("stats", "Stats", _stats),
+    ScreenEntry("stories", "Stories", _stories),
+)
+
+# Signals a screen may have for moving to another screen, and the window's slot for each.
+NAVIGATION = {
+    "study_requested": "study_cards",  # (card ids, title): review only those
+    "graph_requested": "show_concept_on_graph",  # (concept id)
+    "quiz_requested": "quiz_on_concept",  # (concept id)
+    "rehearse_requested": "rehearse_story",  # (story id): the Quiz's behavioural round
+}
+
+
+@dataclass
+class ScreenSlot:
+    entry: ScreenEntry
     button: QToolButton
-    index: int
-    build: Callable[[], QWidget]
     placeholder: QWidget  # holds the screen's place in the stack until it is built
-    widget: QWidget | None = None
+    widget: Screen | None = None
 
 
 class MainWindow(QMainWindow):
-    """Hosts every screen; screens are added with `add_screen` and reached by Ctrl+N."""
+    """Hosts every screen of `SCREENS`, passes each one's changes to the others."""
 
-    bank_changed = Signal()  # the user's own cards changed (edit or import); ctx.bank reloaded
-
-    def __init__(self, ctx: AppContext, *, defer_startup: bool = False) -> None:
+    def __init__(self, app: Application, *, defer_startup: bool = False) -> None:
         super().__init__()
-        self.ctx = ctx
-        self.screens: dict[str, Screen] = {}
+        self.app = app
+        self.screens: dict[str, ScreenSlot] = {}
         self.started = False
-        self._backups: BackupService | None = None
-        self._stories: StoryService | None = None
         self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round
         self.setObjectName("main-window")
         self.resize(1100, 760)
@@ -104,17 +159,9 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menus()
-
-        self.review = ReviewView(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings))
-        self.review.concept_requested.connect(self.show_concept_on_graph)
-        self.review.scope_cleared.connect(self.study_all)
-        self.add_screen("review", "Review", lambda: self.review, index=1)
-        self.add_screen("quiz", "Quiz", self._build_quiz, index=2)
-        self.add_screen("graph", "Graph", self._build_graph, index=3)
-        self.add_screen("browse", "Browse", self._build_browse, index=4)
-        self.add_screen("stats", "Stats", self._build_stats, index=5)
-        self.add_screen("stories", "Stories", self._build_stories, index=6)
-        self.bank_changed.connect(self._on_bank_changed)
+        for index, entry in enumerate(SCREENS, start=1):
+            self._add_screen(entry, index)
+        self.review: ReviewView = self._screen("review")  # type: ignore[assignment]
         self.backup_timer = QTimer(self)
         self.show_screen("review")
         self.review.refresh()
@@ -126,25 +173,25 @@ class MainWindow(QMainWindow):
         if self.started:
             return
         self.started = True
-        ctx = self.ctx
+        app = self.app
         self.review.prepare_answer()
-        ctx.sync_search_index()
-        if ctx.integrity_checked:
-            self.backups.backup_at_start()
+        app.sync_search_index()
+        if app.integrity_checked:
+            app.backups.backup_at_start()
         else:  # the first card did not wait for the full check; it reads the whole file
-            run_in_background(self, self.backups.check_then_back_up, self._database_checked)
-        self.backup_timer.setInterval(int(self.backups.policy.interval.total_seconds() * 1000))
+            run_in_background(self, app.backups.check_then_back_up, self._database_checked)
+        self.backup_timer.setInterval(int(app.backups.policy.interval.total_seconds() * 1000))
         self.backup_timer.timeout.connect(self._back_up_during_use)
         self.backup_timer.start()
         self._show_content_problems()
-        if ctx.recovery is not None:
+        if app.recovery is not None:
             QTimer.singleShot(0, self.tell_about_recovery)
-        if ctx.has_unfinished_quiz():
+        if app.has_unfinished_quiz():
             self.show_screen("quiz")  # offer to resume or discard the interrupted quiz
 
     def _back_up_during_use(self) -> None:
         """Every half hour of use, on a worker thread: copying a big database takes seconds."""
-        run_in_background(self, self.backups.backup_during_use, self._backed_up)
+        run_in_background(self, self.app.backups.backup_during_use, self._backed_up)
 
     def _backed_up(self, result: object) -> None:
         if isinstance(result, Exception):
@@ -176,37 +223,60 @@ class MainWindow(QMainWindow):
         if not confirmed:
             self.statusBar().showMessage("The database is damaged: File ▸ Backups… restores one")
             return
-        self.review.service.close()
-        recovery = self.backups.recover_now()
-        self.ctx.recovery = recovery
+        self.app.recover_now()
         QMessageBox.information(self, "Lattice recovered your data", self.recovery_text())
         self.restart()
 
-    @property
-    def backups(self) -> BackupService:
-        if self._backups is None:
-            from app.services.backup_service import BackupService
-
-            self._backups = BackupService(self.ctx)
-        return self._backups
-
     # -- the screens, each built on first use ---------------------------------------------
-    def _screen(self, name: str) -> QWidget:
-        screen = self.screens[name]
-        if screen.widget is None:
-            widget = screen.widget = screen.build()
+    def _add_screen(self, entry: ScreenEntry, index: int) -> None:
+        """A sidebar button and a Ctrl+`index` shortcut; the screen is built when first shown."""
+        button = QToolButton()
+        button.setObjectName(f"nav-{entry.name}")
+        button.setText(f"{entry.title}\nCtrl+{index}")
+        button.setCheckable(True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setMinimumHeight(52)
+        button.setFixedWidth(96)
+        button.clicked.connect(lambda _=False, n=entry.name: self.show_screen(n))
+        self.nav_group.addButton(button)
+        self.sidebar_layout.insertWidget(index - 1, button)
+        placeholder = QWidget()
+        self.stack.addWidget(placeholder)
+        self.screens[entry.name] = ScreenSlot(entry, button, placeholder)
+        action = QAction(entry.title, self)
+        action.setShortcut(QKeySequence(f"Ctrl+{index}"))
+        action.triggered.connect(lambda _=False, n=entry.name: self.show_screen(n))
+        self.view_menu.addAction(action)
+
+    def _screen(self, name: str) -> Screen:
+        slot = self.screens[name]
+        if slot.widget is None:
+            widget = slot.widget = slot.entry.load()(self.app)
             forget_imported_sources()
-            self.stack.insertWidget(self.stack.indexOf(screen.placeholder), widget)
-            self.stack.removeWidget(screen.placeholder)
-            screen.placeholder.deleteLater()
-            return widget
-        return screen.widget
+            widget.changed.connect(lambda changes, n=name: self.broadcast(changes, source=n))
+            for signal, slot_name in NAVIGATION.items():
+                if hasattr(widget, signal):
+                    getattr(widget, signal).connect(getattr(self, slot_name))
+            if name == "quiz":
+                self._attach_behavioural_round(widget)
+            self.stack.insertWidget(self.stack.indexOf(slot.placeholder), widget)
+            self.stack.removeWidget(slot.placeholder)
+            slot.placeholder.deleteLater()
+        return slot.widget
 
     def is_built(self, name: str) -> bool:
         return self.screens[name].widget is not None
 
+    def broadcast(self, changes: Changes, source: str | None = None) -> None:
+        """The one change channel: every screen built so far (but the one whose action it
+        was) refreshes what `changes` touched, now if on show or when next shown."""
+        for name, slot in self.screens.items():
+            if slot.widget is not None and name != source:
+                slot.widget.apply_changes(changes)
+        self.app.outside.acknowledge()  # what was just written is this run's own
+
     @property
-    def quiz(self) -> QuizView:
+    def quiz(self) -> QuizScreen:
         return self._screen("quiz")  # type: ignore[return-value]
 
     @property
@@ -225,56 +295,11 @@ class MainWindow(QMainWindow):
     def stories(self) -> StoriesScreen:
         return self._screen("stories")  # type: ignore[return-value]
 
-    @property
-    def story_service(self) -> StoryService:
-        """One story service for the Stories screen and the Quiz's behavioural round."""
-        if self._stories is None:
-            from app.services.stories import StoryService
-
-            self._stories = StoryService(self.ctx)
-        return self._stories
-
-    def _build_quiz(self) -> QWidget:
-        from app.services.quiz_service import QuizService
-        from app.storage.quiz_store import QuizStore
-        from app.ui.quiz_view import QuizView
-
-        ctx = self.ctx
-        quiz = QuizView(
-            QuizService(
-                ctx.bank,
-                ctx.store,
-                QuizStore(ctx.store.engine),
-                ctx.clock,
-                desired_retention=ctx.settings.desired_retention,
-                card_order=lambda: ctx.card_order,
-            )
-        )
-        quiz.study_requested.connect(self.study_cards)
-        quiz.schedule_changed.connect(self.review.refresh)
-        quiz.set_graph_handler(self.show_concept_on_graph)
-        self._attach_behavioural_round(quiz)
-        return quiz
-
-    def _attach_behavioural_round(self, quiz: QWidget) -> None:
-        from app.services.story_rehearsal import RehearsalService
+    def _attach_behavioural_round(self, quiz: Screen) -> None:
         from app.ui.stories.quiz_hook import attach_behavioural_round
 
-        service = RehearsalService(self.story_service, self.ctx.clock)
-        self.behavioural = attach_behavioural_round(quiz, service)
-        self.behavioural.rehearsed.connect(self._stories_rehearsed)
-
-    def _stories_rehearsed(self) -> None:
-        if self.is_built("stories"):
-            self.stories.reload()
-
-    def _build_stories(self) -> QWidget:
-        from app.ui.stories.screen import StoriesScreen
-
-        stories = StoriesScreen(self.story_service)
-        stories.rehearse_requested.connect(self.rehearse_story)
-        stories.content_changed.connect(self.bank_changed.emit)
-        return stories
+        self.behavioural = attach_behavioural_round(quiz, self.app.rehearsal)
+        self.behavioural.rehearsed.connect(lambda c: self.broadcast(c, source="quiz"))
 
     def rehearse_story(self, story_id: str) -> None:
         """The Stories screen's *Rehearse*: a behavioural round telling that story."""
@@ -282,86 +307,28 @@ class MainWindow(QMainWindow):
         assert self.behavioural is not None
         self.behavioural.start_for_story(story_id)
 
-    def _build_graph(self) -> QWidget:
-        from app.services.graph_service import GraphService
-        from app.ui.graph_view import GraphScreen
-
-        graph = GraphScreen(GraphService(self.ctx))
-        graph.study_requested.connect(self.study_cards)
-        graph.quiz_requested.connect(self.quiz_on_concept)
-        return graph
-
-    def _build_browse(self) -> QWidget:
-        from app.services.authoring import AuthoringService
-        from app.services.browse_service import BrowseService
-        from app.ui.browse_view import BrowseScreen
-
-        self.ctx.sync_search_index()  # no-op unless the content changed since start-up
-        browse = BrowseScreen(BrowseService(self.ctx), AuthoringService(self.ctx))
-        browse.graph_requested.connect(self.show_concept_on_graph)
-        browse.progress_changed.connect(self.review.refresh)
-        browse.content_changed.connect(self.bank_changed.emit)
-        return browse
-
-    def _build_stats(self) -> QWidget:
-        from app.services.stats_service import StatsService
-        from app.ui.stats_view import StatsScreen
-
-        return StatsScreen(StatsService(self.ctx))
-
-    # -- screens --------------------------------------------------------------------------
-    def add_screen(self, name: str, title: str, build: Callable[[], QWidget], index: int) -> None:
-        """Register a screen reached by Ctrl+`index`; the sidebar is kept in index order.
-        `build` makes its widget the first time the screen is shown."""
-        button = QToolButton()
-        button.setObjectName(f"nav-{name}")
-        button.setText(f"{title}\nCtrl+{index}")
-        button.setCheckable(True)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.setMinimumHeight(52)
-        button.setFixedWidth(96)
-        button.clicked.connect(lambda _=False, n=name: self.show_screen(n))
-        self.nav_group.addButton(button)
-        position = sum(1 for s in self.screens.values() if s.index < index)
-        self.sidebar_layout.insertWidget(position, button)
-        placeholder = QWidget()
-        self.stack.insertWidget(position, placeholder)
-        self.screens[name] = Screen(name, title, button, index, build, placeholder)
-        action = QAction(title, self)
-        action.setShortcut(QKeySequence(f"Ctrl+{index}"))
-        action.triggered.connect(lambda _=False, n=name: self.show_screen(n))
-        self.view_menu.addAction(action)
-
-    def study_all(self) -> None:
-        ctx = self.ctx
-        self.review.set_scope(ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings), "")
+    def show_screen(self, name: str) -> None:
+        # The guard against other processes: what was committed since the last look and
+        # not reported. Looked at first: building and showing a screen write caches of
+        # this run's own (the map's layout, the search index).
+        outside = self.app.outside.changes()
+        slot = self.screens[name]
+        widget = self._screen(name)
+        if outside:
+            self.broadcast(outside)
+        self.stack.setCurrentWidget(widget)
+        self.app.outside.acknowledge()
+        slot.button.setChecked(True)
+        self.setWindowTitle(f"{slot.entry.title} — {APP_NAME}")
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_concept_on_graph(self, concept_id: str) -> None:
         self.show_screen("graph")
         self.graph.select_concept(concept_id)
 
-    def show_screen(self, name: str) -> None:
-        screen = self.screens[name]
-        fresh = screen.widget is None
-        widget = self._screen(name)
-        if name == "graph":
-            self.graph.refresh_knowledge()
-        elif name == "browse" and not fresh and self.current_screen_or_none() != "browse":
-            self.browse.reload()  # reviews and quizzes since it was last shown
-        elif name == "stats" and not fresh:
-            self.stats.refresh()
-        elif name == "stories" and not fresh:
-            self.stories.reload()  # rehearsals and files changed since it was last shown
-        self.stack.setCurrentWidget(widget)
-        screen.button.setChecked(True)
-        self.setWindowTitle(f"{screen.title} — {APP_NAME}")
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def study_cards(self, card_ids: list[str], title: str = "") -> None:
         """Restrict the Review screen to `card_ids` (a concept, or a quiz's weakest concepts)."""
-        ctx = self.ctx
-        service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=card_ids)
-        self.review.set_scope(service, title)
+        self.review.study(card_ids, title)
         self.show_screen("review")
 
     def quiz_on_concept(self, concept_id: str) -> None:
@@ -374,24 +341,14 @@ class MainWindow(QMainWindow):
         self.show_screen("browse")
         self.browse.focus_search()
 
-    def _on_bank_changed(self) -> None:
-        """A user card was added, edited or deleted: every screen sees the new bank
-        (screens not built yet will read it when they are)."""
-        if self.is_built("graph"):
-            self.graph.reload_content()
-        if self.is_built("quiz"):
-            self.quiz.reload_content()
-        self.review.refresh()
-        if self.is_built("stats"):
-            self.stats.refresh()
-
     def current_screen_or_none(self) -> str | None:
         widget = self.stack.currentWidget()
         return next((name for name, s in self.screens.items() if s.widget is widget), None)
 
     def current_screen(self) -> str:
-        widget = self.stack.currentWidget()
-        return next(name for name, s in self.screens.items() if s.widget is widget)
+        name = self.current_screen_or_none()
+        assert name is not None
+        return name
 
     # -- menus ----------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -403,7 +360,7 @@ class MainWindow(QMainWindow):
         settings_action.setShortcut(QKeySequence("Ctrl+,"))
         settings_action.triggered.connect(self.show_settings)
         file_menu.addAction(settings_action)
-        self.interop = InteropActions(self, lambda: self.ctx, self.bank_changed.emit)
+        self.interop = InteropActions(self, self.app, self.broadcast)
         self.interop.install(file_menu, backups_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
@@ -428,11 +385,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def recovery_text(self) -> str:
-        recovery = self.ctx.recovery
+        recovery = self.app.recovery
         if recovery is None:
             return ""
         if recovery.restored_from is not None:
-            when = recovery.restored_from.taken_at.astimezone(self.ctx.clock.local_tz)
+            when = recovery.restored_from.taken_at.astimezone(self.app.local_tz)
             restored = f"Your progress was restored from the backup of {when:%a %d %b %Y, %H:%M}."
         else:
             restored = "No healthy backup was found, so Lattice started with an empty history."
@@ -455,23 +412,18 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from app.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.ctx.settings, self)
+        dialog = SettingsDialog(self.app.settings, self)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
         dialog.open()
 
     def apply_settings(self, settings: StudySettings) -> None:
-        """Save the study settings and restart the review session (same scope) under them."""
-        self.ctx.save_settings(settings)
-        ctx, current = self.ctx, self.review.service
-        service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, settings, scope=current.scope)
-        self.review.set_scope(service, self.review.scope_title)
-        if self.is_built("quiz"):
-            self.quiz.service.scheduler = service.scheduler
+        """Save the study settings; every screen shows what they change."""
+        self.broadcast(self.app.save_settings(settings))
 
     def show_backups(self) -> None:
         from app.ui.backups_dialog import BackupsDialog
 
-        dialog = BackupsDialog(self.backups, self)
+        dialog = BackupsDialog(self.app.backups, self)
         dialog.restored.connect(self._restart_after_restore)
         dialog.open()
 
@@ -495,18 +447,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Nothing to undo", 3000)
 
     def _about(self) -> None:
-        bank = self.ctx.bank
+        bank = self.app.bank
         QMessageBox.about(
             self,
             "About Lattice",
             f"<b>Lattice</b><br>Study for AI / ML / LLM engineering interviews.<br><br>"
             f"{len(bank.concepts)} concepts, {len(bank.cards)} cards.<br>"
-            f"Data folder: {self.ctx.data_dir}",
+            f"Data folder: {self.app.data_dir}",
         )
 
     # -- content problems -----------------------------------------------------------------
     def _show_content_problems(self) -> None:
-        problems = self.ctx.bank.problems
+        problems = self.app.bank.problems
         if not problems:
             return
         files = sorted({str(p.path.name) if p.path else "content" for p in problems})
@@ -519,7 +471,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(button)
 
     def content_problem_text(self) -> str:
-        return "\n".join(p.format(self.ctx.content_root) for p in self.ctx.bank.problems)
+        return "\n".join(self.app.content_problems())
 
     def show_content_problems(self) -> None:
         box = QMessageBox(self)

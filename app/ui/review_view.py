@@ -1,8 +1,9 @@
-"""The Review screen: Anki's reviewer keyboard flow on top of `ReviewService`."""
+"""The Review screen: Anki's reviewer keyboard flow on top of the review session."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Collection
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -15,11 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.scheduling import Grade, humanize_until
 from app.domain.storage_fault import StorageFault
+from app.services.application import Application
 from app.services.render import render_markdown, render_question
 from app.services.review_service import DueCard, ReviewService
 from app.ui.markdown_view import MarkdownView
+from app.ui.screen import Screen
 from app.ui.theme import STATE_COLORS, is_dark
 
 GRADE_COLORS = {
@@ -30,17 +34,16 @@ GRADE_COLORS = {
 }
 
 
-class ReviewView(QWidget):
+class ReviewView(Screen):
     """Shows one card at a time: question, then answer and four grade buttons."""
 
-    changed = Signal()
-    scope_cleared = Signal()
-    concept_requested = Signal(str)  # the concept chip was clicked: show it on the graph
+    graph_requested = Signal(str)  # the concept chip was clicked: show it on the graph
+    WATCHES = Changes.QUEUE | Changes.CONTENT | Changes.SETTINGS
 
-    def __init__(self, service: ReviewService, parent: QWidget | None = None) -> None:
+    def __init__(self, app: Application, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("review")
-        self.service = service
+        self.app = app
         self.current: DueCard | None = None
         self.revealed = False
         self.scope_title = ""
@@ -59,7 +62,7 @@ class ReviewView(QWidget):
         self.concept_label.setObjectName("concept")
         self.concept_label.setTextFormat(Qt.TextFormat.RichText)
         self.concept_label.setToolTip("Show this concept on the graph")
-        self.concept_label.linkActivated.connect(self.concept_requested.emit)
+        self.concept_label.linkActivated.connect(self.graph_requested.emit)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("counts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
@@ -67,7 +70,7 @@ class ReviewView(QWidget):
         self.clear_scope_button.setObjectName("clear-scope")
         self.clear_scope_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.clear_scope_button.setFlat(True)
-        self.clear_scope_button.clicked.connect(self.scope_cleared.emit)
+        self.clear_scope_button.clicked.connect(lambda: self.study(None))
         self.clear_scope_button.hide()
         header.addWidget(self.concept_label)
         header.addStretch(1)
@@ -143,14 +146,18 @@ class ReviewView(QWidget):
             bind([str(int(grade))], lambda g=grade: self.grade(g))
 
     # -- behaviour ------------------------------------------------------------------------
-    def set_scope(self, service: ReviewService, title: str = "") -> None:
-        """Study a restricted set of cards (for example one concept) from now on."""
-        if service is not self.service:
-            self.service.close()
-        self.service = service
-        self.scope_title = title
-        self.scope_label.setText(f"Studying: <b>{html.escape(title)}</b>" if title else "")
-        self.clear_scope_button.setVisible(bool(title))
+    @property
+    def service(self) -> ReviewService:
+        """The review session shown (the application keeps it)."""
+        return self.app.review
+
+    def study(self, card_ids: Collection[str] | None, title: str = "") -> None:
+        """Study only `card_ids` (for example one concept) from now on; None: every card."""
+        self.app.study(card_ids)
+        self.scope_title = title if card_ids is not None else ""
+        shown = self.scope_title
+        self.scope_label.setText(f"Studying: <b>{html.escape(shown)}</b>" if shown else "")
+        self.clear_scope_button.setVisible(bool(shown))
         self.refresh()
 
     def refresh(self) -> None:
@@ -158,7 +165,11 @@ class ReviewView(QWidget):
         self.current = self.service.next_card()
         self.revealed = False
         self._render()
-        self.changed.emit()
+
+    def refresh_for(self, changes: Changes) -> None:
+        """Another screen changed the queue, the bank or the settings: show what is next."""
+        self.service.reload()
+        self.refresh()
 
     def prepare_answer(self) -> None:
         """Render the shown card's answer and its intervals ahead of Space (start-up defers
@@ -185,22 +196,25 @@ class ReviewView(QWidget):
         if self.current is None or not self.revealed:
             return
         try:
-            self.service.answer(self.current, grade)
+            changes = self.service.answer(self.current, grade)
         except StorageFault as fault:  # the card stays on screen, the grade is not lost
             self.show_save_problem(f"This grade was not saved. {fault}")
             return
         self.show_save_problem(self.service.durability_problem())
         self.refresh()
+        self.report(changes)
 
     def undo(self) -> bool:
         try:
-            if self.service.undo() is None:
-                return False
+            changes = self.service.undo()
         except StorageFault as fault:
             self.show_save_problem(f"The undo was not saved. {fault}")
             return False
+        if not changes:
+            return False
         self.show_save_problem(self.service.durability_problem())
         self.refresh()
+        self.report(changes)
         return True
 
     def show_save_problem(self, text: str | None) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
-from app.services.context import open_context
+from app.services.application import Application
 from app.ui.application import build_window, grab_screen, make_app
 from app.ui.main_window import MainWindow
 
@@ -27,8 +27,8 @@ def run_self_test(data: Path) -> int:
     previous = qInstallMessageHandler(handler)
     try:
         make_app("light")
-        ctx = open_context(data)
-        window = build_window(ctx)
+        app = Application.open(data)
+        window = build_window(app)
         window.resize(1100, 760)
         window.show()
         for name in window.screens:
@@ -57,9 +57,9 @@ def run_self_test(data: Path) -> int:
         for message in warnings:
             print(f"Qt warning: {message}", file=sys.stderr)
         return 1
-    problems = len(ctx.bank.problems)
+    problems = len(app.bank.problems)
     print(
-        f"self-test ok: {len(window.screens)} screens, {len(ctx.bank.cards)} cards"
+        f"self-test ok: {len(window.screens)} screens, {len(app.bank.cards)} cards"
         + (f", {problems} content problems" if problems else "")
     )
     return 0
@@ -68,11 +68,8 @@ def run_self_test(data: Path) -> int:
 def _exercise_force_layout(window: MainWindow) -> None:
     """Lay the map out by force once: it is the one screen path with its own numeric code,
     so a frozen build missing a module fails here rather than in a user's hands."""
-    graph = getattr(window, "graph", None)
-    mode = getattr(graph, "layout_mode", None)
-    if graph is None or mode is None or mode.findText("Force") < 0:
-        return
     window.show_screen("graph")
+    mode = window.graph.toolbar.layout_mode
     previous = mode.currentText()
     mode.setCurrentText("Force")
     QApplication.processEvents()
@@ -90,8 +87,7 @@ def take_screenshot(
     reveal: bool,
 ) -> int:
     make_app(theme or "light")
-    ctx = open_context(data)
-    window = build_window(ctx)
+    window = build_window(Application.open(data))
     if view not in window.screens:
         print(f"unknown view {view!r}; choose from {', '.join(window.screens)}", file=sys.stderr)
         return 2

@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.stats import Retention, StudyPlan
-from app.services.stats_service import StatsService, StatsSnapshot
+from app.services.application import Application
+from app.services.stats_service import StatsSnapshot
 from app.ui.charts import BarChart, HBar, HBarChart, Heatmap, LineChart, StackBar
+from app.ui.screen import Screen
 from app.ui.theme import STATE_COLORS
 
 COUNT_COLORS = {
@@ -108,11 +111,14 @@ def plan_text(plan: StudyPlan | None, today: date) -> str:
     )
 
 
-class StatsScreen(QWidget):
-    def __init__(self, service: StatsService) -> None:
+class StatsScreen(Screen):
+    WATCHES = Changes.PROGRESS | Changes.CONTENT | Changes.QUIZZES | Changes.SETTINGS
+
+    def __init__(self, app: Application) -> None:
         super().__init__()
         self.setObjectName("stats")
-        self.service = service
+        self.app = app
+        self.service = app.stats
         self.snapshot: StatsSnapshot | None = None
         self._build()
         self.refresh()
@@ -216,6 +222,9 @@ class StatsScreen(QWidget):
         self.interview_date.dateChanged.connect(self._interview_changed)
 
     # -- data -----------------------------------------------------------------------------
+    def refresh_for(self, changes: Changes) -> None:
+        self.refresh()
+
     def refresh(self) -> None:
         snap = self.service.snapshot()
         self.snapshot = snap
@@ -244,7 +253,7 @@ class StatsScreen(QWidget):
             [(label.capitalize(), n, COUNT_COLORS[label]) for label, n in snap.counts.items()]
         )
         scores = [score for _at, score in snap.quiz_scores][-30:]
-        tz = self.service.ctx.clock.local_tz
+        tz = self.app.local_tz
         tips = [f"{at.astimezone(tz):%d %b %H:%M}: {score:.0%}" for at, score in snap.quiz_scores][
             -30:
         ]
@@ -279,12 +288,13 @@ class StatsScreen(QWidget):
     def _interview_changed(self) -> None:
         if self.interview_check.isChecked():
             chosen = self.interview_date.date()
-            self.service.set_interview_date(date(chosen.year(), chosen.month(), chosen.day()))
+            day: date | None = date(chosen.year(), chosen.month(), chosen.day())
         else:
-            self.service.set_interview_date(None)
-        self.refresh()
+            day = None
+        self.set_interview(day)
 
     def set_interview(self, day: date | None) -> None:
         """What ticking the box and picking `day` does (for tests and the CLI)."""
-        self.service.set_interview_date(day)
+        changes = self.service.set_interview_date(day)
         self.refresh()
+        self.report(changes)

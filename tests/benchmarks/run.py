@@ -74,8 +74,9 @@ def bench_graph(results: dict[str, Result], quick: bool) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.domain.graph_layout import layered_layout
-    from app.ui.graph_scene import DETAIL_LOD, ConceptScene
-    from app.ui.graph_view import MapView
+    from app.ui.graph.map_view import MapView
+    from app.ui.graph.node_item import DETAIL_LOD
+    from app.ui.graph.scene import ConceptScene
 
     shape = synthetic_shape(5000, 15000)
     results["graph layout, 5,000 concepts / 15,000 links"] = measure(
@@ -297,12 +298,12 @@ def bench_review_vs_anki(results: dict[str, Result], quick: bool) -> None:
 PEAK_PROBE = """
 import resource, sys
 from pathlib import Path
+from app.services.application import Application
 from app.services.context import open_context
 from app.ui.application import build_window, make_app
 make_app("light")
 content = Path(sys.argv[2]) if len(sys.argv) > 2 else None
-ctx = open_context(Path(sys.argv[1]), content=content)
-window = build_window(ctx)
+window = build_window(Application(open_context(Path(sys.argv[1]), content=content)))
 window.resize(1100, 760)
 window.show()
 for name in window.screens:
@@ -361,6 +362,7 @@ def bench_keypress(results: dict[str, Result], quick: bool) -> None:
     from app.domain.clock import FakeClock
     from app.domain.study_day import StudySettings
     from app.locations import content_dir
+    from app.services.application import Application
     from app.services.context import open_context
     from app.ui.application import build_window, make_app
 
@@ -374,7 +376,7 @@ def bench_keypress(results: dict[str, Result], quick: bool) -> None:
         for label, root in sizes:
             ctx = open_context(Path(tmp) / f"data-{label[:3]}", content=root, clock=FakeClock())
             ctx.save_settings(StudySettings(new_per_day=9999, max_reviews_per_day=9999))
-            window = build_window(ctx)
+            window = build_window(Application(ctx))
             window.resize(1100, 760)
             window.show()
             QApplication.processEvents()

@@ -10,16 +10,60 @@ from PySide6.QtGui import QColor, QFont
 from app.domain.stories import COMPETENCIES, Story
 from app.domain.stories_coverage import Coverage, Fit
 from app.domain.stories_rehearsal import StoryRecord
-from app.ui.quiz_models import AMBER, score_color
-from app.ui.table_model import ROOT, Index, RowsTableModel
+from app.ui.quiz.palette import AMBER, score_color
+from app.ui.table_model import ROOT, Column, Index, RowsTableModel
 
 STORY_ID = Qt.ItemDataRole.UserRole
+
+
+def _record(model: StoriesModel, story: Story) -> StoryRecord:
+    return model.records.get(story.id, StoryRecord(story.id))
+
+
+def _overused(model: StoriesModel, story: Story) -> bool:
+    return model.cover is not None and story.id in model.cover.overused
+
+
+def _told_for(model: StoriesModel, story: Story) -> str:
+    uses = model.cover.uses.get(story.id, 0) if model.cover else 0
+    return f"{uses} question{'s' if uses != 1 else ''}"
+
+
+def _rehearsed(model: StoriesModel, story: Story) -> str:
+    record = _record(model, story)
+    if record.last is None:
+        return "never"
+    return f"{record.times}× · last {record.last:.0%}"
+
+
+def _last_color(model: StoriesModel, story: Story) -> str | None:
+    last = _record(model, story).last
+    return score_color(last) if last is not None else None
 
 
 class StoriesModel(RowsTableModel):
     """One row per story: what it shows, how often it is the answer, how rehearsals went."""
 
-    HEADERS = ("Story", "Competencies", "Told for", "Rehearsed", "Needs work")
+    COLUMNS = (
+        Column("Story", lambda _m, s: s.title, tooltip=lambda _m, s: s.project),
+        Column("Competencies", lambda _m, s: ", ".join(s.competencies)),
+        Column(
+            "Told for",
+            _told_for,
+            color=lambda m, s: AMBER if _overused(m, s) else None,
+            tooltip=lambda m, s: (
+                "Over-used: an interview loop would hear this story twice; write another."
+                if _overused(m, s)
+                else None
+            ),
+        ),
+        Column("Rehearsed", _rehearsed, color=lambda m, s: _last_color(m, s)),
+        Column(
+            "Needs work",
+            lambda m, s: _record(m, s).needs_work() or "—",
+            color=lambda m, s: AMBER if _record(m, s).needs_work() else None,
+        ),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -30,9 +74,8 @@ class StoriesModel(RowsTableModel):
     def set_stories(
         self, stories: list[Story], records: dict[str, StoryRecord], cover: Coverage
     ) -> None:
-        self.beginResetModel()
-        self.rows, self.records, self.cover = list(stories), records, cover
-        self.endResetModel()
+        self.records, self.cover = records, cover
+        self.replace_rows(stories)
 
     def story(self, row: int) -> Story | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
@@ -40,41 +83,8 @@ class StoriesModel(RowsTableModel):
     def row_of(self, story_id: str) -> int:
         return next((i for i, s in enumerate(self.rows) if s.id == story_id), -1)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        story = self.rows[index.row()]
-        record = self.records.get(story.id, StoryRecord(story.id))
-        column = index.column()
-        if role == STORY_ID:
-            return story.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return story.title
-            if column == 1:
-                return ", ".join(story.competencies)
-            if column == 2:
-                uses = self.cover.uses.get(story.id, 0) if self.cover else 0
-                return f"{uses} question{'s' if uses != 1 else ''}"
-            if column == 3:
-                if record.last is None:
-                    return "never"
-                return f"{record.times}× · last {record.last:.0%}"
-            return record.needs_work() or "—"
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == 3 and record.last is not None:
-                return QColor(score_color(record.last))
-            if column == 4 and record.needs_work():
-                return QColor(AMBER)
-            overused = self.cover is not None and story.id in self.cover.overused
-            if column == 2 and overused:
-                return QColor(AMBER)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 0:
-                return story.project
-            if column == 2 and self.cover is not None and story.id in self.cover.overused:
-                return "Over-used: an interview loop would hear this story twice; write another."
-        return None
+    def extra_data(self, row: Story, column: int, role: int) -> Any:
+        return row.id if role == STORY_ID else None
 
 
 class CoverageModel(QAbstractTableModel):

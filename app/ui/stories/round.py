@@ -17,7 +17,7 @@ from app.domain.quiz import CountdownState, format_clock
 from app.domain.stories import story_markdown
 from app.domain.stories_rehearsal import DEFAULT_ROUND
 from app.services.story_rehearsal import RehearsalService, Round, RoundItem
-from app.ui.quiz_models import RED
+from app.ui.quiz.palette import RED
 from app.ui.stories.round_choose import ChoosePage
 from app.ui.stories.round_grade import GradePage
 from app.ui.stories.round_results import ResultsPage
@@ -30,7 +30,7 @@ CHOOSE, TELL, GRADE, RESULTS = range(4)
 class BehaviouralRound(QWidget):
     started = Signal()  # a round began: the host shows this widget
     closed = Signal()  # the learner left the round: the host shows its own setup
-    rehearsed = Signal()  # a telling was graded and stored
+    rehearsed = Signal(object)  # a telling was graded and stored: the Changes
 
     def __init__(self, service: RehearsalService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -219,8 +219,7 @@ class BehaviouralRound(QWidget):
         run = self.run
         if run is None or run.phase != "grading" or self.pages.currentIndex() != GRADE:
             return
-        self.service.grade(run, self.grade.covered())
-        self.rehearsed.emit()
+        self.rehearsed.emit(self.service.grade(run, self.grade.covered()))
         self._enter_current()
 
     # == results ==========================================================================

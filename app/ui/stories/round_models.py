@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-
 from app.domain.quiz import format_clock
 from app.domain.stories_rehearsal import TELLING_SECONDS
 from app.services.story_rehearsal import RehearsalService, RoundItem
-from app.ui.quiz_models import RED, score_color
-from app.ui.table_model import Index, RowsTableModel
+from app.ui.quiz.palette import RED, score_color
+from app.ui.table_model import Column, RowsTableModel
+
+
+def _story(model: RoundResultsModel, item: RoundItem) -> str:
+    story = model.service.story_of(item)
+    return story.title if story else item.story_id or ""
+
+
+def _points(_model: RoundResultsModel, item: RoundItem) -> str:
+    return f"{sum(1 for c in item.covered if c)} of {len(item.covered)}"
 
 
 class RoundResultsModel(RowsTableModel):
-    HEADERS = ("#", "Question", "Story", "Time / 2:00", "Points", "Score")
+    COLUMNS = (
+        Column("#", lambda m, item: str(m.rows.index(item) + 1)),
+        Column(
+            "Question",
+            lambda _m, item: item.question.text,
+            tooltip=lambda _m, item: item.question.text,
+        ),
+        Column("Story", _story),
+        Column(
+            "Time / 2:00",
+            lambda _m, item: (
+                format_clock(item.seconds_used) + (" (time's up)" if item.timed_out else "")
+            ),
+            color=lambda _m, item: RED if item.seconds_used >= TELLING_SECONDS else None,
+        ),
+        Column("Points", _points),
+        Column(
+            "Score",
+            lambda _m, item: f"{item.score or 0.0:.0%}",
+            color=lambda _m, item: score_color(item.score or 0.0),
+        ),
+    )
 
     def __init__(self, service: RehearsalService) -> None:
         super().__init__()
@@ -23,31 +48,4 @@ class RoundResultsModel(RowsTableModel):
         self.rows: list[RoundItem] = []
 
     def set_items(self, items: list[RoundItem]) -> None:
-        self.beginResetModel()
-        self.rows = [item for item in items if item.score is not None]
-        self.endResetModel()
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            story = self.service.story_of(item)
-            covered = sum(1 for c in item.covered if c)
-            return (
-                str(index.row() + 1),
-                item.question.text,
-                story.title if story else item.story_id,
-                format_clock(item.seconds_used) + (" (time's up)" if item.timed_out else ""),
-                f"{covered} of {len(item.covered)}",
-                f"{item.score or 0.0:.0%}",
-            )[column]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == 5:
-                return QColor(score_color(item.score or 0.0))
-            if column == 3 and item.seconds_used >= TELLING_SECONDS:
-                return QColor(RED)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return item.question.text
-        return None
+        self.replace_rows([item for item in items if item.score is not None])

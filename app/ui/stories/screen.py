@@ -27,26 +27,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.stories import Story, story_markdown
-from app.services.stories import StoryService
+from app.services.application import Application
 from app.ui.background import run_in_background
 from app.ui.card_editor import ERROR_COLOR
 from app.ui.markdown_view import MarkdownView
+from app.ui.screen import Screen
 from app.ui.stories.coverage_tab import CoverageTab
 from app.ui.stories.editor import StoryEditor
 from app.ui.stories.export import Exported, export_brief
 from app.ui.stories.models import STORY_ID, StoriesModel
-from app.ui.stories.widgets import heading, muted, shortcut
+from app.ui.widgets import bind_keys, heading, muted
 
 
-class StoriesScreen(QWidget):
+class StoriesScreen(Screen):
     rehearse_requested = Signal(str)  # story id: a behavioural round on its questions
-    content_changed = Signal()  # a review card was added or changed: the bank was reloaded
+    WATCHES = Changes.STORIES | Changes.CONTENT
 
-    def __init__(self, service: StoryService, parent: QWidget | None = None) -> None:
+    def __init__(self, app: Application, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stories")
-        self.service = service
+        self.service = app.stories
         self.editor: StoryEditor | None = None
         self.last_export: object = None
         self._build()
@@ -120,9 +122,9 @@ class StoriesScreen(QWidget):
         self.coverage_tab = CoverageTab()
         self.tabs.addTab(self.coverage_tab, "Coverage")
 
-        shortcut(self, ["Ctrl+N"], self.new_story)
-        shortcut(self, ["Ctrl+E"], self.edit_story)
-        shortcut(self, ["Ctrl+R"], self.rehearse)
+        bind_keys(self, ["Ctrl+N"], self.new_story)
+        bind_keys(self, ["Ctrl+E"], self.edit_story)
+        bind_keys(self, ["Ctrl+R"], self.rehearse)
         self.setFocusProxy(self.table)
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:
@@ -132,6 +134,10 @@ class StoriesScreen(QWidget):
         return button
 
     # -- showing --------------------------------------------------------------------------
+    def refresh_for(self, changes: Changes) -> None:
+        """Rehearsals in the Quiz, review cards edited elsewhere: read everything again."""
+        self.reload()
+
     def reload(self, select: str | None = None) -> None:
         """Read the stories folder and rehearsals again; keep (or move to) a selection."""
         current = select or self.selected_id()
@@ -221,9 +227,8 @@ class StoriesScreen(QWidget):
     def _saved(self, story_id: str) -> None:
         result = self.editor.last_result if self.editor else None
         self.reload(select=story_id)
-        story = self.service.story(story_id)
-        if story is not None and self.service.review_card_of(story):
-            self.content_changed.emit()  # its review card follows the story
+        if result is not None:
+            self.report(result.changes)  # its review card, if any, follows the story
         if result is not None and result.problems:
             self._status("Saved, but " + result.problems[0])
 
@@ -259,6 +264,7 @@ class StoriesScreen(QWidget):
         if not result.ok:
             QMessageBox.warning(self, "Not deleted", "\n".join(result.problems))
         self.reload()
+        self.report(result.changes)
 
     def add_to_review(self) -> None:
         story = self.selected()
@@ -269,7 +275,7 @@ class StoriesScreen(QWidget):
             QMessageBox.warning(self, "Not added to review", "\n".join(result.problems))
             return
         self.reload(select=story.id)
-        self.content_changed.emit()
+        self.report(result.changes)
 
     def rehearse(self) -> None:
         story_id = self.selected_id()

@@ -1,0 +1,247 @@
+"""Every link of the map in one item: one path per kind instead of thousands of items,
+so repaints stay cheap on large maps."""
+
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+from math import atan2, cos, sin
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+if TYPE_CHECKING:  # the scene holds the items; the items only read it
+    from app.ui.graph.scene import ConceptScene
+
+SMOOTH_EDGE_LIMIT = 600
+
+
+@dataclass
+class ExposedEdges:
+    count: int
+    requires: QPainterPath = field(default_factory=QPainterPath)
+    related: QPainterPath = field(default_factory=QPainterPath)
+    chords: list[QLineF] = field(default_factory=list)
+
+    @property
+    def crowded(self) -> bool:
+        return self.count > SMOOTH_EDGE_LIMIT
+
+
+class EdgeLayer(QGraphicsItem):
+    """Every link, bucketed in a coarse grid so a repaint only draws what is exposed.
+
+    Links are kept as plain coordinates and turned into Qt paths only when they are drawn,
+    which keeps a map of tens of thousands of links small in memory. Zoomed out,
+    prerequisite links are drawn as straight lines in one call and related links are left
+    out: at that scale they are noise and cost most of the paint time.
+    """
+
+    CELL = 800.0
+    STRAIGHT, PREREQUISITE, BOW = 0, 1, 2
+
+    def __init__(self, scene: ConceptScene) -> None:
+        super().__init__()
+        self.graph = scene
+        # Per link, packed: (x1, y1, x2, y2, bow offset) as doubles, its shape as a byte and
+        # its bounding box. Tuples of floats cost several times as much on a 25,000-concept map.
+        self._coords = array("d")
+        self._shapes = array("b")
+        self._boxes = array("d")  # left, top, right, bottom per link, for the grid lookups
+        self.grid: dict[tuple[int, int], list[int]] = {}
+        self.by_node: dict[str, list[int]] = {}
+        self._exposed: tuple[tuple[float, float, float, float], ExposedEdges] | None = None
+        self.overview: list[QLineF] = []  # every prerequisite link as a straight chord
+        self.node_rects: dict[str, list[QRectF]] = {}  # by colour, drawn in bulk far out
+        self.highlight_path = QPainterPath()
+        self._bounds = QRectF()
+        self.setZValue(0)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    def rebuild(self) -> None:
+        self.prepareGeometryChange()
+        nodes = self.graph.nodes
+        self._coords, self._shapes, self._boxes = array("d"), array("b"), array("d")
+        self.grid, self.by_node = {}, {}
+        overview: list[QLineF] = []
+        left = top = float("inf")
+        right = bottom = float("-inf")
+        pairs = [(a, b, True) for a, b in self.graph.requires] + [
+            (a, b, False) for a, b in self.graph.related
+        ]
+        for a, b, is_prerequisite in pairs:
+            na, nb = nodes.get(a), nodes.get(b)
+            if na is None or nb is None or not na.isVisible() or not nb.isVisible():
+                continue
+            pa, pb = na.pos(), nb.pos()
+            bow = 0.0
+            if is_prerequisite:
+                shape = self.PREREQUISITE
+                x1, y1, x2, y2 = pa.x() + na.rect.right(), pa.y(), pb.x() + nb.rect.left(), pb.y()
+                overview.append(QLineF(x1, y1, x2, y2))
+            elif abs(pa.x() - pb.x()) < 1.0:
+                # Same column: bow out to the side instead of running through the nodes between.
+                shape = self.BOW
+                x1, y1 = pa.x() + na.rect.right(), pa.y()
+                x2, y2 = pb.x() + nb.rect.right(), pb.y()
+                bow = 30 + abs(y2 - y1) * 0.12 + max(na.rect.right(), nb.rect.right()) / 2
+            else:
+                shape = self.STRAIGHT
+                x1, y1, x2, y2 = pa.x(), pa.y(), pb.x(), pb.y()
+            box = (min(x1, x2) - 10, min(y1, y2) - 10, max(x1, x2) + bow + 10, max(y1, y2) + 10)
+            index = len(self._shapes)
+            self._coords.extend((x1, y1, x2, y2, bow))
+            self._shapes.append(shape)
+            self._boxes.extend(box)
+            self.by_node.setdefault(a, []).append(index)
+            self.by_node.setdefault(b, []).append(index)
+            left, top = min(left, box[0]), min(top, box[1])
+            right, bottom = max(right, box[2]), max(bottom, box[3])
+            for cell in self._cells(*box):
+                self.grid.setdefault(cell, []).append(index)
+        bounds = QRectF(left, top, right - left, bottom - top) if self._shapes else QRectF()
+        self.overview = overview
+        self.node_rects = {}
+        for node in nodes.values():
+            if node.isVisible():
+                self.node_rects.setdefault(node.color.name(), []).append(node.sceneBoundingRect())
+                bounds |= node.sceneBoundingRect()
+        self._exposed = None
+        self._bounds = bounds.adjusted(-10, -10, 10, 10)
+        self.refresh_highlight()
+
+    def link(self, index: int) -> tuple[float, float, float, float, int, float]:
+        """Link `index` as (x1, y1, x2, y2, shape, bow offset)."""
+        c, k = self._coords, index * 5
+        return c[k], c[k + 1], c[k + 2], c[k + 3], self._shapes[index], c[k + 4]
+
+    def _add_curve(self, path: QPainterPath, index: int) -> None:
+        """Append link `index` to `path` as it is drawn up close."""
+        x1, y1, x2, y2, shape, bow = self.link(index)
+        start, end = QPointF(x1, y1), QPointF(x2, y2)
+        path.moveTo(start)
+        if shape == self.PREREQUISITE:
+            bend = max(40.0, abs(x2 - x1) / 2)
+            path.cubicTo(start + QPointF(bend, 0), end - QPointF(bend, 0), end)
+            self._arrow(path, end, end - QPointF(bend, 0))
+        elif shape == self.BOW:
+            path.cubicTo(QPointF(x1 + bow, y1), QPointF(x2 + bow, y2), end)
+        else:
+            path.lineTo(end)
+
+    def refresh_highlight(self) -> None:
+        """Re-draw only the focused node's links (cheap, so hover stays smooth)."""
+        highlight = QPainterPath()
+        focus = self.graph.focus()
+        for index in self.by_node.get(focus, []) if focus else []:
+            self._add_curve(highlight, index)
+        self.highlight_path = highlight
+        self.update()
+
+    def _cells(self, left: float, top: float, right: float, bottom: float) -> list[tuple[int, int]]:
+        size = self.CELL
+        x0, x1 = int(left // size), int(right // size)
+        y0, y1 = int(top // size), int(bottom // size)
+        return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+
+    def edges_in(self, rect: QRectF) -> ExposedEdges:
+        """What to draw for the links that cross `rect`.
+
+        Few links: smooth curves with arrows, and the related links. Many (a crowded or
+        zoomed-out view): straight prerequisite chords only, drawn in one C++ call; related
+        links are then left to hover highlighting. The last answer is kept, because hover,
+        selection and timer repaints expose the same rect again.
+        """
+        key = (rect.x(), rect.y(), rect.width(), rect.height())
+        if self._exposed is not None and self._exposed[0] == key:
+            return self._exposed[1]
+        indices = self._indices_in(rect)
+        exposed = ExposedEdges(count=len(indices))
+        if exposed.crowded:
+            exposed.chords = [
+                QLineF(*self.link(i)[:4]) for i in indices if self._shapes[i] == self.PREREQUISITE
+            ]
+        else:
+            for i in indices:
+                is_prerequisite = self._shapes[i] == self.PREREQUISITE
+                self._add_curve(exposed.requires if is_prerequisite else exposed.related, i)
+        self._exposed = (key, exposed)
+        return exposed
+
+    def _indices_in(self, rect: QRectF) -> list[int]:
+        seen: set[int] = set()
+        found: list[int] = []
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        b = self._boxes
+        for cell in self._cells(left, top, right, bottom):
+            for index in self.grid.get(cell, ()):
+                if index not in seen:
+                    seen.add(index)
+                    k = index * 4
+                    if (
+                        b[k] <= right
+                        and b[k + 2] >= left
+                        and b[k + 1] <= bottom
+                        and b[k + 3] >= top
+                    ):
+                        found.append(index)
+        return found
+
+    @staticmethod
+    def _arrow(path: QPainterPath, tip: QPointF, towards: QPointF) -> None:
+        angle = atan2(tip.y() - towards.y(), tip.x() - towards.x())
+        size = 9.0
+        left = QPointF(tip.x() - size * cos(angle - 0.45), tip.y() - size * sin(angle - 0.45))
+        right = QPointF(tip.x() - size * cos(angle + 0.45), tip.y() - size * sin(angle + 0.45))
+        path.moveTo(tip)
+        path.lineTo(left)
+        path.moveTo(tip)
+        path.lineTo(right)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        colors = self.graph.colors
+        faded = self.graph.hovered is not None
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setOpacity(0.25 if faded else 1.0)
+        edge = QPen(colors["edge"], 1.4)
+        edge.setCosmetic(True)
+        if self.graph.overview:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setPen(edge)
+            painter.drawLines(self.overview)
+            painter.setPen(Qt.PenStyle.NoPen)
+            for color, rects in self.node_rects.items():
+                painter.setBrush(QColor(color))
+                painter.drawRects(rects)
+        else:
+            exposed = self.edges_in(option.exposedRect)
+            if exposed.crowded:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                painter.setPen(edge)
+                painter.drawLines(exposed.chords)
+            else:
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                light = QPen(colors["related"], 1.0)
+                light.setCosmetic(True)
+                painter.setPen(light)
+                painter.drawPath(exposed.related)
+                painter.setPen(edge)
+                painter.drawPath(exposed.requires)
+        painter.setOpacity(1.0)
+        if not self.highlight_path.isEmpty():
+            strong = QPen(colors["highlight"], 2.4)
+            strong.setCosmetic(True)
+            painter.setPen(strong)
+            painter.drawPath(self.highlight_path)
