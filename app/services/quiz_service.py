@@ -452,11 +452,15 @@ class QuizService:
         for answer in results.missed:
             if answer.card_id not in self.bank.cards:
                 continue
-            before = self.progress.memory(answer.card_id)
-            after = self.scheduler.grade(before, Grade.AGAIN, now)
             duration = min(MAX_DURATION_MS, int(answer.seconds_used * 1000))
-            grades.append((before, after, duration))
-        self.quizzes.rate_again(session_id, grades, now, int(Grade.AGAIN))
+            grades.append((answer.card_id, duration))
+        self.quizzes.rate_again(
+            session_id,
+            grades,
+            lambda before: self.scheduler.grade(before, Grade.AGAIN, now),
+            now,
+            int(Grade.AGAIN),
+        )
         return RatedAgain(len(grades), Changes.QUEUE | Changes.PROGRESS | Changes.QUIZZES)
 
     def labelled_answers(self) -> list[dict[str, object]]:

@@ -159,10 +159,14 @@ class ReviewService:
         now = self.clock.now()
         shown = self._shown_at or now
         duration = min(MAX_ANSWER_MS, int((now - shown).total_seconds() * 1000))
-        before = self.ledger.memory(due.card.id)
-        after = self.scheduler.grade(before, grade, now)
         with faults_as_messages(self.db_path):  # a refused grade says why; nothing changes
-            log_id = self.ledger.record_grade(before, after, int(grade), now, duration)
+            log_id, after = self.ledger.record_grade(
+                due.card.id,
+                lambda before: self.scheduler.grade(before, grade, now),
+                int(grade),
+                now,
+                duration,
+            )
         queue.answered(after)
         self._undo.append(UndoEntry(log_id, due.card.id))
         return Changes.QUEUE | Changes.PROGRESS
