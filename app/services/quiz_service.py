@@ -15,7 +15,7 @@ from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import prerequisite_graph, study_order
-from app.domain.grading import grade_card
+from app.domain.grading import bank_texts, grade_card
 from app.domain.quiz import (
     ConceptScore,
     Countdown,
@@ -351,7 +351,7 @@ class QuizService:
         return self._grade(question.card, answer.typed)
 
     def _grade(self, card: Card, text: str) -> list[PointMatch]:
-        every_point = tuple(p for c in self.bank.cards.values() for p in c.key_points)
+        every_point = bank_texts(self.bank.cards.values())
         return grade_card(card, text, every_point)
 
     def grade(self, run: QuizRun, covered: tuple[bool, ...]) -> Changes:
