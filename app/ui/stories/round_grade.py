@@ -9,8 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -21,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.quiz import PointMatch
 from app.domain.stories import GradingPoint
+from app.ui.key_points import KeyPointChecklist
 from app.ui.markdown_view import MarkdownView
-from app.ui.quiz.palette import score_color
-from app.ui.widgets import bind_keys, checkbox_text, heading, muted
+from app.ui.widgets import bind_keys, heading, muted
 
 
 class GradePage(QWidget):
@@ -64,13 +62,16 @@ class GradePage(QWidget):
         sides.addLayout(mine, 1)
         sides.addLayout(theirs, 1)
         layout.addLayout(sides, 1)
-        points_box = QGroupBox("Did you say it? Tick what your telling covered  (keys 1–9)")
-        self.points_layout = QGridLayout(points_box)
-        self.points_layout.setColumnStretch(1, 1)
-        layout.addWidget(points_box)
+        self.checklist = KeyPointChecklist(
+            "Did you say it? Tick what your telling covered  (keys 1–9)",
+            "round-point",
+            self.told_view,
+        )
+        self.checklist.changed.connect(self._update_score)
+        layout.addWidget(self.checklist)
         bottom = QHBoxLayout()
         bottom.addWidget(
-            muted("Pre-ticked points were found in what you typed by the quiz's matcher."), 1
+            muted("Pre-ticked points were found in what you typed: point at one to see why."), 1
         )
         self.points_score = QLabel()
         self.points_score.setObjectName("round-points-score")
@@ -82,8 +83,6 @@ class GradePage(QWidget):
         self.next_button.clicked.connect(self.next_requested)
         bottom.addWidget(self.next_button)
         layout.addLayout(bottom)
-        self.point_boxes: list[QCheckBox] = []
-        self.point_notes: list[QLabel] = []
         for n in range(1, 10):
             bind_keys(self, [str(n)], partial(self.toggle_point, n - 1))
         bind_keys(self, ["Return", "Enter"], self.next_requested.emit)
@@ -106,39 +105,21 @@ class GradePage(QWidget):
         self.question.setText(question)
         self.told_view.setPlainText(typed)
         self.story_view.show_markdown(story_markdown)
-        for widget in (*self.point_boxes, *self.point_notes):
-            self.points_layout.removeWidget(widget)
-            widget.hide()
-            widget.deleteLater()
-        self.point_boxes, self.point_notes = [], []
-        for i, point in enumerate(points):
-            match = matches[i] if i < len(matches) else None
-            label = f"{point.label}: {point.text}"
-            box = QCheckBox(checkbox_text(f"{i + 1}   {label}" if i < 9 else label))
-            box.setObjectName(f"round-point-{i + 1}")
-            box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            box.setChecked(i < len(covered) and covered[i])
-            box.toggled.connect(lambda _=False: self._update_score())
-            found = match is not None and match.covered
-            note = muted(("✓ found: " if found else "✗ ") + (match.explanation if match else ""))
-            self.points_layout.addWidget(box, i, 0)
-            self.points_layout.addWidget(note, i, 1)
-            self.point_boxes.append(box)
-            self.point_notes.append(note)
+        labels = [f"{point.label}: {point.text}" for point in points]
+        self.checklist.show_points(labels, matches, covered)
         self.next_button.setText("See results   (Enter)" if last else "Next question   (Enter)")
         self._update_score()
 
     def covered(self) -> tuple[bool, ...]:
-        return tuple(box.isChecked() for box in self.point_boxes)
+        return self.checklist.covered()
 
     def _update_score(self) -> None:
-        covered = self.covered()
-        share = sum(covered) / len(covered) if covered else 0.0
-        self.points_score.setText(
-            f"<b>{sum(covered)} of {len(covered)}</b> points · "
-            f'<span style="color:{score_color(share)}; font-weight:600">{share:.0%}</span>'
-        )
+        self.points_score.setText(self.checklist.score_text())
 
     def toggle_point(self, index: int) -> None:
-        if self.isVisible() and 0 <= index < len(self.point_boxes):
-            self.point_boxes[index].toggle()
+        if self.isVisible():
+            self.checklist.toggle(index)
+
+    @property
+    def point_boxes(self) -> list[QCheckBox]:
+        return self.checklist.boxes
