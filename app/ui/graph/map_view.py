@@ -1,12 +1,18 @@
-"""The map's view: zoom with the wheel, pinch or +/-; pan by dragging or the arrow keys."""
+"""The map's view: zoom with the wheel, pinch or +/-; pan by dragging or the arrow keys;
+a short animated flight to a node."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
+    QEasingCurve,
     QEvent,
+    QPointF,
+    QRectF,
     Qt,
+    QVariantAnimation,
     Signal,
 )
 from PySide6.QtGui import (
@@ -24,6 +30,9 @@ from PySide6.QtWidgets import (
 from app.ui.graph.scene import ConceptScene
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+READABLE_ZOOM = 0.6  # labels are easy to read from here up
+FRAME_MAX_ZOOM = 1.6
+FLIGHT_MS = 260
 
 
 class MapView(QGraphicsView):
@@ -41,6 +50,15 @@ class MapView(QGraphicsView):
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        # Where +/- zoom about: the selected node when it is in sight (set by the screen).
+        self.zoom_anchor: Callable[[], QPointF | None] = lambda: None
+        self._flight = QVariantAnimation(self)
+        self._flight.setDuration(FLIGHT_MS)
+        self._flight.setEasingCurve(QEasingCurve.Type.InOutCubic)
+        self._flight.setStartValue(0.0)
+        self._flight.setEndValue(1.0)
+        self._flight.valueChanged.connect(self._fly_step)
+        self._route: tuple[QPointF, float, QPointF, float] | None = None
 
     def zoom(self) -> float:
         return self.transform().m11()
@@ -53,6 +71,62 @@ class MapView(QGraphicsView):
 
     def zoom_by(self, factor: float) -> None:
         self.set_zoom(self.zoom() * factor)
+
+    def centre(self) -> QPointF:
+        return self.mapToScene(self.viewport().rect().center())
+
+    def zoom_about(self, factor: float, point: QPointF) -> None:
+        """Zoom keeping the scene `point` where it is on screen."""
+        before = self.mapFromScene(point)
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.zoom_by(factor)
+        self.setTransformationAnchor(anchor)
+        after = self.mapFromScene(point)
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + after.x() - before.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + after.y() - before.y())
+
+    def zoom_key(self, factor: float) -> None:
+        """+/-: about the selected node if it is in sight, else the middle of the view."""
+        self.zoom_about(factor, self.zoom_anchor() or self.centre())
+
+    def framing(self, rect: QRectF, centre: QPointF | None = None) -> tuple[QPointF, float]:
+        """The centre and zoom that show `rect` whole, but never smaller than readable: when
+        it does not fit at a readable zoom, the view centres on `centre` (or the middle)."""
+        viewport = self.viewport().rect()
+        width, height = max(1.0, rect.width() + 80), max(1.0, rect.height() + 80)
+        zoom = min(viewport.width() / width, viewport.height() / height, FRAME_MAX_ZOOM)
+        if zoom < READABLE_ZOOM:
+            return (centre or rect.center()), READABLE_ZOOM
+        return rect.center(), zoom
+
+    def frame(self, rect: QRectF, centre: QPointF | None = None) -> None:
+        """Show `rect` at once, readable (see `framing`)."""
+        point, zoom = self.framing(rect, centre)
+        self._flight.stop()
+        self.set_zoom(zoom)
+        self.centerOn(point)
+
+    def fly_to(self, rect: QRectF, centre: QPointF | None = None) -> None:
+        """Frame `rect` in a short animated flight, so the eye can follow where it went."""
+        point, zoom = self.framing(rect, centre)
+        self._flight.stop()
+        self._route = (self.centre(), self.zoom(), point, zoom)
+        self._flight.start()
+
+    def flying(self) -> bool:
+        return self._flight.state() == QVariantAnimation.State.Running
+
+    def _fly_step(self, value: object) -> None:
+        if self._route is None:
+            return
+        t = float(value)  # type: ignore[arg-type]
+        start, zoom0, end, zoom1 = self._route
+        anchor = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.set_zoom(zoom0 * (zoom1 / zoom0) ** t)
+        self.setTransformationAnchor(anchor)
+        self.centerOn(start + (end - start) * t)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         delta = event.angleDelta().y() or event.pixelDelta().y()
@@ -76,9 +150,9 @@ class MapView(QGraphicsView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(1.25)
+            self.zoom_key(1.25)
         elif key == Qt.Key.Key_Minus:
-            self.zoom_by(0.8)
+            self.zoom_key(0.8)
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
             step = 80
             dx = {Qt.Key.Key_Left: -step, Qt.Key.Key_Right: step}.get(Qt.Key(key), 0)

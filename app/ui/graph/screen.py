@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import (
+    QPointF,
+    QRectF,
     Qt,
     QTimer,
     Signal,
@@ -15,7 +16,6 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import Changes
 from app.services.application import Application
+from app.ui.graph.legend import MapLegend
 from app.ui.graph.map_view import MapView
 from app.ui.graph.next_up import NextUpList
 from app.ui.graph.node_item import DETAIL_LOD, NodeItem
@@ -32,7 +33,7 @@ from app.ui.graph.toolbar import MapToolbar
 from app.ui.screen import Screen
 from app.ui.theme import is_dark
 
-READABLE_ZOOM = 0.6
+PANEL_WIDTH = 400  # the concept panel's share; the map takes the rest
 
 
 class GraphScreen(Screen):
@@ -45,6 +46,7 @@ class GraphScreen(Screen):
     def __init__(self, app: Application) -> None:
         super().__init__()
         self.setObjectName("graph")
+        self.app = app
         self.service = app.graph
         self.bank = app.bank
         self.scene = ConceptScene(is_dark(), self)
@@ -72,20 +74,20 @@ class GraphScreen(Screen):
         self.toolbar.search.returnPressed.connect(self._select_search_hit)
         self.toolbar.filters_changed.connect(self._apply_filters)
         self.toolbar.fit_requested.connect(self.fit)
+        self.toolbar.panel_button.toggled.connect(self.set_panel_open)
         self.view.zoomed.connect(self._on_zoom)
+        self.view.zoom_anchor = self._selection_in_sight
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 8)
         left_layout.addWidget(self.toolbar)
         left_layout.addWidget(self.view, 1)
-        self.legend = QLabel()
-        self.legend.setObjectName("legend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setWordWrap(True)
+        self.legend = MapLegend()
         left_layout.addWidget(self.legend)
 
-        right = QWidget()
+        right = self.side = QWidget()
+        right.setObjectName("graph-side")
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.panel, 3)
@@ -94,12 +96,13 @@ class GraphScreen(Screen):
         right_layout.addWidget(self.next_list.header)
         right_layout.addWidget(self.next_list.list, 1)
 
-        splitter = QSplitter()
+        splitter = self.splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([700, 400])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([10_000, PANEL_WIDTH])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(splitter)
@@ -115,6 +118,10 @@ class GraphScreen(Screen):
         find = QShortcut(QKeySequence("/"), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.toolbar.search.setFocus)
+        panel = QShortcut(QKeySequence("P"), self)
+        panel.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        panel.activated.connect(self.toolbar.panel_button.toggle)
+        self._framed = False
 
     def _populate(self) -> None:
         concepts = {
@@ -128,12 +135,9 @@ class GraphScreen(Screen):
         self.scene.populate(
             concepts, list(shape.requires), list(shape.related), self.service.layout()
         )
-        self.legend.setText(
-            " &nbsp; ".join(
-                f'<span style="color:{a.color}">●</span> {html.escape(a.title)}'
-                for a in sorted(self.bank.areas.values(), key=lambda a: a.order)
-            )
-            + " &nbsp; │ &nbsp;→ prerequisite &nbsp; ┄ related &nbsp; fill = mastery &nbsp; dashed ring = next up"
+        self.legend.show_areas(
+            [(a.title, a.color) for a in sorted(self.bank.areas.values(), key=lambda a: a.order)],
+            {name: self.scene.colors[name].name() for name in ("edge", "text", "next")},
         )
         self.refresh_knowledge()
 
@@ -182,8 +186,36 @@ class GraphScreen(Screen):
         self.scene.clearSelection()
         node.setSelected(True)
         if centre:
-            self.view.centerOn(node)
+            self.view.fly_to(self.neighbourhood_rect(concept_id), node.sceneBoundingRect().center())
             self._schedule_save()
+
+    def neighbourhood_rect(self, concept_id: str) -> QRectF:
+        """The node and its visible neighbours: what framing a concept shows."""
+        rect = self.scene.nodes[concept_id].sceneBoundingRect()
+        for other in self.scene.neighbours.get(concept_id, ()):
+            node = self.scene.nodes.get(other)
+            if node is not None and node.isVisible():
+                rect |= node.sceneBoundingRect()
+        return rect
+
+    def _selection_in_sight(self) -> QPointF | None:
+        selected = [item for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
+        if not selected:
+            return None
+        point = selected[0].sceneBoundingRect().center()
+        in_view = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        return point if in_view.contains(point) else None
+
+    def set_panel_open(self, on: bool) -> None:
+        """Collapse the panel and 'next up' to give the map the whole width, or reopen it."""
+        if self.toolbar.panel_button.isChecked() != on:
+            self.toolbar.panel_button.setChecked(on)  # comes back here through `toggled`
+            return
+        self.side.setVisible(on)
+        if on:
+            total = sum(self.splitter.sizes()) or self.splitter.width()
+            self.splitter.setSizes([max(1, total - PANEL_WIDTH), PANEL_WIDTH])
+        self._schedule_save()
 
     def _on_selection(self) -> None:
         selected = [item for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
@@ -225,6 +257,13 @@ class GraphScreen(Screen):
         self._on_search(self.toolbar.search.text())
         self.view.setFocus()
 
+    def _on_local_toggled(self, on: bool) -> None:
+        """A local graph is small: it opens in the force layout, which reads best there."""
+        if on and self.toolbar.layered():
+            self.toolbar.layout_mode.blockSignals(True)
+            self.toolbar.layout_mode.setCurrentText("Force")
+            self.toolbar.layout_mode.blockSignals(False)
+
     def _apply_filters(self) -> None:
         wanted = self.toolbar.map_filter(self.local_centre or self.panel.concept_id)
         self.toolbar.depth_box.setEnabled(wanted.local)
@@ -235,7 +274,11 @@ class GraphScreen(Screen):
             node.setVisible(cid in arrangement.visible)
         self.scene.move_nodes(arrangement.positions)
         if not self._restoring:
-            self.fit()
+            if wanted.local and self.local_centre in self.scene.nodes:
+                centre = self.scene.nodes[self.local_centre].sceneBoundingRect().center()
+                self.view.frame(self.scene.visible_rect(), centre)
+            else:
+                self.fit()
             self._schedule_save()
 
     def visible_concepts(self) -> set[str]:
@@ -271,6 +314,7 @@ class GraphScreen(Screen):
                 "centre": [centre.x(), centre.y()],
                 **self.toolbar.state(),
                 "selected": self.panel.concept_id,
+                "panel": self.toolbar.panel_button.isChecked(),
             }
         )
         self.report(saved)
@@ -283,23 +327,45 @@ class GraphScreen(Screen):
             self.local_centre = selected
             self.select_concept(selected, centre=False)
         self.toolbar.local.setChecked(bool(state.get("local", False)))
+        self.toolbar.local.toggled.connect(self._on_local_toggled)
+        self.set_panel_open(bool(state.get("panel", True)))
         self._apply_filters()
+        self._restore_saved_view(state)
+        self._on_zoom(self.view.zoom())
+
+    def _restore_saved_view(self, state: dict[str, Any]) -> bool:
         if "zoom" in state and "centre" in state:
             self.view.set_zoom(float(state["zoom"]))
             x, y = state["centre"]
             self.view.centerOn(float(x), float(y))
-        else:
-            QTimer.singleShot(0, self.first_view)
-        self._on_zoom(self.view.zoom())
+            return True
+        return False
 
     def first_view(self) -> None:
-        """Fit the map; if that makes labels unreadable, start at the first 'next up' concept."""
-        self.fit()
-        if self.view.zoom() < READABLE_ZOOM and self.next_up:
-            self.view.set_zoom(READABLE_ZOOM)
-            self.view.centerOn(self.scene.nodes[self.next_up[0]])
+        """Where the map opens: the saved view if there is one, else the neighbourhood of the
+        card under review, else of the first 'next up' concept, framed at a readable zoom."""
+        if self._restore_saved_view(self.service.view_state()):
+            return
+        focus = self.starting_concept()
+        if focus is None:
+            self.fit()
+            return
+        node = self.scene.nodes[focus]
+        self.view.frame(self.neighbourhood_rect(focus), node.sceneBoundingRect().center())
+
+    def starting_concept(self) -> str | None:
+        due = self.app.review.next_card()
+        visible = self.visible_concepts()
+        for candidate in ([due.card.concept] if due else []) + self.next_up:
+            if candidate in visible:
+                return candidate
+        return None
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if not self.service.view_state():
-            self.first_view()
+        if not self._framed:
+            # Framed once the layout has given the view its real size, never before.
+            self._framed = True
+            if self.side.isVisible():
+                self.splitter.setSizes([max(1, self.splitter.width() - PANEL_WIDTH), PANEL_WIDTH])
+            QTimer.singleShot(0, self.first_view)
