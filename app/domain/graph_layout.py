@@ -237,7 +237,7 @@ def overlaps(
         for n, (x, y) in positions.items()
     )
     found: list[tuple[str, str]] = []
-    for i, (left, right, y, node) in enumerate(boxes):
+    for i, (_left, right, y, node) in enumerate(boxes):
         for other_left, _other_right, other_y, other in boxes[i + 1 :]:
             if other_left >= right:
                 break

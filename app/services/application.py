@@ -136,7 +136,11 @@ class Application:
     # -- the review session ---------------------------------------------------------------
     def _session(self, scope: Collection[str] | None) -> ReviewService:
         ctx = self.ctx
-        return ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=scope)
+        previous = getattr(self, "_review", None)
+        buried = previous.buried if previous is not None else None
+        return ReviewService(
+            ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=scope, buried=buried
+        )
 
     @property
     def review(self) -> ReviewService:

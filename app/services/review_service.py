@@ -58,6 +58,7 @@ class ReviewService:
         clock: Clock,
         settings: StudySettings,
         scope: Collection[str] | None = None,
+        buried: dict[str, datetime] | None = None,
     ) -> None:
         self.bank = bank
         self.db_path = db_path
@@ -71,6 +72,9 @@ class ReviewService:
         self._undo: list[UndoEntry] = []
         self._front: str | None = None
         self._shown_at: datetime | None = None
+        # Cards put aside until the study day ends (Anki's bury), shared by the sessions of
+        # one run; the end of the day lifts it.
+        self.buried: dict[str, datetime] = buried if buried is not None else {}
 
     def close(self) -> None:
         self.ledger.close()
@@ -107,7 +111,8 @@ class ReviewService:
         reviews_left = remaining(
             self.settings.max_reviews_per_day, done.get(int(CardState.REVIEW), 0)
         )
-        known = self.bank.cards
+        buried = {card for card, until in self.buried.items() if until > now}
+        known = self.bank.cards.keys() - buried
         return DayQueue.build(
             end,
             (m for m in self.ledger.learning_due(end) if m.card_id in known),
@@ -147,6 +152,24 @@ class ReviewService:
             day_end = self._today().day_end
             earliest = min(earliest, day_end) if earliest else day_end
         return earliest
+
+    def bury(self, card_id: str) -> Changes:
+        """Put the card aside for the rest of the study day."""
+        self.buried[card_id] = self._today().day_end
+        self._queue = None
+        return Changes.QUEUE
+
+    def unbury(self, card_id: str) -> Changes:
+        """Bring a buried card back; it is shown next."""
+        if self.buried.pop(card_id, None) is None:
+            return Changes.NONE
+        self._queue = None
+        self._front = card_id
+        return Changes.QUEUE
+
+    def show_next(self, card_id: str) -> None:
+        """Show `card_id` next (an undone action on it brings it back to the screen)."""
+        self._front = card_id
 
     # -- answering ------------------------------------------------------------------------
     def interval_labels(self, due: DueCard) -> dict[Grade, str]:

@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         for index, entry in enumerate(SCREENS, start=1):
             self._add_screen(entry, index)
         self.review: ReviewView = self._screen("review")  # type: ignore[assignment]
+        self.review.said.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.backup_timer = QTimer(self)
         self.show_screen("review")
         self.review.refresh()
@@ -259,10 +260,16 @@ class MainWindow(QMainWindow):
                     getattr(widget, signal).connect(getattr(self, slot_name))
             if name == "quiz":
                 self._attach_behavioural_round(widget)
+            if name == "graph":
+                widget.current_concept = self._concept_under_review  # type: ignore[attr-defined]
             self.stack.insertWidget(self.stack.indexOf(slot.placeholder), widget)
             self.stack.removeWidget(slot.placeholder)
             slot.placeholder.deleteLater()
         return slot.widget
+
+    def _concept_under_review(self) -> str | None:
+        due = self.review.current
+        return due.card.concept if due is not None else None
 
     def is_built(self, name: str) -> bool:
         return self.screens[name].widget is not None
@@ -369,7 +376,8 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_action = QAction("&Undo grade", self)
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setToolTip("Undo the last grade or card action in Review")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.undo_action.triggered.connect(self.undo)
         edit_menu.addAction(self.undo_action)
@@ -442,7 +450,7 @@ class MainWindow(QMainWindow):
     def undo(self) -> None:
         if self.review.undo():
             self.show_screen("review")
-            self.statusBar().showMessage("Last grade undone", 3000)
+            self.statusBar().showMessage("Undone", 3000)
         else:
             self.statusBar().showMessage("Nothing to undo", 3000)
 

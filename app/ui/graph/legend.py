@@ -81,8 +81,9 @@ class MapLegend(QWidget):
         """`areas` as (title, colour); `marks` the colours of links and rings."""
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.entries = []
         for i, (title, color) in enumerate(areas):
             self.grid.addWidget(self._cell(Swatch(color), title), i // COLUMNS, i % COLUMNS)

@@ -97,8 +97,24 @@ class MapView(QGraphicsView):
         width, height = max(1.0, rect.width() + 80), max(1.0, rect.height() + 80)
         zoom = min(viewport.width() / width, viewport.height() / height, FRAME_MAX_ZOOM)
         if zoom < READABLE_ZOOM:
-            return (centre or rect.center()), READABLE_ZOOM
+            return self._within_map(centre or rect.center(), READABLE_ZOOM), READABLE_ZOOM
         return rect.center(), zoom
+
+    def _within_map(self, point: QPointF, zoom: float) -> QPointF:
+        """`point`, moved so the view does not show empty canvas beside the map where the
+        map could fill it (a node at the map's edge then sits near the view's edge)."""
+        scene = self.scene()
+        bounds = scene.visible_rect() if isinstance(scene, ConceptScene) else QRectF()
+        if bounds.isEmpty():
+            return point
+        half_w = self.viewport().width() / zoom / 2 - 40
+        half_h = self.viewport().height() / zoom / 2 - 40
+        x, y = point.x(), point.y()
+        if bounds.width() > 2 * half_w:
+            x = min(max(x, bounds.left() + half_w), bounds.right() - half_w)
+        if bounds.height() > 2 * half_h:
+            y = min(max(y, bounds.top() + half_h), bounds.bottom() - half_h)
+        return QPointF(x, y)
 
     def frame(self, rect: QRectF, centre: QPointF | None = None) -> None:
         """Show `rect` at once, readable (see `framing`)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -46,8 +47,9 @@ class GraphScreen(Screen):
     def __init__(self, app: Application) -> None:
         super().__init__()
         self.setObjectName("graph")
-        self.app = app
         self.service = app.graph
+        # The concept of the card under review, if any (the window tells): where the map opens.
+        self.current_concept: Callable[[], str | None] = lambda: None
         self.bank = app.bank
         self.scene = ConceptScene(is_dark(), self)
         self.view = MapView(self.scene)
@@ -94,7 +96,10 @@ class GraphScreen(Screen):
         self.next_list.threshold_changed.connect(self._on_threshold)
         self.next_list.concept_chosen.connect(self.select_concept)
         right_layout.addWidget(self.next_list.header)
-        right_layout.addWidget(self.next_list.list, 1)
+        below = QVBoxLayout()
+        below.setContentsMargins(12, 0, 12, 8)
+        below.addWidget(self.next_list.list)
+        right_layout.addLayout(below, 1)
 
         splitter = self.splitter = QSplitter()
         splitter.addWidget(left)
@@ -344,6 +349,9 @@ class GraphScreen(Screen):
     def first_view(self) -> None:
         """Where the map opens: the saved view if there is one, else the neighbourhood of the
         card under review, else of the first 'next up' concept, framed at a readable zoom."""
+        if not self.isVisible():  # closed before it was framed: frame when shown again
+            self._framed = False
+            return
         if self._restore_saved_view(self.service.view_state()):
             return
         focus = self.starting_concept()
@@ -351,12 +359,14 @@ class GraphScreen(Screen):
             self.fit()
             return
         node = self.scene.nodes[focus]
+        if self.panel.concept_id is None:
+            self.select_concept(focus, centre=False)
         self.view.frame(self.neighbourhood_rect(focus), node.sceneBoundingRect().center())
 
     def starting_concept(self) -> str | None:
-        due = self.app.review.next_card()
+        current = self.current_concept()
         visible = self.visible_concepts()
-        for candidate in ([due.card.concept] if due else []) + self.next_up:
+        for candidate in ([current] if current else []) + self.next_up:
             if candidate in visible:
                 return candidate
         return None
@@ -368,4 +378,4 @@ class GraphScreen(Screen):
             self._framed = True
             if self.side.isVisible():
                 self.splitter.setSizes([max(1, self.splitter.width() - PANEL_WIDTH), PANEL_WIDTH])
-            QTimer.singleShot(0, self.first_view)
+            QTimer.singleShot(0, self, self.first_view)
