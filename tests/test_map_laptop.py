@@ -89,6 +89,7 @@ def test_plus_and_minus_zoom_about_the_selection(qtbot, window) -> None:  # type
     graph = open_graph(qtbot, window)
     graph.select_concept("beta")
     qtbot.waitUntil(lambda: not graph.view.flying(), timeout=2000)
+    graph.view.setFocus()
     before = on_screen(graph, "beta")
     # The mouse rests in a corner: keys must not zoom about it.
     qtbot.mouseMove(graph.view.viewport(), QPoint(5, 5))
@@ -101,7 +102,8 @@ def test_plus_and_minus_zoom_about_the_selection(qtbot, window) -> None:  # type
 
 def test_plus_without_a_selection_zooms_about_the_view_centre(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
-    graph.scene.clearSelection()
+    qtbot.mouseClick(graph.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert graph.view.hasFocus() and not graph.scene.selectedItems()
     qtbot.mouseMove(graph.view.viewport(), QPoint(5, 5))  # keys must not zoom about it
     centre = graph.view.centre()
     zoom = graph.view.zoom()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +25,7 @@ from app.domain.storage_fault import StorageFault
 from app.services.application import Application
 from app.services.render import render_markdown, render_question
 from app.services.review_service import DueCard, ReviewService
+from app.ui.keys import bind
 from app.ui.markdown_view import MarkdownView
 from app.ui.screen import Screen
 from app.ui.theme import STATE_COLORS, is_dark
@@ -180,17 +181,16 @@ class ReviewView(Screen):
         layout.addWidget(self.bottom)
 
     def _bind_keys(self) -> None:
-        def bind(keys: list[str], slot: object) -> None:
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(slot)
-
-        bind(["Space", "Return", "Enter"], self._space_or_enter)
+        bind(
+            self,
+            ["Space", "Return", "Enter"],
+            self._space_or_enter,
+            "show the answer; after it, grade Good",
+        )
         for grade in Grade:
-            bind([str(int(grade))], lambda g=grade: self.grade(g))
+            bind(self, [str(int(grade))], partial(self.grade, grade), "grade Again, Hard, Good, Easy")
         for action in CARD_ACTIONS:
-            bind(list(action.keys), lambda n=action.name: self.run_action(n))
+            bind(self, list(action.keys), partial(self.run_action, action.name), action.help)
         bar = self.view.verticalScrollBar()
         steps: dict[str, Callable[[], None]] = {
             "Up": lambda: bar.triggerAction(bar.SliderAction.SliderSingleStepSub),
@@ -201,7 +201,7 @@ class ReviewView(Screen):
             "End": lambda: bar.triggerAction(bar.SliderAction.SliderToMaximum),
         }
         for key in SCROLL_KEYS:
-            bind([key], steps[key])
+            bind(self, [key], steps[key], "scroll the card")
 
     # -- behaviour ------------------------------------------------------------------------
     @property
@@ -365,6 +365,10 @@ class ReviewView(Screen):
         """Show why saving failed (or is impaired), or hide the notice when all is well."""
         self.fault_label.setText(text or "")
         self.fault_label.setVisible(bool(text))
+
+    def refresh_theme(self) -> None:
+        """The theme changed: render the shown card again in its colours."""
+        self._render()
 
     # -- painting -------------------------------------------------------------------------
     def _render(self) -> None:

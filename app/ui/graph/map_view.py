@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
-    QKeyEvent,
     QNativeGestureEvent,
     QPainter,
     QWheelEvent,
@@ -163,20 +162,11 @@ class MapView(QGraphicsView):
                 return True
         return super().viewportEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        key = event.key()
-        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_key(1.25)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_key(0.8)
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
-            step = 80
-            dx = {Qt.Key.Key_Left: -step, Qt.Key.Key_Right: step}.get(Qt.Key(key), 0)
-            dy = {Qt.Key.Key_Up: -step, Qt.Key.Key_Down: step}.get(Qt.Key(key), 0)
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
-        else:
-            super().keyPressEvent(event)
+    def pan(self, dx: int, dy: int) -> None:
+        """Arrow keys: move the view a step (the screen binds the keys)."""
+        step = 80
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx * step)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy * step)
 
     def fit(self, rect: Any) -> None:
         if rect.isEmpty():

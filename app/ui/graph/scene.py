@@ -45,6 +45,13 @@ class ConceptScene(QGraphicsScene):
         self._batch = False
         self.on_hover: Callable[[str | None], None] | None = None
 
+    def set_dark(self, dark: bool) -> None:
+        self.colors = _colors(dark)
+        self.setBackgroundBrush(self.colors["background"])
+        for node in self.nodes.values():
+            node.update()
+        self.edges.update()
+
     def shared_color(self, name: str) -> QColor:
         """One QColor per distinct colour, shared by every node of that area."""
         color = self._colors.get(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -11,10 +12,6 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
-)
-from PySide6.QtGui import (
-    QKeySequence,
-    QShortcut,
 )
 from PySide6.QtWidgets import (
     QSplitter,
@@ -31,6 +28,7 @@ from app.ui.graph.node_item import DETAIL_LOD, NodeItem
 from app.ui.graph.panel import ConceptPanel
 from app.ui.graph.scene import ConceptScene
 from app.ui.graph.toolbar import MapToolbar
+from app.ui.keys import bind
 from app.ui.screen import Screen
 from app.ui.theme import is_dark
 
@@ -117,15 +115,15 @@ class GraphScreen(Screen):
         self.panel.link_clicked.connect(self.select_concept)
         self.panel.study.connect(self._study)
         self.panel.quiz.connect(self.quiz_requested.emit)
-        shortcut = QShortcut(QKeySequence("F"), self.view)
-        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        shortcut.activated.connect(self.fit)
-        find = QShortcut(QKeySequence("/"), self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.toolbar.search.setFocus)
-        panel = QShortcut(QKeySequence("P"), self)
-        panel.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        panel.activated.connect(self.toolbar.panel_button.toggle)
+        on_map = Qt.ShortcutContext.WidgetShortcut
+        bind(self.view, ["F"], self.fit, "fit the map (or the filtered part) to the window", on_map)
+        bind(self, ["/"], self.toolbar.search.setFocus, "find a concept by title as you type")
+        bind(self, ["P"], self.toolbar.panel_button.toggle, "hide or show the concept panel")
+        view = self.view
+        bind(view, ["+", "="], lambda: view.zoom_key(1.25), "zoom in about the selection", on_map)
+        bind(view, ["-"], lambda: view.zoom_key(0.8), "zoom out about the selection", on_map)
+        for key, dx, dy in (("Left", -1, 0), ("Right", 1, 0), ("Up", 0, -1), ("Down", 0, 1)):
+            bind(view, [key], partial(view.pan, dx, dy), "pan the map", on_map)
         self._framed = False
 
     def _populate(self) -> None:
@@ -291,6 +289,14 @@ class GraphScreen(Screen):
 
     def fit(self) -> None:
         self.view.fit(self.scene.visible_rect())
+
+    def set_dark(self, dark: bool) -> None:
+        """The theme changed: the map's own colours follow it."""
+        self.scene.set_dark(dark)
+        self.legend.show_areas(
+            [(a.title, a.color) for a in sorted(self.bank.areas.values(), key=lambda a: a.order)],
+            {name: self.scene.colors[name].name() for name in ("edge", "text", "next")},
+        )
 
     def _on_threshold(self, percent: int) -> None:
         changes = self.service.set_threshold(percent / 100)

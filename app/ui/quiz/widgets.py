@@ -5,12 +5,11 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from app.domain.content import ContentBank
 from app.services.quiz_service import QuizRun
+from app.ui.keys import bind
 
 
 def muted(text: str) -> QLabel:
@@ -35,12 +34,9 @@ def drop(layout: QGridLayout, widget: QWidget) -> None:
     widget.deleteLater()
 
 
-def bind_keys(page: QWidget, keys: list[str], slot: Callable[[], object]) -> None:
-    """Keys that work while focus is anywhere on `page`."""
-    for key in keys:
-        shortcut = QShortcut(QKeySequence(key), page)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(slot)
+def bind_keys(page: QWidget, keys: list[str], slot: Callable[[], object], what: str) -> None:
+    """Keys that work while focus is anywhere on `page` (`what`: for the key list)."""
+    bind(page, keys, slot, what)
 
 
 def header_text(run: QuizRun, bank: ContentBank) -> tuple[str, str]:

@@ -86,8 +86,8 @@ class GradePage(QWidget):
         self.point_boxes: list[QCheckBox] = []
         self.point_notes: list[QLabel] = []
         for n in range(1, 10):
-            shortcut(self, [str(n)], partial(self.toggle_point, n - 1))
-        shortcut(self, ["Return", "Enter"], self.next_requested.emit)
+            shortcut(self, [str(n)], partial(self.toggle_point, n - 1), "tick or untick a part or number you said")
+        shortcut(self, ["Return", "Enter"], self.next_requested.emit, "save the telling and go on")
 
     def show_telling(
         self,

@@ -72,8 +72,8 @@ class TellPage(QWidget):
         buttons.addWidget(self.pause_button)
         buttons.addWidget(done)
         layout.addLayout(buttons)
-        shortcut(self, ["Ctrl+Return", "Ctrl+Enter"], self.done_requested.emit)
-        shortcut(self, ["Ctrl+P"], self.pause_requested.emit)
+        shortcut(self, ["Ctrl+Return", "Ctrl+Enter"], self.done_requested.emit, "done telling")
+        shortcut(self, ["Ctrl+P"], self.pause_requested.emit, "pause or resume the clock")
 
     def start(self, header: str, story_title: str, question: str) -> None:
         self.progress.setText(header)

@@ -122,9 +122,9 @@ class StoriesScreen(Screen):
         self.coverage_tab = CoverageTab()
         self.tabs.addTab(self.coverage_tab, "Coverage")
 
-        shortcut(self, ["Ctrl+N"], self.new_story)
-        shortcut(self, ["Ctrl+E"], self.edit_story)
-        shortcut(self, ["Ctrl+R"], self.rehearse)
+        shortcut(self, ["Ctrl+N"], self.new_story, "write a new story")
+        shortcut(self, ["Ctrl+E"], self.edit_story, "edit the selected story")
+        shortcut(self, ["Ctrl+R"], self.rehearse, "rehearse the selected story")
         self.setFocusProxy(self.table)
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:

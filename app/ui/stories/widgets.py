@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QWidget
+
+from app.ui.keys import bind
 
 
 def muted(text: str = "") -> QLabel:
@@ -23,9 +23,6 @@ def heading(text: str = "", size: int = 15) -> QLabel:
     return label
 
 
-def shortcut(owner: QWidget, keys: list[str], slot: Callable[[], None]) -> None:
-    """Keys that work while focus is anywhere inside `owner`."""
-    for key in keys:
-        action = QShortcut(QKeySequence(key), owner)
-        action.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.activated.connect(slot)
+def shortcut(owner: QWidget, keys: list[str], slot: Callable[[], None], what: str) -> None:
+    """Keys that work while focus is anywhere inside `owner` (`what`: for the key list)."""
+    bind(owner, keys, slot, what)
