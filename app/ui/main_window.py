@@ -11,6 +11,7 @@ from __future__ import annotations
 import linecache
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -605,8 +606,6 @@ class MainWindow(QMainWindow):
         # unsubmitted quiz answer is pending, and it is saved here.
         if self.is_built("quiz"):
             self.quiz.save_draft()
-        try:
+        with suppress(StorageFault):  # the window's place is not worth a message on the way out
             self.save_geometry()
-        except StorageFault:
-            pass  # the window's place is not worth a message on the way out
         event.accept()

@@ -108,7 +108,8 @@ class ReviewView(Screen):
         self.clear_scope_button.clicked.connect(lambda: self.study(None))
         self.clear_scope_button.hide()
         header.addWidget(self.concept_label)
-        header.addSpacing(12)
+        actions = QHBoxLayout()
+        actions.setSpacing(2)
         self.action_buttons: dict[str, QPushButton] = {}
         for action in CARD_ACTIONS:
             button = QPushButton(f"{action.label} ({action.keys[0]})")
@@ -118,12 +119,14 @@ class ReviewView(Screen):
             button.setToolTip(f"{action.help[0].upper()}{action.help[1:]} ({action.keys[0]})")
             button.clicked.connect(lambda _=False, n=action.name: self.run_action(n))
             self.action_buttons[action.name] = button
-            header.addWidget(button)
+            actions.addWidget(button)
+        actions.addStretch(1)
         header.addStretch(1)
         header.addWidget(self.scope_label)
         header.addWidget(self.clear_scope_button)
         header.addWidget(self.counts_label)
         layout.addLayout(header)
+        layout.addLayout(actions)
 
         self.view = MarkdownView()
         self.view.setObjectName("card-view")
