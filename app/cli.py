@@ -1,112 +1,186 @@
-"""Command line: the GUI by default, plus tool commands for content, stats and screenshots."""
+"""Command line: the GUI by default, plus tool commands for content, stats and screenshots.
+
+Every command is one row of COMMANDS (name, help, its own options, what it runs), so a new
+command is one function and one row. The global options (--data-dir, --theme) mean the same
+before and after the command's name. Errors a user can cause end in one line on stderr and a
+non-zero exit status, never a traceback; output cut short by a closed pipe ends quietly.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import __version__
 
+DEBUG_ENV = "LATTICE_DEBUG"  # set to see the traceback behind a one-line error
+USAGE_ERROR = 2
+FAILED = 1
+BROKEN_PIPE = 128 + 13  # what a shell reports for a program ended by SIGPIPE
+INTERRUPTED = 128 + 2
+THEMES = ("light", "dark")
+# Global options that take a value: skipped when looking for the command's name, so that
+# `lattice --data-dir stats` is a GUI start with a folder called "stats".
+VALUE_OPTIONS = ("--data-dir", "--theme")
+STORAGE_FAULT = 4  # locked, read-only or full: nothing was changed
+
 if TYPE_CHECKING:
     from app.services.context import AppContext
 
 
-def _add_data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help="folder for the database and your own cards")
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with its errors in one line: what is wrong and where help is."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(USAGE_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
-    """The command line. Without `with_commands` only the GUI's own options are known:
-    enough for a plain start, and several milliseconds quicker to build."""
-    parser = argparse.ArgumentParser(
-        prog="lattice", description="Study for AI / ML / LLM interviews."
-    )
-    parser.add_argument("--version", action="version", version=f"Lattice {__version__}")
-    _add_data_dir(parser)
-    parser.add_argument("--theme", choices=["light", "dark"], help="colour theme (default: system)")
+def add_global_options(parser: argparse.ArgumentParser, in_command: bool) -> None:
+    """The options every command takes, before or after its name.
+
+    In a command's own parser they default to SUPPRESS, so an option given before the
+    command's name is not overwritten by the command's default (argparse copies every
+    attribute of the command's namespace onto the main one).
+    """
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if in_command else value
+
     parser.add_argument(
-        "--startup-probe",
-        action="store_true",
-        help="quit once the first card is painted (for start-up benchmarks)",
+        "--data-dir",
+        metavar="DIR",
+        default=default(None),
+        help="folder for the database and your own cards (default: $LATTICE_DATA_DIR, "
+        "then the platform's data folder)",
     )
-    if not with_commands:
-        parser.set_defaults(command=None)
-        return parser
-    sub = parser.add_subparsers(dest="command")
-    check = sub.add_parser("check-content", help="validate the content bank")
-    check.add_argument("--content", help="content folder (default: the bundled one)")
-    dump = sub.add_parser("dump-content", help="print the content bank")
-    dump.add_argument("--json", action="store_true", required=True, help="as one JSON object")
-    dump.add_argument("--content", help="content folder (default: the bundled one)")
-    backup = sub.add_parser("backup", help="back up the database now")
-    _add_data_dir(backup)
-    stats = sub.add_parser("stats", help="print progress counts")
-    stats.add_argument("--json", action="store_true", required=True, help="as one JSON object")
-    _add_data_dir(stats)
-    stories = sub.add_parser("stories", help="print your STAR stories and their coverage")
-    stories.add_argument("--json", action="store_true", required=True, help="as one JSON object")
-    _add_data_dir(stories)
-    selftest = sub.add_parser(
-        "self-test", help="open every screen offscreen and exit 0 if all is well"
+    parser.add_argument(
+        "--theme", choices=THEMES, default=default(None), help="colour theme (default: system)"
     )
-    _add_data_dir(selftest)
-    shot = sub.add_parser("screenshot", help="save a PNG of one screen")
-    shot.add_argument("view", help="screen name, e.g. review")
-    shot.add_argument("out", help="PNG file to write")
-    shot.add_argument("--size", default="1100x760", help="window size WxH")
-    shot.add_argument("--theme", choices=["light", "dark"], help="colour theme")
-    shot.add_argument("--reveal", action="store_true", help="review: show the answer side")
-    _add_data_dir(shot)
-    quiz = sub.add_parser("quiz", help="open the app straight into a timed quiz")
-    quiz.add_argument("--count", type=int, default=10, help="number of questions (default 10)")
-    quiz.add_argument(
-        "--seconds", type=int, help="fixed seconds per question (default: each card's own)"
-    )
-    quiz.add_argument(
-        "--area", action="append", default=[], metavar="ID", help="only this area (repeatable)"
-    )
-    quiz.add_argument("--theme", choices=["light", "dark"], help="colour theme")
-    _add_data_dir(quiz)
-    _add_interop_commands(sub)
-    return parser
 
 
-def _add_interop_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    anki = sub.add_parser("export-anki", help="write the cards to an Anki package (.apkg)")
-    anki.add_argument("out", help=".apkg file to write")
-    anki.add_argument(
+def _content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content", metavar="DIR", help="content folder (default: the bundled one)"
+    )
+
+
+def _json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", required=True, help="as one JSON object")
+
+
+def _dump_options(parser: argparse.ArgumentParser) -> None:
+    _json_option(parser)
+    _content_option(parser)
+
+
+def _no_options(_parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def _screenshot_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("view", help="screen name, e.g. review")
+    parser.add_argument("out", help="PNG file to write")
+    parser.add_argument("--size", default="1100x760", help="window size WxH")
+    parser.add_argument("--reveal", action="store_true", help="review: show the answer side")
+
+
+def _area_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--area", action="append", default=[], metavar="ID", help="only this area (repeatable)"
     )
-    _add_data_dir(anki)
-    imp = sub.add_parser(
-        "import-cards", help="import cards from an Anki .apkg, a CSV file or a Markdown folder"
+
+
+def _question_seconds(text: str) -> int:
+    """--seconds: a card's time budget has the content's bounds; anything else is refused
+    rather than silently changed."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of seconds: {text!r}") from None
+    if not 10 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be from 10 to 3600 seconds, got {value}")
+    return value
+
+
+def _quiz_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--count", type=int, default=10, help="number of questions (default 10)")
+    parser.add_argument(
+        "--seconds",
+        type=_question_seconds,
+        help="fixed seconds per question, 10 to 3600 (default: each card's own)",
     )
-    imp.add_argument("source", help=".apkg, .csv, or a folder of concept files")
-    imp.add_argument("--concept", help="add the cards to this existing concept (id)")
-    imp.add_argument("--new-concept", metavar="TITLE", help="add them to a new concept")
-    imp.add_argument("--area", help="area of the new concept (id)")
-    _add_data_dir(imp)
-    out = sub.add_parser(
-        "export-all", help="progress, quizzes, your cards and settings in one file"
+    _area_option(parser)
+
+
+def _export_anki_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("out", help=".apkg file to write")
+    _area_option(parser)
+
+
+def _import_cards_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", help=".apkg, .csv, or a folder of concept files")
+    parser.add_argument("--concept", help="add the cards to this existing concept (id)")
+    parser.add_argument("--new-concept", metavar="TITLE", help="add them to a new concept")
+    parser.add_argument("--area", help="area of the new concept (id)")
+
+
+def _grade_answers_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file", help='JSON lines of {"card_id": ..., "answer": ...}; - reads standard input'
     )
-    out.add_argument("file", help="file to write (.zip)")
-    _add_data_dir(out)
-    into = sub.add_parser(
-        "import-all", help="replace progress, quizzes, cards and settings with an export-all file"
-    )
-    into.add_argument("file", help="a file written by export-all")
-    _add_data_dir(into)
+    _content_option(parser)
+
+
+def cmd_grade_answers(args: argparse.Namespace) -> int:
+    """One JSON line out per answer in, in order; exit 1 if any line could not be graded."""
+    from app.domain.content_loader import load_bank
+    from app.services.answer_grading import grade_answer_lines
+
+    bank = load_bank(_content_root(args.content))
+    if args.file == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+    ok = True
+    for graded in grade_answer_lines(bank, lines):
+        print(json.dumps(graded.output, ensure_ascii=False), flush=False)
+        ok = ok and graded.ok
+    return 0 if ok else 1
+
+
+def _export_all_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="file to write (.zip)")
+
+
+def _import_all_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="a file written by export-all")
 
 
 def _content_root(arg: str | None) -> Path:
     from app.locations import content_dir
 
-    return Path(arg).resolve() if arg else content_dir()
+    if not arg:
+        return content_dir()
+    root = Path(arg).resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "no such content folder", str(root))
+    return root
+
+
+def _output_file(arg: str) -> Path:
+    """Where a command writes its file; its folder must exist (it is not made for you)."""
+    path = Path(arg).resolve()
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "no such folder to write into", str(path.parent))
+    return path
 
 
 def cmd_check_content(args: argparse.Namespace) -> int:
@@ -196,7 +270,9 @@ def cmd_self_test(args: argparse.Namespace) -> int:
     from app.ui.selftest import run_self_test
 
     if args.data_dir:
-        return run_self_test(Path(args.data_dir))
+        from app.locations import data_dir
+
+        return run_self_test(data_dir(args.data_dir))  # an unusable folder fails here
     with tempfile.TemporaryDirectory(prefix="lattice-selftest-") as tmp:
         return run_self_test(Path(tmp))
 
@@ -208,7 +284,10 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
-        print(f"--size must look like 1100x760, got {args.size!r}", file=sys.stderr)
+        print(
+            f"lattice screenshot: --size must look like 1100x760, got {args.size!r}",
+            file=sys.stderr,
+        )
         return 2
     return take_screenshot(
         args.view, Path(args.out), width, height, args.data_dir, args.theme, args.reveal
@@ -224,7 +303,7 @@ def quiz_settings(args: argparse.Namespace) -> object:
         scope=ScopeKind.AREAS if args.area else ScopeKind.ALL,
         areas=tuple(args.area),
         timing=Timing.FIXED if args.seconds else Timing.CARD,
-        seconds=max(10, args.seconds) if args.seconds else DEFAULT_FIXED_SECONDS,
+        seconds=args.seconds or DEFAULT_FIXED_SECONDS,
     )
 
 
@@ -242,9 +321,9 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
 
     ctx = _open_data(args)
     try:
-        result = export_anki(ctx.bank, Path(args.out), ctx.clock.now(), args.area)
+        result = export_anki(ctx.bank, _output_file(args.out), ctx.clock.now(), args.area)
     except ValueError as exc:
-        print(f"export-anki: {exc}", file=sys.stderr)
+        print(f"lattice export-anki: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {result.notes} notes in {result.decks} decks to {result.path}")
     return 0
@@ -261,7 +340,7 @@ def cmd_import_cards(args: argparse.Namespace) -> int:
     try:
         plan = CardImportService(ctx).import_path(Path(args.source), target)
     except ImportRefused as exc:
-        print(f"import refused, nothing was imported: {exc}", file=sys.stderr)
+        print(f"lattice import-cards: import refused, nothing was imported: {exc}", file=sys.stderr)
         return 1
     print(plan.summary())
     return 0
@@ -271,7 +350,7 @@ def cmd_export_all(args: argparse.Namespace) -> int:
     from app.services.transfer import export_all
 
     ctx = _open_data(args)
-    summary = export_all(ctx.data_dir, Path(args.file), ctx.clock.now())
+    summary = export_all(ctx.data_dir, _output_file(args.file), ctx.clock.now())
     print(f"wrote {args.file}: {summary.describe()}")
     return 0
 
@@ -286,12 +365,14 @@ def cmd_import_all(args: argparse.Namespace) -> int:
     data = data_dir(args.data_dir)
     lock = single_instance_lock(data)
     if lock is None:
-        print(f"Lattice is running with {data}; close it first.", file=sys.stderr)
+        print(
+            f"lattice import-all: Lattice is running with {data}; close it first.", file=sys.stderr
+        )
         return 3
     try:
         result = import_all(Path(args.file), data, SystemClock().now())
     except ImportRefused as exc:
-        print(f"import-all refused, nothing was changed: {exc}", file=sys.stderr)
+        print(f"lattice import-all: refused, nothing was changed: {exc}", file=sys.stderr)
         return 1
     finally:
         lock.unlock()
@@ -303,34 +384,189 @@ def cmd_import_all(args: argparse.Namespace) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its name and help, the options it adds, and what it runs."""
+
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    options: Callable[[argparse.ArgumentParser], None] = _no_options
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("check-content", "validate the content bank", cmd_check_content, _content_option),
+    Command("dump-content", "print the content bank", cmd_dump_content, _dump_options),
+    Command("backup", "back up the database now", cmd_backup),
+    Command("stats", "print progress counts", cmd_stats, _json_option),
+    Command("stories", "print your STAR stories and their coverage", cmd_stories, _json_option),
+    Command("self-test", "open every screen offscreen and exit 0 if all is well", cmd_self_test),
+    Command("screenshot", "save a PNG of one screen", cmd_screenshot, _screenshot_options),
+    Command("quiz", "open the app straight into a timed quiz", cmd_quiz, _quiz_options),
+    Command(
+        "grade-answers",
+        "grade typed answers (JSON lines) as the quiz does, one verdict line each",
+        cmd_grade_answers,
+        _grade_answers_options,
+    ),
+    Command(
+        "export-anki",
+        "write the cards to an Anki package (.apkg)",
+        cmd_export_anki,
+        _export_anki_options,
+    ),
+    Command(
+        "import-cards",
+        "import cards from an Anki .apkg, a CSV file or a Markdown folder",
+        cmd_import_cards,
+        _import_cards_options,
+    ),
+    Command(
+        "export-all",
+        "progress, quizzes, your cards, stories and settings in one file",
+        cmd_export_all,
+        _export_all_options,
+    ),
+    Command(
+        "import-all",
+        "replace progress, quizzes, cards and settings with an export-all file",
+        cmd_import_all,
+        _import_all_options,
+    ),
+)
+COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
+
+
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The command line. Without `with_commands` only the GUI's own options are known
+    (and FILE, to open for import): enough for a plain start, and several milliseconds
+    quicker to build."""
+    parser = OneLineParser(
+        prog="lattice",
+        description="Study for AI / ML / LLM interviews.",
+        usage="%(prog)s [options] [FILE]\n       %(prog)s [options] COMMAND [command options]",
+        epilog="FILE (an Anki .apkg or a CSV file) opens Lattice with the import dialog for it. "
+        "Options before and after COMMAND mean the same; "
+        f"set {DEBUG_ENV}=1 to see the traceback behind an error.",
+        allow_abbrev=False,
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"Lattice {__version__}")
+    add_global_options(parser, in_command=False)
+    parser.add_argument(
+        "--startup-probe",
+        action="store_true",
+        help="quit once the first card is painted (for start-up benchmarks)",
+    )
+    if not with_commands:
+        parser.add_argument("file", nargs="?", metavar="FILE", help=argparse.SUPPRESS)
+        parser.set_defaults(command=None)
+        return parser
+    parser.set_defaults(file=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for command in COMMANDS:
+        child = sub.add_parser(
+            command.name,
+            prog=f"lattice {command.name}",
+            help=command.help,
+            description=command.help,
+            allow_abbrev=False,
+        )
+        command.options(child)
+        add_global_options(child, in_command=True)
+    return parser
+
+
+def first_word(arguments: Sequence[str]) -> str | None:
+    """The first argument that is neither an option nor a global option's value."""
+    skip_value = False
+    for argument in arguments:
+        if skip_value:
+            skip_value = False
+        elif argument in VALUE_OPTIONS:
+            skip_value = True
+        elif argument == "--":
+            continue
+        elif not argument.startswith("-"):
+            return argument
+    return None
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line for a failure the user can act on; the traceback only with LATTICE_DEBUG."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.strerror or exc}: {exc.filename}"
+    cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the sqlite3 error
+    text = " ".join(str(cause).split()) or type(cause).__name__
+    module = type(cause).__module__
+    if module.startswith(("sqlite3", "sqlalchemy")):
+        return f"the database could not be used: {text}"
+    if isinstance(exc, OSError):
+        return text
+    return f"{type(exc).__name__}: {text} (set {DEBUG_ENV}=1 to see the traceback)"
+
+
+def _quiet_stdout() -> None:
+    """After the reader of a pipe went away (`lattice dump-content --json | head`): send
+    what is left to nowhere, so the flush at exit does not complain either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def run_guarded(
+    prog: str, action: Callable[[argparse.Namespace], int], args: argparse.Namespace
+) -> int:
+    try:
+        status = action(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        _quiet_stdout()
+        return BROKEN_PIPE
+    except KeyboardInterrupt:
+        return INTERRUPTED
+    except Exception as exc:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"{prog}: {describe_failure(exc)}", file=sys.stderr)
+        return _failure_status(exc)
+
+
+def _failure_status(exc: Exception) -> int:
+    from app.domain.storage_fault import StorageFault
+
+    return STORAGE_FAULT if isinstance(exc, StorageFault) else FAILED
+
+
+def _open_file_check(file: str) -> str | None:
+    """Why FILE cannot be opened for import, or None if it can."""
+    path = Path(file)
+    if not path.suffix and os.sep not in file and "/" not in file and not path.exists():
+        choices = ", ".join(COMMANDS_BY_NAME)
+        return f"unknown command {file!r} (choose from {choices})"
+    if not path.exists():
+        return f"no such file: {file}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    commands = {
-        "check-content": cmd_check_content,
-        "dump-content": cmd_dump_content,
-        "stats": cmd_stats,
-        "stories": cmd_stories,
-        "backup": cmd_backup,
-        "self-test": cmd_self_test,
-        "screenshot": cmd_screenshot,
-        "quiz": cmd_quiz,
-        "export-anki": cmd_export_anki,
-        "import-cards": cmd_import_cards,
-        "export-all": cmd_export_all,
-        "import-all": cmd_import_all,
-    }
-    # The full parser only when a word could be a command or help is asked for; it parses
-    # everything the small one does the same way, so this is purely a start-up saving.
-    full = any(arg in commands or arg in ("-h", "--help") for arg in arguments)
+    command = COMMANDS_BY_NAME.get(first_word(arguments) or "")
+    # The full parser only for a command or help; it parses a plain start the same way as
+    # the quick one, so this is purely a start-up saving.
+    full = command is not None or any(arg in ("-h", "--help") for arg in arguments)
     args = build_parser(with_commands=full).parse_args(arguments)
-    if args.command in commands:
-        from app.domain.storage_fault import StorageFault
+    if command is not None:
+        return run_guarded(f"lattice {command.name}", command.run, args)
+    if args.file:
+        problem = _open_file_check(args.file)
+        if problem:
+            print(f"lattice: {problem}", file=sys.stderr)
+            return USAGE_ERROR
+        args.file = str(Path(args.file).resolve())
+    return run_guarded("lattice", _start_gui, args)
 
-        try:
-            return commands[args.command](args)
-        except StorageFault as fault:  # locked, read-only, full: one line, nothing changed
-            print(f"lattice {args.command}: {fault}", file=sys.stderr)
-            return 4
+
+def _start_gui(args: argparse.Namespace) -> int:
     # No garbage collection while starting: it would only walk the objects being created.
     # The GUI turns it back on, with those objects frozen, once the first card is painted.
     gc.disable()

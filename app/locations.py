@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -17,13 +18,18 @@ CACHE_DIR_ENV = "LATTICE_CACHE_DIR"
 def bundle_root() -> Path:
     """The folder holding `content/` and `resources/`.
 
-    From source that is the project checkout; in a PyInstaller build it is the
-    extraction folder (`sys._MEIPASS`). Never the working directory.
+    In a PyInstaller build that is the extraction folder (`sys._MEIPASS`); in an installed
+    wheel the package's own `bundled/` folder (setup.py copies them there); from a checkout
+    or an editable install the checkout itself. Never the working directory.
     """
     frozen_root = getattr(sys, "_MEIPASS", None)
     if getattr(sys, "frozen", False) and frozen_root:
         return Path(frozen_root)
-    return Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    installed = package / "bundled"
+    if installed.is_dir():
+        return installed
+    return package.parent
 
 
 def content_dir() -> Path:
@@ -35,7 +41,11 @@ def resource_path(*parts: str) -> Path:
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The user's data directory: --data-dir, then $LATTICE_DATA_DIR, then the platform's."""
+    """The user's data directory: --data-dir, then $LATTICE_DATA_DIR, then the platform's.
+
+    Made if missing; a path that exists but is not a folder is refused with
+    NotADirectoryError, which the command line reports in one line.
+    """
     if override:
         chosen = Path(override)
     elif os.environ.get(DATA_DIR_ENV):
@@ -43,6 +53,8 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     else:
         chosen = Path(platformdirs.user_data_dir(APP_NAME, ORG_NAME))
     chosen = chosen.expanduser().resolve()
+    if chosen.exists() and not chosen.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "the data folder is not a folder", str(chosen))
     chosen.mkdir(parents=True, exist_ok=True)
     return chosen
 

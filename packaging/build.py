@@ -1,4 +1,4 @@
-"""Build the one-folder bundle: `python packaging/build.py [--clean] [--max-mb 150]`.
+"""Build the one-folder bundle: `python packaging/build.py [--clean] [--max-mb 100]`.
 
 Runs PyInstaller on packaging/lattice.spec, writing dist/lattice/ (the executable is
 dist/lattice/lattice, lattice.exe on Windows), then reports the folder's size with its
@@ -19,34 +19,39 @@ SPEC = ROOT / "packaging" / "lattice.spec"
 DIST = ROOT / "dist"
 BUNDLE = DIST / "lattice"
 MB = 1024 * 1024
-DEFAULT_LIMIT_MB = 150
+DEFAULT_LIMIT_MB = 100
 
 
-def folder_size(folder: Path) -> tuple[int, Counter[str]]:
-    """Bytes in `folder` (symlinks counted as links, not targets) and bytes per top part.
+def folder_size(folder: Path) -> tuple[int, Counter[str], Counter[str]]:
+    """Bytes in `folder` (symlinks counted as links, not targets), bytes per top part, and
+    bytes per file.
 
     Parts are the first path component below the bundle's `_internal/` folder, so
-    PySide6, numpy and the loose shared libraries show up as separate lines.
+    PySide6, the content and the loose shared libraries show up as separate lines.
     """
     total = 0
     parts: Counter[str] = Counter()
+    files: Counter[str] = Counter()
     for path in folder.rglob("*"):
         if path.is_dir() and not path.is_symlink():
             continue
         size = path.lstat().st_size
         total += size
         relative = path.relative_to(folder).parts
+        files["/".join(relative)] += size
         if relative[0] == "_internal" and len(relative) > 1:
             relative = relative[1:]
         key = relative[0] if len(relative) > 1 else "(executable, loose libraries)"
         parts[key] += size
-    return total, parts
+    return total, parts, files
 
 
 def size_report(folder: Path, limit_mb: float) -> tuple[bool, str]:
-    total, parts = folder_size(folder)
+    total, parts, files = folder_size(folder)
     lines = [f"{folder.name}/: {total / MB:.1f} MB (limit {limit_mb:g} MB)"]
     lines += [f"  {size / MB:7.1f} MB  {name}" for name, size in parts.most_common(8)]
+    lines.append("largest files:")
+    lines += [f"  {size / MB:7.1f} MB  {name}" for name, size in files.most_common(10)]
     return total <= limit_mb * MB, "\n".join(lines)
 
 

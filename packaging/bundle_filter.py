@@ -40,6 +40,20 @@ EXCLUDED_MODULES = [
     "ssl",
     "_ssl",
     "_hashlib",
+    # SQLAlchemy's hook collects every dialect; Lattice speaks only SQLite.
+    "sqlalchemy.dialects.mysql",
+    "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.dialects.oracle",
+    "sqlalchemy.dialects.mssql",
+    # The CJK codecs (about 1 MB): Lattice reads and writes only UTF-8, and a lookup of a
+    # missing codec is a plain LookupError.
+    "_codecs_cn",
+    "_codecs_hk",
+    "_codecs_iso2022",
+    "_codecs_jp",
+    "_codecs_kr",
+    "_codecs_tw",
+    "_multibytecodec",
     "readline",
     "curses",
     "pdb",

@@ -1,6 +1,6 @@
 """Smoke-test a frozen build: `python packaging/smoke.py [dist/lattice/lattice]`.
 
-Runs the bundle's `self-test`, `check-content`, `dump-content --json`, `stats --json` and
+Runs the bundle's `self-test`, `check-content`, `dump-content --json`, `stats --json`, `-V` and
 two real starts to the first card (`--startup-probe`: parsing the content, then from the
 parse cache) offscreen, against a fresh data directory and from an empty working directory (the bundle
 must find its content without it). Fails if a command exits non-zero, if its output is not
@@ -98,6 +98,12 @@ def expect_json(*keys: str) -> Callable[[str], str | None]:
     return check
 
 
+def expect_version(stdout: str) -> str | None:
+    if not re.fullmatch(r"Lattice \d+\.\d+\.\d+\S*\n", stdout):
+        return f"expected 'Lattice X.Y.Z', got {stdout.strip()!r}"
+    return None
+
+
 def expect_first_card(stdout: str) -> str | None:
     if "first-card-painted" not in stdout:
         return f"the window never painted a card: {stdout.strip()!r}"
@@ -132,7 +138,9 @@ def smoke(executable: Path) -> list[str]:
             (["self-test", "--data-dir", str(data / "self-test")], expect_self_test),
             (["check-content"], expect_check_content),
             (["dump-content", "--json"], expect_json("areas", "concepts", "cards")),
-            (["stats", "--json", "--data-dir", str(data / "stats")], expect_json("cards")),
+            # A global option before the command is honoured as well as after it.
+            (["--data-dir", str(data / "stats"), "stats", "--json"], expect_json("cards")),
+            (["-V"], expect_version),
             # The real start, twice: parsing the content, then from the parse cache.
             (["--startup-probe", "--data-dir", str(data / "gui")], expect_first_card),
             (["--startup-probe", "--data-dir", str(data / "gui")], expect_first_card),

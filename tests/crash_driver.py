@@ -23,7 +23,7 @@ def main(data: str, content: str) -> None:
     settings = StudySettings(new_per_day=10_000, max_reviews_per_day=10_000)
     review = ReviewService(ctx.bank, ctx.db_path, clock, settings)
     quiz = QuizService(ctx.bank, ctx.store, QuizStore(ctx.store.engine), clock)
-    run = quiz.start(QuizSettings(count=1000))
+    run = quiz.start(QuizSettings(count=1000)).run
     grades = [Grade.AGAIN, Grade.GOOD, Grade.HARD, Grade.EASY]
     for i in count():
         due = review.next_card()
@@ -33,7 +33,7 @@ def main(data: str, content: str) -> None:
         review.answer(due, grades[i % 4])
         print(f"grade {due.card.id} {ctx.store.review_count()}", flush=True)
         if run.phase == "done":
-            run = quiz.start(QuizSettings(count=1000))
+            run = quiz.start(QuizSettings(count=1000)).run
         if run.phase == "answering":
             quiz.begin_question(run)
             position = run.current

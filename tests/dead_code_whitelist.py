@@ -63,3 +63,10 @@ def kept_for_the_reader(paraphrase: Any) -> tuple[object, ...]:
     """The paraphrase allow-list's `reason` (domain/content_checks.py): required in the file
     so each exception says why it is right; the record keeps it, nothing computes with it."""
     return (paraphrase.reason,)
+
+
+def held_to_keep_alive(connection: Any) -> tuple[object, ...]:
+    """`OwnedConnection.owner` (storage/connection.py): a strong reference from each plain
+    connection to its `Database`, so the owner that must close it before the file is replaced
+    lives at least as long as the connection. Holding it is the point; nothing reads it."""
+    return (connection.owner,)

@@ -30,3 +30,31 @@ def test_each_line_is_answered_in_order_and_unknown_ids_are_errors(content_root:
     assert graded[2].output["line"] == 4 and graded[2].output["error"].startswith("not JSON")
     assert graded[3].output["covered"] == [False, False, False]
     assert graded[3].output["explanations"] == ["nothing typed"] * 3
+
+
+def test_the_command_answers_every_line_and_fails_at_the_end_for_unknown_ids(
+    tmp_path: Path, content_root: Path
+) -> None:
+    import subprocess
+    import sys
+
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text(
+        json.dumps({"card_id": "no-such-card", "answer": "x"})
+        + "\n"
+        + json.dumps({"card_id": "gamma-what", "answer": "The third letter; it needs beta."})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "grade-answers", str(answers), "--content", str(content_root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0] == {"card_id": "no-such-card", "error": "unknown card id 'no-such-card'"}
+    assert lines[1]["card_id"] == "gamma-what"
+    assert lines[1]["covered"] == [True, True, False]
+    assert set(lines[1]) == {"card_id", "key_points", "covered", "explanations"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from app import APP_NAME, ORG_NAME
+from app import APP_NAME, ORG_NAME, locations
 from app.locations import bundle_root, content_dir, data_dir, resource_path
 from app.services.context import open_context
 from tests.conftest import FIXTURE_CONTENT, PROJECT_ROOT
@@ -23,6 +23,22 @@ def test_from_source_the_checkout_holds_content_and_resources(
     assert content_dir() == PROJECT_ROOT / "content"
     assert (content_dir() / "areas.yaml").is_file()
     assert resource_path("icons", "lattice.png").is_file()
+
+
+def test_an_installed_wheel_reads_from_the_package_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """setup.py copies content/ and resources/ into the wheel as app/bundled/."""
+    package = tmp_path / "site-packages" / "app"
+    shutil.copytree(FIXTURE_CONTENT, package / "bundled" / "content")
+    monkeypatch.setattr(locations, "__file__", str(package / "locations.py"))
+    monkeypatch.chdir(tmp_path)
+    assert bundle_root() == package / "bundled"
+    assert content_dir() == package / "bundled" / "content"
+    assert (
+        resource_path("icons", "lattice.png")
+        == package / "bundled" / "resources" / "icons" / "lattice.png"
+    )
 
 
 def test_a_frozen_build_reads_from_its_extraction_folder(

@@ -11,10 +11,12 @@ import struct
 import sys
 from pathlib import Path
 from types import ModuleType
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtGui import QImage
 
+from app import __version__
 from tests.conftest import PROJECT_ROOT
 
 PACKAGING = PROJECT_ROOT / "packaging"
@@ -149,6 +151,8 @@ def test_smoke_checks_json_and_content_counts() -> None:
     assert "not JSON" in check("12 areas")
     assert smoke.expect_check_content("12 areas, 139 concepts, 479 cards\n") is None
     assert smoke.expect_check_content("0 areas, 0 concepts, 0 cards\n")
+    assert smoke.expect_version("Lattice 0.1.0\n") is None
+    assert smoke.expect_version("usage: lattice ...\n")
 
 
 def test_size_report_counts_files_and_links_and_enforces_the_limit(tmp_path: Path) -> None:
@@ -157,11 +161,14 @@ def test_size_report_counts_files_and_links_and_enforces_the_limit(tmp_path: Pat
     (bundle / "lattice").write_bytes(b"x" * 1000)
     (bundle / "_internal" / "PySide6" / "libQt6Core.so.6").write_bytes(b"x" * 3_000_000)
     (bundle / "_internal" / "libQt6Core.so.6").symlink_to("PySide6/libQt6Core.so.6")
-    total, parts = build.folder_size(bundle)
+    total, parts, files = build.folder_size(bundle)
     assert parts["PySide6"] == 3_000_000
+    assert files["_internal/PySide6/libQt6Core.so.6"] == 3_000_000
     assert 3_001_000 <= total < 3_001_100  # the link counts as a link, not a second copy
     within, report = build.size_report(bundle, 150)
     assert within and "limit 150 MB" in report and "PySide6" in report
+    largest = report.split("largest files:\n")[1].splitlines()
+    assert largest[0].endswith("_internal/PySide6/libQt6Core.so.6")
     assert build.size_report(bundle, 2)[0] is False
 
 
@@ -202,10 +209,32 @@ def test_desktop_entry_launches_lattice_with_its_icon() -> None:
     entry = parser["Desktop Entry"]
     assert entry["Type"] == "Application"
     assert entry["Name"] == "Lattice"
-    assert entry["Exec"].split()[0] == "lattice"
+    assert entry["Exec"] == "lattice %f"  # a file manager passes the .apkg to open
     assert entry["Icon"] == "lattice"
     assert entry["Terminal"] == "false"
-    assert entry["Categories"].endswith(";")
+    assert entry["Categories"] == "Education;ComputerScience;"  # one main category
+    assert entry["MimeType"] == "application/x-apkg;"
+
+
+def test_the_apkg_type_the_desktop_entry_opens_is_defined() -> None:
+    mime = "{http://www.freedesktop.org/standards/shared-mime-info}"
+    root = ElementTree.parse(PACKAGING / "lattice-mime.xml").getroot()
+    (kind,) = root.findall(f"{mime}mime-type")
+    assert kind.get("type") == "application/x-apkg"
+    assert [glob.get("pattern") for glob in kind.findall(f"{mime}glob")] == ["*.apkg"]
+
+
+def test_the_appstream_metainfo_matches_the_app() -> None:
+    root = ElementTree.parse(PACKAGING / "org.lattice.Lattice.metainfo.xml").getroot()
+    assert root.get("type") == "desktop-application"
+    assert root.findtext("id") == "org.lattice.Lattice"
+    assert root.findtext("launchable") == "lattice.desktop"
+    assert (PACKAGING / "lattice.desktop").is_file()
+    assert root.findtext("project_license") == "MIT"
+    assert root.findtext("provides/binary") == "lattice"
+    assert root.findtext("provides/mediatype") == "application/x-apkg"
+    newest = root.find("releases/release")
+    assert newest is not None and newest.get("version") == __version__
 
 
 def test_spec_takes_content_and_resources_from_the_repository_root() -> None:

@@ -212,3 +212,123 @@ def test_history_lists_past_quizzes_and_reopens_one(qtbot, window) -> None:  # t
     assert quiz.setup_page.trend_chart.scores == [0.0]
     quiz.setup_page.history_table.activated.emit(quiz.setup_page.history_model.index(0, 0))
     assert quiz.pages.currentIndex() == 3 and quiz.results.session_id == session_id
+
+
+SPECIAL = """---
+id: quoting
+title: Quoting
+area: llm
+reviewed: 2026-12
+summary: Questions with quotes & angle brackets.
+requires: [alpha]
+---
+
+## Is 'x' < "y" & why?
+
+```card
+id: quoting-what
+difficulty: easy
+seconds: 60
+key_points:
+  - ordering & comparison
+  - quotes kept as written
+  - angle brackets are not HTML
+```
+
+Ordering & comparison decide it; quotes are kept as written; angle brackets are not HTML.
+"""
+
+
+def special_window(qtbot, data_dir, content_root, clock):  # type: ignore[no-untyped-def]
+    (content_root / "extra").mkdir(exist_ok=True)
+    (content_root / "extra" / "quoting.md").write_text(SPECIAL, encoding="utf-8")
+    context = open_context(data_dir, content=content_root, clock=clock)
+    win = build_window(Application(context))
+    qtbot.addWidget(win)
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    return win, context
+
+
+def test_questions_with_quotes_ampersands_and_brackets_show_as_written(
+    qtbot, data_dir, content_root, clock
+) -> None:  # type: ignore[no-untyped-def]
+    win, context = special_window(qtbot, data_dir, content_root, clock)
+    try:
+        win.quiz_on_concept("quoting")
+        quiz = win.quiz
+        for _ in range(len(quiz.run.questions)):
+            if quiz.run.question.card.id == "quoting-what":
+                break
+            quiz.submit()
+            quiz.confirm_grading()
+        label = quiz.question_page.question_label
+        assert label.text() == """Is 'x' < "y" & why?"""
+        assert label.textFormat() == Qt.TextFormat.PlainText
+        quiz.submit()
+        page = quiz.grading_page
+        assert page.g_question.text() == """Is 'x' < "y" & why?"""
+        assert page.g_question.textFormat() == Qt.TextFormat.PlainText
+        # A check box shows one '&' (a single one would be eaten as a mnemonic marker).
+        assert page.point_boxes[0].text() == "1   ordering && comparison"
+    finally:
+        context.close()
+
+
+def test_grading_highlights_the_words_that_made_each_point_tick(qtbot, window, clock) -> None:  # type: ignore[no-untyped-def]
+    quiz = open_quiz(qtbot, window, count=1)
+    card = quiz.run.question.card
+    typed = f"Honestly, {card.key_points[0]}. Nothing else comes to mind."
+    type_text(qtbot, typed)
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    page = quiz.grading_page
+    assert page.covered()[0] is True
+    point_words = {w.lower() for w in card.key_points[0].split()}
+    marked = page.highlighted_words()
+    assert marked and all(w.lower() in point_words for w in marked)
+    # Pointing at a point (here by its number key, which also ticks it) shows only its words.
+    press(qtbot, window, Qt.Key.Key_2)
+    assert page.focused_point == 1 and page.covered()[1] is True
+    assert not page.matches[1].covered
+    assert page.point_notes[1].text().startswith("✗ ")
+    spans = page.matches[1].evidence
+    assert page.highlighted_words() == [typed[a:b] for a, b in spans]
+
+
+def test_missed_questions_go_straight_to_a_review_session(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    quiz = finish_quiz_with_nothing(qtbot, window)
+    missed = {a.card_id for a in quiz.results.missed}
+    button = quiz.results_page.review_missed_button
+    assert button.isEnabled() and button.text() == "Review the 2 missed now   (R)"
+    press(qtbot, window, Qt.Key.Key_R)
+    assert window.current_screen() == "review"
+    assert window.review.service.scope == missed
+    assert "Missed in the quiz" in window.review.scope_label.text()
+    shown = window.review.service.next_card()
+    assert shown is not None and shown.card.id in missed  # rated Again: due now
+    assert quiz.results.again_applied
+
+
+def test_graded_answers_export_as_labelled_data(qtbot, window, ctx, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from PySide6.QtWidgets import QFileDialog
+
+    quiz = open_quiz(qtbot, window, count=1)
+    card = quiz.run.question.card
+    type_text(qtbot, f"It is the {card.key_points[0]}.")
+    press(qtbot, window, Qt.Key.Key_Return, CTRL)
+    press(qtbot, window, Qt.Key.Key_1)  # the learner disagrees with the grader's tick
+    press(qtbot, window, Qt.Key.Key_Return)
+    out = tmp_path / "labels.jsonl"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(quiz.results_page.export_button, Qt.MouseButton.LeftButton)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 1
+    record = records[0]
+    assert record["card_id"] == card.id and record["answer"] == f"It is the {card.key_points[0]}."
+    assert [p["point"] for p in record["points"]] == list(card.key_points)
+    assert record["points"][0]["covered"] is False  # the learner's correction is the label
+    assert record["grader"][0] is True
+    assert "1 graded answer written" in quiz.results_page.again_note.text()

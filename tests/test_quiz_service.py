@@ -50,12 +50,12 @@ def test_draw_uses_fsrs_retrievability(ctx, clock) -> None:  # type: ignore[no-u
 
 def test_answers_are_saved_as_given_and_scored(ctx, clock) -> None:  # type: ignore[no-untyped-def]
     quiz = service(ctx)
-    run = quiz.start(QuizSettings(count=2, timing=Timing.FIXED, seconds=30))
+    run = quiz.start(QuizSettings(count=2, timing=Timing.FIXED, seconds=30)).run
     assert [q.budget for q in run.questions] == [30, 30]
     quiz.begin_question(run)
     clock.advance(seconds=12)
     card = run.questions[0].card
-    matches = quiz.submit(run, " and ".join(card.key_points[:2]))
+    matches = quiz.submit(run, " and ".join(card.key_points[:2])).matches
     assert [m.covered for m in matches] == [True, True, False]
     stored = QuizStore(ctx.store.engine).answers(run.session_id)
     assert [(a.seconds_used, a.timed_out, a.graded, a.points_covered) for a in stored] == [
@@ -78,7 +78,7 @@ def test_answers_are_saved_as_given_and_scored(ctx, clock) -> None:  # type: ign
 
 def test_whole_quiz_budget_ends_the_quiz_and_counts_unreached(ctx, clock) -> None:  # type: ignore[no-untyped-def]
     quiz = service(ctx)
-    run = quiz.start(QuizSettings(count=3, timing=Timing.TOTAL, seconds=100))
+    run = quiz.start(QuizSettings(count=3, timing=Timing.TOTAL, seconds=100)).run
     assert sum(q.budget for q in run.questions) == pytest.approx(100, abs=2)
     countdown = quiz.begin_question(run)
     clock.advance(seconds=40)
@@ -104,7 +104,7 @@ def test_whole_quiz_budget_ends_the_quiz_and_counts_unreached(ctx, clock) -> Non
 def test_resume_after_restart_keeps_answers_and_draft(data_dir, content_root, clock) -> None:  # type: ignore[no-untyped-def]
     ctx = open_context(data_dir, content=content_root, clock=clock)
     quiz = service(ctx)
-    run = quiz.start(QuizSettings(count=3))
+    run = quiz.start(QuizSettings(count=3)).run
     quiz.begin_question(run)
     clock.advance(seconds=5)
     quiz.submit(run, "first answer")
@@ -118,7 +118,9 @@ def test_resume_after_restart_keeps_answers_and_draft(data_dir, content_root, cl
     quiz2 = service(again)
     pending = quiz2.unfinished()
     assert pending is not None and (pending.answered, pending.total) == (1, 3)
-    resumed = quiz2.resume(pending.session_id)
+    opened = quiz2.resume(pending.session_id)
+    assert opened is not None
+    resumed = opened.run
     assert resumed is not None and resumed.current == 1
     assert resumed.draft_text == "half a thought"
     countdown = quiz2.begin_question(resumed)
@@ -135,7 +137,7 @@ def test_resume_after_restart_keeps_answers_and_draft(data_dir, content_root, cl
 
 def test_new_quiz_keeps_an_unfinished_one_in_history(ctx, clock) -> None:  # type: ignore[no-untyped-def]
     quiz = service(ctx)
-    first = quiz.start(QuizSettings(count=2))
+    first = quiz.start(QuizSettings(count=2)).run
     quiz.begin_question(first)
     quiz.submit(first, "x")
     quiz.grade(first, (True, True, True))
@@ -147,7 +149,7 @@ def test_new_quiz_keeps_an_unfinished_one_in_history(ctx, clock) -> None:  # typ
 
 def test_rating_missed_cards_again_is_a_choice_made_once(ctx, clock) -> None:  # type: ignore[no-untyped-def]
     quiz = service(ctx)
-    run = quiz.start(QuizSettings(count=2))
+    run = quiz.start(QuizSettings(count=2)).run
     for covered in ((True, True, True), (False, False, False)):
         quiz.begin_question(run)
         quiz.submit(run, "")
@@ -174,3 +176,19 @@ def test_quiz_command_line_options() -> None:
         count=5, scope=ScopeKind.AREAS, areas=("llm", "agents"), timing=Timing.FIXED, seconds=90
     )
     assert quiz_settings(build_parser().parse_args(["quiz"])) == QuizSettings()
+
+
+def test_every_quiz_write_says_what_it_changed(ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.changes import Changes
+
+    quiz = service(ctx)
+    opened = quiz.start(QuizSettings(count=2, timing=Timing.TOTAL, seconds=60))
+    assert opened.changes == Changes.QUIZZES  # the session and its plan are stored
+    run = opened.run
+    quiz.begin_question(run)
+    submitted = quiz.submit(run, "something")
+    assert submitted.changes == Changes.QUIZZES and len(submitted.matches) == 3
+    assert quiz.submit(run, "again").changes == Changes.NONE  # already handed in: no write
+    again = service(ctx).resume(run.session_id)
+    assert again is not None and not again.run.finished
+    assert again.changes == Changes.NONE  # picking a quiz up again writes nothing

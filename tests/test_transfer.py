@@ -195,3 +195,58 @@ def test_cli_export_all_and_import_all(
     bad.write_bytes(b"not a zip")
     assert main(["import-all", str(bad), "--data-dir", str(other)]) == 1
     assert "nothing was changed" in capsys.readouterr().err
+
+
+def test_your_stories_travel_with_everything_else(ctx, tmp_path, content_root, clock) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.stories import serialize_story
+    from app.services.stories import stories_dir
+    from tests.test_stories import story
+
+    folder = stories_dir(ctx.data_dir)
+    folder.mkdir()
+    (folder / "feature-store.md").write_text(serialize_story(story()), encoding="utf-8")
+    out = _prepare(ctx, tmp_path)
+    with zipfile.ZipFile(out) as archive:
+        assert "stories/feature-store.md" in archive.namelist()
+        assert json.loads(archive.read("manifest.json"))["user_story_files"] == 1
+    assert "1 of your stories" in inspect_export(out, ctx.data_dir).describe()
+    other = tmp_path / "other"
+    fresh = open_context(other, content=content_root, clock=clock)
+    mine = stories_dir(other)
+    mine.mkdir()
+    (mine / "old.md").write_text(serialize_story(story("old")), encoding="utf-8")
+    fresh.close()
+    result = import_all(out, other, clock.now())
+    assert result.summary.stories == 1
+    assert (mine / "feature-store.md").read_text(encoding="utf-8") == serialize_story(story())
+    kept = [p for p in other.iterdir() if p.name.startswith("stories.before-import-")]
+    assert len(kept) == 1 and (kept[0] / "old.md").is_file()  # the replaced ones are kept aside
+
+
+def test_a_broken_story_in_an_export_is_refused_and_nothing_is_replaced(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.stories import serialize_story
+    from app.services.stories import stories_dir
+    from tests.test_stories import story
+
+    folder = stories_dir(ctx.data_dir)
+    folder.mkdir()
+    (folder / "feature-store.md").write_text(serialize_story(story()), encoding="utf-8")
+    out = _prepare(ctx, tmp_path)
+
+    def break_story(members: dict[str, bytes]) -> dict[str, bytes]:
+        import hashlib
+
+        members["stories/feature-store.md"] = b"---\nid: [broken\n---\n"
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"]["stories/feature-store.md"] = hashlib.sha256(
+            members["stories/feature-store.md"]
+        ).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+        return members
+
+    bad = _rewrite(out, tmp_path / "bad.zip", break_story)
+    before = table_counts(database_path(ctx.data_dir))
+    with pytest.raises(ImportRefused, match=r"stories/feature-store\.md:\d+"):
+        import_all(bad, ctx.data_dir, ctx.clock.now())
+    assert table_counts(database_path(ctx.data_dir)) == before
+    assert (folder / "feature-store.md").read_text(encoding="utf-8") == serialize_story(story())

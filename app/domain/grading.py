@@ -483,12 +483,15 @@ def _needed(count: int) -> int:
     return max(min(count, 2), math.ceil(COVER_SHARE * count))
 
 
-def _passes(verdict: _Verdict) -> bool:
+def _enough(verdict: _Verdict) -> bool:
     wanted = len(verdict.found) + len(verdict.missing)
-    enough = verdict.share >= COVER_SHARE - 1e-9 and len(verdict.found) >= min(
+    return verdict.share >= COVER_SHARE - 1e-9 and len(verdict.found) >= min(
         wanted, _needed(wanted)
     )
-    return enough and not verdict.problem
+
+
+def _passes(verdict: _Verdict) -> bool:
+    return _enough(verdict) and not verdict.problem
 
 
 def _best(point: _Point, index: AnswerIndex, weights: Mapping[str, float]) -> _Verdict:
@@ -526,7 +529,7 @@ def match_key_point(
         what = ", ".join(verdict.found)
         explanation = f"{len(verdict.found)} of {wanted} key words{via}: {what}"
         return PointMatch(point, True, explanation, verdict.evidence)
-    if verdict.problem and verdict.found:
+    if verdict.problem and _enough(verdict):  # the words are there, but not the idea
         return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
     if verdict.found:
         return PointMatch(

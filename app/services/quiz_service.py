@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import networkx as nx
 
@@ -157,6 +158,22 @@ class RatedAgain:
     changes: Changes
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A quiz started or resumed, and what opening it wrote."""
+
+    run: QuizRun
+    changes: Changes
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The grader's verdicts on a submitted answer, and what saving it wrote."""
+
+    matches: list[PointMatch]
+    changes: Changes
+
+
 class QuizService:
     def __init__(
         self,
@@ -216,7 +233,8 @@ class QuizService:
         ]
 
     # -- starting and resuming ------------------------------------------------------------
-    def start(self, settings: QuizSettings) -> QuizRun:
+    def start(self, settings: QuizSettings) -> Opened:
+        """Draw the questions and store the plan (a new quiz session)."""
         cards = self.draw(settings)
         budgets = question_budgets(cards, settings.timing, settings.seconds)
         plan = [{"card_id": c.id, "budget": b} for c, b in zip(cards, budgets, strict=True)]
@@ -224,7 +242,7 @@ class QuizService:
             self.clock.now(), json.dumps(settings.to_dict()), json.dumps(plan)
         )
         questions = [Question(i, c, b) for i, (c, b) in enumerate(zip(cards, budgets, strict=True))]
-        return QuizRun(session_id, settings, questions)
+        return Opened(QuizRun(session_id, settings, questions), Changes.QUIZZES)
 
     def unfinished(self) -> Unfinished | None:
         row = self.quizzes.active_session()
@@ -233,7 +251,9 @@ class QuizService:
         answers = self.quizzes.answers(row.id)
         return Unfinished(row.id, row.started_at, len(answers), len(json.loads(row.plan_json)))
 
-    def resume(self, session_id: int) -> QuizRun | None:
+    def resume(self, session_id: int) -> Opened | None:
+        """Pick an unfinished quiz up where it stopped; one whose time ran out meanwhile is
+        finished (which writes its score)."""
         row = self.quizzes.session(session_id)
         if row is None or row.status != ACTIVE:
             return None
@@ -252,7 +272,8 @@ class QuizService:
         run.draft_text, run.draft_seconds = row.draft_text, row.draft_seconds
         if run.current >= len(questions) or self._out_of_total_time(run):
             self.finish(run)
-        return run
+            return Opened(run, Changes.QUIZZES)
+        return Opened(run, Changes.NONE)
 
     def discard(self, session_id: int) -> Changes:
         self.quizzes.set_status(session_id, DISCARDED)
@@ -292,13 +313,13 @@ class QuizService:
         elapsed = run.countdown.elapsed() if run.countdown is not None else 0.0
         return run.draft_seconds + elapsed
 
-    def submit(self, run: QuizRun, text: str) -> list[PointMatch]:
+    def submit(self, run: QuizRun, text: str) -> Submitted:
         """Stop the clock and save the answer with the key points the text already mentions.
 
         Called on Ctrl+Enter and when the clock runs out (then `timed_out` is recorded)."""
         question = run.question
         if run.phase != "answering" or question is None:
-            return []
+            return Submitted([], Changes.NONE)
         countdown = run.countdown or self.begin_question(run)
         assert countdown is not None
         timed_out = countdown.poll() is CountdownState.EXPIRED
@@ -319,7 +340,7 @@ class QuizService:
         run.answers[question.position] = answer
         run.draft_text, run.draft_seconds = "", 0.0
         self._save(run, answer)
-        return matches
+        return Submitted(matches, Changes.QUIZZES)
 
     def matches(self, run: QuizRun) -> list[PointMatch]:
         """The matcher's explanations for the answer being graded."""
@@ -437,6 +458,44 @@ class QuizService:
             grades.append((before, after, duration))
         self.quizzes.rate_again(session_id, grades, now, int(Grade.AGAIN))
         return RatedAgain(len(grades), Changes.QUEUE | Changes.PROGRESS | Changes.QUIZZES)
+
+    def labelled_answers(self) -> list[dict[str, object]]:
+        """Every typed answer whose key points the learner confirmed, with their ticks (the
+        corrections to the grader's pre-ticks) and the grader's own verdict: labelled data in
+        the format of the grader's test set. Answers to cards whose key points have changed
+        since are left out, as their ticks no longer line up."""
+        records: list[dict[str, object]] = []
+        for session in self.quizzes.history():
+            assert session.id is not None
+            for row in self.quizzes.answers(session.id):
+                card = self.bank.cards.get(self.bank.retired.get(row.card_id, row.card_id))
+                covered = json.loads(row.covered_json)
+                if not (row.graded and row.typed_text.strip() and card is not None):
+                    continue
+                if len(covered) != len(card.key_points):
+                    continue
+                grader = self._grade(card, row.typed_text)
+                records.append(
+                    {
+                        "card_id": card.id,
+                        "answer": row.typed_text,
+                        "points": [
+                            {"point": point, "covered": bool(tick)}
+                            for point, tick in zip(card.key_points, covered, strict=True)
+                        ],
+                        "grader": [m.covered for m in grader],
+                        "quiz": session.id,
+                        "answered_at": row.answered_at.isoformat(),
+                    }
+                )
+        return records
+
+    def export_labelled(self, out: Path) -> int:
+        """Write `labelled_answers` as JSON lines to `out`; the number of answers written."""
+        records = self.labelled_answers()
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        out.write_text(text, encoding="utf-8")
+        return len(records)
 
     def history(self) -> list[HistoryEntry]:
         entries = []

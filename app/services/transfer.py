@@ -2,7 +2,7 @@
 the user's own cards.
 
 The file is a zip holding a consistent copy of the database (SQLite's backup API), the user's
-cards folder and `manifest.json` (format and schema versions, row counts, a SHA-256 per file).
+cards folder, their STAR stories folder and `manifest.json` (format and schema versions, row counts, a SHA-256 per file).
 Importing checks all of it (names, sizes, hashes, `integrity_check`, schema version, counts,
 every card file) in a staging folder before anything is replaced; the current database and
 cards folder are then kept aside, never deleted.
@@ -24,8 +24,10 @@ from typing import Any
 from app import __version__
 from app.domain.content_loader import parse_concept_file
 from app.domain.import_rules import ImportRefused
+from app.domain.stories import parse_story
 from app.locations import user_content_dir
 from app.services.archive_safety import Limits, MiB, open_archive, read_member
+from app.services.stories import STORIES_FOLDER, stories_dir
 from app.storage.backup import STAMP
 from app.storage.connection import fsync_path
 from app.storage.database import Database, database_path
@@ -38,6 +40,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = "lattice.sqlite3"
 CARDS_PREFIX = "cards/"
+STORIES_PREFIX = STORIES_FOLDER + "/"
 LIMITS = Limits(max_entries=10_000, max_entry_bytes=2048 * MiB, max_total_bytes=4096 * MiB)
 
 
@@ -59,13 +62,16 @@ class TransferSummary:
     counts: dict[str, int]
     card_files: int
     cards: int
+    # None for an export made before stories travelled with it (import leaves yours alone).
+    stories: int | None = None
 
     def describe(self) -> str:
         c = self.counts
+        stories = "" if self.stories is None else f"{self.stories} of your stories, "
         return (
             f"{c.get('review_log', 0)} reviews of {c.get('progress', 0)} cards, "
             f"{c.get('quiz_session', 0)} quizzes, {self.cards} cards of your own "
-            f"in {self.card_files} files, {c.get('setting', 0)} settings "
+            f"in {self.card_files} files, {stories}{c.get('setting', 0)} settings "
             f"(exported {self.created_at[:16].replace('T', ' ')} UTC by Lattice {self.app_version})"
         )
 
@@ -84,6 +90,13 @@ def _user_card_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.is_file() and not p.is_symlink())
 
 
+def _story_files(data_dir: Path) -> list[Path]:
+    root = stories_dir(data_dir)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.glob("*.md") if p.is_file() and not p.is_symlink())
+
+
 def export_all(data_dir: Path, out: Path, now: datetime) -> TransferSummary:
     """Write everything worth moving to `out` (a zip); the file appears only when complete."""
     root = user_content_dir(data_dir)
@@ -96,13 +109,18 @@ def export_all(data_dir: Path, out: Path, now: datetime) -> TransferSummary:
             files[CARDS_PREFIX + path.relative_to(root).as_posix()] = path
             parsed = parse_concept_file(path, path.read_text(encoding="utf-8"), user=True)
             cards += len(parsed.cards)
+        card_files = len(files) - 1
+        story_files = _story_files(data_dir)
+        for path in story_files:
+            files[STORIES_PREFIX + path.name] = path
         summary = TransferSummary(
             created_at=now.astimezone(UTC).isoformat(timespec="seconds"),
             app_version=__version__,
             schema_version=schema_version(snapshot),
             counts=table_counts(snapshot),
-            card_files=len(files) - 1,
+            card_files=card_files,
             cards=cards,
+            stories=len(story_files),
         )
         manifest = {
             "format": FORMAT,
@@ -113,6 +131,7 @@ def export_all(data_dir: Path, out: Path, now: datetime) -> TransferSummary:
             "counts": summary.counts,
             "user_card_files": summary.card_files,
             "user_cards": cards,
+            "user_story_files": len(story_files),
             "files": {name: _sha256(path) for name, path in files.items()},
         }
         partial = out.with_name(out.name + ".partial")
@@ -169,7 +188,9 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         expected = manifest["files"]
         content = [n for n in names if n != MANIFEST and not n.endswith("/")]
         for name in content:
-            if name != DB_MEMBER and not (name.startswith(CARDS_PREFIX) and name.endswith(".md")):
+            card = name.startswith(CARDS_PREFIX) and name.endswith(".md")
+            story = _is_story_member(name)
+            if name != DB_MEMBER and not (card or story):
                 raise ImportRefused(f"{label}: unexpected file {name!r} inside")
         if sorted(content) != sorted(expected) or DB_MEMBER not in expected:
             raise ImportRefused(f"{label}: the files inside do not match its manifest")
@@ -207,6 +228,7 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         cards += len(parsed.cards)
     if cards != manifest["user_cards"] or len(card_files) != manifest["user_card_files"]:
         raise ImportRefused(f"{label}: the number of your cards does not match the manifest")
+    stories = _check_stories(staging, label, manifest.get("user_story_files"))
     return TransferSummary(
         created_at=str(manifest.get("created_at", "")),
         app_version=str(manifest.get("app_version", "?")),
@@ -214,7 +236,36 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         counts=counts,
         card_files=len(card_files),
         cards=cards,
+        stories=stories,
     )
+
+
+def _is_story_member(name: str) -> bool:
+    """`stories/<name>.md`, one level deep, as the stories folder holds them."""
+    rest = name[len(STORIES_PREFIX) :]
+    return name.startswith(STORIES_PREFIX) and rest.endswith(".md") and "/" not in rest
+
+
+def _check_stories(staging: Path, label: str, expected: object) -> int | None:
+    """Every story in the export parses; their number matches the manifest's."""
+    folder = staging / STORIES_FOLDER
+    files = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    if expected is None:  # an export from before stories travelled with it
+        if files:
+            raise ImportRefused(f"{label}: the manifest does not list your stories")
+        return None
+    for story_file in files:
+        shown = story_file.relative_to(staging)
+        try:
+            text = story_file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ImportRefused(f"{label}: {shown} is not UTF-8 text") from None
+        parsed = parse_story(shown, text)
+        if parsed.problems:
+            raise ImportRefused(f"{label}: {parsed.problems[0].format()}")
+    if not isinstance(expected, int) or len(files) != expected:
+        raise ImportRefused(f"{label}: the number of your stories does not match the manifest")
+    return len(files)
 
 
 def inspect_export(path: Path, data_dir: Path) -> TransferSummary:
@@ -265,4 +316,11 @@ def _replace(
     if cards_aside is not None:
         os.replace(cards, cards_aside)
     shutil.move(str(staged_cards), str(cards))
+    if summary.stories is not None:  # the export carries stories: they replace yours
+        stories = stories_dir(data_dir)
+        if stories.exists():
+            os.replace(stories, stories.with_name(f"{stories.name}.before-import-{stamp}"))
+        staged_stories = staging / STORIES_FOLDER
+        staged_stories.mkdir(exist_ok=True)
+        shutil.move(str(staged_stories), str(stories))
     return ImportAllResult(summary, db_aside, cards_aside)

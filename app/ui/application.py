@@ -141,11 +141,19 @@ def run_gui(args: argparse.Namespace) -> int:
     if isinstance(started, int):
         return started
     app, window, lock = started
+    file = getattr(args, "file", None)
+    if file:  # `lattice FILE.apkg`, as the desktop file's MIME association runs it
+        QTimer.singleShot(0, lambda: open_for_import(window, Path(file)))
     try:
         return app.exec()
     finally:
         window.app.close()  # the last grade's fsync, then every other connection
         lock.unlock()
+
+
+def open_for_import(window: MainWindow, path: Path) -> None:
+    """The import dialog (File ▸ Import…) with `path` already chosen and previewed."""
+    window.interop.import_cards().set_source(path)
 
 
 def run_quiz_gui(args: argparse.Namespace, settings: QuizSettings) -> int:

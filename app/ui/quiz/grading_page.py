@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +24,7 @@ from app.domain.quiz import PointMatch, format_clock
 from app.services.quiz_service import QuizRun
 from app.ui.markdown_view import MarkdownView
 from app.ui.quiz.palette import RED, score_color
-from app.ui.quiz.widgets import bind_keys, drop, heading, muted
+from app.ui.widgets import bind_keys, checkbox_text, drop, heading, muted
 
 
 class GradingPage(QWidget):
@@ -78,7 +79,8 @@ class GradingPage(QWidget):
         self.points_score.setObjectName("quiz-points-score")
         bottom.addWidget(
             muted(
-                "Pre-ticked points were found in your text by a simple word match; change any you disagree with."
+                "Pre-ticked points were found in your answer: point at one (or press its number) "
+                "to see the words that made it tick. Change any you disagree with."
             ),
             1,
         )
@@ -90,6 +92,8 @@ class GradingPage(QWidget):
         self.next_button.clicked.connect(self.confirm_requested.emit)
         bottom.addWidget(self.next_button)
         layout.addLayout(bottom)
+        self.matches: list[PointMatch] = []
+        self.focused_point: int | None = None
         for n in range(1, 10):
             bind_keys(self, [str(n)], partial(self.toggle_point, n - 1), "tick or untick a key point")
         bind_keys(self, ["Return", "Enter"], self.confirm_requested.emit, "next question, or the results")
@@ -108,14 +112,14 @@ class GradingPage(QWidget):
             )
         else:
             self.outcome_label.setText(f"Submitted after {used} of {format_clock(answer.budget)}")
-        self.g_question.setText(html.escape(card.question))
+        self.g_question.setText(card.question)
         self.typed_view.setPlainText(answer.typed)
         self.model_view.show_markdown(card.answer)
         for widget in (*self.point_boxes, *self.point_notes):
             drop(self.points_layout, widget)
         self.point_boxes, self.point_notes = [], []
         for i, point in enumerate(card.key_points):
-            box = QCheckBox(f"{i + 1}   {point}" if i < 9 else point)
+            box = QCheckBox(checkbox_text(f"{i + 1}   {point}" if i < 9 else point))
             box.setObjectName(f"quiz-point-{i + 1}")
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             box.setChecked(i < len(answer.covered) and answer.covered[i])
@@ -123,10 +127,16 @@ class GradingPage(QWidget):
             explanation = matches[i].explanation if i < len(matches) else ""
             auto = matches[i].covered if i < len(matches) else False
             note = muted(("✓ found: " if auto else "✗ ") + explanation)
+            note.setTextFormat(Qt.TextFormat.PlainText)
+            for widget in (box, note):
+                widget.setProperty("point", i)
+                widget.installEventFilter(self)
             self.points_layout.addWidget(box, i, 0)
             self.points_layout.addWidget(note, i, 1)
             self.point_boxes.append(box)
             self.point_notes.append(note)
+        self.matches = list(matches)
+        self.show_evidence(None)
         last = run.current + 1 >= len(run.questions)
         self.next_button.setText("See results   (Enter)" if last else "Next question   (Enter)")
         self._update_points_score()
@@ -145,3 +155,48 @@ class GradingPage(QWidget):
     def toggle_point(self, index: int) -> None:
         if self.isVisible() and 0 <= index < len(self.point_boxes):
             self.point_boxes[index].toggle()
+            self.show_evidence(index)
+
+    # -- why a point ticked ------------------------------------------------------------------
+    def show_evidence(self, index: int | None) -> None:
+        """Highlight in the typed answer the words that made points tick: every ticked point's
+        words lightly, or one point's words strongly (red where the grader found them negated
+        or tied to the wrong side, which is why it did not tick)."""
+        self.focused_point = index
+        selections = []
+        for i, match in enumerate(self.matches):
+            if index is not None and i != index:
+                continue
+            if index is None and not match.covered:
+                continue
+            color = QColor("#2e9d5b" if match.covered else RED)
+            color.setAlpha(70 if index is None else 130)
+            fmt = QTextCharFormat()
+            fmt.setBackground(color)
+            for start, end in match.evidence:
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(self.typed_view.document())
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selection.format = fmt
+                selections.append(selection)
+        self.typed_view.setExtraSelections(selections)
+
+    def highlighted_words(self) -> list[str]:
+        """The typed words highlighted now, in order (what a user sees marked)."""
+        text = self.typed_view.toPlainText()
+        spans = sorted(
+            (s.cursor.selectionStart(), s.cursor.selectionEnd())
+            for s in self.typed_view.extraSelections()
+        )
+        return [text[a:b] for a, b in spans]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        point = watched.property("point") if isinstance(watched, QWidget) else None
+        if isinstance(point, int):
+            if event.type() == QEvent.Type.Enter:
+                self.show_evidence(point)
+            elif event.type() == QEvent.Type.Leave and self.focused_point == point:
+                self.show_evidence(None)
+        return super().eventFilter(watched, event)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.domain.quiz import Countdown, format_clock, urgency
 from app.services.quiz_service import QuizRun
 from app.ui.quiz.palette import BAR_COLORS
-from app.ui.quiz.widgets import bind_keys, heading, muted
+from app.ui.widgets import bind_keys, heading, muted
 
 
 class QuestionPage(QWidget):
@@ -108,7 +106,7 @@ class QuestionPage(QWidget):
             if run.total_budget is not None
             else f"{format_clock(run.question.budget)} for this question"
         )
-        self.question_label.setText(html.escape(run.question.card.question))
+        self.question_label.setText(run.question.card.question)
         self.answer_box.setReadOnly(False)
         self.answer_box.setPlainText(run.draft_text)
         self.answer_box.moveCursor(self.answer_box.textCursor().MoveOperation.End)
@@ -144,9 +142,7 @@ class QuestionPage(QWidget):
             self.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.answer_stack.setCurrentIndex(0)
-            self.question_label.setText(
-                html.escape(run.question.card.question if run.question else "")
-            )
+            self.question_label.setText(run.question.card.question if run.question else "")
             self.pause_button.setText("Pause   (Ctrl+P)")
             self.answer_box.setFocus(Qt.FocusReason.OtherFocusReason)
 

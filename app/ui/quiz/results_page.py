@@ -24,7 +24,7 @@ from app.domain.quiz import format_clock
 from app.services.quiz_service import QuizResults
 from app.ui.quiz.models import ResultsModel
 from app.ui.quiz.palette import score_color
-from app.ui.quiz.widgets import drop, muted
+from app.ui.widgets import bind_keys, drop, muted
 
 CONCEPTS_SHOWN = 8
 
@@ -35,6 +35,8 @@ class ResultsPage(QWidget):
     new_quiz_requested = Signal()
     study_requested = Signal()  # study the weakest concepts
     rate_again_requested = Signal()
+    review_missed_requested = Signal()  # rate the missed Again (if not yet) and review them now
+    export_requested = Signal()  # the graded answers as labelled data
     graph_requested = Signal(str)  # concept id
 
     def __init__(self, bank: ContentBank, local_tz: tzinfo) -> None:
@@ -83,11 +85,24 @@ class ResultsPage(QWidget):
         self.again_button = QPushButton()
         self.again_button.setObjectName("quiz-rate-again")
         self.again_button.clicked.connect(self.rate_again_requested.emit)
+        self.review_missed_button = QPushButton()
+        self.review_missed_button.setObjectName("quiz-review-missed")
+        self.review_missed_button.clicked.connect(self.review_missed_requested.emit)
         self.again_note = muted("")
+        self.export_button = QPushButton("Export graded answers…")
+        self.export_button.setObjectName("quiz-export-labelled")
+        self.export_button.setToolTip(
+            "Every answer you typed and graded, with your ticks, as JSON lines: labelled data "
+            "for checking the grader (the same format as `lattice grade-answers` reads)"
+        )
+        self.export_button.clicked.connect(self.export_requested.emit)
         actions.addWidget(self.study_button)
+        actions.addWidget(self.review_missed_button)
         actions.addWidget(self.again_button)
         actions.addWidget(self.again_note)
         actions.addStretch(1)
+        actions.addWidget(self.export_button)
+        bind_keys(self, ["R"], self.review_missed_button.click, "review the missed cards")
         bottom.addWidget(actions_box, 2)
         layout.addLayout(bottom, 2)
 
@@ -111,6 +126,10 @@ class ResultsPage(QWidget):
         self.results_model.set_answers(results.answers)
         self._fill_concepts(results)
         missed = len(results.missed)
+        self.review_missed_button.setText(
+            f"Review the {missed} missed now   (R)" if missed else "Nothing missed to review"
+        )
+        self.review_missed_button.setEnabled(missed > 0)
         if results.again_applied:
             self.again_button.setText("Missed cards rated Again")
             self.again_button.setEnabled(False)

@@ -7,10 +7,11 @@ injected clock) and repaints, so tests move a FakeClock and call `tick()`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from app.domain.changes import Changes
 from app.domain.quiz import PointMatch, QuizSettings, ScopeKind
@@ -66,6 +67,8 @@ class QuizScreen(Screen):
         self.results_page.new_quiz_requested.connect(self.show_setup)
         self.results_page.study_requested.connect(self.study_weakest)
         self.results_page.rate_again_requested.connect(self.rate_missed_again)
+        self.results_page.review_missed_requested.connect(self.review_missed)
+        self.results_page.export_requested.connect(self.export_labelled)
         self.results_page.graph_requested.connect(self.graph_requested.emit)
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
@@ -98,8 +101,10 @@ class QuizScreen(Screen):
             self.show_setup()
             return False
         self.setup_page.apply_settings(settings)
-        self.run = self.service.start(settings)
+        opened = self.service.start(settings)
+        self.run = opened.run
         self._enter_current()
+        self.report(opened.changes)
         return True
 
     def start_for_concept(self, concept_id: str) -> bool:
@@ -122,8 +127,11 @@ class QuizScreen(Screen):
         if pending is None:
             self.show_setup()
             return
-        self.run = self.service.resume(pending.session_id)
+        opened = self.service.resume(pending.session_id)
+        self.run = opened.run if opened else None
         self._enter_current()
+        if opened:
+            self.report(opened.changes)
 
     def discard_unfinished(self) -> None:
         pending = self.service.unfinished()
@@ -210,8 +218,10 @@ class QuizScreen(Screen):
             return
         self.timer.stop()
         self.question_page.lock()
-        self.matches = self.service.submit(run, self.question_page.typed())
+        submitted = self.service.submit(run, self.question_page.typed())
+        self.matches = submitted.matches
         self._show_grading()
+        self.report(submitted.changes)
 
     def time_up(self) -> None:
         self.submit()
@@ -266,6 +276,33 @@ class QuizScreen(Screen):
         self.show_results(self.results.session_id)
         self.results_page.say_rated_again(rated.count)
         self.report(rated.changes)
+
+    def review_missed(self) -> None:
+        """Straight from the results to a review of the missed cards: they are rated Again
+        first (unless already), so they are due now in the Review screen."""
+        if self.results is None or not self.results.missed:
+            return
+        if not self.results.again_applied:
+            self.rate_missed_again()
+        assert self.results is not None
+        ids = [a.card_id for a in self.results.missed if a.card_id in self.bank.cards]
+        if ids:
+            self.study_requested.emit(ids, f"Missed in the quiz ({len(ids)})")
+
+    def export_labelled(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export graded answers", "graded-answers.jsonl", "JSON lines (*.jsonl)"
+        )
+        if not path:
+            return
+        try:
+            count = self.service.export_labelled(Path(path))
+        except OSError as exc:
+            QMessageBox.warning(self, "Export graded answers", f"Could not write {path}: {exc}")
+            return
+        self.results_page.again_note.setText(
+            f"{count} graded answer{'s' if count != 1 else ''} written to {Path(path).name}."
+        )
 
     # == other rounds (the behavioural round hooks in here) =================================
     def add_setup_panel(self, panel: QWidget) -> None:

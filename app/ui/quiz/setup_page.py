@@ -33,7 +33,7 @@ from app.services.quiz_service import QuizService
 from app.ui.quiz.models import ConceptChoices, HistoryModel
 from app.ui.quiz.palette import AMBER
 from app.ui.quiz.trend_chart import TrendChart
-from app.ui.quiz.widgets import bind_keys, muted
+from app.ui.widgets import bind_keys, muted
 
 
 class SetupPage(QWidget):

@@ -18,7 +18,7 @@ from app.domain.stories import COMPETENCIES
 from app.domain.stories_coverage import OVERUSE_LIMIT, Coverage
 from app.ui.quiz.palette import AMBER
 from app.ui.stories.models import CoverageModel
-from app.ui.stories.widgets import muted
+from app.ui.widgets import muted
 
 MIN_QUESTION_WIDTH = 360
 

@@ -31,7 +31,7 @@ from app.services.stories import StoryService
 from app.ui.card_editor import ERROR_COLOR
 from app.ui.keys import bind
 from app.ui.markdown_view import MarkdownView
-from app.ui.stories.widgets import muted
+from app.ui.widgets import muted
 
 PART_HEIGHTS = {"situation": 72, "task": 56, "action": 128, "result": 72}
 PLACEHOLDERS = {

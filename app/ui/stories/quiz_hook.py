@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 from app.services.story_rehearsal import RehearsalService
 from app.ui.stories.round import BehaviouralRound
 from app.ui.stories.setup_panel import BehaviouralSetupPanel
-from app.ui.stories.widgets import shortcut
+from app.ui.widgets import bind_keys
 
 
 class QuizHost(Protocol):
@@ -33,6 +33,6 @@ def attach_behavioural_round(quiz: QWidget, service: RehearsalService) -> Behavi
     host.add_setup_panel(panel)
     round_view.started.connect(lambda: host.show_page(round_view))
     round_view.closed.connect(host.show_setup)
-    shortcut(quiz, ["Ctrl+B"], panel.start, "start a behavioural round")
+    bind_keys(quiz, ["Ctrl+B"], panel.start, "start a behavioural round")
     round_view.setup_panel = panel
     return round_view

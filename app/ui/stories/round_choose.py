@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.stories import Story
 from app.domain.stories_coverage import Fit
-from app.ui.stories.widgets import heading, muted, shortcut
+from app.ui.widgets import bind_keys, heading, muted
 
 FIT_MARKS = {Fit.CHOSEN: "✓ ", Fit.FITS: "○ ", Fit.NONE: ""}
 
@@ -63,14 +61,14 @@ class ChoosePage(QWidget):
         bottom.addWidget(leave)
         bottom.addWidget(start)
         layout.addLayout(bottom)
-        shortcut(self, ["Return", "Enter", "Ctrl+Return", "Ctrl+Enter"], self.start_requested.emit, "tell the chosen story (starts its clock)")
-        shortcut(self, ["Escape"], self.leave_requested.emit, "back to the quiz setup")
+        bind_keys(self, ["Return", "Enter", "Ctrl+Return", "Ctrl+Enter"], self.start_requested.emit, "tell the chosen story (starts its clock)")
+        bind_keys(self, ["Escape"], self.leave_requested.emit, "back to the quiz setup")
 
     def show_question(
         self, header: str, question: str, choices: list[tuple[Story, Fit]], selected: str | None
     ) -> None:
         self.progress.setText(header)
-        self.question.setText(html.escape(question))
+        self.question.setText(question)
         self.story_combo.blockSignals(True)
         self.story_combo.clear()
         for story, kind in choices:

@@ -3,7 +3,6 @@ and the story's key points to tick (keys 1–9), pre-ticked by the quiz's matche
 
 from __future__ import annotations
 
-import html
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +23,7 @@ from app.domain.quiz import PointMatch
 from app.domain.stories import GradingPoint
 from app.ui.markdown_view import MarkdownView
 from app.ui.quiz.palette import score_color
-from app.ui.stories.widgets import heading, muted, shortcut
+from app.ui.widgets import bind_keys, checkbox_text, heading, muted
 
 
 class GradePage(QWidget):
@@ -86,8 +85,8 @@ class GradePage(QWidget):
         self.point_boxes: list[QCheckBox] = []
         self.point_notes: list[QLabel] = []
         for n in range(1, 10):
-            shortcut(self, [str(n)], partial(self.toggle_point, n - 1), "tick or untick a part or number you said")
-        shortcut(self, ["Return", "Enter"], self.next_requested.emit, "save the telling and go on")
+            bind_keys(self, [str(n)], partial(self.toggle_point, n - 1), "tick or untick a part or number you said")
+        bind_keys(self, ["Return", "Enter"], self.next_requested.emit, "save the telling and go on")
 
     def show_telling(
         self,
@@ -104,7 +103,7 @@ class GradePage(QWidget):
     ) -> None:
         self.progress.setText(header)
         self.outcome.setText(outcome)
-        self.question.setText(html.escape(question))
+        self.question.setText(question)
         self.told_view.setPlainText(typed)
         self.story_view.show_markdown(story_markdown)
         for widget in (*self.point_boxes, *self.point_notes):
@@ -115,7 +114,7 @@ class GradePage(QWidget):
         for i, point in enumerate(points):
             match = matches[i] if i < len(matches) else None
             label = f"{point.label}: {point.text}"
-            box = QCheckBox(f"{i + 1}   {label}" if i < 9 else label)
+            box = QCheckBox(checkbox_text(f"{i + 1}   {label}" if i < 9 else label))
             box.setObjectName(f"round-point-{i + 1}")
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             box.setChecked(i < len(covered) and covered[i])

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.quiz import format_clock, urgency
 from app.ui.quiz.palette import AMBER, RED
-from app.ui.stories.widgets import heading, muted, shortcut
 from app.ui.theme import ACCENT
+from app.ui.widgets import bind_keys, heading, muted
 
 BAR_COLORS = {"normal": ACCENT, "amber": AMBER, "red": RED}
 
@@ -72,13 +72,13 @@ class TellPage(QWidget):
         buttons.addWidget(self.pause_button)
         buttons.addWidget(done)
         layout.addLayout(buttons)
-        shortcut(self, ["Ctrl+Return", "Ctrl+Enter"], self.done_requested.emit, "done telling")
-        shortcut(self, ["Ctrl+P"], self.pause_requested.emit, "pause or resume the clock")
+        bind_keys(self, ["Ctrl+Return", "Ctrl+Enter"], self.done_requested.emit, "done telling")
+        bind_keys(self, ["Ctrl+P"], self.pause_requested.emit, "pause or resume the clock")
 
     def start(self, header: str, story_title: str, question: str) -> None:
         self.progress.setText(header)
         self.story.setText(f"&nbsp;&nbsp;telling: <b>{html.escape(story_title)}</b>")
-        self.question.setText(html.escape(question))
+        self.question.setText(question)
         self.telling_box.setEnabled(True)
         self.telling_box.setReadOnly(False)
         self.telling_box.clear()

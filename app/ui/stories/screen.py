@@ -38,7 +38,7 @@ from app.ui.stories.coverage_tab import CoverageTab
 from app.ui.stories.editor import StoryEditor
 from app.ui.stories.export import Exported, export_brief
 from app.ui.stories.models import STORY_ID, StoriesModel
-from app.ui.stories.widgets import heading, muted, shortcut
+from app.ui.widgets import bind_keys, heading, muted
 
 
 class StoriesScreen(Screen):
@@ -122,9 +122,9 @@ class StoriesScreen(Screen):
         self.coverage_tab = CoverageTab()
         self.tabs.addTab(self.coverage_tab, "Coverage")
 
-        shortcut(self, ["Ctrl+N"], self.new_story, "write a new story")
-        shortcut(self, ["Ctrl+E"], self.edit_story, "edit the selected story")
-        shortcut(self, ["Ctrl+R"], self.rehearse, "rehearse the selected story")
+        bind_keys(self, ["Ctrl+N"], self.new_story, "write a new story")
+        bind_keys(self, ["Ctrl+E"], self.edit_story, "edit the selected story")
+        bind_keys(self, ["Ctrl+R"], self.rehearse, "rehearse the selected story")
         self.setFocusProxy(self.table)
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:

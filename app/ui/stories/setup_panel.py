@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpin
 
 from app.domain.stories_rehearsal import DEFAULT_ROUND
 from app.ui.stories.round import BehaviouralRound
-from app.ui.stories.widgets import muted
+from app.ui.widgets import muted
 
 
 class BehaviouralSetupPanel(QGroupBox):
