@@ -23,11 +23,12 @@ def open_graph(qtbot, window):  # type: ignore[no-untyped-def]
     qtbot.keyClick(window.review, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     graph = window.graph
     qtbot.waitUntil(lambda: graph._framed)
-    QApplication_process()
+    settle()
     return graph
 
 
-def QApplication_process() -> None:  # noqa: N802
+def settle() -> None:
+    """Let queued layout requests and the map's first framing run, as they would on screen."""
     from PySide6.QtWidgets import QApplication
 
     for _ in range(3):
@@ -63,7 +64,7 @@ def pill_overlaps(graph) -> list[tuple[str, str]]:  # type: ignore[no-untyped-de
 
 def test_the_map_opens_framed_on_the_card_under_review(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     window.resize(1366, 768)
-    QApplication_process()
+    settle()
     concept = window.review.current.card.concept
     graph = open_graph(qtbot, window)
     assert graph.view.zoom() >= 0.6  # labels readable, not a strip
@@ -76,11 +77,11 @@ def test_panel_collapses_and_reopens_by_key_and_button(qtbot, window) -> None:  
     graph = open_graph(qtbot, window)
     open_width = graph.view.width()
     qtbot.keyClick(graph.view, Qt.Key.Key_P)
-    QApplication_process()
+    settle()
     assert not graph.side.isVisible()
     assert graph.view.width() > open_width + 250
     qtbot.mouseClick(graph.toolbar.panel_button, Qt.MouseButton.LeftButton)
-    QApplication_process()
+    settle()
     assert graph.side.isVisible() and graph.panel.isVisible()
     assert abs(graph.view.width() - open_width) < 40
 
