@@ -104,11 +104,17 @@ def test_evidence_spans_point_at_the_words_that_counted() -> None:
 
 
 def test_rare_words_weigh_more_than_common_ones() -> None:
-    bank = ("model data", "model training", "model serving", "model drift detection")
+    bank = ("model data", "model detection", "data detection", "model drift detection alerts")
     weights = word_weights(bank)
     assert weights["drift"] > weights["model"]
-    # "model" alone is two words of three but far less than 60 % of the weight.
-    assert not match_key_point("model drift detection", "the model", weights=weights).covered
+    # "model" and "detection" are two words of four but well under half of the weight.
+    light = match_key_point("model drift detection alerts", "model detection", weights=weights)
+    assert not light.covered
+    assert light.explanation == (
+        "2 of 4 key words together (model, detection), but not the ones that carry the point "
+        "(drift, alerts)"
+    )
+    assert match_key_point("model drift detection alerts", "drift alerts", weights=weights).covered
 
 
 def test_grading_is_deterministic_and_aligned_with_the_points() -> None:

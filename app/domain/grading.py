@@ -531,6 +531,15 @@ def match_key_point(
         return PointMatch(point, True, explanation, verdict.evidence)
     if verdict.problem and _enough(verdict):  # the words are there, but not the idea
         return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
+    if verdict.found and len(verdict.found) >= _needed(wanted):  # enough words, too light
+        return PointMatch(
+            point,
+            False,
+            f"{len(verdict.found)} of {wanted} key words together "
+            f"({', '.join(verdict.found)}), but not the ones that carry the point "
+            f"({', '.join(verdict.missing)})",
+            verdict.evidence,
+        )
     if verdict.found:
         return PointMatch(
             point,
