@@ -164,6 +164,21 @@ def _import_all_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="a file written by export-all")
 
 
+def _optimize_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--apply", action="store_true", help="use them if they predict held-out reviews better"
+    )
+    parser.add_argument("--json", action="store_true", help="as one JSON object")
+
+
+def _plan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--interview", metavar="YYYY-MM-DD", help="the interview date (default: the one set)"
+    )
+    parser.add_argument("--minutes", type=float, help="minutes a day (default: the one set, or 30)")
+    parser.add_argument("--json", action="store_true", help="as one JSON object")
+
+
 def _content_root(arg: str | None) -> Path:
     from app.locations import content_dir
 
@@ -384,6 +399,80 @@ def cmd_import_all(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from app.domain.memory_fit import NotEnoughReviews
+    from app.services.memory_service import MemoryService, Optimization
+
+    ctx = _open_data(args)
+    service = MemoryService(ctx)
+    try:
+        result = service.optimize()
+    except NotEnoughReviews as exc:
+        if args.json:
+            print(json.dumps({"reviews": exc.reviews, "needed": exc.needed, "message": str(exc)}))
+        else:
+            print(exc)
+        return 0
+    applied = service.apply(result) if args.apply else False
+    if args.json:
+        print(json.dumps(Optimization(result, applied).to_json(), indent=1))
+        return 0
+    print(
+        f"{result.reviews} reviews; on held-out reviews, log loss "
+        f"{result.log_loss_before:.4f} -> {result.log_loss_after:.4f}, "
+        f"RMSE {result.rmse_before:.4f} -> {result.rmse_after:.4f}"
+    )
+    if applied:
+        print("applied: your own parameters schedule every review from now on")
+    elif args.apply:
+        print("not applied: they predict your held-out reviews no better than the current ones")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from app.services.interview_service import InterviewService, PlanRefused
+
+    ctx = _open_data(args)
+    service = InterviewService(ctx)
+    try:
+        interview = date.fromisoformat(args.interview) if args.interview else None
+    except ValueError:
+        print(
+            f"lattice plan: --interview must be a date like 2027-01-31, got {args.interview!r}",
+            file=sys.stderr,
+        )
+        return 2
+    interview = interview or service.interview_date()
+    if interview is None:
+        print("lattice plan: no interview date: give --interview YYYY-MM-DD", file=sys.stderr)
+        return 2
+    try:
+        minutes = args.minutes if args.minutes is not None else service.minutes()
+        forecast = service.forecast(interview, minutes)
+    except PlanRefused as exc:
+        print(f"lattice plan: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(forecast.to_json(), indent=1))
+        return 0
+    plan, plain = forecast.plan, forecast.plain
+    print(
+        f"{forecast.days_left} study days to {interview.isoformat()} at {forecast.minutes:g} "
+        f"minutes a day: expected recall on the day {plan.expected_recall:.0%} "
+        f"(the plain schedule: {plain.expected_recall:.0%})"
+    )
+    print(f"plan: {plan.policy.describe()}")
+    for day in plan.days[:7]:
+        when = forecast.today.toordinal() + day.day
+        print(
+            f"  {date.fromordinal(when).isoformat()}: {len(day.new)} new, "
+            f"{len(day.reviews)} reviews, {day.minutes:.0f} min"
+        )
+    return 0
+
+
 @dataclass(frozen=True)
 class Command:
     """One subcommand: its name and help, the options it adds, and what it runs."""
@@ -433,6 +522,13 @@ COMMANDS: tuple[Command, ...] = (
         cmd_import_all,
         _import_all_options,
     ),
+    Command(
+        "optimize",
+        "fit your own FSRS parameters from your reviews (and apply them)",
+        cmd_optimize,
+        _optimize_options,
+    ),
+    Command("plan", "plan each day toward your interview date", cmd_plan, _plan_options),
 )
 COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 

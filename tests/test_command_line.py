@@ -41,6 +41,8 @@ REQUIRED: dict[str, list[str]] = {
     "import-cards": [str(ANKI / "modern.apkg"), "--new-concept", "Deck", "--area", "llm"],
     "export-all": ["all.zip"],
     "import-all": ["all.zip"],
+    "optimize": ["--json"],
+    "plan": ["--interview", "2099-01-01", "--json"],
 }
 # Commands that read only the bundled content and never open the data folder.
 CONTENT_ONLY = {"check-content", "dump-content", "grade-answers"}

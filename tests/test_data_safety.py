@@ -541,6 +541,10 @@ HOSTILE: dict[str, Tamper] = {
     "check constraint": _add_a_check_constraint,
     "garbage date": _set_first(lambda _n, declared, _pk: declared == "DATETIME", "yesterday-ish"),
     "rating out of range": _set_first(lambda name, _d, _pk: name == "rating", 9),
+    "event kind out of range": _set_first(lambda name, _d, _pk: name == "kind", 99),
+    "packed float out of range": _set_first(
+        lambda name, declared, _pk: name == "difficulty" and declared == "BLOB", 0x7F000000
+    ),
     "state out of range": _set_first(lambda name, _d, _pk: name.startswith("state"), -1),
     "text in a number": _set_first(
         lambda _n, declared, pk: declared == "INTEGER" and not pk, "many"

@@ -47,6 +47,19 @@ def test_swapped_relations_do_not_tick() -> None:
     assert why == "ties “tensor” to “across”, not “within”"
 
 
+def test_a_contrast_counts_only_about_the_same_thing() -> None:
+    point = "tensor parallelism within a node"
+    assert covered(point, "Tensor parallelism splits the matrices across GPUs within a node.")
+    assert not covered(point, "Tensor parallelism runs inter-node, over the network.")
+    # A point that names both sides is not a relation the answer can swap.
+    assert covered("trades compute for memory", "checkpointing trades compute for memory")
+
+
+def test_negation_reaches_past_small_words_and_spelled_numbers_are_not_figures() -> None:
+    assert not covered("use the full window", "You can't really use the full window.")
+    assert covered("data parallel plus ZeRO sharding", "Data parallel with ZeRO-style sharding.")
+
+
 def test_words_from_sentences_far_apart_do_not_add_up() -> None:
     """A point must be stated within two neighbouring sentences, as people spread one idea."""
     point = "dropout regularises by averaging thinned networks"
@@ -77,6 +90,21 @@ def test_words_from_sentences_far_apart_do_not_add_up() -> None:
 )
 def test_spelling_abbreviations_and_inflections_meet(point: str, answer: str) -> None:
     assert covered(point, answer), match_key_point(point, answer).explanation
+
+
+def test_numbers_with_units_stay_whole() -> None:
+    assert key_words("a 405B model, 70B too, 1,000 docs at 0.5 MiB") == [
+        "405b",
+        "model",
+        "70b",
+        "1000",
+        "document",
+        "0.5",
+        "mib",
+    ]
+    assert not covered(
+        "kernels below the ridge are memory bound", "kernels above the ridge are memory bound"
+    )
 
 
 def test_noise_words_are_not_key_words() -> None:

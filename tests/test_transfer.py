@@ -20,6 +20,8 @@ from app.storage.migrations import SCHEMA_VERSION
 from app.storage.snapshot import table_counts
 from tests.test_backup_recovery import grade_one
 
+SCHEMA3_DATABASE = Path(__file__).parent / "fixtures" / "schema3-history.sqlite3"
+
 
 def _prepare(ctx, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
     """Some history, a setting and a user card, exported; returns the export file."""
@@ -150,19 +152,17 @@ def test_older_schema_is_upgraded_on_the_copy(ctx, tmp_path, content_root, clock
     def downgrade(members: dict[str, bytes]) -> dict[str, bytes]:
         import hashlib
 
-        db = tmp_path / "old.sqlite3"
-        db.write_bytes(members["lattice.sqlite3"])
-        conn = sqlite3.connect(db)
-        conn.executescript(
-            "DROP TABLE card_search; DROP TABLE quiz_answer; DROP TABLE quiz_session;"
-            "DROP TABLE story_rehearsal;"
-            "UPDATE meta SET value='1' WHERE key='schema_version';"
-        )
-        conn.commit()
-        conn.close()
-        members["lattice.sqlite3"] = db.read_bytes()
+        # A database written by schema 3 (tests/fixtures/README.md): 4 cards studied.
+        members["lattice.sqlite3"] = SCHEMA3_DATABASE.read_bytes()
         manifest = json.loads(members["manifest.json"])
-        manifest["schema_version"] = 1
+        manifest["schema_version"] = 3
+        with sqlite3.connect(SCHEMA3_DATABASE) as conn:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+            for table in manifest["counts"]:
+                if table in tables:
+                    (count,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+                    manifest["counts"][table] = count
+        conn.close()
         manifest["files"]["lattice.sqlite3"] = hashlib.sha256(
             members["lattice.sqlite3"]
         ).hexdigest()
@@ -174,7 +174,8 @@ def test_older_schema_is_upgraded_on_the_copy(ctx, tmp_path, content_root, clock
     other.mkdir()
     import_all(old, other, clock.now())
     moved = open_context(other, content=content_root, clock=clock)
-    assert len(moved.store.memories()) == 2
+    assert len(moved.store.memories()) == 4
+    assert moved.store.review_count() == 21
     moved.store.engine.dispose()
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +54,7 @@ NEGATIONS = frozenset(
 # Contrasts whose sides an answer can swap while keeping every word ("within" vs "across").
 _CONTRASTS = (
     ("within", "across"),
-    ("intra", "inter"),
+    ("above", "below"),
     ("before", "after"),
     ("increase", "decrease"),
     ("higher", "lower"),
@@ -148,6 +148,8 @@ ABBREVIATIONS: Mapping[str, str] = {
 
 # Words that stand for the same idea in this field; each maps to one representative stem.
 _SYNONYM_GROUPS = (
+    ("within", "intra", "inside"),
+    ("across", "inter", "between"),
     ("big", "large", "huge", "bigger", "larger"),
     ("small", "tiny", "smaller"),
     ("fast", "quick", "quickly", "faster", "speed", "speedup"),
@@ -179,7 +181,7 @@ _SPELLING = (
     (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
     (re.compile(r"ogue(s?)$"), r"og\1"),
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
     word: str(value)
@@ -192,6 +194,9 @@ _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
 # How much of a point's weighted key words one window must state.
 COVER_SHARE = 0.5
+# An alternative phrasing is the author's guess at how candidates say it, wordier than the
+# point; it must be stated more fully, or on-topic wrong answers would tick it.
+ALTERNATIVE_SHARE = 0.6
 # A point must be stated within this many adjacent sentences.
 SENTENCES_PER_WINDOW = 2
 # Negation this many tokens before a matched word (in the same clause) flips it.
@@ -247,10 +252,14 @@ class Token:
     breaks_clause: bool = False
 
 
-def _phrases() -> list[tuple[tuple[str, ...], str]]:
+def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Multi-word forms by their first word, longest first (so a word is looked up once)."""
     multi = [(tuple(long.split()), short) for long, short in ABBREVIATIONS.items()]
     multi += [(tuple(w.split()), group[0]) for group in _SYNONYM_GROUPS for w in group if " " in w]
-    return sorted(multi, key=lambda item: -len(item[0]))
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, short in sorted(multi, key=lambda item: -len(item[0])):
+        by_first.setdefault(words[0], []).append((words, short))
+    return by_first
 
 
 _PHRASES = _phrases()
@@ -275,7 +284,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     i = 0
     while i < len(raw):
-        for words, short in _PHRASES:
+        for words, short in _PHRASES.get(raw[i][0], ()):
             n = len(words)
             if tuple(w for w, _, _ in raw[i : i + n]) == words:
                 written = " ".join(words)
@@ -391,15 +400,23 @@ class _Verdict:
     missing: tuple[str, ...]  # as the point writes them
     evidence: tuple[tuple[int, int], ...]
     problem: str = ""
+    needs: float = COVER_SHARE  # the share of weight this phrasing must reach
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
-    """A negation within reach before tokens[index], in the same clause."""
-    for j in range(index - 1, max(-1, index - 1 - NEGATION_REACH), -1):
+    """A negation within reach before tokens[index], in the same clause; small words
+    ("can't really use the full window") do not count towards the reach."""
+    stop = _stop_canon()
+    reach = NEGATION_REACH
+    for j in range(index - 1, -1, -1):
         if tokens[j].breaks_clause:
             return False
         if tokens[j].negation:
             return True
+        if tokens[j].canon not in stop:
+            reach -= 1
+            if reach == 0:
+                return False
     return False
 
 
@@ -413,7 +430,9 @@ class _Point:
     negative: bool  # the point itself asserts a negative ("no value network")
 
 
+@lru_cache(maxsize=65536)
 def _prepare(phrasing: str) -> _Point | None:
+    """Cached: the bank's points and phrasings are prepared once, not per answer."""
     wanted = tuple(key_words(phrasing))
     if not wanted:
         return None
@@ -441,7 +460,8 @@ def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) 
     missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
     evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
     problem = ""
-    numbers = [w for w in point.wanted if w[:1].isdigit()]
+    # Numbers the point writes as digits must be there; "one" or "ZeRO" are words, not figures.
+    numbers = [w for w in point.wanted if w[:1].isdigit() and point.written.get(w, w)[:1].isdigit()]
     if positions and any(n not in positions for n in numbers):
         absent = next(point.written.get(n, n) for n in numbers if n not in positions)
         problem = f"the point's number {absent} is not in the answer"
@@ -455,38 +475,52 @@ def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) 
 
 
 def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
-    """The point ties its subject to one side of a contrast; does the answer tie it to the
-    other? The side that counts is the first contrast word after the subject."""
+    """The point ties its subject to one side of a contrast ("tensor parallelism within a
+    node"); does the answer tie it to the other ("tensor parallelism across nodes")? The side
+    that counts is the first one after the subject that governs the same word as in the point
+    ("across GPUs within a node" still says "within a node"). A point that names both sides
+    ("trades compute for memory") is not checked."""
     contrast_of = _contrast_of()
-    sides = [w for w in point.wanted if w in contrast_of]
+    sides = [w for w in point.wanted if w in contrast_of and contrast_of[w] not in point.wanted]
     subjects = [w for w in point.wanted if w not in contrast_of and w in positions]
     if not sides or not subjects:
         return ""
     subject_at = positions[subjects[0]]
     for side in sides:
         other = contrast_of[side]
-        for token in tokens[subject_at + 1 :]:
+        governed = _governed(point.wanted, side)
+        for at in range(subject_at + 1, len(tokens)):
+            token = tokens[at]
+            if token.canon not in (side, other):
+                continue
+            if governed and governed not in (t.canon for t in tokens[at + 1 : at + 4]):
+                continue  # a contrast about something else
             if token.canon == side:
                 break
-            if token.canon == other:
-                subject = tokens[subject_at].word
-                return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
+            subject = tokens[subject_at].word
+            return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
     return ""
+
+
+def _governed(wanted: Sequence[str], side: str) -> str:
+    """The point's word right after a contrast word ("node" in "within a node"), if any."""
+    at = wanted.index(side)
+    return wanted[at + 1] if at + 1 < len(wanted) and wanted[at + 1] not in _contrast_of() else ""
 
 
 def _rank(verdict: _Verdict) -> tuple[bool, float, int]:
     return (_passes(verdict), verdict.share, -len(verdict.evidence))
 
 
-def _needed(count: int) -> int:
+def _needed(count: int, share: float = COVER_SHARE) -> int:
     """Key words one window must hold: the share, and never a single word of a longer point."""
-    return max(min(count, 2), math.ceil(COVER_SHARE * count))
+    return max(min(count, 2), math.ceil(share * count))
 
 
 def _enough(verdict: _Verdict) -> bool:
     wanted = len(verdict.found) + len(verdict.missing)
-    return verdict.share >= COVER_SHARE - 1e-9 and len(verdict.found) >= min(
-        wanted, _needed(wanted)
+    return verdict.share >= verdict.needs - 1e-9 and len(verdict.found) >= min(
+        wanted, _needed(wanted, verdict.needs)
     )
 
 
@@ -516,6 +550,8 @@ def match_key_point(
         if prepared is None:
             continue
         verdict = _best(prepared, index, weights)
+        if phrasing != point:
+            verdict = replace(verdict, needs=ALTERNATIVE_SHARE)
         if best is None or _rank(verdict) > _rank(best[1]):
             best = (phrasing, verdict)
     if best is None:
@@ -531,7 +567,7 @@ def match_key_point(
         return PointMatch(point, True, explanation, verdict.evidence)
     if verdict.problem and _enough(verdict):  # the words are there, but not the idea
         return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
-    if verdict.found and len(verdict.found) >= _needed(wanted):  # enough words, too light
+    if verdict.found and len(verdict.found) >= _needed(wanted, verdict.needs):  # too light
         return PointMatch(
             point,
             False,
@@ -545,7 +581,7 @@ def match_key_point(
             point,
             False,
             f"only {len(verdict.found)} of {wanted} key words together "
-            f"({', '.join(verdict.found)}); needs {_needed(wanted)}",
+            f"({', '.join(verdict.found)}); needs {_needed(wanted, verdict.needs)}",
             verdict.evidence,
         )
     return PointMatch(point, False, f"none of the key words ({', '.join(verdict.missing)})")
@@ -571,9 +607,21 @@ def match_key_points(
 
 def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:
     """A card's key points against a typed answer, crediting the phrasings the content gives;
-    `bank_points` (every key point of the bank) makes rare words weigh more."""
+    `bank_points` (every key point and phrasing of the bank, see `bank_texts`) makes rare
+    words weigh more."""
     weights = word_weights(bank_points) if bank_points else None
     return match_key_points(card.key_points, answer, card.phrasings, weights)
+
+
+def bank_texts(cards: Iterable[Card]) -> tuple[str, ...]:
+    """Every key point and phrasing: the texts word weights are counted over, so a telling
+    word that only a phrasing uses is rare, not unknown."""
+    texts: list[str] = []
+    for card in cards:
+        texts += card.key_points
+        for phrasings in card.phrasings:
+            texts += phrasings
+    return tuple(texts)
 
 
 @lru_cache(maxsize=2)

@@ -6,6 +6,7 @@ storage layer converts at its boundary.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
@@ -71,10 +72,43 @@ class SchedulerSettings:
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval_days: int = 36500
+    parameters: tuple[float, ...] = ()  # the learner's own FSRS parameters; () = defaults
+    fuzz: bool = True
+
+
+# Anki's fuzz: review intervals of 2.5 days or more move by up to 15 % of the part between
+# 2.5 and 7 days, 10 % of the part between 7 and 20 days and 5 % of the rest, plus a day,
+# so cards learnt together do not keep falling due together.
+FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, math.inf, 0.05))
+
+
+def fuzz_range(interval_days: int, maximum: int = 36500) -> tuple[int, int]:
+    """The shortest and longest interval a fuzzed `interval_days` may become."""
+    delta = 1.0
+    for start, end, factor in FUZZ_RANGES:
+        delta += factor * max(min(float(interval_days), end) - start, 0.0)
+    low = max(2, round(interval_days - delta))
+    high = min(round(interval_days + delta), maximum)
+    return min(low, high), high
+
+
+def fuzz_factor(card_id: str, reps: int) -> float:
+    """A number in [0, 1) fixed by the card and how often it was answered, as Anki seeds its
+    fuzz with the card id plus its review count: the same answer always gives the same
+    interval, so the interval a grade button shows is the one the grade gives."""
+    import random  # on first use, like fsrs: not needed before the first card
+
+    try:
+        from _blake2 import blake2b  # hashlib's, without its OpenSSL start-up
+    except ImportError:  # not CPython
+        from hashlib import blake2b
+    seed = int.from_bytes(blake2b(card_id.encode(), digest_size=8).digest(), "big") + reps
+    return random.Random(seed).random()
 
 
 class Scheduler:
-    """Wraps `fsrs.Scheduler`; deterministic (no interval fuzz) so previews match grades."""
+    """Wraps `fsrs.Scheduler`, with Anki's interval fuzz made deterministic (see
+    `fuzz_factor`), so previews match grades."""
 
     def __init__(self, settings: SchedulerSettings | None = None) -> None:
         self.settings = settings or SchedulerSettings()
@@ -83,7 +117,9 @@ class Scheduler:
     def _fsrs(self) -> fsrs.Scheduler:
         import fsrs  # on first use: the first card can be shown before it is needed
 
+        parameters = self.settings.parameters or fsrs.scheduler.DEFAULT_PARAMETERS
         return fsrs.Scheduler(
+            parameters=parameters,
             desired_retention=self.settings.desired_retention,
             learning_steps=self.settings.learning_steps,
             relearning_steps=self.settings.relearning_steps,
@@ -99,13 +135,20 @@ class Scheduler:
         card = _to_fsrs(memory, now)
         updated, _log = self._fsrs.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
         lapsed = grade is Grade.AGAIN and memory.state is CardState.REVIEW
+        due = _utc(updated.due)
+        if self.settings.fuzz and int(updated.state) == CardState.REVIEW:
+            days = round((due - now).total_seconds() / 86400)
+            if days >= 2.5:
+                low, high = fuzz_range(days, self.settings.maximum_interval_days)
+                fuzzed = low + int(fuzz_factor(memory.card_id, memory.reps) * (high - low + 1))
+                due = now + timedelta(days=min(fuzzed, high))
         return CardMemory(
             card_id=memory.card_id,
             state=CardState(int(updated.state)),
             step=updated.step,
             stability=updated.stability,
             difficulty=updated.difficulty,
-            due=_utc(updated.due),
+            due=due,
             last_review=_utc(updated.last_review) if updated.last_review else now,
             reps=memory.reps + 1,
             lapses=memory.lapses + (1 if lapsed else 0),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from app.domain.scheduling import SchedulerSettings
+
 
 @dataclass(frozen=True)
 class StudySettings:
@@ -17,6 +19,19 @@ class StudySettings:
     day_starts_at_hour: int = 4
     learn_ahead_minutes: int = 20
     desired_retention: float = 0.9
+    # The learner's own FSRS parameters once fitted and applied (empty: FSRS's defaults),
+    # and the set they replaced, to revert to.
+    fsrs_parameters: tuple[float, ...] = ()
+    previous_fsrs_parameters: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("fsrs_parameters", "previous_fsrs_parameters"):  # lists, from JSON
+            object.__setattr__(self, name, tuple(float(p) for p in getattr(self, name)))
+
+    def scheduler_settings(self) -> SchedulerSettings:
+        return SchedulerSettings(
+            desired_retention=self.desired_retention, parameters=self.fsrs_parameters
+        )
 
 
 def study_day_start(now: datetime, local_tz: tzinfo, hour: int = 4) -> datetime:

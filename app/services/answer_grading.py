@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.content import ContentBank
-from app.domain.grading import grade_card
+from app.domain.grading import bank_texts, grade_card
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class GradedLine:
 def grade_answer_lines(bank: ContentBank, lines: Iterable[str]) -> Iterator[GradedLine]:
     """`{"card_id": ..., "answer": ...}` per line -> `{"card_id", "key_points", "covered",
     "explanations"}`, or `{"card_id", "error"}` for an unknown card or a malformed line."""
-    every_point = tuple(p for card in bank.cards.values() for p in card.key_points)
+    every_point = bank_texts(bank.cards.values())
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue

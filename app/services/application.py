@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import ContentBank
-from app.domain.scheduling import Scheduler, SchedulerSettings
+from app.domain.scheduling import Scheduler
 from app.domain.study_day import StudySettings
 from app.services.context import AppContext, open_context
-from app.services.review_service import ReviewService
+from app.services.review_service import PlannedDay, ReviewService
 from app.storage.connection import connect, faults_as_messages
 from app.storage.opening import in_transaction, read_setting, write_setting
 
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from app.services.browse_service import BrowseService
     from app.services.card_import import CardImportService
     from app.services.graph_service import GraphService
+    from app.services.interview_service import InterviewForecast, InterviewService
+    from app.services.memory_service import MemoryService
     from app.services.quiz_service import QuizService
     from app.services.stats_service import StatsService
     from app.services.stories import StoryService
@@ -77,6 +79,7 @@ class Application:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
+        self._followed: PlannedDay | None = None  # today's interview plan, when followed
         self._review = self._session(None)
         self.outside = OutsideWrites(lambda: self._review.ledger.data_version())
         self._quiz: QuizService | None = None
@@ -84,6 +87,8 @@ class Application:
         self._browse: BrowseService | None = None
         self._authoring: AuthoringService | None = None
         self._stats: StatsService | None = None
+        self._interview: InterviewService | None = None
+        self._memory: MemoryService | None = None
         self._backups: BackupService | None = None
         self._card_import: CardImportService | None = None
         self._stories: StoryService | None = None
@@ -162,9 +167,30 @@ class Application:
         ctx = self.ctx
         previous = getattr(self, "_review", None)
         buried = previous.buried if previous is not None else None
-        return ReviewService(
+        session = ReviewService(
             ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=scope, buried=buried
         )
+        if scope is None and self._followed is not None:
+            session.follow(self._followed)
+        return session
+
+    def follow_plan(self, forecast: InterviewForecast | None) -> Changes:
+        """Review serves today's part of `forecast` instead of the daily limits (None:
+        back to the limits). Only the whole-bank session follows it; a concept session is
+        the learner's own choice."""
+        from app.domain.stats import study_date
+        from app.domain.study_day import study_day_end
+
+        ctx = self.ctx
+        now, tz, hour = ctx.clock.now(), ctx.clock.local_tz, ctx.settings.day_starts_at_hour
+        followed = None
+        day = forecast.plan.today if forecast is not None else None
+        if forecast is not None and day is not None and forecast.today == study_date(now, tz, hour):
+            followed = PlannedDay(study_day_end(now, tz, hour), day.new, day.reviews)
+        self._followed = followed
+        if self._review.scope is None:
+            self._review.follow(followed)
+        return Changes.QUEUE
 
     @property
     def review(self) -> ReviewService:
@@ -230,6 +256,22 @@ class Application:
         return self._stats
 
     @property
+    def interview(self) -> InterviewService:
+        if self._interview is None:
+            from app.services.interview_service import InterviewService
+
+            self._interview = InterviewService(self.ctx)
+        return self._interview
+
+    @property
+    def memory(self) -> MemoryService:
+        if self._memory is None:
+            from app.services.memory_service import MemoryService
+
+            self._memory = MemoryService(self.ctx)
+        return self._memory
+
+    @property
     def backups(self) -> BackupService:
         if self._backups is None:
             from app.services.backup_service import BackupService
@@ -269,8 +311,7 @@ class Application:
         self.ctx.save_settings(settings)
         self.study(self._review.scope)
         if self._quiz is not None:
-            retention = SchedulerSettings(desired_retention=settings.desired_retention)
-            self._quiz.scheduler = Scheduler(retention)
+            self._quiz.scheduler = Scheduler(settings.scheduler_settings())
         return Changes.SETTINGS | Changes.QUEUE
 
     def export_anki(self, out: Path) -> AnkiExport:

@@ -10,7 +10,6 @@ from app.domain.changes import Changes
 from app.domain.content import Card
 from app.domain.scheduling import CardMemory, CardState, Grade, Scheduler, format_interval
 from app.services.context import AppContext
-from app.storage.memory_codec import memory_from_json
 from app.storage.search_store import MARK_END, MARK_START, SearchHit, SearchStore, query_terms
 
 MARK_STYLE = "background-color: #f5d76e; color: #1f2328;"
@@ -127,8 +126,8 @@ class BrowseService:
     def history(self, card_id: str) -> list[HistoryEntry]:
         entries = []
         for log in self.ctx.store.review_history(card_id):
-            after = memory_from_json(log.after_json)
-            interval = format_interval(after.due - log.reviewed_at) if after.due else "—"
+            gap = log.interval_after
+            interval = format_interval(gap) if gap is not None else "—"
             entries.append(
                 HistoryEntry(
                     reviewed_at=log.reviewed_at,

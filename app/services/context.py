@@ -52,7 +52,7 @@ from app.storage.opening import (
     rebuild_search,
     write_setting,
 )
-from app.storage.retired_cards import move_card_history
+from app.storage.review_log import ProgressLog
 
 if TYPE_CHECKING:
     from app.storage.backup import Recovery
@@ -145,7 +145,7 @@ class AppContext:
         if self._store is None:
             from app.storage.progress_store import ProgressStore
 
-            self._store = ProgressStore(self.database.engine)
+            self._store = ProgressStore(self.database.engine, self.clock)
         return self._store
 
     def close(self) -> None:
@@ -235,15 +235,17 @@ def _mirror(db_path: Path, order: list[tuple[str, str]]) -> StudySettings:
         return _load_settings(read_setting(conn, SETTINGS_KEY, {}))
 
 
-def _move_retired_history(db_path: Path, retired: dict[str, str]) -> None:
+def _move_retired_history(db_path: Path, retired: dict[str, str], now: datetime) -> None:
     """When the retired-id mapping changed, give each replacing card the history of the card
-    it replaced (moving again is harmless: a moved card has nothing left to move)."""
+    it replaced, as MOVE events of the review log (moving again is harmless: a moved card
+    has nothing left to move)."""
     fingerprint = json.dumps(sorted(retired.items()))
     with closing(connect(db_path)) as conn:
 
         def move_all() -> None:
+            log = ProgressLog(conn)
             for old, new in sorted(retired.items()):
-                move_card_history(conn, old, new)
+                log.move_card_history(old, new, now)
 
         _refresh_if_changed(conn, RETIRED_FINGERPRINT_KEY, fingerprint, move_all)
 
@@ -305,7 +307,7 @@ def open_context(
     try:
         recovery = _recover_if_damaged(db_path, full_check, lock_wait, the_clock.now())
         migrate(db_path)
-        _move_retired_history(db_path, loaded.bank.retired)
+        _move_retired_history(db_path, loaded.bank.retired, the_clock.now())
         settings = _mirror(db_path, loaded.order)
     except (sqlite3.Error, OSError) as exc:
         fault = fault_from(exc, db_path)

@@ -15,7 +15,7 @@ from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import prerequisite_graph, study_order
-from app.domain.grading import grade_card
+from app.domain.grading import bank_texts, grade_card
 from app.domain.quiz import (
     ConceptScore,
     Countdown,
@@ -351,7 +351,7 @@ class QuizService:
         return self._grade(question.card, answer.typed)
 
     def _grade(self, card: Card, text: str) -> list[PointMatch]:
-        every_point = tuple(p for c in self.bank.cards.values() for p in c.key_points)
+        every_point = bank_texts(self.bank.cards.values())
         return grade_card(card, text, every_point)
 
     def grade(self, run: QuizRun, covered: tuple[bool, ...]) -> Changes:
@@ -452,11 +452,15 @@ class QuizService:
         for answer in results.missed:
             if answer.card_id not in self.bank.cards:
                 continue
-            before = self.progress.memory(answer.card_id)
-            after = self.scheduler.grade(before, Grade.AGAIN, now)
             duration = min(MAX_DURATION_MS, int(answer.seconds_used * 1000))
-            grades.append((before, after, duration))
-        self.quizzes.rate_again(session_id, grades, now, int(Grade.AGAIN))
+            grades.append((answer.card_id, duration))
+        self.quizzes.rate_again(
+            session_id,
+            grades,
+            lambda before: self.scheduler.grade(before, Grade.AGAIN, now),
+            now,
+            int(Grade.AGAIN),
+        )
         return RatedAgain(len(grades), Changes.QUEUE | Changes.PROGRESS | Changes.QUIZZES)
 
     def labelled_answers(self) -> list[dict[str, object]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +16,6 @@ from app.domain.scheduling import (
     CardState,
     Grade,
     Scheduler,
-    SchedulerSettings,
     format_interval,
 )
 from app.domain.study_day import (
@@ -36,6 +35,27 @@ MAX_ANSWER_MS = 10 * 60 * 1000
 class DueCard:
     card: Card
     memory: CardMemory
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    """Today's part of the interview plan, followed instead of the daily limits."""
+
+    day_end: datetime  # the end of the study day it was planned for
+    new: tuple[str, ...]
+    reviews: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """What the learner asked for past today's limits; it lapses when the day ends."""
+
+    day_end: datetime | None = None
+    new: int = 0
+    ahead_days: int = 0
+
+
+_UNLIMITED = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -64,7 +84,7 @@ class ReviewService:
         self.db_path = db_path
         self.clock = clock
         self.settings = settings
-        self.scheduler = Scheduler(SchedulerSettings(desired_retention=settings.desired_retention))
+        self.scheduler = Scheduler(settings.scheduler_settings())
         self.scope = frozenset(scope) if scope is not None else None
         self.ledger = ReviewLedger(db_path, self.scope)
         self._queue: DayQueue | None = None
@@ -75,6 +95,8 @@ class ReviewService:
         # Cards put aside until the study day ends (Anki's bury), shared by the sessions of
         # one run; the end of the day lifts it.
         self.buried: dict[str, datetime] = buried if buried is not None else {}
+        self._beyond = Beyond()
+        self._planned: PlannedDay | None = None
 
     def close(self) -> None:
         self.ledger.close()
@@ -106,21 +128,103 @@ class ReviewService:
         hour = self.settings.day_starts_at_hour
         start = study_day_start(now, self.clock.local_tz, hour)
         end = study_day_end(now, self.clock.local_tz, hour)
+        beyond = self._beyond if self._beyond.day_end == end else Beyond(end)
+        self._beyond = beyond
         done = self.ledger.done_since(start)
-        new_left = remaining(self.settings.new_per_day, done.get(int(CardState.NEW), 0))
+        new_left = remaining(
+            self.settings.new_per_day + beyond.new, done.get(int(CardState.NEW), 0)
+        )
         reviews_left = remaining(
             self.settings.max_reviews_per_day, done.get(int(CardState.REVIEW), 0)
         )
-        buried = {card for card, until in self.buried.items() if until > now}
-        known = self.bank.cards.keys() - buried
+        planned = self._planned if self._planned and self._planned.day_end == end else None
+        if planned is not None:
+            return self._build_planned(planned, start, end, beyond)
+        until = end + timedelta(days=beyond.ahead_days)
+        if beyond.ahead_days:
+            reviews_left = _UNLIMITED  # asked for: every card due by then
+        known = self._unburied(now)
         return DayQueue.build(
             end,
             (m for m in self.ledger.learning_due(end) if m.card_id in known),
-            (m for m in self.ledger.reviews_due(end, reviews_left) if m.card_id in known)
+            (m for m in self.ledger.reviews_due(until, reviews_left) if m.card_id in known)
             if reviews_left
             else (),
             (i for i in self.ledger.new_ids(new_left) if i in known) if new_left else (),
         )
+
+    def _unburied(self, now: datetime) -> Collection[str]:
+        """The bank's cards but those buried for the rest of the study day."""
+        buried = {card for card, until in self.buried.items() if until > now}
+        return self.bank.cards.keys() - buried if buried else self.bank.cards.keys()
+
+    def _build_planned(
+        self, planned: PlannedDay, start: datetime, end: datetime, beyond: Beyond
+    ) -> DayQueue:
+        """The plan's reviews and new cards for today (those not yet answered today), plus
+        learning steps; 'more new cards' still adds the next cards in line."""
+        known = self._unburied(self.clock.now())
+        in_scope = self.scope
+        memories = [self.ledger.memory(c) for c in planned.reviews if c in known]
+        reviews = [
+            m
+            for m in memories
+            if m.state is CardState.REVIEW
+            and (m.last_review is None or m.last_review < start)
+            and (in_scope is None or m.card_id in in_scope)
+        ]
+        new = [
+            c
+            for c in planned.new
+            if c in known
+            and (in_scope is None or c in in_scope)
+            and self.ledger.memory(c).is_new
+        ]
+        if beyond.new:
+            extra = [i for i in self.ledger.new_ids(len(new) + beyond.new) if i not in new]
+            new += extra[: beyond.new]
+        return DayQueue.build(
+            end, (m for m in self.ledger.learning_due(end) if m.card_id in known), reviews, new
+        )
+
+    @property
+    def following(self) -> bool:
+        """Today's queue is the interview plan's."""
+        queue = self._today()
+        return self._planned is not None and self._planned.day_end == queue.day_end
+
+    def follow(self, planned: PlannedDay | None) -> None:
+        """Serve today's part of the interview plan (None: back to the daily limits)."""
+        self._planned = planned
+        self._queue = None
+
+    # -- study past the limits (Anki's Custom Study) --------------------------------------
+    def more_available(self) -> tuple[int, int]:
+        """(new cards never seen, reviews due tomorrow) in this session's scope: what the
+        'All caught up' screen can offer beyond today's limits."""
+        queue = self._today()
+        known = self.bank.cards
+        unseen = sum(1 for i in self.ledger.new_ids(_UNLIMITED) if i in known) - len(queue.new)
+        tomorrow = queue.day_end + timedelta(days=1)
+        ahead = sum(
+            1
+            for m in self.ledger.reviews_due(tomorrow, _UNLIMITED)
+            if m.card_id in known and m.due is not None and m.due >= queue.day_end
+        )
+        return max(0, unseen), ahead
+
+    def study_more_new(self, count: int) -> None:
+        """`count` more new cards today, past the daily limit. Only today's allowance grows:
+        tomorrow's limit is counted afresh, so nothing is borrowed from it."""
+        self._today()
+        self._beyond = replace(self._beyond, new=self._beyond.new + max(0, count))
+        self._queue = None
+
+    def study_ahead(self, days: int = 1) -> None:
+        """Today's queue also takes the reviews due in the next `days` study days."""
+        self._today()
+        self._beyond = replace(self._beyond, ahead_days=max(self._beyond.ahead_days, days))
+        self._queue = None
 
     def reload(self) -> None:
         """Build today's queue afresh on next use (something else changed the schedule)."""
@@ -182,10 +286,14 @@ class ReviewService:
         now = self.clock.now()
         shown = self._shown_at or now
         duration = min(MAX_ANSWER_MS, int((now - shown).total_seconds() * 1000))
-        before = self.ledger.memory(due.card.id)
-        after = self.scheduler.grade(before, grade, now)
         with faults_as_messages(self.db_path):  # a refused grade says why; nothing changes
-            log_id = self.ledger.record_grade(before, after, int(grade), now, duration)
+            log_id, after = self.ledger.record_grade(
+                due.card.id,
+                lambda before: self.scheduler.grade(before, grade, now),
+                int(grade),
+                now,
+                duration,
+            )
         queue.answered(after)
         self._undo.append(UndoEntry(log_id, due.card.id))
         return Changes.QUEUE | Changes.PROGRESS

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.storage.connection import connect
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class SchemaTooNewError(RuntimeError):
@@ -133,11 +133,65 @@ def _v4(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX ix_story_rehearsal_story_id ON story_rehearsal (story_id)")
 
 
+def _v5(conn: sqlite3.Connection) -> None:
+    """The compact review log: numbers only, every schedule change an event, cards referred
+    to by an integer key (see `log_migration.py` for the conversion of the old rows)."""
+    for statement in (
+        """CREATE TABLE card_v5 (
+            "key" INTEGER NOT NULL PRIMARY KEY,
+            id VARCHAR NOT NULL UNIQUE,
+            concept_id VARCHAR NOT NULL,
+            ord INTEGER NOT NULL,
+            present BOOLEAN NOT NULL)""",
+        "INSERT INTO card_v5 (id, concept_id, ord, present) "
+        "SELECT id, concept_id, ord, present FROM card ORDER BY present DESC, ord, id",
+        "INSERT INTO card_v5 (id, concept_id, ord, present) SELECT card_id, '', 0, 0 FROM "
+        "(SELECT card_id FROM progress UNION SELECT card_id FROM review_log) "
+        "WHERE card_id NOT IN (SELECT id FROM card) ORDER BY card_id",
+        "DROP TABLE card",
+        "ALTER TABLE card_v5 RENAME TO card",
+        "CREATE INDEX ix_card_ord ON card (present, ord)",
+        "ALTER TABLE review_log RENAME TO review_log_json",
+        "DROP INDEX ix_review_log_card",
+        "DROP INDEX ix_review_log_time",
+        """CREATE TABLE review_log (
+            id INTEGER NOT NULL PRIMARY KEY,
+            card INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            state_before INTEGER NOT NULL,
+            state_after INTEGER NOT NULL,
+            step INTEGER,
+            interval_before INTEGER,
+            interval_after INTEGER,
+            stability BLOB,
+            difficulty BLOB)""",
+        """CREATE TABLE review_log_detail (
+            event_id INTEGER NOT NULL PRIMARY KEY,
+            due DATETIME,
+            last_review DATETIME,
+            reps INTEGER,
+            lapses INTEGER,
+            from_card INTEGER)""",
+    ):
+        conn.execute(statement)
+    history = conn.execute(
+        "SELECT 1 FROM review_log_json UNION ALL SELECT 1 FROM progress LIMIT 1"
+    ).fetchone()
+    if history:  # a new database has none: no need to load the converter
+        from app.storage.log_migration import compact_review_log
+
+        compact_review_log(conn)
+    conn.execute("DROP TABLE review_log_json")
+    conn.execute("CREATE INDEX ix_review_log_card ON review_log (card)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _v1,
     2: _v2,
     3: _v3,
     4: _v4,
+    5: _v5,
 }
 
 

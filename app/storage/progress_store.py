@@ -1,212 +1,149 @@
-"""Queries and writes of study progress. Every grade and every undo is one transaction."""
+"""Progress, the review history and settings for the screens that use the ORM engine.
+
+Every read and write of progress and the review log goes through `review_log.ProgressLog`
+(the one writer), here on one of the engine's connections; each write is one transaction.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, text
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Engine
 
-from app.domain.scheduling import CardMemory, CardState
-from app.storage.memory_codec import db_time
-from app.storage.models import CardRow, ProgressRow, ReviewLogRow
+from app.domain.clock import Clock, SystemClock
+from app.domain.progress_events import ReviewRecord
+from app.domain.scheduling import CardMemory
+from app.storage.connection import faults_as_messages
 from app.storage.opening import read_setting, write_setting
+from app.storage.review_log import LEARNING_STATES, ProgressLog
 
-LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
+__all__ = ["LEARNING_STATES", "ProgressStore", "ReviewRecord", "plain_sqlite", "raw_connection"]
 
 
-def _sqlite(conn: Connection) -> sqlite3.Connection:
+def raw_connection(conn: Connection) -> sqlite3.Connection:
     """The plain sqlite3 connection under one of the engine's."""
     raw = conn.connection.driver_connection
     assert isinstance(raw, sqlite3.Connection)
     return raw
 
 
-def _to_memory(row: ProgressRow) -> CardMemory:
-    return CardMemory(
-        card_id=row.card_id,
-        state=CardState(row.state),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=row.due,
-        last_review=row.last_review,
-        reps=row.reps,
-        lapses=row.lapses,
-    )
-
-
-def _apply(row: ProgressRow, memory: CardMemory) -> None:
-    row.state = int(memory.state)
-    row.step = memory.step
-    row.stability = memory.stability
-    row.difficulty = memory.difficulty
-    row.due = memory.due
-    row.last_review = memory.last_review
-    row.reps = memory.reps
-    row.lapses = memory.lapses
+@contextmanager
+def plain_sqlite(engine: Engine) -> Iterator[sqlite3.Connection]:
+    """One of the engine's connections as plain sqlite3, with faults as `StorageFault`s
+    (the engine's own hook does not see statements run on the plain connection)."""
+    with faults_as_messages(Path(engine.url.database or "")), engine.connect() as conn:
+        yield raw_connection(conn)
 
 
 class ProgressStore:
-    """The one place that reads and writes progress, review history and settings."""
+    """Progress, review history and settings on the ORM engine's connections."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
         self.engine = engine
+        self.clock: Clock = clock or SystemClock()
+
+    @contextmanager
+    def _log(self) -> Iterator[ProgressLog]:
+        """The one writer on one of the engine's connections; what the disk or another
+        program does to it (read-only, full, locked) is raised as a `StorageFault`."""
+        with plain_sqlite(self.engine) as conn:
+            yield ProgressLog(conn)
 
     # -- content mirror -------------------------------------------------------------------
     def known_card_ids(self) -> set[str]:
         """Every card id ever mirrored, present or not: a new card must not reuse one, or it
         would inherit that card's progress."""
-        with Session(self.engine) as session:
-            return set(session.exec(select(CardRow.id)))
+        with self._log() as log:
+            return {row[0] for row in log.conn.execute("SELECT id FROM card")}
 
     # -- progress -------------------------------------------------------------------------
     def memory(self, card_id: str) -> CardMemory:
-        with Session(self.engine) as session:
-            row = session.get(ProgressRow, card_id)
-            return _to_memory(row) if row else CardMemory(card_id=card_id)
+        with self._log() as log:
+            return log.memory(card_id)
 
     def memories(self, card_ids: Iterable[str] | None = None) -> dict[str, CardMemory]:
-        with Session(self.engine) as session:
-            query = select(ProgressRow)
-            if card_ids is not None:
-                query = query.where(col(ProgressRow.card_id).in_(list(card_ids)))
-            return {row.card_id: _to_memory(row) for row in session.exec(query)}
+        with self._log() as log:
+            return {cid: p.memory for cid, p in log.all_progress(card_ids).items()}
 
     def flags(self, card_ids: Sequence[str]) -> dict[str, tuple[bool, bool]]:
         """(suspended, flagged) of the given cards that have a progress row."""
-        with Session(self.engine) as session:
-            query = select(ProgressRow).where(col(ProgressRow.card_id).in_(list(card_ids)))
-            return {row.card_id: (row.suspended, row.flagged) for row in session.exec(query)}
+        with self._log() as log:
+            return {cid: (p.suspended, p.flagged) for cid, p in log.all_progress(card_ids).items()}
 
     def all_progress(self) -> dict[str, tuple[CardMemory, bool, bool]]:
         """Every progress row: (memory, suspended, flagged), for the Browse table."""
-        with Session(self.engine) as session:
+        with self._log() as log:
             return {
-                row.card_id: (_to_memory(row), row.suspended, row.flagged)
-                for row in session.exec(select(ProgressRow))
+                cid: (p.memory, p.suspended, p.flagged) for cid, p in log.all_progress().items()
             }
 
-    def _set_flag(self, card_ids: Sequence[str], name: str, value: bool) -> None:
-        with Session(self.engine) as session:
-            for card_id in card_ids:
-                row = session.get(ProgressRow, card_id) or ProgressRow(card_id=card_id)
-                setattr(row, name, value)
-                session.add(row)
-            session.commit()
-
+    # -- writes (each one transaction, each change an event) ------------------------------
     def set_suspended(self, card_ids: Sequence[str], suspended: bool) -> None:
         """Suspend or unsuspend cards, in one transaction."""
-        self._set_flag(card_ids, "suspended", suspended)
+        with self._log() as log:
+            log.set_suspended(card_ids, suspended, self.clock.now())
 
     def set_flagged(self, card_ids: Sequence[str], flagged: bool) -> None:
-        self._set_flag(card_ids, "flagged", flagged)
+        with self._log() as log:
+            log.set_flagged(card_ids, flagged, self.clock.now())
 
     def reset_progress(self, card_ids: Sequence[str]) -> None:
         """Make cards new again (one transaction). Their review history is kept, so the
         statistics of what was studied stay true; suspension and flags are kept too."""
-        with Session(self.engine) as session:
-            for card_id in card_ids:
-                row = session.get(ProgressRow, card_id)
-                if row is not None:
-                    _apply(row, CardMemory(card_id=card_id))
-                    session.add(row)
-            session.commit()
+        with self._log() as log:
+            log.reset(card_ids, self.clock.now())
+
+    def move_card_history(self, old_id: str, new_id: str) -> bool:
+        """Give a retired card's history and progress to the card replacing it (content
+        merged two duplicates); see `ProgressLog.move_card_history`."""
+        with self._log() as log:
+            return log.move_card_history(old_id, new_id, self.clock.now())
 
     # -- queue queries --------------------------------------------------------------------
     def count_due(self, states: Sequence[int], until: datetime) -> int:
-        with Session(self.engine) as session:
-            query = (
-                select(func.count())
-                .select_from(ProgressRow)
-                .join(CardRow, col(CardRow.id) == col(ProgressRow.card_id))
-                .where(col(CardRow.present))
-                .where(col(ProgressRow.suspended).is_(False))
-                .where(col(ProgressRow.state).in_(states))
-                .where(col(ProgressRow.due) <= until)
-            )
-            return int(session.exec(query).one())
+        with self._log() as log:
+            return log.count_due(states, until)
 
     def reviews_since(self, since: datetime) -> dict[int, int]:
         """Number of reviews since `since`, by the card's state before the review."""
-        with Session(self.engine) as session:
-            query = (
-                select(ReviewLogRow.state_before, func.count())
-                .where(col(ReviewLogRow.reviewed_at) >= since)
-                .group_by(col(ReviewLogRow.state_before))
-            )
-            return {int(state): int(n) for state, n in session.exec(query)}
+        with self._log() as log:
+            return log.done_since(since)
 
     def review_count(self) -> int:
-        with Session(self.engine) as session:
-            return int(session.exec(select(func.count()).select_from(ReviewLogRow)).one())
+        with self._log() as log:
+            return log.review_count()
 
-    def review_history(self, card_id: str) -> list[ReviewLogRow]:
-        with Session(self.engine) as session:
-            query = (
-                select(ReviewLogRow)
-                .where(ReviewLogRow.card_id == card_id)
-                .order_by(col(ReviewLogRow.reviewed_at))
-            )
-            return list(session.exec(query))
+    def review_history(self, card_id: str) -> list[ReviewRecord]:
+        with self._log() as log:
+            return log.reviews(card_id)
 
     def state_counts(self) -> dict[int, int]:
         """Cards present in the content by state (new includes never-seen cards)."""
-        with Session(self.engine) as session:
-            query = (
-                select(func.coalesce(ProgressRow.state, 0), func.count())
-                .select_from(CardRow)
-                .outerjoin(ProgressRow, col(ProgressRow.card_id) == col(CardRow.id))
-                .where(col(CardRow.present))
-                .group_by(func.coalesce(ProgressRow.state, 0))
-            )
-            return {int(state): int(n) for state, n in session.exec(query)}
+        with self._log() as log:
+            return log.state_counts()
 
     def review_events(self, since: datetime) -> list[tuple[datetime, int, int, int, float | None]]:
         """(reviewed at, rating, duration ms, state before, interval before in days) since
         `since`. The interval is the scheduled one (due minus last review) before the review."""
-        sql = text(
-            "SELECT reviewed_at, rating, duration_ms, state_before, "
-            "julianday(json_extract(before_json, '$.due')) "
-            "- julianday(json_extract(before_json, '$.last_review')) "
-            "FROM review_log WHERE reviewed_at >= :since ORDER BY reviewed_at"
-        )
-        raw_since = db_time(since)
-        with self.engine.connect() as conn:
-            rows = conn.execute(sql, {"since": raw_since}).all()
-        return [
-            (
-                datetime.fromisoformat(at).replace(tzinfo=UTC),
-                int(rating),
-                int(ms),
-                int(state),
-                float(interval) if interval is not None else None,
-            )
-            for at, rating, ms, state, interval in rows
-        ]
+        with self._log() as log:
+            return log.review_events(since)
 
     def due_dates(self) -> list[datetime]:
         """Due times of studied, unsuspended cards present in the content, for the forecast."""
-        with Session(self.engine) as session:
-            query = (
-                select(ProgressRow.due)
-                .join(CardRow, col(CardRow.id) == col(ProgressRow.card_id))
-                .where(col(CardRow.present))
-                .where(col(ProgressRow.suspended).is_(False))
-                .where(col(ProgressRow.state) > 0)
-                .where(col(ProgressRow.due).is_not(None))
-            )
-            return [due for due in session.exec(query) if due is not None]
+        with self._log() as log:
+            return log.due_dates()
 
     # -- settings -------------------------------------------------------------------------
     # Settings are read and written by the same functions start-up uses on its own
     # connection (storage/opening.py), here on one of the engine's.
     def get_setting(self, key: str, default: object = None) -> object:
         with self.engine.connect() as conn:
-            return read_setting(_sqlite(conn), key, default)
+            return read_setting(raw_connection(conn), key, default)
 
     def set_setting(self, key: str, value: object) -> None:
         with self.engine.begin() as conn:
-            write_setting(_sqlite(conn), key, value)
+            write_setting(raw_connection(conn), key, value)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 from app.domain.scheduling import CardMemory
-from app.storage.memory_codec import memory_to_json
-from app.storage.models import ProgressRow, QuizAnswerRow, QuizSessionRow, ReviewLogRow
+from app.storage.models import QuizAnswerRow, QuizSessionRow
 from app.storage.opening import ACTIVE_QUIZ as ACTIVE
-from app.storage.progress_store import _apply
+from app.storage.progress_store import plain_sqlite
+from app.storage.review_log import ProgressLog
 
 FINISHED = "finished"
 ABANDONED = "abandoned"  # a new quiz was started instead; its answers stay in the history
@@ -140,37 +140,25 @@ class QuizStore:
     def rate_again(
         self,
         session_id: int,
-        grades: Sequence[tuple[CardMemory, CardMemory, int]],
+        grades: Sequence[tuple[str, int]],
+        schedule: Callable[[CardMemory], CardMemory],
         reviewed_at: datetime,
         rating: int,
     ) -> None:
-        """Write Again grades (before, after, duration ms) for missed cards and mark the quiz,
-        in one transaction, so the schedule is changed once or not at all."""
-        with Session(self.engine) as session:
-            quiz = session.get(QuizSessionRow, session_id)
-            if quiz is None or quiz.again_applied:
-                return
-            for before, after, duration_ms in grades:
-                row = session.get(ProgressRow, before.card_id) or ProgressRow(
-                    card_id=before.card_id
-                )
-                _apply(row, after)
-                session.add(row)
-                session.add(
-                    ReviewLogRow(
-                        card_id=before.card_id,
-                        rating=rating,
-                        reviewed_at=reviewed_at,
-                        duration_ms=max(0, duration_ms),
-                        state_before=int(before.state),
-                        state_after=int(after.state),
-                        before_json=memory_to_json(before),
-                        after_json=memory_to_json(after),
-                    )
-                )
-            quiz.again_applied = True
-            session.add(quiz)
-            session.commit()
+        """Grade missed cards (card id, duration ms) with `schedule` and mark the quiz, in
+        one transaction, so the schedule is changed once or not at all. The grades go
+        through the one writer of progress and the log (`ProgressLog.record_grade`)."""
+        with plain_sqlite(self.engine) as conn:
+            log = ProgressLog(conn)
+            with log.transaction() as raw:
+                row = raw.execute(
+                    "SELECT again_applied FROM quiz_session WHERE id = ?", (session_id,)
+                ).fetchone()
+                if row is None or row[0]:
+                    return
+                for card_id, duration_ms in grades:
+                    log.record_grade(card_id, schedule, rating, reviewed_at, duration_ms)
+                raw.execute("UPDATE quiz_session SET again_applied = 1 WHERE id = ?", (session_id,))
 
     # -- counts ---------------------------------------------------------------------------
     def counts(self) -> tuple[int, int]:

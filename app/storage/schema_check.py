@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.storage.memory_codec import packed_float
 from app.storage.migrations import migrate
 
 STEP = 100  # VM instructions between progress-handler calls
@@ -43,6 +44,13 @@ RULES = {
     "duration_ms": "{c} >= 0",
     "stability": "{c} > 0",
     "difficulty": "{c} BETWEEN 1 AND 10",
+    "kind": "{c} BETWEEN 1 AND 11",  # review_log: a rating 1-4 or another EventKind
+}
+# The review log's floats (declared BLOB, for no type affinity) are a REAL or, mostly, the
+# integer of their single-precision bits, which order as the floats do when positive.
+PACKED = {
+    "stability": (packed_float(1e-30), packed_float(3.0e38)),
+    "difficulty": (packed_float(1.0), packed_float(10.0)),
 }
 
 
@@ -149,7 +157,16 @@ def _column_checks(expected: Objects) -> Iterator[tuple[str, str, str]]:
                 conditions.append(f"{c} IN (0, 1)")
             if col.endswith("_json"):
                 conditions.append(f"json_valid({c})")
-            if col in RULES:
+            if str(declared).upper() == "BLOB":
+                conditions.append(f"typeof({c}) IN ('integer', 'real')")
+                if col in PACKED:
+                    low, high = PACKED[col]
+                    real = RULES[col].format(c=c)
+                    conditions.append(
+                        f"(typeof({c}) = 'real' AND {real}) OR "
+                        f"(typeof({c}) = 'integer' AND {c} BETWEEN {low} AND {high})"
+                    )
+            elif col in RULES:
                 conditions.append(RULES[col].format(c=c))
             if not conditions:
                 continue

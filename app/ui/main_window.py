@@ -197,6 +197,9 @@ class MainWindow(QMainWindow):
         self.backup_timer.timeout.connect(self._back_up_during_use)
         self.backup_timer.start()
         self._show_content_problems()
+        from app.ui.interview_panel import follow_at_start
+
+        follow_at_start(self, app, self.broadcast)
         if app.recovery is not None:
             QTimer.singleShot(0, self.tell_about_recovery)
         if app.has_unfinished_quiz():
@@ -380,6 +383,9 @@ class MainWindow(QMainWindow):
         settings_action.setShortcut(QKeySequence("Ctrl+,"))
         settings_action.triggered.connect(self.show_settings)
         file_menu.addAction(settings_action)
+        memory_action = QAction("Your &memory model…", self)
+        memory_action.triggered.connect(self.show_memory_model)
+        file_menu.addAction(memory_action)
         self.interop = InteropActions(self, self.app, self.broadcast)
         self.interop.install(file_menu, backups_action)
         file_menu.addSeparator()
@@ -456,6 +462,11 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.app.settings, self)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
         dialog.open()
+
+    def show_memory_model(self) -> None:
+        from app.ui.memory_dialog import MemoryDialog
+
+        MemoryDialog(self.app, self.apply_settings, self).open()
 
     def apply_settings(self, settings: StudySettings) -> None:
         """Save the study settings; every screen shows what they change."""

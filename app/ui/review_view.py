@@ -167,7 +167,23 @@ class ReviewView(Screen):
             grade_layout.addWidget(button)
         grade_layout.addStretch(1)
 
+        # Past the day's limits (Anki's Custom Study): offered once the queue is empty.
         empty_page = QWidget()
+        empty_layout = QHBoxLayout(empty_page)
+        empty_layout.setContentsMargins(0, 0, 0, 0)
+        self.more_new_button = QPushButton()
+        self.more_new_button.setObjectName("study-more-new")
+        self.more_new_button.setMinimumHeight(44)
+        self.more_new_button.clicked.connect(self.study_more_new)
+        self.ahead_button = QPushButton()
+        self.ahead_button.setObjectName("study-ahead")
+        self.ahead_button.setMinimumHeight(44)
+        self.ahead_button.clicked.connect(self.study_ahead)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.more_new_button)
+        empty_layout.addWidget(self.ahead_button)
+        empty_layout.addStretch(1)
+        self._more_new = 0
         self.bottom.addWidget(reveal_page)
         self.bottom.addWidget(grade_page)
         self.bottom.addWidget(empty_page)
@@ -265,6 +281,16 @@ class ReviewView(Screen):
         self.history.append(None)
         self.refresh()
         self.report(changes)
+
+    def study_more_new(self) -> None:
+        """New cards past today's limit: the next day's limit is not touched."""
+        self.service.study_more_new(self._more_new)
+        self.refresh()
+
+    def study_ahead(self) -> None:
+        """Tomorrow's reviews today."""
+        self.service.study_ahead(1)
+        self.refresh()
 
     def undo(self) -> bool:
         """Take back the last grade or card action (Ctrl+Z)."""
@@ -375,6 +401,9 @@ class ReviewView(Screen):
 
     # -- painting -------------------------------------------------------------------------
     def _render(self) -> None:
+        if not self.scope_title:  # no concept chosen: say when the interview plan leads
+            following = self.service.following
+            self.scope_label.setText("Following your <b>interview plan</b>" if following else "")
         counts = self.service.counts()
         self.counts_label.setText(
             " &nbsp;&nbsp; ".join(
@@ -397,6 +426,7 @@ class ReviewView(Screen):
         if due is None:
             self.concept_label.setText("")
             self.view.show_html(self._empty_html())
+            self._offer_more()
             self.bottom.setCurrentIndex(2)
             return
         concept = self.service.bank.concepts.get(due.card.concept)
@@ -418,6 +448,25 @@ class ReviewView(Screen):
         for grade, button in self.grade_buttons.items():
             button.setText(f"{labels[grade]}\n{int(grade)}  {grade.label}")
         self.bottom.setCurrentIndex(1)
+
+    def _offer_more(self) -> None:
+        unseen, tomorrow = self.service.more_available()
+        # A whole concept (or one with its prerequisites) at once; a day's worth otherwise.
+        scoped = self.service.scope is not None
+        self._more_new = unseen if scoped else min(unseen, self.app.settings.new_per_day)
+        n = self._more_new
+        self.more_new_button.setText(
+            f"Learn this selection's {n} unseen card{'s' if n != 1 else ''}"
+            if scoped
+            else f"Learn {n} more new card{'s' if n != 1 else ''} today"
+        )
+        self.more_new_button.setToolTip("Beyond today's limit; tomorrow's limit stays as it is.")
+        self.more_new_button.setVisible(self._more_new > 0)
+        self.ahead_button.setText(
+            f"Review tomorrow's {tomorrow} card{'s' if tomorrow != 1 else ''} now"
+        )
+        self.ahead_button.setToolTip("The cards due tomorrow, reviewed today.")
+        self.ahead_button.setVisible(tomorrow > 0)
 
     def _empty_html(self) -> str:
         when = self.service.next_due_time()

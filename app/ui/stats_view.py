@@ -24,6 +24,7 @@ from app.domain.stats import Retention, StudyPlan
 from app.services.application import Application
 from app.services.stats_service import StatsSnapshot
 from app.ui.charts import BarChart, HBar, HBarChart, Heatmap, LineChart, StackBar
+from app.ui.interview_panel import InterviewPanel
 from app.ui.screen import Screen
 from app.ui.theme import STATE_COLORS
 
@@ -158,6 +159,8 @@ class StatsScreen(Screen):
         self.plan_label.setTextFormat(Qt.TextFormat.RichText)
         plan_layout.addLayout(row)
         plan_layout.addWidget(self.plan_label)
+        self.interview_panel = InterviewPanel(self.app, self.report)
+        plan_layout.addWidget(self.interview_panel)
         grid.addWidget(_section("Interview plan", plan_box), 0, 1)
 
         self.heatmap = Heatmap()
@@ -289,6 +292,7 @@ class StatsScreen(Screen):
         for widget in (self.interview_check, self.interview_date):
             widget.blockSignals(False)
         self.plan_label.setText(plan_text(snap.plan, snap.today))
+        self.interview_panel.show_for(interview)
 
     def _interview_changed(self) -> None:
         if self.interview_check.isChecked():

@@ -24,6 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.benchmarks.synthetic import (  # noqa: E402
     ReviewHistory,
+    bytes_per_row,
     history_label,
     synthetic_shape,
     write_anki_history,
@@ -44,6 +45,23 @@ def measure(fn: Callable[[], object], repeat: int, warmup: int = 1) -> Result:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return spread(times)
+
+
+def measure_alternating(
+    first: Callable[[], object], second: Callable[[], object], repeat: int, warmup: int = 1
+) -> tuple[Result, Result]:
+    """`measure` for two functions called turn about, so a drifting machine (a shared
+    disk's fsync times) affects both alike."""
+    for _ in range(warmup):
+        first()
+        second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, bucket in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            fn()
+            bucket.append((time.perf_counter() - start) * 1000)
+    return spread(times[0]), spread(times[1])
 
 
 def spread(times: list[float], unit: str = "ms") -> Result:
@@ -271,6 +289,7 @@ def bench_review_vs_anki(results: dict[str, Result], quick: bool) -> None:
     from app.locations import content_dir
     from app.services.context import open_context
     from app.services.review_service import ReviewService
+    from app.storage.backup import make_backup
     from app.storage.database import database_path
 
     sizes = [1000, 10000] if quick else [1000, 10000, 100000]
@@ -293,11 +312,6 @@ def bench_review_vs_anki(results: dict[str, Result], quick: bool) -> None:
             repeat = 100 if quick else 300
             ours = measure(step, repeat=repeat, warmup=10)
 
-            service.ledger.fsync_in_commit()  # like Anki: the fsync inside the step
-            ours_fsynced = measure(step, repeat=repeat, warmup=10)
-            service.close()
-            ctx.close()
-
             (Path(tmp) / "anki").mkdir()
             col = Collection(str(Path(tmp) / "anki" / "collection.anki2"))
             col.set_config("fsrs", True)
@@ -319,8 +333,27 @@ def bench_review_vs_anki(results: dict[str, Result], quick: bool) -> None:
             start = time.perf_counter()
             write_anki_history(col, history)
             anki_setup = time.perf_counter() - start
-            theirs = measure(_anki_step(col), repeat=100 if quick else 300, warmup=10)
+
+            # Like Anki, the fsync inside the step; both measured turn about, so both meet
+            # the same disk (this machine's is shared, and its fsync times drift).
+            service.ledger.fsync_in_commit()
+            ours_fsynced, theirs = measure_alternating(
+                step, _anki_step(col), repeat=repeat, warmup=10
+            )
+            service.close()
+            ctx.close()
+            db = database_path(ctx.data_dir)
+            ours_bytes, _rows = bytes_per_row(db, "review_log")
+            ours_db = db.stat().st_size
+            ours_backup = make_backup(db, ctx.data_dir, clock.now()).size
+            backups = Path(tmp) / "anki-backups"
+            backups.mkdir()
+            col.create_backup(backup_folder=str(backups), force=True, wait_for_completion=True)
+            anki_backup = sum(f.stat().st_size for f in backups.iterdir())
             col.close()
+            anki_db = Path(tmp) / "anki" / "collection.anki2"
+            anki_bytes, _rows = bytes_per_row(anki_db, "revlog")
+            anki_size = anki_db.stat().st_size
         print(
             f"review history, {label}: written in {ours_setup:.1f} s (ours), "
             f"{anki_setup:.1f} s (Anki)"
@@ -334,6 +367,12 @@ def bench_review_vs_anki(results: dict[str, Result], quick: bool) -> None:
         results[f"review step ratio ours (fsync inside)/Anki, {label}"] = single(
             ours_fsynced["median"] / theirs["median"], "×"
         )
+        results[f"bytes per review incl. indexes, ours, {label}"] = single(ours_bytes, "B")
+        results[f"bytes per review incl. indexes, Anki, {label}"] = single(anki_bytes, "B")
+        results[f"database size, ours, {label}"] = single(ours_db / 1e6, "MB")
+        results[f"database size, Anki, {label}"] = single(anki_size / 1e6, "MB")
+        results[f"backup size, ours, {label}"] = single(ours_backup / 1e6, "MB")
+        results[f"backup size, Anki (.colpkg), {label}"] = single(anki_backup / 1e6, "MB")
 
 
 PEAK_PROBE = """
@@ -582,24 +621,67 @@ def bench_cold_start(results: dict[str, Result], quick: bool) -> None:
         results[f"cold start to first card, {name}"] = spread(values)
 
 
+def bench_grader(results: dict[str, Result], quick: bool) -> None:
+    """The quiz grader against the labelled answers (tests/grading/): agreement by kind of
+    answer, and the time to grade one answer, first (cold caches) and then warm."""
+    from app.domain.content_loader import load_bank
+    from tests.grading.evaluate import KINDS, evaluate, load_records
+
+    bank = load_bank(ROOT / "content")
+    for name in ("dev.jsonl", "holdout.jsonl"):
+        label = name.removesuffix(".jsonl")
+        records = load_records(name)
+        report = evaluate(records, bank)  # the first pass, as a fresh app grades
+        results[f"grader {label}: per-point F1, all answers"] = single(report.overall.f1, "")
+        for kind in KINDS:
+            tally = report.by_kind[kind]
+            for measure in ("precision", "recall", "f1"):
+                value = getattr(tally, measure)
+                results[f"grader {label}: {measure}, {kind} answers"] = single(value, "")
+        results[f"grader {label}: strong answers scored below half"] = single(
+            report.strong_below_half * 100, "%"
+        )
+        results[f"grader {label}: wrong answers scored at half or more"] = single(
+            report.wrong_at_half_or_more * 100, "%"
+        )
+        results[f"grader {label}: grade one answer, first pass, p95"] = single(report.p95_ms)
+        warm = evaluate(records, bank)
+        results[f"grader {label}: grade one answer, warm, p95"] = single(warm.p95_ms)
+
+
+GROUPS: dict[str, Callable[[dict[str, Result], bool], None]] = {
+    "content": bench_content,
+    "review": bench_review,
+    "anki": bench_review_vs_anki,
+    "search": bench_search,
+    "graph": bench_graph,
+    "keypress": bench_keypress,
+    "startup": bench_startup,
+    "cold-start": bench_cold_start,
+    "memory": bench_memory,
+    "grader": bench_grader,
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and sizes")
     parser.add_argument("--json", help="also write the results to this JSON file")
+    parser.add_argument(
+        "--only",
+        help="run only these groups, comma-separated: " + ", ".join(GROUPS),
+    )
     args = parser.parse_args()
+    chosen = args.only.split(",") if args.only else list(GROUPS)
+    unknown = set(chosen) - set(GROUPS)
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
     results: dict[str, Result] = {}
     # A private parse cache, so no run depends on (or touches) the user's own.
     cache = tempfile.TemporaryDirectory(prefix="lattice-bench-cache-")
     os.environ["LATTICE_CACHE_DIR"] = cache.name
-    bench_content(results, args.quick)
-    bench_review(results, args.quick)
-    bench_review_vs_anki(results, args.quick)
-    bench_search(results, args.quick)
-    bench_graph(results, args.quick)
-    bench_keypress(results, args.quick)
-    bench_startup(results, args.quick)
-    bench_cold_start(results, args.quick)
-    bench_memory(results, args.quick)
+    for name in chosen:
+        GROUPS[name](results, args.quick)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
     print(f"Machine: {machine}")
     width = max(len(k) for k in results)

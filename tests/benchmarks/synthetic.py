@@ -256,15 +256,9 @@ def history_label(reviews: int) -> str:
     return f"{reviews:,} reviews"
 
 
-_MEMORY_JSON = (
-    '{"card_id": %s, "difficulty": %s, "due": %s, "lapses": %d, "last_review": %s, '
-    '"reps": %d, "stability": %s, "state": %d, "step": %s}'
-)
-
-
 class _Stamps:
-    """Times (ms relative to `today_start`) as the app's database text and as the ISO text in
-    its memory JSON, formatted without a datetime per value (checked against both)."""
+    """Times (ms relative to `today_start`) as the app's database text, formatted without a
+    datetime per value (checked against the app's codec)."""
 
     def __init__(self, today_start: datetime) -> None:
         base = today_start.astimezone(UTC).replace(tzinfo=None)
@@ -272,7 +266,7 @@ class _Stamps:
         self.shift = (base - self.midnight) // timedelta(milliseconds=1)
         self.dates: dict[int, str] = {}
 
-    def _parts(self, ms: int) -> tuple[str, str, int]:
+    def db(self, ms: int) -> str:
         days, rest = divmod(ms + self.shift, DAY_MS)
         date = self.dates.get(days)
         if date is None:
@@ -280,101 +274,70 @@ class _Stamps:
         hours, rest = divmod(rest, 3_600_000)
         minutes, rest = divmod(rest, 60_000)
         seconds, milli = divmod(rest, 1000)
-        return date, f"{hours:02d}:{minutes:02d}:{seconds:02d}", milli
-
-    def db_and_iso(self, ms: int) -> tuple[str, str]:
-        date, clock, milli = self._parts(ms)
-        iso = f"{date}T{clock}.{milli:03d}000+00:00" if milli else f"{date}T{clock}+00:00"
-        return f"{date} {clock}.{milli:03d}000", iso
-
-    def db(self, ms: int) -> str:
-        return self.db_and_iso(ms)[0]
-
-    def iso(self, ms: int) -> str:
-        return self.db_and_iso(ms)[1]
+        return f"{date} {hours:02d}:{minutes:02d}:{seconds:02d}.{milli:03d}000"
 
     def aware(self, ms: int) -> datetime:
         return (self.midnight + timedelta(milliseconds=ms + self.shift)).replace(tzinfo=UTC)
 
 
+def _interval_code(ms: int) -> int:
+    """`memory_codec.interval_code` for a whole number of seconds given in ms."""
+    seconds = ms // 1000
+    return seconds // 86_400 if seconds > 0 and seconds % 86_400 == 0 else -seconds
+
+
 def write_history(db: Path, history: ReviewHistory, today_start: datetime) -> None:
     """Write `history` into our database at `db` (already created and migrated): one
-    `review_log` row per review, with the before/after memories `memory_to_json` writes, and
-    the `progress` row each studied card ends with. One transaction, plain sqlite3."""
-    from app.domain.scheduling import CardMemory, CardState
-    from app.storage.memory_codec import db_time, memory_to_json
+    `review_log` event per review, as `review_log.ProgressLog` writes them, and the
+    `progress` row each studied card ends with (checked to be the replay of its events).
+    One transaction, plain sqlite3."""
+    from app.domain.progress_events import single
+    from app.storage.memory_codec import db_time, interval_code, packed_float, to_micros
+    from app.storage.review_log import LOG_COLUMNS, ProgressLog
 
     stamps = _Stamps(today_start)
-
-    def memory_json(card: str, r: Review, at_iso: str) -> str:
-        return _MEMORY_JSON % (
-            card,
-            repr(r.difficulty),
-            f'"{stamps.iso(r.due)}"',
-            r.lapses,
-            f'"{at_iso}"',
-            r.reps,
-            repr(r.stability),
-            r.state,
-            "null" if r.step is None else r.step,
+    base_us = to_micros(today_start)
+    for ms in (0, 1234, -DAY_MS - 5, 7 * DAY_MS):
+        assert stamps.db(ms) == db_time(stamps.aware(ms)), ms
+        assert _interval_code(abs(ms) - abs(ms) % 1000) == interval_code(
+            timedelta(milliseconds=abs(ms) - abs(ms) % 1000)
         )
-
-    def check(card_id: str, r: Review, after: str) -> None:
-        """The same text the app writes, or fail loudly (its format may change)."""
-        memory = CardMemory(
-            card_id=card_id,
-            state=CardState(r.state),
-            step=r.step,
-            stability=r.stability,
-            difficulty=r.difficulty,
-            due=stamps.aware(r.due),
-            last_review=stamps.aware(r.at),
-            reps=r.reps,
-            lapses=r.lapses,
-        )
-        assert after == memory_to_json(memory), (after, memory_to_json(memory))
-        for ms in (r.at, r.due, r.at - r.at % 1000):
-            assert stamps.db(ms) == db_time(stamps.aware(ms)), ms
-            assert stamps.iso(ms) == stamps.aware(ms).isoformat(), ms
-
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         conn.execute("PRAGMA busy_timeout=5000")
-        ids = [row[0] for row in conn.execute("SELECT id FROM card WHERE present ORDER BY ord")]
-        if len(ids) != history.cards:
-            raise ValueError(f"the database has {len(ids):,} cards, not {history.cards:,}")
+        cards = conn.execute("SELECT key, id FROM card WHERE present ORDER BY ord").fetchall()
+        if len(cards) != history.cards:
+            raise ValueError(f"the database has {len(cards):,} cards, not {history.cards:,}")
         progress: list[tuple[object, ...]] = []
 
         def log_rows() -> Iterator[tuple[object, ...]]:
             for card in history:
-                card_id = ids[card.index]
-                quoted = json.dumps(card_id)
-                before = memory_to_json(CardMemory(card_id=card_id))
+                key, card_id = cards[card.index]
+                interval_before = None
                 for r in card.reviews:
-                    reviewed_at, at_iso = stamps.db_and_iso(r.at)
-                    after = memory_json(quoted, r, at_iso)
-                    if card.index == 0:
-                        check(card_id, r, after)
+                    interval_after = _interval_code(r.due - r.at)
                     yield (
-                        r.id,
-                        card_id,
+                        base_us + r.at * 1000,
+                        key,
                         r.rating,
-                        reviewed_at,
                         r.duration_ms,
                         r.state_before,
                         r.state,
-                        before,
-                        after,
+                        r.step,
+                        interval_before,
+                        interval_after,
+                        packed_float(single(r.stability)),
+                        packed_float(single(r.difficulty)),
                     )
-                    before = after
+                    interval_before = interval_after
                 last = card.reviews[-1]
                 progress.append(
                     (
                         card_id,
                         last.state,
                         last.step,
-                        last.stability,
-                        last.difficulty,
+                        single(last.stability),
+                        single(last.difficulty),
                         stamps.db(last.due),
                         stamps.db(last.at),
                         last.reps,
@@ -383,15 +346,14 @@ def write_history(db: Path, history: ReviewHistory, today_start: datetime) -> No
                 )
 
         # A fixture, not the app's own writes: no fsync; a big cache, as the log's rows
-        # arrive card by card while its ids (and the time index) run in time order.
+        # arrive card by card while their ids run in time order.
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("PRAGMA cache_size=-1048576")
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.executemany(
-                "INSERT INTO review_log (id, card_id, rating, reviewed_at, duration_ms, "
-                "state_before, state_after, before_json, after_json) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO review_log ({', '.join(LOG_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(LOG_COLUMNS))})",
                 log_rows(),
             )
             conn.executemany(
@@ -404,13 +366,40 @@ def write_history(db: Path, history: ReviewHistory, today_start: datetime) -> No
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        log = ProgressLog(conn)
+        for row in progress[:: max(1, len(progress) // 20)]:  # the app's own replay agrees
+            card_id = str(row[0])
+            assert log.replayed(card_id) == log.progress(card_id), card_id
+        # Into the database file, leaving the write-ahead log's file its size, as the app's
+        # own (passive) checkpoints and Anki's do: later commits overwrite it in place.
+        conn.execute("PRAGMA wal_checkpoint(RESTART)")
     finally:
         conn.close()
     # Flush the load to disk now, so the first measured fsync does not pay for it (Anki's
     # side loads with its own fsync'd commit).
     with db.open("rb+") as handle:
         os.fsync(handle.fileno())
+
+
+def bytes_per_row(db: Path, table: str) -> tuple[float, int]:
+    """Bytes of `table` and its indexes (pages as stored, with their free space) per row,
+    and the row count, read with SQLite's `dbstat`."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        names = [table] + [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,)
+            )
+        ]
+        marks = ",".join("?" * len(names))
+        (size,) = conn.execute(
+            f"SELECT sum(pgsize) FROM dbstat WHERE name IN ({marks})", names
+        ).fetchone()
+        (rows,) = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+    finally:
+        conn.close()
+    return size / max(1, rows), rows
 
 
 def write_anki_history(col: Any, history: ReviewHistory) -> None:

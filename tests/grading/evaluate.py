@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.content import ContentBank
-from app.domain.grading import match_key_points, word_weights
+from app.domain.grading import bank_texts, match_key_points, word_weights
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("strong", "partial", "wrong")
@@ -76,7 +76,7 @@ class Report:
 
 
 def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
-    every_point = tuple(p for c in bank.cards.values() for p in c.key_points)
+    every_point = bank_texts(bank.cards.values())
     weights = word_weights(every_point)
     overall = Tally()
     by_kind = {kind: Tally() for kind in KINDS}
