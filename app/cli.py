@@ -130,6 +130,12 @@ def _import_cards_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--concept", help="add the cards to this existing concept (id)")
     parser.add_argument("--new-concept", metavar="TITLE", help="add them to a new concept")
     parser.add_argument("--area", help="area of the new concept (id)")
+    parser.add_argument(
+        "--one-concept",
+        action="store_true",
+        help="an Anki package with several decks: all cards into one concept "
+        "(by default each deck becomes a concept)",
+    )
 
 
 def _grade_answers_options(parser: argparse.ArgumentParser) -> None:
@@ -350,7 +356,10 @@ def cmd_import_cards(args: argparse.Namespace) -> int:
 
     ctx = _open_data(args)
     target = ImportTarget(
-        concept_id=args.concept or "", new_title=args.new_concept or "", area=args.area or ""
+        concept_id=args.concept or "",
+        new_title=args.new_concept or "",
+        area=args.area or "",
+        by_deck=not args.one_concept,
     )
     try:
         plan = CardImportService(ctx).import_path(Path(args.source), target)

@@ -56,9 +56,16 @@ def the_schema_declares_these(models: Any) -> tuple[object, ...]:
     )
 
 
-def libraries_call_these(formatter: Any, parser: Any) -> tuple[object, ...]:
-    """Pygments' HtmlFormatter hooks (services/render.py), HTMLParser's (html_markdown.py)."""
-    return (formatter.wrap, formatter._wrap_div, parser.handle_starttag, parser.handle_data)
+def libraries_call_these(formatter: Any, parser: Any, extension: Any) -> tuple[object, ...]:
+    """Pygments' HtmlFormatter hooks (services/render.py), HTMLParser's (html_markdown.py),
+    Python-Markdown's extension hook (render.py's bounded link patterns)."""
+    return (
+        formatter.wrap,
+        formatter._wrap_div,
+        parser.handle_starttag,
+        parser.handle_data,
+        extension.extendMarkdown,
+    )
 
 
 def kept_for_the_reader(paraphrase: Any) -> tuple[object, ...]:

@@ -12,7 +12,7 @@ import zstandard
 from app.cli import main
 from app.domain.import_rules import ImportRefused, ImportTarget
 from app.locations import user_content_dir
-from app.services.card_import import CardImportService
+from app.services.card_import import IMPORT_RECORD, CardImportService
 
 ANKI = Path(__file__).parent / "fixtures" / "anki"
 NEW = ImportTarget(new_title="From Anki", area="llm")
@@ -25,7 +25,7 @@ def user_files(ctx) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {
         p.relative_to(root).as_posix(): p.read_text()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != IMPORT_RECORD
     }
 
 
@@ -37,10 +37,10 @@ def leftovers(ctx) -> list[str]:  # type: ignore[no-untyped-def]
 def test_anki_package_from_current_anki_imports_safely(ctx, name) -> None:  # type: ignore[no-untyped-def]
     before = len(ctx.bank.cards)
     plan = CardImportService(ctx).import_path(ANKI / name, NEW)
-    assert plan.added == 3 and plan.new_concepts == ["From Anki"]
-    assert "Key points for 3 cards were derived" in plan.summary()
+    assert plan.added == 4 and plan.new_concepts == ["From Anki"]  # the cloze note: 2 cards
+    assert "Key points for 4 cards were derived" in plan.summary()
     assert "1 note with no text" in plan.summary()
-    assert len(ctx.bank.cards) == before + 3 and not ctx.bank.problems
+    assert len(ctx.bank.cards) == before + 4 and not ctx.bank.problems
     text = user_files(ctx)["llm/from-anki.md"]
     assert "alert" not in text and "example.com" not in text and "javascript" not in text
     assert "<script" not in text and "<img" not in text
@@ -52,9 +52,12 @@ def test_anki_package_from_current_anki_imports_safely(ctx, name) -> None:  # ty
         "outputs sum to one",
     )
     assert "```python\nimport numpy as np" in softmax.answer
-    cloze = next(c for c in ctx.bank.cards.values() if c.question.startswith("The […]"))
-    assert cloze.question == "The […] was introduced in [year]."
-    assert "**transformer**" in cloze.answer and "**2017**" in cloze.answer
+    first = next(c for c in ctx.bank.cards.values() if c.question.startswith("The […]"))
+    assert first.question == "The […] was introduced in 2017."
+    assert "**transformer**" in first.answer and "**2017**" not in first.answer
+    second = next(c for c in ctx.bank.cards.values() if c.question.endswith("[year]."))
+    assert second.question == "The transformer was introduced in [year]."
+    assert "**2017**" in second.answer
     link = next(c for c in ctx.bank.cards.values() if "complexity" in c.question)
     assert "[paper](https://arxiv.org/abs/1706.03762)" in link.answer
     assert "`O(n<sup>2</sup> d)`" in link.answer  # code stays code, shown literally
@@ -267,8 +270,41 @@ def test_cli_import_cards(ctx, data_dir, content_root, tmp_path, capsys, monkeyp
     monkeypatch.setattr("app.services.context.content_dir", lambda: content_root)
     args = ["import-cards", str(ANKI / "modern.apkg"), "--new-concept", "Deck", "--area", "llm"]
     assert main([*args, "--data-dir", str(data_dir)]) == 0
-    assert "3 new cards" in capsys.readouterr().out
+    assert "4 new cards" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text("question,answer\n ,An answer\n")
     assert main(["import-cards", str(bad), "--concept", "alpha", "--data-dir", str(data_dir)]) == 1
     assert "bad.csv:2: the question is empty" in capsys.readouterr().err
+
+
+def test_reimport_keeps_a_card_edited_in_lattice_and_says_so(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    model = genanki.Model(
+        1_500_000_011,
+        "Basic",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "c", "qfmt": "{{Front}}", "afmt": "{{Back}}"}],
+    )
+
+    def deck(answer: str, name: str) -> Path:
+        d = genanki.Deck(1_500_000_012, "D")
+        d.add_note(genanki.Note(model=model, fields=["What is a KV cache?", answer], guid="kv"))
+        d.add_note(genanki.Note(model=model, fields=["What is RoPE?", answer + " R"], guid="ro"))
+        path = tmp_path / name
+        genanki.Package(d).write_to_file(str(path), timestamp=1.7e9)
+        return path
+
+    service = CardImportService(ctx)
+    service.import_path(deck("Cached keys.", "a.apkg"), NEW)
+    file = user_content_dir(ctx.data_dir) / "llm" / "from-anki.md"
+    edited = file.read_text().replace("Cached keys.\n", "My own words on cached keys.\n", 1)
+    assert edited != file.read_text()
+    file.write_text(edited)  # the user edits the KV card in Lattice
+    ctx.reload_user_content()
+    plan = service.import_path(deck("Cached keys and values.", "b.apkg"), NEW)
+    assert "1 card you edited in Lattice since the last import kept" in plan.summary()
+    assert plan.updated == 1  # RoPE was not edited: it follows Anki
+    kv = next(c for c in ctx.bank.cards.values() if c.question == "What is a KV cache?")
+    rope = next(c for c in ctx.bank.cards.values() if c.question == "What is RoPE?")
+    assert kv.answer == "My own words on cached keys." and rope.answer == "Cached keys and values. R"
+    again = service.import_path(deck("Cached keys, values, once more.", "c.apkg"), NEW)
+    assert "kept as you left them" in again.summary()  # still protected the time after

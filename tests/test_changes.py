@@ -103,16 +103,16 @@ def test_an_import_refreshes_every_screen(qtbot, window, monkeypatch) -> None:  
     dialog.import_button.click()
 
     # Review is on show: at once.
-    assert new_count(window) == new_before + 3
-    assert f"{new_before + 3}</span> new" in window.review.counts_label.text()
+    assert new_count(window) == new_before + 4  # the cloze note with c1 and c2: two cards
+    assert f"{new_before + 4}</span> new" in window.review.counts_label.text()
     window.show_screen("browse")
-    assert window.browse.model.rowCount() == 4 + 3
+    assert window.browse.model.rowCount() == 4 + 4
     window.show_screen("graph")
     assert "attention-basics" in window.graph.scene.nodes
     window.show_screen("quiz")
     assert window.quiz.setup_page.concept_combo.findData("attention-basics") >= 0
     window.show_screen("stats")
-    assert window.stats.snapshot.counts["new"] == 4 + 3
+    assert window.stats.snapshot.counts["new"] == 4 + 4
 
 
 def test_screens_not_yet_built_are_not_built_by_a_change(qtbot, window) -> None:  # type: ignore[no-untyped-def]

@@ -44,16 +44,16 @@ def test_import_dialog_imports_an_anki_deck_into_a_new_concept(window, qtbot, mo
         QFileDialog, "getOpenFileName", lambda *a, **k: (str(ANKI / "modern.apkg"), "")
     )
     dialog.file_button.click()
-    assert dialog.found.text() == "Anki package modern.apkg: 3 cards (1 empty note skipped)"
+    assert dialog.found.text() == "Anki package modern.apkg: 4 cards (1 empty note skipped)"
     assert dialog.title.text() == "Modern"
     dialog.title.setText("Attention basics")
     dialog.area.setCurrentIndex(dialog.area.findData("llm"))
-    assert "3 new cards; new concept: Attention basics." in dialog.preview.text()
+    assert "4 new cards; new concept: Attention basics." in dialog.preview.text()
     assert "derived" in dialog.preview.text()
     dialog.import_button.click()
-    assert len(window.app.ctx.bank.cards) == before + 3
+    assert len(window.app.ctx.bank.cards) == before + 4
     assert (user_content_dir(window.app.ctx.data_dir) / "llm" / "attention-basics.md").is_file()
-    assert shown and shown[0].startswith("Cards imported: 3 new cards")
+    assert shown and shown[0].startswith("Cards imported: 4 new cards")
     assert "attention-basics" in window.graph.scene.nodes  # the map shows the new concept
     assert not window.grab().isNull()
 

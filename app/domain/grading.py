@@ -114,6 +114,7 @@ ABBREVIATIONS: Mapping[str, str] = {
     "vector db": "vector database",
     "vectordb": "vector database",
     "fine tuning": "finetuning",
+    "ft": "finetuning",
     "fine tune": "finetune",
     "fine tuned": "finetuned",
     "pre training": "pretraining",
@@ -189,7 +190,7 @@ _NUMBER_WORDS = {
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
-} | {"thirty": "30", "fifty": "50", "hundred": "100", "thousand": "1000", "twice": "2"}
+} | {"thirty": "30", "fifty": "50", "hundred": "100", "twice": "2", "zeros": "0"}
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
 # How much of a point's weighted key words one window must state.
@@ -279,6 +280,8 @@ def tokenize(text: str) -> list[Token]:
             word = word[:-2]
         if word[:1].isdigit():
             word = word.replace(",", "")
+            if "." in word:  # 1.0 is 1, 0.50 is 0.5
+                word = word.rstrip("0").rstrip(".") or "0"
         word = _NUMBER_WORDS.get(word, word)
         raw.append((word, m.start(), m.end()))
     tokens: list[Token] = []

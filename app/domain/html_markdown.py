@@ -61,6 +61,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 _LANGUAGE = re.compile(r"(?:language|lang)-([\w+#.-]+)")
 LIST_MARK = "\x00list\x00"
+NEW_LIST = "\x00new\x00"  # a list's first item: never merged into the list before it
+SUPERSCRIPT = str.maketrans("0123456789+-=()niaeox", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵃᵉᵒˣ")
+SUBSCRIPT = str.maketrans("0123456789+-=()aeoxijnkmt", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₒₓᵢⱼₙₖₘₜ")
 _BLOCK = {"p", "div", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
 
 
@@ -123,10 +126,14 @@ class _Converter(HTMLParser):
         self.table: list[list[str]] | None = None
         self.cell: list[str] | None = None
         self.quote = 0
+        self.new_list = False
+        self.script: list[str] | None = None  # text of an open <sup> or <sub>
 
     # -- output helpers ----------------------------------------------------------------
     def _emit(self, piece: str) -> None:
-        if self.cell is not None:
+        if self.script is not None:
+            self.script.append(piece)
+        elif self.cell is not None:
             self.cell.append(piece)
         elif self.link is not None:
             self.link_text.append(piece)
@@ -144,10 +151,12 @@ class _Converter(HTMLParser):
             depth = len(self.lists) - 1
             kind = self.lists[-1]
             marker = f"{kind[1]}." if kind[0] else "-"
-            indent = "   " * depth
+            indent = "    " * depth  # four spaces: what both Markdown dialects nest by
             first = f"{indent}{marker} {_escape_line_start(lines[0])}"
-            rest = [f"{indent}   {_escape_line_start(line)}" for line in lines[1:]]
-            self.blocks.append(LIST_MARK + "\n".join([first, *rest]))
+            rest = [f"{indent}    {_escape_line_start(line)}" for line in lines[1:]]
+            mark = LIST_MARK + (NEW_LIST if self.new_list else "")
+            self.new_list = False
+            self.blocks.append(mark + "\n".join([first, *rest]))
             return
         out = [_escape_line_start(line) for line in lines]
         if self.quote:
@@ -187,7 +196,10 @@ class _Converter(HTMLParser):
                 self.lists[-1][1] += 1
         elif tag in ("ul", "ol"):
             self._flush()
+            self.new_list = self.new_list or not self.lists
             self.lists.append([1 if tag == "ol" else 0, 0])
+        elif tag in ("sup", "sub") and self.script is None:
+            self.script = []
         elif tag == "blockquote":
             self._flush()
             self.quote += 1
@@ -205,6 +217,9 @@ class _Converter(HTMLParser):
             self._flush()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("sup", "sub") and self.script is not None and self.pre is None:
+            self._end_script(tag)
+            return
         if tag == "pre" and self.pre is not None:
             code = "".join(self.pre).strip("\n")
             self.pre = None
@@ -253,6 +268,17 @@ class _Converter(HTMLParser):
         else:
             self._emit(escape_markdown_text(data))
 
+    def _end_script(self, tag: str) -> None:
+        """x<sup>2</sup> as x², H<sub>2</sub>O as H₂O; what Unicode lacks as x^(n+k)."""
+        raw = "".join(self.script or [])
+        self.script = None
+        table, mark = (SUPERSCRIPT, "^") if tag == "sup" else (SUBSCRIPT, "\\_")
+        plain = raw.replace("\\", "")
+        if plain and all(ch in "".join(map(chr, table)) for ch in plain):
+            self._emit(plain.translate(table))
+        elif raw.strip():
+            self._emit(f"{mark}({raw})" if len(plain) > 1 else f"{mark}{raw}")
+
     def _write_table(self, rows: list[list[str]]) -> None:
         rows = [row for row in rows if any(cell for cell in row)]
         if not rows:
@@ -274,8 +300,12 @@ class _Converter(HTMLParser):
             self.handle_endtag("table")
         self._flush()
         out: list[str] = []
+        if self.script is not None:
+            self._end_script("sup")
         for block in self.blocks:
-            if block.startswith(LIST_MARK) and out and out[-1].startswith(LIST_MARK):
+            if block.startswith(LIST_MARK + NEW_LIST):
+                out.append(block.replace(NEW_LIST, "", 1))
+            elif block.startswith(LIST_MARK) and out and out[-1].startswith(LIST_MARK):
                 out[-1] += "\n" + block.removeprefix(LIST_MARK)
             elif block.strip():
                 out.append(block)

@@ -21,15 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain import cloze
 from app.domain.card_writer import serialize_concept, slugify, unique_id
 from app.domain.content import FENCE_INFO, ID_PATTERN, Card, Concept, ContentBank, Difficulty
 from app.domain.content_loader import MAX_KEY_POINTS, MIN_KEY_POINTS, ParsedFile
 from app.domain.html_markdown import clean_text, html_to_markdown, html_to_text, looks_like_html
+from app.domain.scheduling import CardMemory
 
 DERIVED_KEY_POINTS = 3
 MAX_KEY_POINT_CHARS = 90
 MAX_QUESTION_CHARS = 300
 MAX_CARDS_PER_IMPORT = 20_000
+
+
 class ImportRefused(Exception):
     """The source cannot be imported; the message says what is wrong and where."""
 
@@ -47,6 +51,7 @@ class SourceCard:
     seconds: int | None = None
     concept: str = ""  # a concept id or title from the source (CSV column), else ""
     own_id: str = ""  # a Lattice card id the source carries (our own Anki export)
+    deck: str = ""  # the Anki deck, "ML › Fine-tuning": a concept of its own by default
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class ImportTarget:
     concept_id: str = ""
     new_title: str = ""
     area: str = ""
+    by_deck: bool = True  # a package with several decks: one concept per deck
 
 
 @dataclass
@@ -70,9 +76,14 @@ class ImportPlan:
     derived: int = 0  # cards whose key points were derived from the answer
     new_concepts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # card id -> fingerprint of the text as imported, to tell a card edited in Lattice since
+    record: dict[str, str] = field(default_factory=dict)
+    kept_edits: list[str] = field(default_factory=list)  # questions of cards left as edited
+    # another app's progress to set once the cards are in: (memory, suspended, flagged)
+    schedules: list[tuple[CardMemory, bool, bool]] = field(default_factory=list)
 
     def summary(self) -> str:
-        if not self.added and not self.updated and not self.new_concepts:
+        if not self.added and not self.updated and not self.new_concepts and not self.kept_edits:
             count = len(self.card_ids)
             first = (
                 f"Nothing to change: all {count} cards were imported before and are unchanged."
@@ -95,11 +106,27 @@ class ImportPlan:
                 "derived from the first sentences or list items of the answer; "
                 "review them when you study."
             )
+        if self.kept_edits:
+            shown = "; ".join(self.kept_edits[:3]) + ("; …" if len(self.kept_edits) > 3 else "")
+            lines.append(
+                f"{len(self.kept_edits)} card{'s' if len(self.kept_edits) != 1 else ''} you "
+                f"edited in Lattice since the last import kept as you left them: {shown}"
+            )
         return "\n".join(lines + self.notes)
 
 
+def fingerprint(question: str, answer: str) -> str:
+    """What an import wrote for a card, to notice later edits made in Lattice."""
+    return hashlib.sha256(f"{question}\x00{answer}".encode()).hexdigest()[:16]
+
+
 # -- text -------------------------------------------------------------------------------
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+# Bounded, and stopping at brackets, so a hostile run of `![a](` costs linear time.
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)")
+_REF_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\](?:\[[^\[\]\n]{0,500}\])?")
+_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(((?:[^()\n]|\([^()\n]{0,200}\)){0,2000})\)")
+_REF_DEFINITION = re.compile(r"^( {0,3})\[(?=[^\[\]\n]{1,500}\]:)")
+WEB_LINK = re.compile(r"\s*https?://[^\s<>]+(?:\s+\"[^\"\n]*\")?\s*")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _INLINE_CODE = re.compile(r"(`+)(.+?)\1")
 
@@ -115,15 +142,23 @@ def _outside_code(line: str, change: Any) -> str:
     return "".join(out)
 
 
+def _web_only(match: re.Match[str]) -> str:
+    return match.group(0) if WEB_LINK.fullmatch(match.group(2)) else match.group(1)
+
+
 def _defuse(text: str) -> str:
-    return _TAG_START.sub("&lt;", _IMAGE.sub(lambda m: m.group(1), text))
+    text = _REF_IMAGE.sub(lambda m: m.group(1), _IMAGE.sub(lambda m: m.group(1), text))
+    text = _LINK.sub(_web_only, _REF_DEFINITION.sub(r"\1\\[", text))
+    return _TAG_START.sub("&lt;", text)
 
 
 def safe_markdown(text: str) -> str:
     """Markdown that stores safely as one card's answer.
 
-    Outside code: raw HTML tags are shown as text and images become their alt text (no
-    remote resources), a `## ` line becomes `### ` (it would start a new card). An unclosed
+    Outside code: raw HTML tags are shown as text, images (inline or reference-style) become
+    their alt text, links keep only web targets (no file:, data: or other scheme), reference
+    definitions are shown as text (so `[zz]: file:///dev/zero` defines nothing), and a `## `
+    line becomes `### ` (it would start a new card). An unclosed
     fence is closed, as the card splitter would otherwise swallow the following cards.
     """
     lines = clean_text(text).split("\n")
@@ -160,7 +195,7 @@ def one_line(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
 def _plain(markdown_text: str) -> str:
     text = re.sub(r"\\(.)", r"\1", markdown_text)
     text = re.sub(r"[*_`]+", "", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _LINK.sub(r"\1", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(text.split())
 
@@ -212,13 +247,33 @@ def derive_key_points(
     for source in (items, sentences, clauses, runs, [asked]):
         for candidate in source:
             point = _shorten(candidate)
+            if not _real_phrase(point):
+                continue  # "max(0", "x)", "/": fragments a grader could not match fairly
             if point and point.lower() not in {p.lower() for p in points}:
                 points.append(point)
             if len(points) == count:
                 return tuple(points)
     # A one- or two-word answer: repeat it rather than invent points.
-    filler = points[0] if points else "answer"
+    filler = points[0] if points else (_shorten(_plain(" ".join(lines))) or "answer")
     return tuple(points + [filler] * (count - len(points)))
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _real_phrase(text: str) -> bool:
+    """At least two words of letters (or one of five letters and more), brackets balanced."""
+    words = _WORD.findall(text)
+    if len(words) < 2 and not any(len(w) >= 5 for w in words):
+        return False
+    depth: list[str] = []
+    for ch in text:
+        if ch in "([{":
+            depth.append(ch)
+        elif ch in _PAIRS and (not depth or depth.pop() != _PAIRS[ch]):
+            return False
+    return not depth
 
 
 def seconds_for(answer: str) -> int:
@@ -235,6 +290,15 @@ def card_id_for(prefix: str, stable_key: str) -> str:
 
 # -- Anki -------------------------------------------------------------------------------
 @dataclass(frozen=True)
+class AnkiTemplate:
+    """One card type of a note type: its ordinal and the front and back templates."""
+
+    ord: int
+    front: str  # Anki's qfmt, e.g. "{{Back}}"
+    back: str  # Anki's afmt, e.g. "{{FrontSide}}<hr id=answer>{{Front}}"
+
+
+@dataclass(frozen=True)
 class AnkiNote:
     """One Anki note as the package reader found it: field names and their HTML."""
 
@@ -243,6 +307,8 @@ class AnkiNote:
     cloze: bool = False
     tags: tuple[str, ...] = ()
     where: str = ""
+    templates: tuple[AnkiTemplate, ...] = ()  # card types this note has cards of
+    deck: str = ""  # the deck of its first card, levels joined by " › "
 
 
 QUESTION_FIELDS = ("front", "question", "text", "prompt", "term")
@@ -250,7 +316,9 @@ KEY_POINT_FIELDS = ("key points", "key_points", "keypoints")
 ID_FIELDS = ("lattice id",)
 _LIST_ITEM_HTML = re.compile(r"<li[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
 ANSWER_FIELDS = ("back", "answer", "definition", "extra", "back extra")
-_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+# {{Field}}, {{text:Field}}, {{furigana:Field}}; not {{#Section}}, {{/Section}}, {{^Section}}
+_FIELD_REF = re.compile(r"\{\{(?![#/^!])(?:[\w-]+:)*([^{}:]{1,200})\}\}")
+SPECIAL_REFS = {"frontside", "tags", "type", "deck", "subdeck", "card", "cardflag", "cloze"}
 
 
 def _pick(fields: Sequence[tuple[str, str]], names: Sequence[str], fallback: int) -> int | None:
@@ -261,50 +329,108 @@ def _pick(fields: Sequence[tuple[str, str]], names: Sequence[str], fallback: int
     return fallback if fallback < len(fields) else None
 
 
-def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
-    """The card for one note, or None when the note has no text left (media only)."""
+def stable_key(guid: str, ordinal: int) -> str:
+    """The first card of a note keeps the key earlier imports used; others add their ordinal."""
+    return f"anki:{guid}" if ordinal == 0 else f"anki:{guid}:{ordinal}"
+
+
+def anki_note_to_cards(note: AnkiNote) -> list[SourceCard]:
+    """One card per Anki card: per cloze number of a cloze note, per card type otherwise
+    (both directions of a reversed note). Notes with no text left (media only) give none."""
     fields = [f for f in note.fields if f[0].strip().lower() not in KEY_POINT_FIELDS + ID_FIELDS]
-    special = {name.strip().lower(): value for name, value in note.fields}
-    points = next((_html_points(special[name]) for name in KEY_POINT_FIELDS if name in special), ())
-    own_id = html_to_text(special.get("lattice id", ""))
     if not fields:
-        return None
+        return []
     q_index = _pick(fields, QUESTION_FIELDS, 0)
     assert q_index is not None
-    question_html = fields[q_index][1]
-    extra: list[tuple[str, str]] = []
-    if note.cloze or _CLOZE.search(question_html):
-        question = html_to_text(_CLOZE.sub(lambda m: f"[{m.group(2) or '…'}]", question_html))
-        answer_parts = [
-            html_to_markdown(_CLOZE.sub(lambda m: f"<b>{m.group(1)}</b>", question_html))
-        ]
+    parts = cloze.parse(fields[q_index][1])
+    numbers = cloze.numbers(parts)
+    if note.cloze or numbers:
         extra = [f for i, f in enumerate(fields) if i != q_index]
-    else:
-        question = html_to_text(question_html)
-        rest = [i for i in range(len(fields)) if i != q_index]
-        a_index = _pick([fields[i] for i in rest], ANSWER_FIELDS, 0)
-        answer_parts = []
-        if a_index is not None:
-            chosen = rest[a_index]
-            answer_parts.append(html_to_markdown(fields[chosen][1]))
-            extra = [fields[i] for i in rest if i != chosen]
+        made = [
+            _card(
+                note,
+                n - 1,
+                html_to_text(cloze.front(parts, n)),
+                [html_to_markdown(cloze.back(parts, n)), *_extras(extra)],
+            )
+            for n in numbers or [1]
+        ]
+        return [c for c in made if c is not None]
+    first = anki_note_to_card(note)
+    cards = [first] if first is not None else []
+    by_name = {name.strip().lower(): (name, value) for name, value in fields}
+    for template in note.templates:
+        if template.ord == 0:
+            continue
+        asked = _refs(template.front, by_name)
+        shown = [name for name in _refs(template.back, by_name) if name not in asked]
+        if not asked or not shown:
+            continue
+        question = html_to_text(" ".join(by_name[n][1] for n in asked))
+        answer_parts = [
+            html_to_markdown(by_name[shown[0]][1]),
+            *_extras([by_name[n] for n in shown[1:]]),
+        ]
+        card = _card(note, template.ord, question, answer_parts)
+        if card is not None:
+            cards.append(card)
+    return cards
+
+
+def _refs(template: str, by_name: dict[str, tuple[str, str]]) -> list[str]:
+    """The note's fields a template shows, in order (lower-cased names)."""
+    found = [m.group(1).strip().lower() for m in _FIELD_REF.finditer(template)]
+    return list(dict.fromkeys(n for n in found if n in by_name and n not in SPECIAL_REFS))
+
+
+def _extras(extra: Sequence[tuple[str, str]]) -> list[str]:
+    out = []
     for name, value in extra:
         text = html_to_markdown(value)
         if text:
-            answer_parts.append(f"**{_escape_name(name)}:** {text}" if "\n" not in text else text)
+            out.append(f"**{_escape_name(name)}:** {text}" if "\n" not in text else text)
+    return out
+
+
+def _card(
+    note: AnkiNote, ordinal: int, question: str, answer_parts: list[str]
+) -> SourceCard | None:
     answer = safe_markdown("\n\n".join(p for p in answer_parts if p))
     question = one_line(question)
     if not question or not answer:
         return None
+    special = {name.strip().lower(): value for name, value in note.fields}
+    points = next((_html_points(special[name]) for name in KEY_POINT_FIELDS if name in special), ())
+    own_id = html_to_text(special.get("lattice id", "")) if ordinal == 0 else ""
     return SourceCard(
-        where=note.where,
-        stable_key=f"anki:{note.guid}",
+        where=note.where if ordinal == 0 else f"{note.where} (card {ordinal + 1})",
+        stable_key=stable_key(note.guid, ordinal),
         question=question,
         answer=answer,
         key_points=points if MIN_KEY_POINTS <= len(points) <= MAX_KEY_POINTS else (),
         seconds=seconds_for(answer),
         own_id=own_id if ID_PATTERN.match(own_id) else "",
+        deck=note.deck,
     )
+
+
+def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
+    """The first card of a basic note: the question field on the front, the rest behind."""
+    fields = [f for f in note.fields if f[0].strip().lower() not in KEY_POINT_FIELDS + ID_FIELDS]
+    if not fields:
+        return None
+    q_index = _pick(fields, QUESTION_FIELDS, 0)
+    assert q_index is not None
+    question = html_to_text(fields[q_index][1])
+    rest = [i for i in range(len(fields)) if i != q_index]
+    a_index = _pick([fields[i] for i in rest], ANSWER_FIELDS, 0)
+    answer_parts = []
+    extra: list[tuple[str, str]] = []
+    if a_index is not None:
+        chosen = rest[a_index]
+        answer_parts.append(html_to_markdown(fields[chosen][1]))
+        extra = [fields[i] for i in rest if i != chosen]
+    return _card(note, 0, question, answer_parts + _extras(extra))
 
 
 def _html_points(value: str) -> tuple[str, ...]:
@@ -435,11 +561,13 @@ def plan_import(
     *,
     id_prefix: str,
     source_name: str,
+    record: dict[str, str] | None = None,
 ) -> ImportPlan:
     """Decide each card's concept and id and produce the concept files to write.
 
     A card whose id already exists among the user's cards is updated where it lives, so
-    importing the same deck twice changes nothing but what changed in the deck.
+    importing the same deck twice changes nothing but what changed in the deck; but a card
+    edited in Lattice since its last import (its text no longer matches `record`) is kept.
     """
     if not cards:
         raise ImportRefused(f"{source_name}: no cards found")
@@ -449,11 +577,12 @@ def plan_import(
         )
     files = _user_files(user_files, cards_root)
     home = _card_home(files)
-    plan = ImportPlan()
+    plan = ImportPlan(record=dict(record or {}))
     default_concept = ""
     by_title = {c.title.strip().lower(): c.id for c in bank.concepts.values()}
     seen: dict[str, str] = {}
     lattice_own = 0
+    by_deck = target.by_deck and len({c.deck for c in cards if c.deck}) > 1
     for source in cards:
         card_id = _id_for(source, id_prefix)
         if source.own_id and source.own_id in bank.cards and not bank.cards[source.own_id].user:
@@ -470,9 +599,9 @@ def plan_import(
             )
         if card_id in home:
             concept_id = home[card_id]
-        elif source.concept:
+        elif source.concept or (by_deck and source.deck):
             concept_id = _concept_for_name(
-                source.concept, target, bank, files, by_title, plan, source.where
+                source.concept or source.deck, target, bank, files, by_title, plan, source.where
             )
         else:
             default_concept = default_concept or _resolve_target(
@@ -513,10 +642,18 @@ def _id_for(source: SourceCard, prefix: str) -> str:
 def _put(
     concept_file: _ConceptFile, card: Card, plan: ImportPlan, derived: bool, known: bool
 ) -> None:
+    imported = plan.record.get(card.id)
+    plan.record[card.id] = fingerprint(card.question, card.answer)
     for index, existing in enumerate(concept_file.cards):
         if existing.id == card.id:
             if _same(existing, card, derived):
                 concept_file.cards[index] = existing
+            elif (
+                imported is not None and fingerprint(existing.question, existing.answer) != imported
+            ):
+                plan.record[card.id] = imported  # still protected at the next import
+                concept_file.cards[index] = existing
+                plan.kept_edits.append(existing.question)
             else:
                 keep_points = existing.key_points if derived else card.key_points
                 concept_file.cards[index] = _with(card, keep_points, existing)

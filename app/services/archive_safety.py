@@ -17,6 +17,7 @@ from app.domain.import_rules import ImportRefused
 
 MiB = 1024 * 1024
 CHUNK = 1 * MiB
+ENCRYPTED = 0x1  # general-purpose flag bit 0 of a zip member
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,11 @@ def open_archive(path: Path, what: str, limits: Limits | None = None) -> zipfile
             raise ImportRefused(f"{path.name}: {len(infos)} files inside; too many for a {what}")
         total = 0
         for info in infos:
+            if info.flag_bits & ENCRYPTED:
+                raise ImportRefused(
+                    f"{path.name}: {info.filename} is encrypted (password-protected); "
+                    "Lattice cannot read it. Export it again without a password."
+                )
             if unsafe_name(info.filename):
                 raise ImportRefused(
                     f"{path.name}: refused, it holds a file named {info.filename!r} "
@@ -98,5 +104,18 @@ def read_member(archive: zipfile.ZipFile, name: str, limit: int, label: str) -> 
             return read_limited(stream, limit, f"{label}: {name}")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, zlib.error) as exc:
         raise ImportRefused(f"{label}: {name} is damaged ({exc})") from None
-    except NotImplementedError as exc:  # a compression method zipfile does not know
+    except (NotImplementedError, RuntimeError) as exc:  # unknown method, or a password
         raise ImportRefused(f"{label}: {name} cannot be unpacked ({exc})") from None
+
+
+def copy_limited(stream: IO[bytes], out: IO[bytes], limit: int, what: str) -> int:
+    """Copy at most `limit` bytes chunk by chunk (memory stays at one chunk); the size copied."""
+    size = 0
+    while True:
+        chunk = stream.read(min(CHUNK, limit + 1 - size))
+        if not chunk:
+            return size
+        size += len(chunk)
+        if size > limit:
+            raise ImportRefused(f"{what} unpacks to more than {limit // MiB} MiB; refused")
+        out.write(chunk)

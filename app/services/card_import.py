@@ -8,13 +8,15 @@ place; a file being rewritten is kept until all moves succeeded, and put back if
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+from app.domain.anki_progress import AnkiReview, ImportedProgress, progress_of, summary
 from app.domain.changes import Changes
 from app.domain.content import ContentBank
 from app.domain.content_loader import (
@@ -31,17 +33,20 @@ from app.domain.import_rules import (
     ImportRefused,
     ImportTarget,
     SourceCard,
-    anki_note_to_card,
+    anki_note_to_cards,
+    card_id_for,
     plan_import,
     plan_markdown_import,
+    stable_key,
 )
 from app.locations import user_content_dir
-from app.services.anki_import import read_notes
+from app.services.anki_import import AnkiPackage, read_package
 from app.services.context import AppContext
 from app.services.csv_import import read_csv
 from app.services.markdown_import import read_folder
 
 ANKI_SUFFIXES = (".apkg",)
+IMPORT_RECORD = ".import-record.json"  # in the cards folder: what each import wrote
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
@@ -78,6 +83,8 @@ class ImportSource:
     cards: list[SourceCard] = field(default_factory=list)
     files: list[ParsedFile] = field(default_factory=list)
     skipped: int = 0
+    progress: dict[str, ImportedProgress] = field(default_factory=dict)  # by stable key
+    orphan_reviews: int = 0
 
     @property
     def needs_target(self) -> bool:
@@ -101,11 +108,37 @@ def read_source(path: Path) -> ImportSource:
         return ImportSource(path, kind, files=read_folder(path))
     if kind is SourceKind.CSV:
         return ImportSource(path, kind, cards=read_csv(path))
-    notes = read_notes(path)
-    cards = [card for note in notes if (card := anki_note_to_card(note)) is not None]
+    package = read_package(path)
+    notes = package.notes
+    per_note = [anki_note_to_cards(note) for note in notes]
+    cards = [card for made in per_note for card in made]
     if not cards:
         raise ImportRefused(f"{path.name}: none of its {len(notes)} notes has text to import")
-    return ImportSource(path, kind, cards=cards, skipped=len(notes) - len(cards))
+    progress, orphans = _anki_progress(package, {c.stable_key for c in cards})
+    return ImportSource(
+        path,
+        kind,
+        cards=cards,
+        skipped=sum(1 for made in per_note if not made),
+        progress=progress,
+        orphan_reviews=orphans,
+    )
+
+
+def _anki_progress(
+    package: AnkiPackage, keys: set[str]
+) -> tuple[dict[str, ImportedProgress], int]:
+    """Each imported card's Anki progress by stable key; answers of cards not imported."""
+    by_card: dict[int, list[AnkiReview]] = {}
+    for review in package.reviews:
+        by_card.setdefault(review.card_id, []).append(review)
+    found: dict[str, ImportedProgress] = {}
+    for card in package.cards:
+        key = stable_key(card.note_guid, card.ord)
+        if key in keys:
+            rows = by_card.pop(card.card_id, [])
+            found[key] = progress_of(card, key, rows, package.created)
+    return found, sum(len(rows) for rows in by_card.values())
 
 
 class CardImportService:
@@ -150,13 +183,71 @@ class CardImportService:
                 self.cards_root,
                 id_prefix=prefix,
                 source_name=name,
+                record=self._record(),
             )
+        if source.progress:
+            self._add_schedules(plan, source)
         if source.skipped:
             plan.notes.append(
                 f"{source.skipped} note{'s' if source.skipped != 1 else ''} with no text "
                 "(only images or sound) skipped."
             )
         return plan
+
+    def _set_schedules(self, plan: ImportPlan) -> Changes:
+        """Set the imported cards' progress through the one progress writer; a card already
+        with a history in Lattice keeps it (the summary says how many)."""
+        if not plan.schedules:
+            return Changes.NONE
+        done, kept = self.ctx.store.import_schedules(plan.schedules)
+        if kept:
+            plan.notes.append(
+                f"{len(kept)} card{'s' if len(kept) != 1 else ''} already studied in "
+                "Lattice kept their Lattice progress."
+            )
+        return Changes.QUEUE | Changes.PROGRESS if done else Changes.NONE
+
+    def _add_schedules(self, plan: ImportPlan, source: ImportSource) -> None:
+        """The plan's cards' Anki progress, to set once the cards are in."""
+        imported = set(plan.card_ids)
+        chosen: list[ImportedProgress] = []
+        for card in source.cards:
+            progress = source.progress.get(card.stable_key)
+            card_id = card.own_id or card_id_for("anki", card.stable_key)
+            if progress is None or card_id not in imported:
+                continue
+            memory = replace(progress.memory, card_id=card_id)
+            chosen.append(replace(progress, memory=memory))
+            plan.schedules.append((memory, progress.suspended, progress.flagged))
+        plan.notes.extend(summary(chosen, source.orphan_reviews))
+        if any(p.reviews for p in chosen):
+            plan.notes.append(
+                "Anki's answers count in each card's reviews and set its memory; they are "
+                "not listed one by one in Lattice's review history."
+            )
+
+    def _record(self) -> dict[str, str]:
+        """What earlier imports wrote (card id -> fingerprint); empty if unreadable."""
+        try:
+            raw = json.loads((self.cards_root / IMPORT_RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(raw, dict):
+            return {}
+        return {str(k): str(v) for k, v in raw.items()}
+
+    def _write_record(self, record: dict[str, str]) -> None:
+        """Atomically; a failure loses only the protection of later edits, never cards."""
+        final = self.cards_root / IMPORT_RECORD
+        temp = final.with_suffix(".tmp")
+        try:
+            with open(temp, "w", encoding="utf-8") as handle:
+                json.dump(record, handle, sort_keys=True, indent=0)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, final)
+        except OSError:
+            temp.unlink(missing_ok=True)
 
     def import_path(self, path: Path, target: ImportTarget) -> ImportPlan:
         plan = self.plan(read_source(path), target)
@@ -166,7 +257,9 @@ class CardImportService:
     def commit(self, plan: ImportPlan) -> Changes:
         """Write the plan's files all or nothing, then reload the bank."""
         if not plan.files:
-            return Changes.NONE
+            if plan.record and plan.record != self._record():
+                self._write_record(plan.record)
+            return self._set_schedules(plan)
         root = self.cards_root
         root.mkdir(parents=True, exist_ok=True)
         destinations = self._destinations(plan)
@@ -177,6 +270,9 @@ class CardImportService:
             self._move_into_place(staged, staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        if plan.record:
+            self._write_record(plan.record)
+        self._set_schedules(plan)
         self.ctx.reload_user_content()
         return Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS
 

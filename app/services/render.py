@@ -137,6 +137,164 @@ def _normalise(text: str) -> str:
     return "\n".join(out)
 
 
+# Inline Markdown costs Python-Markdown time that grows with the square of a paragraph's
+# openers (each unclosed `[a](` rescans the rest). A paragraph beyond these bounds is shown
+# literally (its punctuation escaped), and a link's target is looked for only this far ahead.
+MAX_INLINE_CHARS = 6_000
+MAX_INLINE_OPENERS = 120
+LINK_WINDOW = 500
+_OPENERS = re.compile(r"[\[\]()*_`!>]")
+WEB_SCHEMES = ("http://", "https://")
+
+
+# Math spans: Anki's \(…\) and \[…\] (stored with Markdown's escaped backslash), and
+# $$…$$ / $…$ (a $ run must hug its text, so "$5 and $10" stays money).
+_MATH = re.compile(
+    r"\\\\\((.{1,500}?)\\\\\)"
+    r"|\\\\\\?\[(.{1,500}?)\\\\\\?\]"
+    r"|\$\$(.{1,500}?)\$\$"
+    r"|(?<![\\$\w])\$(?=\S)([^$\n]{1,500}?)(?<=\S)\$(?![\w$])"
+)
+_INLINE_CODE = re.compile(r"(`+)(.+?)\1")
+_MD_UNESCAPE = re.compile(r"\\([\\`*_\[\]|])")
+
+
+def _math_as_text(line: str) -> str:
+    """Math spans of one line (outside code spans) as readable Unicode text."""
+    from app.domain.html_markdown import escape_markdown_text
+    from app.domain.math_text import latex_to_text
+
+    def convert(match: re.Match[str]) -> str:
+        latex = next(g for g in match.groups() if g is not None)
+        if match.group(0).startswith("\\"):  # imported: Markdown escapes and entities undone
+            latex = html.unescape(_MD_UNESCAPE.sub(r"\1", latex))
+        shown = latex_to_text(latex)
+        return escape_markdown_text(shown) if shown else match.group(0)
+
+    out, last = [], 0
+    for code in _INLINE_CODE.finditer(line):
+        out.append(_MATH.sub(convert, line[last : code.start()]))
+        out.append(code.group(0))
+        last = code.end()
+    out.append(_MATH.sub(convert, line[last:]))
+    return "".join(out)
+
+
+def _split_busy(text: str) -> list[tuple[bool, str]]:
+    """(is literal, text) runs: paragraphs too long or too busy to parse inline quickly are
+    literal; everything between them stays one Markdown text (so lists keep their numbers)."""
+    runs: list[tuple[bool, str]] = []
+    normal: list[str] = []
+    paragraph: list[str] = []
+    in_fence = False
+
+    def flush() -> None:
+        block = "\n".join(paragraph)
+        paragraph.clear()
+        if len(block) > MAX_INLINE_CHARS or len(_OPENERS.findall(block)) > MAX_INLINE_OPENERS:
+            if normal:
+                runs.append((False, "\n".join(normal)))
+                normal.clear()
+            runs.append((True, block))
+        elif block:
+            normal.append(block)
+
+    for line in text.split("\n"):
+        if FENCE_LINE.match(line) or in_fence:
+            if not in_fence:
+                flush()
+            if FENCE_LINE.match(line):
+                in_fence = not in_fence
+            normal.append(line)
+        elif not line.strip():
+            flush()
+            normal.append(line)
+        else:
+            mathy = ("$" in line or "\\\\" in line) and len(line) <= MAX_INLINE_CHARS
+            paragraph.append(_math_as_text(line) if mathy else line)
+    flush()
+    if normal:
+        runs.append((False, "\n".join(normal)))
+    return runs
+
+
+def _literal(block: str) -> str:
+    lines = (html.escape(line) for line in block.split("\n"))
+    return "<p>" + "<br />".join(lines) + "</p>"
+
+
+def _markdown_extensions() -> list[Any]:
+    """Link and image patterns with a bounded look-ahead, and a tree pass that keeps only
+    web links and no images (no file:, data: or other scheme ever reaches Qt)."""
+    from markdown.extensions import Extension
+    from markdown.inlinepatterns import (
+        IMAGE_LINK_RE,
+        IMAGE_REFERENCE_RE,
+        LINK_RE,
+        REFERENCE_RE,
+        ImageInlineProcessor,
+        ImageReferenceInlineProcessor,
+        LinkInlineProcessor,
+        ReferenceInlineProcessor,
+        ShortImageReferenceInlineProcessor,
+        ShortReferenceInlineProcessor,
+    )
+    from markdown.treeprocessors import Treeprocessor
+
+    def windowed(base: type) -> type:
+        class Windowed(base):
+            def handleMatch(self, m: re.Match[str], data: str) -> Any:  # noqa: N802
+                return super().handleMatch(m, data[: m.end(0) + LINK_WINDOW])
+
+        return Windowed
+
+    class OnlyWebLinks(Treeprocessor):
+        def run(self, root: Any) -> None:
+            for parent in root.iter():
+                for index, child in enumerate(list(parent)):
+                    if child.tag == "img":
+                        _replace_with_text(parent, index, child, child.get("alt") or "")
+                    elif child.tag == "a" and not (child.get("href") or "").startswith(WEB_SCHEMES):
+                        child.tag = "span"
+                        child.attrib.clear()
+
+    class Bounded(Extension):
+        def extendMarkdown(self, md: Any) -> None:  # noqa: N802
+            patterns = md.inlinePatterns
+            patterns.register(
+                windowed(ReferenceInlineProcessor)(REFERENCE_RE, md), "reference", 170
+            )
+            patterns.register(windowed(LinkInlineProcessor)(LINK_RE, md), "link", 160)
+            patterns.register(windowed(ImageInlineProcessor)(IMAGE_LINK_RE, md), "image_link", 150)
+            patterns.register(
+                windowed(ImageReferenceInlineProcessor)(IMAGE_REFERENCE_RE, md),
+                "image_reference",
+                140,
+            )
+            patterns.register(
+                windowed(ShortReferenceInlineProcessor)(REFERENCE_RE, md), "short_reference", 130
+            )
+            patterns.register(
+                windowed(ShortImageReferenceInlineProcessor)(IMAGE_REFERENCE_RE, md),
+                "short_image_ref",
+                125,
+            )
+            md.treeprocessors.register(OnlyWebLinks(md), "only_web_links", 1)
+
+    return [Bounded()]
+
+
+def _replace_with_text(parent: Any, index: int, child: Any, text: str) -> None:
+    """Drop `child` from `parent`, keeping `text` and its tail in the flow."""
+    keep = text + (child.tail or "")
+    if index == 0:
+        parent.text = (parent.text or "") + keep
+    else:
+        before = parent[index - 1]
+        before.tail = (before.tail or "") + keep
+    parent.remove(child)
+
+
 @lru_cache(maxsize=512)
 def render_markdown(text: str, dark: bool = False) -> str:
     """HTML for one Markdown text, in the light or dark palette."""
@@ -144,7 +302,14 @@ def render_markdown(text: str, dark: bool = False) -> str:
 
     colors = palette(dark)
     md = markdown.Markdown(
-        extensions=["fenced_code", "codehilite", "tables", "sane_lists", "smarty"],
+        extensions=[
+            "fenced_code",
+            "codehilite",
+            "tables",
+            "sane_lists",
+            "smarty",
+            *_markdown_extensions(),
+        ],
         extension_configs={
             "codehilite": {
                 "guess_lang": False,
@@ -158,7 +323,10 @@ def render_markdown(text: str, dark: bool = False) -> str:
     # (from the bank or from imported cards) reaches Qt's rich-text engine.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    body = md.convert(_normalise(text))
+    parts = []
+    for literal, run in _split_busy(text):
+        parts.append(_literal(run) if literal else md.reset().convert(_normalise(run)))
+    body = "\n".join(parts)
     # Qt draws table borders only from the border attribute.
     body = body.replace(
         "<table>",

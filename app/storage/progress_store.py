@@ -87,6 +87,28 @@ class ProgressStore:
         with self._log() as log:
             log.set_suspended(card_ids, suspended, self.clock.now())
 
+    def import_schedules(
+        self, schedules: Sequence[tuple[CardMemory, bool, bool]]
+    ) -> tuple[list[str], list[str]]:
+        """Another app's schedules (memory, suspended, flagged), in one transaction, as SET
+        events; a card already with a history here keeps it. Returns (set, kept) card ids."""
+        done: list[str] = []
+        kept: list[str] = []
+        at = self.clock.now()
+        with self._log() as log, log.transaction():
+            for memory, suspended, flagged in schedules:
+                if log.events(memory.card_id):
+                    kept.append(memory.card_id)
+                    continue
+                if not memory.is_new:
+                    log.set_schedule(memory.card_id, memory, at)
+                if suspended:
+                    log.set_suspended([memory.card_id], True, at)
+                if flagged:
+                    log.set_flagged([memory.card_id], True, at)
+                done.append(memory.card_id)
+        return done, kept
+
     def set_flagged(self, card_ids: Sequence[str], flagged: bool) -> None:
         with self._log() as log:
             log.set_flagged(card_ids, flagged, self.clock.now())

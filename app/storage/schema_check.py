@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -68,8 +68,10 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 
 @contextmanager
-def _bounded(conn: sqlite3.Connection, max_steps: int) -> Iterator[None]:
-    """Abort any query that runs longer than `max_steps` progress calls."""
+def bounded(
+    conn: sqlite3.Connection, max_steps: int, refusal: Callable[[], Exception]
+) -> Iterator[None]:
+    """Abort any query that runs longer than `max_steps` progress calls, raising `refusal()`."""
     calls = 0
 
     def tick() -> int:
@@ -82,10 +84,14 @@ def _bounded(conn: sqlite3.Connection, max_steps: int) -> Iterator[None]:
         yield
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
-            raise SchemaRefused("checking the database took too long; it is not Lattice's") from None
+            raise refusal() from None
         raise
     finally:
         conn.set_progress_handler(None, STEP)
+
+
+def _too_long() -> SchemaRefused:
+    return SchemaRefused("checking the database took too long; it is not Lattice's")
 
 
 Objects = dict[tuple[str, str], dict[str, object]]
@@ -183,7 +189,7 @@ def check_database(path: Path, max_steps: int | None = None) -> int:
     budget = max_steps if max_steps is not None else BASE_STEPS + path.stat().st_size // 4
     conn = _connect_read_only(path)
     try:
-        with _bounded(conn, budget):
+        with bounded(conn, budget, _too_long):
             problem = conn.execute("PRAGMA integrity_check").fetchall()
             if [r[0] for r in problem] != ["ok"]:
                 raise SchemaRefused(f"the database is damaged ({problem[0][0]})")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -80,6 +81,11 @@ class ImportDialog(QDialog):
         self.area.setObjectName("import-area")
         for area in sorted(bank.areas.values(), key=lambda a: a.order):
             self.area.addItem(area.title, area.id)
+        self.by_deck = QCheckBox("One concept per Anki deck (new concepts in the area below)")
+        self.by_deck.setObjectName("import-by-deck")
+        self.by_deck.setChecked(True)
+        self.by_deck.setVisible(False)
+        form.addRow("", self.by_deck)
         form.addRow("Add the cards to", self.concept)
         form.addRow("New concept", self.title)
         form.addRow("In area", self.area)
@@ -101,6 +107,7 @@ class ImportDialog(QDialog):
         self.concept.currentIndexChanged.connect(self._changed)
         self.title.textChanged.connect(self._changed)
         self.area.currentIndexChanged.connect(self._changed)
+        self.by_deck.toggled.connect(self._changed)
         self._changed()
 
     # -- choices ---------------------------------------------------------------------------
@@ -132,9 +139,13 @@ class ImportDialog(QDialog):
         chosen = self.concept.currentData()
         if chosen == NEW_CONCEPT:
             return ImportTarget(
-                new_title=self.title.text().strip(), area=self.area.currentData() or ""
+                new_title=self.title.text().strip(),
+                area=self.area.currentData() or "",
+                by_deck=self.by_deck.isChecked(),
             )
-        return ImportTarget(concept_id=chosen, area=self.area.currentData() or "")
+        return ImportTarget(
+            concept_id=chosen, area=self.area.currentData() or "", by_deck=self.by_deck.isChecked()
+        )
 
     # -- state -----------------------------------------------------------------------------
     def _show_found(self, text: str, error: bool) -> None:
@@ -145,9 +156,14 @@ class ImportDialog(QDialog):
     def _changed(self) -> None:
         new = self.concept.currentData() == NEW_CONCEPT
         markdown = self.source is not None and not self.source.needs_target
+        decks = {c.deck for c in self.source.cards if c.deck} if self.source else set()
+        self.by_deck.setVisible(len(decks) > 1)
+        self.by_deck.setText(
+            f"One concept per Anki deck ({len(decks)} decks; new concepts in the area below)"
+        )
         self.concept.setEnabled(not markdown)
         self.title.setEnabled(new and not markdown)
-        self.area.setEnabled(new and not markdown)
+        self.area.setEnabled((new or self.by_deck.isVisible()) and not markdown)
         self.plan = None
         if self.source is None:
             self.preview.setText("")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -44,6 +46,11 @@ class MarkdownView(QTextBrowser):
         frame.setTopMargin(TOP_MARGIN)
         frame.setBottomMargin(TOP_MARGIN)
         root.setFrameFormat(frame)
+
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802
+        """Nothing outside the text is ever loaded: a card naming `file:///dev/zero` or a
+        remote image gets an empty resource, never a read."""
+        return None
 
     def show_html(self, body: str) -> None:
         self.document().setDefaultStyleSheet(stylesheet(is_dark()))

@@ -1,0 +1,106 @@
+"""With the real `anki` package: a collection with history, FSRS on, cloze and reversed notes,
+exported with scheduling, arrives in Lattice with Anki's due dates, memory and answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app.domain.anki_progress import progress_of
+from app.domain.import_rules import anki_note_to_cards
+from app.services.anki_import import read_package
+
+anki_collection = pytest.importorskip("anki.collection")
+
+
+def _collection_with_history(tmp_path: Path, fsrs: bool) -> tuple[Path, dict[int, object]]:
+    col = anki_collection.Collection(str(tmp_path / "c.anki2"))
+    try:
+        col.set_config("fsrs", fsrs)
+        reversed_type = col.models.by_name("Basic (and reversed card)")
+        note = col.new_note(reversed_type)
+        note["Front"], note["Back"] = "What is LoRA?", "Low-rank adaptation"
+        col.add_note(note, col.decks.id("ML::Fine-tuning"))
+        cloze = col.new_note(col.models.by_name("Cloze"))
+        cloze["Text"] = "{{c1::ReLU}} is max(0, x); {{c2::GELU}} is smooth"
+        col.add_note(cloze, col.decks.id("ML"))
+        col.decks.select(col.decks.id("ML"))
+        for ease in (3, 4, 3, 1, 3, 4, 3, 3):
+            queued = col.sched.get_queued_cards()
+            if not queued.cards:
+                break
+            card = col.get_card(queued.cards[0].card.id)
+            card.start_timer()
+            col.sched.answerCard(card, ease)
+        suspended = col.db.scalar("select max(id) from cards")
+        col.sched.suspend_cards([suspended])
+        col.set_user_flag_for_cards(2, [suspended])
+        expected = {cid: col.card_stats_data(cid) for cid in col.db.list("select id from cards")}
+        out = tmp_path / "deck.apkg"
+        col.export_anki_package(
+            out_path=str(out),
+            options=anki_collection.ExportAnkiPackageOptions(
+                with_scheduling=True, with_media=True, with_deck_configs=True, legacy=False
+            ),
+            limit=None,
+        )
+        return out, expected
+    finally:
+        col.close()
+
+
+@pytest.mark.parametrize("fsrs", [True, False], ids=["fsrs", "sm2"])
+def test_cards_due_dates_memory_and_answers_match_anki(tmp_path: Path, fsrs: bool) -> None:
+    path, expected = _collection_with_history(tmp_path, fsrs)
+    package = read_package(path)
+    cards = [c for note in package.notes for c in anki_note_to_cards(note)]
+    assert len(cards) == 4 and len(package.cards) == 4  # 2 reversed + 2 cloze
+    assert sum(1 for r in package.reviews) >= 6
+    for card in package.cards:
+        stats = expected[card.card_id]
+        rows = [r for r in package.reviews if r.card_id == card.card_id]
+        progress = progress_of(card, f"x-{card.card_id}", rows, package.created)
+        assert progress.memory.reps == stats.reviews  # type: ignore[attr-defined]
+        assert len(progress.reviews) == len(stats.revlog)  # type: ignore[attr-defined]
+        if stats.HasField("due_date"):  # type: ignore[attr-defined]
+            anki_due = datetime.fromtimestamp(stats.due_date, UTC)  # type: ignore[attr-defined]
+            assert progress.memory.due is not None
+            assert abs((progress.memory.due - anki_due).total_seconds()) < 86_400
+        if fsrs and stats.HasField("memory_state"):  # type: ignore[attr-defined]
+            assert progress.memory_from == "anki-fsrs"
+            assert progress.memory.stability == pytest.approx(
+                stats.memory_state.stability, rel=1e-3
+            )  # type: ignore[attr-defined]
+            assert progress.memory.difficulty == pytest.approx(
+                stats.memory_state.difficulty, rel=1e-3
+            )  # type: ignore[attr-defined]
+    suspended = [c for c in package.cards if c.queue == -1]
+    assert len(suspended) == 1
+    last = progress_of(suspended[0], "s", [], package.created)
+    assert last.suspended and last.flagged
+
+
+def test_import_brings_anki_progress_into_lattice(ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.import_rules import ImportTarget
+    from app.services.card_import import CardImportService
+
+    path, expected = _collection_with_history(tmp_path, True)
+    service = CardImportService(ctx)
+    plan = service.import_path(path, ImportTarget(new_title="From Anki", area="llm"))
+    text = plan.summary()
+    assert "studied cards came over" in text and "1 suspended, 1 flagged" in text
+    assert "Anki's FSRS memory" in text
+    mine = [c for c in ctx.bank.cards.values() if c.user]
+    assert len(mine) == 4
+    memories = ctx.store.memories([c.id for c in mine])
+    studied = [m for m in memories.values() if not m.is_new]
+    assert len(studied) == sum(1 for s in expected.values() if s.HasField("memory_state"))  # type: ignore[attr-defined]
+    for memory in studied:
+        assert memory.due is not None and memory.stability and memory.reps >= 1
+    flags = ctx.store.flags([c.id for c in mine])
+    assert sum(1 for s, f in flags.values() if s and f) == 1
+    again = service.import_path(path, ImportTarget(new_title="From Anki", area="llm"))
+    assert "already studied in Lattice kept their Lattice progress" in again.summary()
+    assert ctx.store.memories([c.id for c in mine]) == memories  # nothing overwritten
