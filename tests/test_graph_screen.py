@@ -20,13 +20,23 @@ def node_centre_on_screen(graph, concept_id: str) -> QPoint:  # type: ignore[no-
     return graph.view.mapFromScene(node.sceneBoundingRect().center())
 
 
-def test_search_centres_the_node(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def node_in_sight(graph, concept_id: str) -> bool:  # type: ignore[no-untyped-def]
+    node = graph.scene.nodes[concept_id]
+    shown = graph.view.mapFromScene(node.sceneBoundingRect()).boundingRect()
+    return graph.view.viewport().rect().contains(shown)
+
+
+def test_search_flies_to_and_frames_the_node(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
-    graph.view.set_zoom(2.0)
+    graph.view.set_zoom(0.1)
+    graph.view.centerOn(5000, 5000)  # far away, too small to read
+    qtbot.keyClick(graph.view, Qt.Key.Key_Slash)
+    assert graph.toolbar.search.hasFocus()
     qtbot.keyClicks(graph.toolbar.search, "gam")
-    centre = node_centre_on_screen(graph, "gamma")
-    viewport = graph.view.viewport().rect().center()
-    assert abs(centre.x() - viewport.x()) <= 2 and abs(centre.y() - viewport.y()) <= 2
+    assert graph.view.flying()  # a short flight, not a jump
+    qtbot.waitUntil(lambda: not graph.view.flying(), timeout=2000)
+    assert node_in_sight(graph, "gamma")
+    assert graph.view.zoom() >= 0.6
     assert graph.panel.concept_id == "gamma"
 
 

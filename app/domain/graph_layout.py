@@ -19,6 +19,9 @@ LAYER_GAP = 280.0
 ROW_GAP = 64.0
 MIN_CLEARANCE = 70.0
 SWEEPS = 4
+NODE_HEIGHT = 34.0  # a node's drawn height (the UI's pill)
+ROW_PITCH = 52.0  # force layouts snap to rows this far apart, so pills never touch vertically
+NODE_GAP = 24.0  # the least space between two pills side by side
 
 Point = tuple[float, float]
 
@@ -195,4 +198,49 @@ def force_layout(
         if len(initial) != len(ordered):
             initial = None
     spread = 110.0 * max(3.0, len(ordered) ** 0.5)
-    return spring_layout(ordered, edges, initial, iterations=iterations, seed=7, scale=spread)
+    placed = spring_layout(ordered, edges, initial, iterations=iterations, seed=7, scale=spread)
+    return separated(placed, shape.widths or {})
+
+
+def separated(positions: Mapping[str, Point], widths: Mapping[str, float]) -> dict[str, Point]:
+    """The same picture with no two pills overlapping.
+
+    A force layout treats nodes as points, but pills are wide. Each node snaps to the
+    nearest row (rows are further apart than a pill is tall), then each row is swept left
+    to right, pushing a pill right until it clears its neighbour, and the row is moved back
+    so its nodes keep their mean position. The result cannot overlap, whatever the input."""
+    rows: dict[int, list[tuple[float, str]]] = {}
+    for node, (x, y) in positions.items():
+        rows.setdefault(round(y / ROW_PITCH), []).append((x, node))
+    result: dict[str, Point] = {}
+    for row, members in rows.items():
+        members.sort()
+        placed: list[tuple[str, float]] = []
+        right_edge = float("-inf")
+        for x, node in members:
+            half = widths.get(node, 0.0) / 2
+            centre = max(x, right_edge + NODE_GAP + half)
+            placed.append((node, centre))
+            right_edge = centre + half
+        shift = sum(x for x, _ in members) / len(members) - sum(c for _, c in placed) / len(placed)
+        for node, centre in placed:
+            result[node] = (centre + shift, row * ROW_PITCH)
+    return result
+
+
+def overlaps(
+    positions: Mapping[str, Point], widths: Mapping[str, float], height: float = NODE_HEIGHT
+) -> list[tuple[str, str]]:
+    """Pairs of nodes whose pills (centred boxes `width` x `height`) overlap."""
+    boxes = sorted(
+        (x - widths.get(n, 0.0) / 2, x + widths.get(n, 0.0) / 2, y, n)
+        for n, (x, y) in positions.items()
+    )
+    found: list[tuple[str, str]] = []
+    for i, (_left, right, y, node) in enumerate(boxes):
+        for other_left, _other_right, other_y, other in boxes[i + 1 :]:
+            if other_left >= right:
+                break
+            if abs(other_y - y) < height:
+                found.append((node, other))
+    return found

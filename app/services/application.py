@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Collection
+from contextlib import closing
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,10 @@ from app.domain.scheduling import Scheduler
 from app.domain.study_day import StudySettings
 from app.services.context import AppContext, open_context
 from app.services.review_service import PlannedDay, ReviewService
+from app.storage.connection import connect, faults_as_messages
+from app.storage.opening import in_transaction, read_setting, write_setting
+
+UI_STATE_KEY = "ui_state"  # window geometry, theme, the welcome seen: nothing a screen shows
 
 if TYPE_CHECKING:
     from app.services.anki_export import AnkiExport
@@ -138,10 +143,33 @@ class Application:
         self.ctx.sync_search_index()
         self.outside.acknowledge()  # a derived index: nothing any screen shows
 
+    # -- the window's own state ------------------------------------------------------------
+    def ui_state(self) -> dict[str, object]:
+        """What the window keeps between runs (geometry, theme, welcome seen); read with a
+        plain connection, so restoring the window imports no ORM before the first card."""
+        with closing(connect(self.ctx.db_path)) as conn:
+            value = read_setting(conn, UI_STATE_KEY, {})
+        return dict(value) if isinstance(value, dict) else {}
+
+    def save_ui_state(self, **values: object) -> Changes:
+        state = self.ui_state()
+        state.update(values)
+        with (
+            faults_as_messages(self.ctx.db_path),
+            closing(connect(self.ctx.db_path)) as conn,
+            in_transaction(conn),
+        ):
+            write_setting(conn, UI_STATE_KEY, state)
+        return Changes.NONE  # no screen shows it
+
     # -- the review session ---------------------------------------------------------------
     def _session(self, scope: Collection[str] | None) -> ReviewService:
         ctx = self.ctx
-        session = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=scope)
+        previous = getattr(self, "_review", None)
+        buried = previous.buried if previous is not None else None
+        session = ReviewService(
+            ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=scope, buried=buried
+        )
         if scope is None and self._followed is not None:
             session.follow(self._followed)
         return session

@@ -111,6 +111,9 @@ class BrowseService:
         self.ctx.store.set_suspended(card_ids, suspended)
         return Changes.QUEUE | Changes.PROGRESS
 
+    def is_flagged(self, card_id: str) -> bool:
+        return self.ctx.store.flags([card_id]).get(card_id, (False, False))[1]
+
     def set_flagged(self, card_ids: list[str], flagged: bool) -> Changes:
         self.ctx.store.set_flagged(card_ids, flagged)
         return Changes.PROGRESS

@@ -78,6 +78,7 @@ class ReviewService:
         clock: Clock,
         settings: StudySettings,
         scope: Collection[str] | None = None,
+        buried: dict[str, datetime] | None = None,
     ) -> None:
         self.bank = bank
         self.db_path = db_path
@@ -91,6 +92,9 @@ class ReviewService:
         self._undo: list[UndoEntry] = []
         self._front: str | None = None
         self._shown_at: datetime | None = None
+        # Cards put aside until the study day ends (Anki's bury), shared by the sessions of
+        # one run; the end of the day lifts it.
+        self.buried: dict[str, datetime] = buried if buried is not None else {}
         self._beyond = Beyond()
         self._planned: PlannedDay | None = None
 
@@ -139,7 +143,7 @@ class ReviewService:
         until = end + timedelta(days=beyond.ahead_days)
         if beyond.ahead_days:
             reviews_left = _UNLIMITED  # asked for: every card due by then
-        known = self.bank.cards
+        known = self._unburied(now)
         return DayQueue.build(
             end,
             (m for m in self.ledger.learning_due(end) if m.card_id in known),
@@ -149,12 +153,17 @@ class ReviewService:
             (i for i in self.ledger.new_ids(new_left) if i in known) if new_left else (),
         )
 
+    def _unburied(self, now: datetime) -> Collection[str]:
+        """The bank's cards but those buried for the rest of the study day."""
+        buried = {card for card, until in self.buried.items() if until > now}
+        return self.bank.cards.keys() - buried if buried else self.bank.cards.keys()
+
     def _build_planned(
         self, planned: PlannedDay, start: datetime, end: datetime, beyond: Beyond
     ) -> DayQueue:
         """The plan's reviews and new cards for today (those not yet answered today), plus
         learning steps; 'more new cards' still adds the next cards in line."""
-        known = self.bank.cards
+        known = self._unburied(self.clock.now())
         in_scope = self.scope
         memories = [self.ledger.memory(c) for c in planned.reviews if c in known]
         reviews = [
@@ -247,6 +256,24 @@ class ReviewService:
             day_end = self._today().day_end
             earliest = min(earliest, day_end) if earliest else day_end
         return earliest
+
+    def bury(self, card_id: str) -> Changes:
+        """Put the card aside for the rest of the study day."""
+        self.buried[card_id] = self._today().day_end
+        self._queue = None
+        return Changes.QUEUE
+
+    def unbury(self, card_id: str) -> Changes:
+        """Bring a buried card back; it is shown next."""
+        if self.buried.pop(card_id, None) is None:
+            return Changes.NONE
+        self._queue = None
+        self._front = card_id
+        return Changes.QUEUE
+
+    def show_next(self, card_id: str) -> None:
+        """Show `card_id` next (an undone action on it brings it back to the screen)."""
+        self._front = card_id
 
     # -- answering ------------------------------------------------------------------------
     def interval_labels(self, due: DueCard) -> dict[Grade, str]:

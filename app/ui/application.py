@@ -91,6 +91,10 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
     except OSError as exc:
         return _refuse("Lattice cannot open your data", f"Lattice cannot open its data: {exc}", 4)
     window = MainWindow(opened, defer_startup=True)
+    choice = getattr(args, "theme", None) or os.environ.get("LATTICE_THEME")
+    if choice not in ("light", "dark"):  # --theme is for this run; else the saved choice
+        window.apply_theme_choice(window.theme_choice())
+    window.restore_geometry()
     report_storage_faults(window)
     AfterFirstPaint(window.review.view.viewport(), lambda: _finish_startup(window))
     if getattr(args, "startup_probe", False):
@@ -101,6 +105,8 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
         install_startup_probe(window)
     QTimer.singleShot(STARTUP_FALLBACK_MS, lambda: _finish_startup(window))  # e.g. minimised
     window.show()
+    if not getattr(args, "startup_probe", False):
+        QTimer.singleShot(0, window, window.welcome_once)
     return app, window, lock
 
 

@@ -10,8 +10,6 @@ import html
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFontDatabase,
-    QKeySequence,
-    QShortcut,
     QStandardItem,
     QStandardItemModel,
 )
@@ -36,6 +34,7 @@ from app.domain.card_writer import CardDraft
 from app.domain.content import Card, Difficulty
 from app.services.authoring import AuthoringService, NewConcept, SaveResult
 from app.services.render import render_markdown
+from app.ui.keys import bind
 from app.ui.markdown_view import MarkdownView
 from app.ui.theme import is_dark
 
@@ -173,8 +172,7 @@ class CardEditor(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
-        save_shortcut.activated.connect(self.save)
+        bind(self, ["Ctrl+Return"], self.save, "save the card", Qt.ShortcutContext.WindowShortcut)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -11,16 +11,18 @@ from __future__ import annotations
 import linecache
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QProcess, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QProcess, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QHBoxLayout,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -31,13 +33,16 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.domain.changes import Changes
+from app.domain.storage_fault import StorageFault
 from app.domain.study_day import StudySettings
 from app.services.application import Application
 from app.ui.background import run_in_background
+from app.ui.help import KeysDialog, WelcomeDialog
 from app.ui.interop_menu import InteropActions
+from app.ui.keys import KeyRow, key_rows
 from app.ui.review_view import ReviewView
 from app.ui.screen import Screen
-from app.ui.theme import is_dark, sidebar_style
+from app.ui.theme import apply_theme, is_dark, sidebar_style, system_prefers_dark
 
 if TYPE_CHECKING:  # the other screens are imported when first built, not at start-up
     from app.ui.browse import BrowseScreen
@@ -57,6 +62,10 @@ def forget_imported_sources() -> None:
     sources again on demand."""
     linecache.clearcache()
 
+
+DEFAULT_SIZE = QSize(1280, 820)
+THEMES = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
+TITLE_BAR_ALLOWANCE = 48  # the window manager's title bar and border, outside our size
 
 ScreenClass = Callable[[Application], Screen]  # a screen is built from the Application
 
@@ -139,7 +148,8 @@ class MainWindow(QMainWindow):
         self.started = False
         self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round
         self.setObjectName("main-window")
-        self.resize(1100, 760)
+        self.fit_to_screen()
+        self.statusBar()  # made now, so it has its place from the first paint
         central = QWidget()
         outer = QHBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -158,10 +168,13 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.sidebar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.follow_system = True
         self._build_menus()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         for index, entry in enumerate(SCREENS, start=1):
             self._add_screen(entry, index)
         self.review: ReviewView = self._screen("review")  # type: ignore[assignment]
+        self.review.said.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.backup_timer = QTimer(self)
         self.show_screen("review")
         self.review.refresh()
@@ -247,6 +260,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(placeholder)
         self.screens[entry.name] = ScreenSlot(entry, button, placeholder)
         action = QAction(entry.title, self)
+        action.setToolTip(f"the {entry.title} screen")
         action.setShortcut(QKeySequence(f"Ctrl+{index}"))
         action.triggered.connect(lambda _=False, n=entry.name: self.show_screen(n))
         self.view_menu.addAction(action)
@@ -262,10 +276,16 @@ class MainWindow(QMainWindow):
                     getattr(widget, signal).connect(getattr(self, slot_name))
             if name == "quiz":
                 self._attach_behavioural_round(widget)
+            if name == "graph":
+                widget.current_concept = self._concept_under_review  # type: ignore[attr-defined]
             self.stack.insertWidget(self.stack.indexOf(slot.placeholder), widget)
             self.stack.removeWidget(slot.placeholder)
             slot.placeholder.deleteLater()
         return slot.widget
+
+    def _concept_under_review(self) -> str | None:
+        due = self.review.current
+        return due.card.concept if due is not None else None
 
     def is_built(self, name: str) -> bool:
         return self.screens[name].widget is not None
@@ -375,7 +395,8 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
-        self.undo_action = QAction("&Undo grade", self)
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setToolTip("Undo the last grade or card action in Review")
         self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
         self.undo_action.triggered.connect(self.undo)
         edit_menu.addAction(self.undo_action)
@@ -385,7 +406,27 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.find_cards)
         edit_menu.addAction(find)
         self.view_menu = self.menuBar().addMenu("&Go")
+        look = self.menuBar().addMenu("&View")
+        theme_menu = look.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for choice, text in THEMES.items():
+            action = theme_menu.addAction(text)
+            action.setObjectName(f"theme-{choice}")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, c=choice: self.set_theme(c))
+            self.theme_group.addAction(action)
+            self.theme_actions[choice] = action
+        self.theme_actions["system"].setChecked(True)
         help_menu = self.menuBar().addMenu("&Help")
+        self.keys_action = QAction("&Keyboard shortcuts", self)
+        self.keys_action.setShortcut(QKeySequence("F1"))
+        self.keys_action.setToolTip("list every key (this list)")
+        self.keys_action.triggered.connect(self.show_keys)
+        help_menu.addAction(self.keys_action)
+        self.welcome_action = QAction("&Welcome", self)
+        self.welcome_action.triggered.connect(self.show_welcome)
+        help_menu.addAction(self.welcome_action)
         about = QAction("&About Lattice", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -453,9 +494,88 @@ class MainWindow(QMainWindow):
     def undo(self) -> None:
         if self.review.undo():
             self.show_screen("review")
-            self.statusBar().showMessage("Last grade undone", 3000)
+            self.statusBar().showMessage("Undone", 3000)
         else:
             self.statusBar().showMessage("Nothing to undo", 3000)
+
+    def key_rows(self) -> list[KeyRow]:
+        """Every key the app has: each screen's (all built first) and the menus'."""
+        areas = [(slot.entry.title, self._screen(name)) for name, slot in self.screens.items()]
+        actions = [a for menu in self.menuBar().findChildren(QMenu) for a in menu.actions()]
+        return key_rows(areas, actions)
+
+    def show_keys(self) -> KeysDialog:
+        dialog = KeysDialog(self.key_rows(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_welcome(self) -> WelcomeDialog:
+        dialog = WelcomeDialog(self.app.data_dir, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def welcome_once(self) -> WelcomeDialog | None:
+        """On the first run only: the welcome (Help ▸ Welcome shows it again)."""
+        if self.app.ui_state().get("welcomed"):
+            return None
+        self.app.save_ui_state(welcomed=True)
+        return self.show_welcome()
+
+    # -- theme ----------------------------------------------------------------------------
+    def theme_choice(self) -> str:
+        choice = self.app.ui_state().get("theme", "system")
+        return choice if isinstance(choice, str) and choice in THEMES else "system"
+
+    def set_theme(self, choice: str) -> None:
+        """View ▸ Theme: follow the system, or always light or dark; kept for next time."""
+        self.app.save_ui_state(theme=choice)
+        self.apply_theme_choice(choice)
+
+    def apply_theme_choice(self, choice: str) -> None:
+        self.theme_actions[choice].setChecked(True)
+        self.follow_system = choice == "system"
+        dark = system_prefers_dark() if self.follow_system else choice == "dark"
+        if dark != is_dark():
+            apply_theme(QApplication.instance(), dark)  # type: ignore[arg-type]
+            self.restyle()
+
+    def _system_scheme_changed(self) -> None:
+        if self.follow_system:
+            self.apply_theme_choice("system")
+
+    def restyle(self) -> None:
+        """After the palette changed: what draws its own colours picks up the new ones."""
+        dark = is_dark()
+        self.sidebar.setStyleSheet(sidebar_style(dark))
+        self.review.refresh_theme()
+        if self.is_built("graph"):
+            self.graph.set_dark(dark)
+
+    # -- the window's size and place ------------------------------------------------------
+    def fit_to_screen(self) -> None:
+        """A first size that fits the screen's free area, title bar and status bar included
+        (a 1366x768 laptop too), centred on it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry()
+        width = min(DEFAULT_SIZE.width(), free.width() - 24)
+        height = min(DEFAULT_SIZE.height(), free.height() - TITLE_BAR_ALLOWANCE)
+        self.resize(max(width, 640), max(height, 480))
+        frame = self.frameGeometry()
+        frame.moveCenter(free.center())
+        self.move(frame.topLeft().x(), max(free.top(), frame.topLeft().y()))
+
+    def restore_geometry(self) -> bool:
+        """Last run's size, place and maximised state, if any."""
+        saved = self.app.ui_state().get("geometry")
+        if not isinstance(saved, str):
+            return False
+        return self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+
+    def save_geometry(self) -> None:
+        encoded = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        self.app.save_ui_state(geometry=encoded)
 
     def _about(self) -> None:
         bank = self.app.bank
@@ -497,4 +617,6 @@ class MainWindow(QMainWindow):
         # unsubmitted quiz answer is pending, and it is saved here.
         if self.is_built("quiz"):
             self.quiz.save_draft()
+        with suppress(StorageFault):  # the window's place is not worth a message on the way out
+            self.save_geometry()
         event.accept()

@@ -12,6 +12,7 @@ from app.services.render import render_markdown, stylesheet
 from app.ui.theme import is_dark
 
 READING_WIDTH = 860
+TOP_MARGIN = 24
 
 
 class MarkdownView(QTextBrowser):
@@ -29,11 +30,22 @@ class MarkdownView(QTextBrowser):
         self.document().setDefaultFont(font)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        # Keep lines to a comfortable reading width on wide windows.
-        if self.reading_width is not None:
-            margin = max(24, (event.size().width() - self.reading_width) // 2)
-            self.document().setDocumentMargin(margin)
+        self._set_margins(event.size().width())
         super().resizeEvent(event)
+
+    def _set_margins(self, width: int) -> None:
+        """Keep lines to a comfortable reading width on wide windows: wide side margins, but
+        the usual small one on top, so a long text starts at the top of the pane."""
+        side = TOP_MARGIN
+        if self.reading_width is not None:
+            side = max(TOP_MARGIN, (width - self.reading_width) // 2)
+        root = self.document().rootFrame()
+        frame = root.frameFormat()
+        frame.setLeftMargin(side)
+        frame.setRightMargin(side)
+        frame.setTopMargin(TOP_MARGIN)
+        frame.setBottomMargin(TOP_MARGIN)
+        root.setFrameFormat(frame)
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802
         """Nothing outside the text is ever loaded: a card naming `file:///dev/zero` or a
@@ -43,6 +55,8 @@ class MarkdownView(QTextBrowser):
     def show_html(self, body: str) -> None:
         self.document().setDefaultStyleSheet(stylesheet(is_dark()))
         self.setHtml(body)
+        self._set_margins(self.width())
+        self.verticalScrollBar().setValue(0)
 
     def show_markdown(self, text: str) -> None:
         self.show_html(render_markdown(text, is_dark()))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,14 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import Changes
+from app.domain.content import Card
 from app.domain.scheduling import Grade, humanize_until
 from app.domain.storage_fault import StorageFault
 from app.services.application import Application
 from app.services.render import render_markdown, render_question
 from app.services.review_service import DueCard, ReviewService
+from app.ui.keys import bind
 from app.ui.markdown_view import MarkdownView
 from app.ui.screen import Screen
 from app.ui.theme import STATE_COLORS, is_dark
+
+if TYPE_CHECKING:  # YAML and the card writer are imported when a card is first edited
+    from app.domain.card_writer import CardDraft
 
 GRADE_COLORS = {
     Grade.AGAIN: "#d9534f",
@@ -34,10 +41,34 @@ GRADE_COLORS = {
 }
 
 
+@dataclass(frozen=True)
+class CardAction:
+    """A Review action on the shown card: its name (the screen's button is `action-<name>`),
+    its keys (Anki's where Anki has one) and what it says in the status bar."""
+
+    name: str
+    label: str
+    keys: tuple[str, ...]
+    help: str
+
+
+CARD_ACTIONS = (
+    CardAction("edit", "Edit", ("E",), "edit the card (your own cards)"),
+    CardAction("bury", "Bury", ("-",), "put the card aside until tomorrow"),
+    CardAction("suspend", "Suspend", ("@", "Shift+@"), "suspend the card (Browse unsuspends)"),
+    CardAction("flag", "Flag", ("Ctrl+K",), "flag or unflag the card"),
+    CardAction("map", "On map", ("Ctrl+G",), "show the card's concept on the graph"),
+)
+SCROLL_KEYS = ("Up", "Down", "PgUp", "PgDown", "Home", "End")
+
+Undo = Callable[[], Changes]
+
+
 class ReviewView(Screen):
     """Shows one card at a time: question, then answer and four grade buttons."""
 
     graph_requested = Signal(str)  # the concept chip was clicked: show it on the graph
+    said = Signal(str)  # a short confirmation for the status bar ("Card buried — Ctrl+Z undoes")
     WATCHES = Changes.QUEUE | Changes.CONTENT | Changes.SETTINGS
 
     def __init__(self, app: Application, parent: QWidget | None = None) -> None:
@@ -47,6 +78,10 @@ class ReviewView(Screen):
         self.current: DueCard | None = None
         self.revealed = False
         self.scope_title = ""
+        # What Ctrl+Z takes back, newest last: None for a grade (the session undoes it),
+        # else the function that reverses a card action.
+        self.history: list[Undo | None] = []
+        self.editor: QWidget | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
         self._bind_keys()
@@ -73,11 +108,25 @@ class ReviewView(Screen):
         self.clear_scope_button.clicked.connect(lambda: self.study(None))
         self.clear_scope_button.hide()
         header.addWidget(self.concept_label)
+        actions = QHBoxLayout()
+        actions.setSpacing(2)
+        self.action_buttons: dict[str, QPushButton] = {}
+        for action in CARD_ACTIONS:
+            button = QPushButton(f"{action.label} ({action.keys[0]})")
+            button.setObjectName(f"action-{action.name}")
+            button.setFlat(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setToolTip(f"{action.help[0].upper()}{action.help[1:]} ({action.keys[0]})")
+            button.clicked.connect(lambda _=False, n=action.name: self.run_action(n))
+            self.action_buttons[action.name] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
         header.addStretch(1)
         header.addWidget(self.scope_label)
         header.addWidget(self.clear_scope_button)
         header.addWidget(self.counts_label)
         layout.addLayout(header)
+        layout.addLayout(actions)
 
         self.view = MarkdownView()
         self.view.setObjectName("card-view")
@@ -151,15 +200,27 @@ class ReviewView(Screen):
         layout.addWidget(self.bottom)
 
     def _bind_keys(self) -> None:
-        def bind(keys: list[str], slot: object) -> None:
-            for key in keys:
-                shortcut = QShortcut(QKeySequence(key), self)
-                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                shortcut.activated.connect(slot)
-
-        bind(["Space", "Return", "Enter"], self._space_or_enter)
+        bind(
+            self,
+            ["Space", "Return", "Enter"],
+            self._space_or_enter,
+            "show the answer; after it, grade Good",
+        )
         for grade in Grade:
-            bind([str(int(grade))], lambda g=grade: self.grade(g))
+            bind(self, [str(int(grade))], partial(self.grade, grade), "grade Again, Hard, Good, Easy")
+        for action in CARD_ACTIONS:
+            bind(self, list(action.keys), partial(self.run_action, action.name), action.help)
+        bar = self.view.verticalScrollBar()
+        steps: dict[str, Callable[[], None]] = {
+            "Up": lambda: bar.triggerAction(bar.SliderAction.SliderSingleStepSub),
+            "Down": lambda: bar.triggerAction(bar.SliderAction.SliderSingleStepAdd),
+            "PgUp": lambda: bar.triggerAction(bar.SliderAction.SliderPageStepSub),
+            "PgDown": lambda: bar.triggerAction(bar.SliderAction.SliderPageStepAdd),
+            "Home": lambda: bar.triggerAction(bar.SliderAction.SliderToMinimum),
+            "End": lambda: bar.triggerAction(bar.SliderAction.SliderToMaximum),
+        }
+        for key in SCROLL_KEYS:
+            bind(self, [key], steps[key], "scroll the card")
 
     # -- behaviour ------------------------------------------------------------------------
     @property
@@ -217,6 +278,7 @@ class ReviewView(Screen):
             self.show_save_problem(f"This grade was not saved. {fault}")
             return
         self.show_save_problem(self.service.durability_problem())
+        self.history.append(None)
         self.refresh()
         self.report(changes)
 
@@ -231,8 +293,10 @@ class ReviewView(Screen):
         self.refresh()
 
     def undo(self) -> bool:
+        """Take back the last grade or card action (Ctrl+Z)."""
+        reverse = self.history.pop() if self.history else None
         try:
-            changes = self.service.undo()
+            changes = reverse() if reverse is not None else self.service.undo()
         except StorageFault as fault:
             self.show_save_problem(f"The undo was not saved. {fault}")
             return False
@@ -243,10 +307,97 @@ class ReviewView(Screen):
         self.report(changes)
         return True
 
+    # -- actions on the shown card --------------------------------------------------------
+    def run_action(self, name: str) -> None:
+        """One of `CARD_ACTIONS` on the shown card, through the services; each is undoable."""
+        due = self.current
+        if due is None:
+            return
+        card = due.card
+        if name == "map":
+            self.graph_requested.emit(card.concept)
+            return
+        if name == "edit":
+            self.edit_card(card)
+            return
+        try:
+            if name == "bury":
+                changes = self.service.bury(card.id)
+                self._done(changes, lambda: self.service.unbury(card.id), "Card buried until tomorrow")
+            elif name == "suspend":
+                changes = self.app.browse.set_suspended([card.id], True)
+                self._done(changes, lambda: self._unsuspend(card.id), "Card suspended")
+            elif name == "flag":
+                flagged = self._flagged(card.id)
+                changes = self.app.browse.set_flagged([card.id], not flagged)
+                self._done(
+                    changes,
+                    lambda: self.app.browse.set_flagged([card.id], flagged),
+                    "Card unflagged" if flagged else "Card flagged",
+                    advance=False,
+                )
+        except StorageFault as fault:
+            self.show_save_problem(f"Not saved. {fault}")
+
+    def _flagged(self, card_id: str) -> bool:
+        return self.app.browse.is_flagged(card_id)
+
+    def _unsuspend(self, card_id: str) -> Changes:
+        changes = self.app.browse.set_suspended([card_id], False)
+        self.service.reload()
+        self.service.show_next(card_id)
+        return changes
+
+    def _done(self, changes: Changes, reverse: Undo, message: str, advance: bool = True) -> None:
+        self.history.append(reverse)
+        if advance:
+            self.service.reload()
+            self.refresh()
+        else:
+            self._render()
+        self.report(changes)
+        self.said.emit(f"{message} — Ctrl+Z undoes")
+
+    def edit_card(self, card: Card) -> None:
+        """E: edit the shown card if it is one of yours (bundled cards are read-only)."""
+        if not card.user:
+            self.said.emit("Bundled cards are read-only; Browse ▸ New card (Ctrl+N) writes your own")
+            return
+        from app.domain.card_writer import CardDraft
+        from app.ui.card_editor import CardEditor
+
+        before = CardDraft.build(
+            card.question, card.answer, card.key_points, card.difficulty.value, card.seconds
+        )
+        editor = CardEditor(self.app.authoring, card, None, self.window())
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def saved(card_id: str, changes: Changes) -> None:
+            self.history.append(lambda: self._restore_card(card_id, before))
+            self.service.reload()
+            self.service.show_next(card_id)
+            self.refresh()
+            self.report(changes)
+            self.said.emit("Card saved — Ctrl+Z undoes")
+
+        editor.saved.connect(saved)
+        self.editor = editor
+        editor.open()
+
+    def _restore_card(self, card_id: str, draft: CardDraft) -> Changes:
+        result = self.app.authoring.update(card_id, draft)
+        self.service.reload()
+        self.service.show_next(card_id)
+        return result.changes if result.ok else Changes.NONE
+
     def show_save_problem(self, text: str | None) -> None:
         """Show why saving failed (or is impaired), or hide the notice when all is well."""
         self.fault_label.setText(text or "")
         self.fault_label.setVisible(bool(text))
+
+    def refresh_theme(self) -> None:
+        """The theme changed: render the shown card again in its colours."""
+        self._render()
 
     # -- painting -------------------------------------------------------------------------
     def _render(self) -> None:
@@ -268,6 +419,10 @@ class ReviewView(Screen):
             f"{counts.new} new · {counts.learning} learning · {counts.review} due today"
         )
         due = self.current
+        for button in self.action_buttons.values():
+            button.setVisible(due is not None)
+        if due is not None:
+            self.action_buttons["edit"].setEnabled(due.card.user)
         if due is None:
             self.concept_label.setText("")
             self.view.show_html(self._empty_html())

@@ -146,7 +146,10 @@ class StatsScreen(Screen):
         self.interview_date = QDateEdit()
         self.interview_date.setObjectName("interview-date")
         self.interview_date.setCalendarPopup(True)
-        self.interview_date.setDisplayFormat("ddd d MMM yyyy")
+        # Digits in every part, so each can be typed; committed on Enter or leaving the box.
+        self.interview_date.setDisplayFormat("yyyy-MM-dd")
+        self.interview_date.setKeyboardTracking(False)
+        self.interview_date.setToolTip("Your interview date (type it, or pick it from the calendar)")
         row.addWidget(self.interview_check)
         row.addWidget(self.interview_date)
         row.addStretch(1)
@@ -282,6 +285,8 @@ class StatsScreen(Screen):
             widget.blockSignals(True)
         self.interview_check.setChecked(interview is not None)
         shown = interview or snap.today + timedelta(days=30)
+        earliest = min(snap.today, interview) if interview else snap.today  # no past dates
+        self.interview_date.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
         self.interview_date.setDate(QDate(shown.year, shown.month, shown.day))
         self.interview_date.setEnabled(interview is not None)
         for widget in (self.interview_check, self.interview_date):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
-ACCENT = "#3b7ddd"
+ACCENT = "#2f6bc4"  # white text on it passes WCAG AA (5.2:1)
+# Outlines of unchecked check boxes and radio buttons: at least 3:1 against every background
+# they sit on (WCAG 1.4.11), which Fusion's own outline (the window colour, darkened) is not
+# in a dark theme.
+INDICATOR = {False: "#6e7781", True: "#8b949e"}
 STATE_COLORS = {"new": "#3b7ddd", "learning": "#d9534f", "review": "#2e9d5b"}
 
 
@@ -31,7 +35,7 @@ def apply_theme(app: QApplication, dark: bool) -> None:
             QPalette.ColorRole.HighlightedText: "#ffffff",
             QPalette.ColorRole.ToolTipBase: "#2a2f36",
             QPalette.ColorRole.ToolTipText: "#e6edf3",
-            QPalette.ColorRole.PlaceholderText: "#8b949e",
+            QPalette.ColorRole.PlaceholderText: "#9aa4ad",
             QPalette.ColorRole.Link: "#58a6ff",
             QPalette.ColorRole.Mid: "#3d444d",
         }
@@ -48,13 +52,13 @@ def apply_theme(app: QApplication, dark: bool) -> None:
             QPalette.ColorRole.HighlightedText: "#ffffff",
             QPalette.ColorRole.ToolTipBase: "#ffffff",
             QPalette.ColorRole.ToolTipText: "#1f2328",
-            QPalette.ColorRole.PlaceholderText: "#6e7781",
+            QPalette.ColorRole.PlaceholderText: "#636c76",
             QPalette.ColorRole.Link: "#0b63c5",
             QPalette.ColorRole.Mid: "#d0d7de",
         }
     for role, value in colors.items():
         palette.setColor(role, QColor(value))
-    disabled = QColor("#6e7681") if dark else QColor("#8c959f")
+    disabled = QColor("#9aa4ad") if dark else QColor("#636c76")  # dimmer, still 4.5:1
     for role in (
         QPalette.ColorRole.Text,
         QPalette.ColorRole.ButtonText,
@@ -63,6 +67,70 @@ def apply_theme(app: QApplication, dark: bool) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
     app.setProperty("lattice_dark", dark)
+    if not isinstance(app.style(), IndicatorStyle):
+        app.setStyle(IndicatorStyle(app.style().name()))
+
+
+def indicator_color(dark: bool) -> QColor:
+    return QColor(INDICATOR[dark])
+
+
+class IndicatorStyle(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined clearly in either theme."""
+
+    def drawPrimitive(  # noqa: N802
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        kinds = {
+            QStyle.PrimitiveElement.PE_IndicatorCheckBox: "check",
+            QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck: "check",
+            QStyle.PrimitiveElement.PE_IndicatorRadioButton: "radio",
+        }
+        kind = kinds.get(element)
+        if kind is None:
+            super().drawPrimitive(element, option, painter, widget)
+            return
+        palette = option.palette
+        state = option.state
+        enabled = bool(state & QStyle.StateFlag.State_Enabled)
+        on = bool(state & QStyle.StateFlag.State_On)
+        partial = bool(state & QStyle.StateFlag.State_NoChange)
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        outline = indicator_color(is_dark()) if enabled else palette.color(
+            QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+        )
+        rect = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
+        side = min(rect.width(), rect.height())
+        rect = QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2, side, side)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        filled = (on or partial) and enabled
+        painter.setPen(QPen(accent if filled else outline, 1.3))
+        painter.setBrush(accent if filled and kind == "check" else palette.color(QPalette.ColorRole.Base))
+        if kind == "radio":
+            painter.drawEllipse(rect)
+            if on:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(accent if enabled else outline)
+                painter.drawEllipse(rect.center(), side * 0.26, side * 0.26)
+        else:
+            painter.drawRoundedRect(rect, 2.5, 2.5)
+            mark = QColor("#ffffff") if enabled else outline
+            painter.setPen(QPen(mark, max(1.6, side / 8), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            if partial:
+                y = rect.center().y()
+                painter.drawLine(QPointF(rect.left() + side * 0.25, y), QPointF(rect.right() - side * 0.25, y))
+            elif on:
+                tick = QPainterPath(QPointF(rect.left() + side * 0.22, rect.top() + side * 0.52))
+                tick.lineTo(rect.left() + side * 0.42, rect.top() + side * 0.72)
+                tick.lineTo(rect.left() + side * 0.78, rect.top() + side * 0.3)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPath(tick)
+        painter.restore()
 
 
 def is_dark() -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from app.ui.keys import bind
 
 
 def muted(text: str = "") -> QLabel:
@@ -38,9 +39,7 @@ def drop(layout: QGridLayout, widget: QWidget) -> None:
     widget.deleteLater()
 
 
-def bind_keys(page: QWidget, keys: list[str], slot: Callable[[], object]) -> None:
-    """Keys that work while focus is anywhere on `page`."""
-    for key in keys:
-        shortcut = QShortcut(QKeySequence(key), page)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(slot)
+def bind_keys(page: QWidget, keys: list[str], slot: Callable[[], object], what: str) -> None:
+    """Keys that work while focus is anywhere on `page`; `what` is their line in
+    Help ▸ Keyboard shortcuts."""
+    bind(page, keys, slot, what)

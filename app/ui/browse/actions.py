@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QPoint, Signal
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QMessageBox, QPushButton, QWidget
 
 from app.services.authoring import AuthoringService
 from app.services.browse_service import BrowseRow, BrowseService
 from app.ui.card_editor import CardEditor
+from app.ui.keys import bind
 
 
 class Selection(Protocol):
@@ -69,16 +69,14 @@ class CardActions(QWidget):
 
     def bind_keys(self, screen: QWidget) -> None:
         """The actions' keys, active anywhere on `screen`."""
-        for keys, slot in (
-            ("Ctrl+N", self.new_card),
-            ("Ctrl+E", self.edit_current),
-            ("Ctrl+J", self.toggle_suspend),
-            ("Ctrl+K", self.toggle_flag),
-            ("Ctrl+G", self.show_on_graph),
+        for keys, slot, what in (
+            ("Ctrl+N", self.new_card, "write a new card of your own"),
+            ("Ctrl+E", self.edit_current, "edit the selected card of yours"),
+            ("Ctrl+J", self.toggle_suspend, "suspend or unsuspend the selected cards"),
+            ("Ctrl+K", self.toggle_flag, "flag or unflag the selected cards"),
+            ("Ctrl+G", self.show_on_graph, "show the card's concept on the graph"),
         ):
-            shortcut = QShortcut(QKeySequence(keys), screen)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+            bind(screen, [keys], slot, what)
 
     def update_for(self, row: BrowseRow | None) -> None:
         """Enable what applies to the current card; Suspend/Flag say which way they go."""

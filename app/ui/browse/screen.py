@@ -4,7 +4,7 @@ card and its review history beside it, and the card actions."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,7 @@ from app.ui.browse.actions import CardActions
 from app.ui.browse.card_details import CardDetails
 from app.ui.browse.highlight_delegate import HighlightDelegate
 from app.ui.browse.models import CARD_ID_ROLE, CardFilter, CardTableModel
+from app.ui.keys import bind
 from app.ui.screen import Screen
 
 WIDE_LAYOUT = 1500  # screen width from which the details sit beside the table
@@ -151,9 +152,13 @@ class BrowseScreen(Screen):
         outer.addWidget(self.splitter, 1)
 
         self.card_actions.bind_keys(self)
-        down = QShortcut(QKeySequence("Down"), self.search)
-        down.setContext(Qt.ShortcutContext.WidgetShortcut)
-        down.activated.connect(self._focus_table)
+        bind(
+            self.search,
+            ["Down"],
+            self._focus_table,
+            "from the search box into the table",
+            Qt.ShortcutContext.WidgetShortcut,
+        )
 
     def filter_boxes(self) -> tuple[QComboBox, ...]:
         return (self.area_box, self.concept_box, self.status_box, self.difficulty_box)

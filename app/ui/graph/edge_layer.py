@@ -240,6 +240,7 @@ class EdgeLayer(QGraphicsItem):
                 painter.setPen(edge)
                 painter.drawPath(exposed.requires)
         painter.setOpacity(1.0)
+        painter.setBrush(Qt.BrushStyle.NoBrush)  # the overview's node fills must not fill links
         if not self.highlight_path.isEmpty():
             strong = QPen(colors["highlight"], 2.4)
             strong.setCosmetic(True)

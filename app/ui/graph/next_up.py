@@ -24,6 +24,7 @@ class NextUpList(QObject):
         self.bank = bank
         title = QLabel("<b>Next up</b> — prerequisites mastered, this one not yet")
         title.setTextFormat(Qt.TextFormat.RichText)
+        title.setWordWrap(True)
         self.threshold = QSpinBox()
         self.threshold.setObjectName("mastery-threshold")
         self.threshold.setRange(50, 99)
@@ -42,7 +43,12 @@ class NextUpList(QObject):
         self.list.setObjectName("next-up")
         self.list.setModel(self.model)
         self.list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Never squeezed below five rows, so the list is never cut to a sliver.
+        self.list.setMinimumHeight(self.list.fontMetrics().height() * 5 + 12)
         self.list.clicked.connect(self._clicked)
+        self.list.activated.connect(self._clicked)
 
     def show_concepts(self, next_up: list[str], mastery: dict[str, float]) -> None:
         self.model.clear()
@@ -50,6 +56,7 @@ class NextUpList(QObject):
             concept = self.bank.concepts[concept_id]
             item = QStandardItem(f"{concept.title}  ·  {round(mastery[concept_id] * 100)}%")
             item.setData(concept_id, Qt.ItemDataRole.UserRole)
+            item.setToolTip(concept.title)
             self.model.appendRow(item)
 
     def _clicked(self, index: QModelIndex) -> None:

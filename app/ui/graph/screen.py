@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
+    QPointF,
+    QRectF,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import (
-    QKeySequence,
-    QShortcut,
-)
 from PySide6.QtWidgets import (
-    QLabel,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -23,16 +21,18 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import Changes
 from app.services.application import Application
+from app.ui.graph.legend import MapLegend
 from app.ui.graph.map_view import MapView
 from app.ui.graph.next_up import NextUpList
 from app.ui.graph.node_item import DETAIL_LOD, NodeItem
 from app.ui.graph.panel import ConceptPanel
 from app.ui.graph.scene import ConceptScene
 from app.ui.graph.toolbar import MapToolbar
+from app.ui.keys import bind
 from app.ui.screen import Screen
 from app.ui.theme import is_dark
 
-READABLE_ZOOM = 0.6
+PANEL_WIDTH = 400  # the concept panel's share; the map takes the rest
 
 
 class GraphScreen(Screen):
@@ -46,6 +46,8 @@ class GraphScreen(Screen):
         super().__init__()
         self.setObjectName("graph")
         self.service = app.graph
+        # The concept of the card under review, if any (the window tells): where the map opens.
+        self.current_concept: Callable[[], str | None] = lambda: None
         self.bank = app.bank
         self.scene = ConceptScene(is_dark(), self)
         self.view = MapView(self.scene)
@@ -72,34 +74,38 @@ class GraphScreen(Screen):
         self.toolbar.search.returnPressed.connect(self._select_search_hit)
         self.toolbar.filters_changed.connect(self._apply_filters)
         self.toolbar.fit_requested.connect(self.fit)
+        self.toolbar.panel_button.toggled.connect(self.set_panel_open)
         self.view.zoomed.connect(self._on_zoom)
+        self.view.zoom_anchor = self._selection_in_sight
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(8, 8, 0, 8)
         left_layout.addWidget(self.toolbar)
         left_layout.addWidget(self.view, 1)
-        self.legend = QLabel()
-        self.legend.setObjectName("legend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setWordWrap(True)
+        self.legend = MapLegend()
         left_layout.addWidget(self.legend)
 
-        right = QWidget()
+        right = self.side = QWidget()
+        right.setObjectName("graph-side")
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.panel, 3)
         self.next_list.threshold_changed.connect(self._on_threshold)
         self.next_list.concept_chosen.connect(self.select_concept)
         right_layout.addWidget(self.next_list.header)
-        right_layout.addWidget(self.next_list.list, 1)
+        below = QVBoxLayout()
+        below.setContentsMargins(12, 0, 12, 8)
+        below.addWidget(self.next_list.list)
+        right_layout.addLayout(below, 1)
 
-        splitter = QSplitter()
+        splitter = self.splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([700, 400])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([10_000, PANEL_WIDTH])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(splitter)
@@ -109,12 +115,16 @@ class GraphScreen(Screen):
         self.panel.link_clicked.connect(self.select_concept)
         self.panel.study.connect(self._study)
         self.panel.quiz.connect(self.quiz_requested.emit)
-        shortcut = QShortcut(QKeySequence("F"), self.view)
-        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-        shortcut.activated.connect(self.fit)
-        find = QShortcut(QKeySequence("/"), self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self.toolbar.search.setFocus)
+        on_map = Qt.ShortcutContext.WidgetShortcut
+        bind(self.view, ["F"], self.fit, "fit the map (or the filtered part) to the window", on_map)
+        bind(self, ["/"], self.toolbar.search.setFocus, "find a concept by title as you type")
+        bind(self, ["P"], self.toolbar.panel_button.toggle, "hide or show the concept panel")
+        view = self.view
+        bind(view, ["+", "="], lambda: view.zoom_key(1.25), "zoom in about the selection", on_map)
+        bind(view, ["-"], lambda: view.zoom_key(0.8), "zoom out about the selection", on_map)
+        for key, dx, dy in (("Left", -1, 0), ("Right", 1, 0), ("Up", 0, -1), ("Down", 0, 1)):
+            bind(view, [key], partial(view.pan, dx, dy), "pan the map", on_map)
+        self._framed = False
 
     def _populate(self) -> None:
         concepts = {
@@ -128,12 +138,9 @@ class GraphScreen(Screen):
         self.scene.populate(
             concepts, list(shape.requires), list(shape.related), self.service.layout()
         )
-        self.legend.setText(
-            " &nbsp; ".join(
-                f'<span style="color:{a.color}">●</span> {html.escape(a.title)}'
-                for a in sorted(self.bank.areas.values(), key=lambda a: a.order)
-            )
-            + " &nbsp; │ &nbsp;→ prerequisite &nbsp; ┄ related &nbsp; fill = mastery &nbsp; dashed ring = next up"
+        self.legend.show_areas(
+            [(a.title, a.color) for a in sorted(self.bank.areas.values(), key=lambda a: a.order)],
+            {name: self.scene.colors[name].name() for name in ("edge", "text", "next")},
         )
         self.refresh_knowledge()
 
@@ -182,8 +189,36 @@ class GraphScreen(Screen):
         self.scene.clearSelection()
         node.setSelected(True)
         if centre:
-            self.view.centerOn(node)
+            self.view.fly_to(self.neighbourhood_rect(concept_id), node.sceneBoundingRect().center())
             self._schedule_save()
+
+    def neighbourhood_rect(self, concept_id: str) -> QRectF:
+        """The node and its visible neighbours: what framing a concept shows."""
+        rect = self.scene.nodes[concept_id].sceneBoundingRect()
+        for other in self.scene.neighbours.get(concept_id, ()):
+            node = self.scene.nodes.get(other)
+            if node is not None and node.isVisible():
+                rect |= node.sceneBoundingRect()
+        return rect
+
+    def _selection_in_sight(self) -> QPointF | None:
+        selected = [item for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
+        if not selected:
+            return None
+        point = selected[0].sceneBoundingRect().center()
+        in_view = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        return point if in_view.contains(point) else None
+
+    def set_panel_open(self, on: bool) -> None:
+        """Collapse the panel and 'next up' to give the map the whole width, or reopen it."""
+        if self.toolbar.panel_button.isChecked() != on:
+            self.toolbar.panel_button.setChecked(on)  # comes back here through `toggled`
+            return
+        self.side.setVisible(on)
+        if on:
+            total = sum(self.splitter.sizes()) or self.splitter.width()
+            self.splitter.setSizes([max(1, total - PANEL_WIDTH), PANEL_WIDTH])
+        self._schedule_save()
 
     def _on_selection(self) -> None:
         selected = [item for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
@@ -225,6 +260,13 @@ class GraphScreen(Screen):
         self._on_search(self.toolbar.search.text())
         self.view.setFocus()
 
+    def _on_local_toggled(self, on: bool) -> None:
+        """A local graph is small: it opens in the force layout, which reads best there."""
+        if on and self.toolbar.layered():
+            self.toolbar.layout_mode.blockSignals(True)
+            self.toolbar.layout_mode.setCurrentText("Force")
+            self.toolbar.layout_mode.blockSignals(False)
+
     def _apply_filters(self) -> None:
         wanted = self.toolbar.map_filter(self.local_centre or self.panel.concept_id)
         self.toolbar.depth_box.setEnabled(wanted.local)
@@ -235,7 +277,11 @@ class GraphScreen(Screen):
             node.setVisible(cid in arrangement.visible)
         self.scene.move_nodes(arrangement.positions)
         if not self._restoring:
-            self.fit()
+            if wanted.local and self.local_centre in self.scene.nodes:
+                centre = self.scene.nodes[self.local_centre].sceneBoundingRect().center()
+                self.view.frame(self.scene.visible_rect(), centre)
+            else:
+                self.fit()
             self._schedule_save()
 
     def visible_concepts(self) -> set[str]:
@@ -243,6 +289,14 @@ class GraphScreen(Screen):
 
     def fit(self) -> None:
         self.view.fit(self.scene.visible_rect())
+
+    def set_dark(self, dark: bool) -> None:
+        """The theme changed: the map's own colours follow it."""
+        self.scene.set_dark(dark)
+        self.legend.show_areas(
+            [(a.title, a.color) for a in sorted(self.bank.areas.values(), key=lambda a: a.order)],
+            {name: self.scene.colors[name].name() for name in ("edge", "text", "next")},
+        )
 
     def _on_threshold(self, percent: int) -> None:
         changes = self.service.set_threshold(percent / 100)
@@ -271,6 +325,7 @@ class GraphScreen(Screen):
                 "centre": [centre.x(), centre.y()],
                 **self.toolbar.state(),
                 "selected": self.panel.concept_id,
+                "panel": self.toolbar.panel_button.isChecked(),
             }
         )
         self.report(saved)
@@ -283,23 +338,50 @@ class GraphScreen(Screen):
             self.local_centre = selected
             self.select_concept(selected, centre=False)
         self.toolbar.local.setChecked(bool(state.get("local", False)))
+        self.toolbar.local.toggled.connect(self._on_local_toggled)
+        self.set_panel_open(bool(state.get("panel", True)))
         self._apply_filters()
+        self._restore_saved_view(state)
+        self._on_zoom(self.view.zoom())
+
+    def _restore_saved_view(self, state: dict[str, Any]) -> bool:
         if "zoom" in state and "centre" in state:
             self.view.set_zoom(float(state["zoom"]))
             x, y = state["centre"]
             self.view.centerOn(float(x), float(y))
-        else:
-            QTimer.singleShot(0, self.first_view)
-        self._on_zoom(self.view.zoom())
+            return True
+        return False
 
     def first_view(self) -> None:
-        """Fit the map; if that makes labels unreadable, start at the first 'next up' concept."""
-        self.fit()
-        if self.view.zoom() < READABLE_ZOOM and self.next_up:
-            self.view.set_zoom(READABLE_ZOOM)
-            self.view.centerOn(self.scene.nodes[self.next_up[0]])
+        """Where the map opens: the saved view if there is one, else the neighbourhood of the
+        card under review, else of the first 'next up' concept, framed at a readable zoom."""
+        if not self.isVisible():  # closed before it was framed: frame when shown again
+            self._framed = False
+            return
+        if self._restore_saved_view(self.service.view_state()):
+            return
+        focus = self.starting_concept()
+        if focus is None:
+            self.fit()
+            return
+        node = self.scene.nodes[focus]
+        if self.panel.concept_id is None:
+            self.select_concept(focus, centre=False)
+        self.view.frame(self.neighbourhood_rect(focus), node.sceneBoundingRect().center())
+
+    def starting_concept(self) -> str | None:
+        current = self.current_concept()
+        visible = self.visible_concepts()
+        for candidate in ([current] if current else []) + self.next_up:
+            if candidate in visible:
+                return candidate
+        return None
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
-        if not self.service.view_state():
-            self.first_view()
+        if not self._framed:
+            # Framed once the layout has given the view its real size, never before.
+            self._framed = True
+            if self.side.isVisible():
+                self.splitter.setSizes([max(1, self.splitter.width() - PANEL_WIDTH), PANEL_WIDTH])
+            QTimer.singleShot(0, self, self.first_view)

@@ -69,11 +69,18 @@ class MapToolbar(QWidget):
         fit.clicked.connect(self.fit_requested.emit)
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("zoom-label")
+        self.panel_button = QToolButton()
+        self.panel_button.setObjectName("panel-toggle")
+        self.panel_button.setText("Panel (P)")
+        self.panel_button.setCheckable(True)
+        self.panel_button.setChecked(True)
+        self.panel_button.setToolTip("Show or hide the concept panel and 'next up' (P)")
         bar.addWidget(self.search, 2)
         tool: QWidget
         for tool in (self.areas_button, self.local, self.depth_box, self.layout_mode, fit):
             bar.addWidget(tool)
         bar.addWidget(self.zoom_label)
+        bar.addWidget(self.panel_button)
 
     def hidden_areas(self) -> frozenset[str]:
         return frozenset(aid for aid, action in self.area_actions.items() if not action.isChecked())

@@ -102,7 +102,7 @@ class ResultsPage(QWidget):
         actions.addWidget(self.again_note)
         actions.addStretch(1)
         actions.addWidget(self.export_button)
-        bind_keys(self, ["R"], self.review_missed_button.click)
+        bind_keys(self, ["R"], self.review_missed_button.click, "review the missed cards")
         bottom.addWidget(actions_box, 2)
         layout.addLayout(bottom, 2)
 

@@ -56,7 +56,7 @@ class SetupPage(QWidget):
         outer.addLayout(columns, 1)
         columns.addLayout(self._build_form(), 3)
         columns.addWidget(self._build_history(), 2)
-        bind_keys(self, ["Ctrl+Return", "Ctrl+Enter"], self.start_requested.emit)
+        bind_keys(self, ["Ctrl+Return", "Ctrl+Enter"], self.start_requested.emit, "start the quiz")
 
     def _build_banner(self) -> QFrame:
         self.resume_banner = QFrame()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +29,7 @@ from app.domain.stories import COMPETENCIES, PART_TITLES, PARTS, Story, story_ma
 from app.services.authoring import SaveResult
 from app.services.stories import StoryService
 from app.ui.card_editor import ERROR_COLOR
+from app.ui.keys import bind
 from app.ui.markdown_view import MarkdownView
 from app.ui.widgets import muted
 
@@ -175,8 +176,7 @@ class StoryEditor(QDialog):
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        for key in ("Ctrl+Return", "Ctrl+S"):
-            QShortcut(QKeySequence(key), self).activated.connect(self.save)
+        bind(self, ["Ctrl+Return", "Ctrl+S"], self.save, "save the story", Qt.ShortcutContext.WindowShortcut)
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.problems)

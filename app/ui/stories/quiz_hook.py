@@ -33,6 +33,6 @@ def attach_behavioural_round(quiz: QWidget, service: RehearsalService) -> Behavi
     host.add_setup_panel(panel)
     round_view.started.connect(lambda: host.show_page(round_view))
     round_view.closed.connect(host.show_setup)
-    bind_keys(quiz, ["Ctrl+B"], panel.start)
+    bind_keys(quiz, ["Ctrl+B"], panel.start, "start a behavioural round")
     round_view.setup_panel = panel
     return round_view

@@ -72,8 +72,8 @@ class TellPage(QWidget):
         buttons.addWidget(self.pause_button)
         buttons.addWidget(done)
         layout.addLayout(buttons)
-        bind_keys(self, ["Ctrl+Return", "Ctrl+Enter"], self.done_requested.emit)
-        bind_keys(self, ["Ctrl+P"], self.pause_requested.emit)
+        bind_keys(self, ["Ctrl+Return", "Ctrl+Enter"], self.done_requested.emit, "done telling")
+        bind_keys(self, ["Ctrl+P"], self.pause_requested.emit, "pause or resume the clock")
 
     def start(self, header: str, story_title: str, question: str) -> None:
         self.progress.setText(header)

@@ -122,9 +122,9 @@ class StoriesScreen(Screen):
         self.coverage_tab = CoverageTab()
         self.tabs.addTab(self.coverage_tab, "Coverage")
 
-        bind_keys(self, ["Ctrl+N"], self.new_story)
-        bind_keys(self, ["Ctrl+E"], self.edit_story)
-        bind_keys(self, ["Ctrl+R"], self.rehearse)
+        bind_keys(self, ["Ctrl+N"], self.new_story, "write a new story")
+        bind_keys(self, ["Ctrl+E"], self.edit_story, "edit the selected story")
+        bind_keys(self, ["Ctrl+R"], self.rehearse, "rehearse the selected story")
         self.setFocusProxy(self.table)
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:
