@@ -177,3 +177,45 @@ def test_the_learners_own_answer_times_and_odds_replace_the_defaults() -> None:
     assert profile.recalled == pytest.approx(10)
     assert profile.recall_grades == pytest.approx((0, 0.8, 0.2))
     assert profile.forgotten == LearnerProfile().forgotten
+
+
+def test_new_parameters_reschedule_every_review_card_from_its_own_history(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from app.domain.changes import Changes
+    from app.domain.scheduling import CardState
+    from app.services.application import Application
+
+    data = tmp_path / "data"
+    _study(data, 20, seed=7)
+    ctx = open_context(data, clock=FakeClock(datetime(2026, 1, 26, 9, tzinfo=UTC)))
+    try:
+        app = Application(ctx)
+        before = ctx.store.memories()
+        reviews = ctx.store.review_count()
+        slower = list(DEFAULT_PARAMETERS)
+        slower[:4] = [w / 2 for w in slower[:4]]  # a learner who forgets faster at first
+        settings = replace(ctx.settings, fsrs_parameters=tuple(slower))
+        changes = app.save_settings(settings)
+        assert Changes.PROGRESS in changes
+        after = ctx.store.memories()
+        histories = MemoryService(ctx).histories()
+        model = MemoryModel(slower)
+        rescheduled = [c for c, m in before.items() if m.state is CardState.REVIEW]
+        assert rescheduled
+        for card_id in rescheduled:
+            expected = model.replay(histories[card_id])
+            assert after[card_id].stability == pytest.approx(expected.stability, rel=1e-6)
+            days = max(1, round(model.interval(expected.stability, settings.desired_retention)))
+            assert after[card_id].due == before[card_id].last_review + timedelta(days=days)
+            assert after[card_id].reps == before[card_id].reps
+        assert all(after[c] == m for c, m in before.items() if m.state is not CardState.REVIEW)
+        assert ctx.store.review_count() == reviews  # no grade is lost or added
+        # Reverting reschedules back with the defaults.
+        app.save_settings(replace(settings, fsrs_parameters=()))
+        back = ctx.store.memories()
+        defaults = MemoryModel(DEFAULT_PARAMETERS)
+        card = rescheduled[0]
+        assert back[card].stability == pytest.approx(defaults.replay(histories[card]).stability)
+    finally:
+        ctx.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 # FSRS-6 default parameters (the `fsrs` package's DEFAULT_PARAMETERS).
 DEFAULT_PARAMETERS: tuple[float, ...] = (
@@ -93,6 +94,22 @@ class MemoryModel:
         memory = self.initial(grade)
         for _ in range(LEARNING_STEPS_AFTER[grade]):
             memory = self.same_day(memory, GOOD)
+        return memory
+
+    def replay(self, grades: Sequence[tuple[date, int]]) -> Memory:
+        """The memory a card's history gives under these parameters: (study day, grade)
+        oldest first; answers on the same day are short-term steps."""
+        if not grades:
+            raise ValueError("a memory needs at least one grade")
+        day, grade = grades[0]
+        memory = self.initial(grade)
+        for next_day, next_grade in grades[1:]:
+            elapsed = (next_day - day).days
+            if elapsed <= 0:
+                memory = self.same_day(memory, next_grade)
+            else:
+                memory = self.review(memory, elapsed, next_grade)
+            day = next_day
         return memory
 
     def relearn(self, memory: Memory, elapsed_days: float) -> Memory:

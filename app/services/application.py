@@ -307,12 +307,18 @@ class Application:
     # -- operations over the whole run ----------------------------------------------------
     def save_settings(self, settings: StudySettings) -> Changes:
         """Save the study settings; the review session (same scope) and the quiz's
-        Rate Again follow them from now on."""
+        Rate Again follow them from now on. New FSRS parameters (applied or reverted)
+        reschedule every card in review with them."""
+        changes = Changes.SETTINGS | Changes.QUEUE
+        parameters_changed = settings.fsrs_parameters != self.ctx.settings.fsrs_parameters
         self.ctx.save_settings(settings)
+        if parameters_changed:
+            self.memory.reschedule(settings)
+            changes |= Changes.PROGRESS
         self.study(self._review.scope)
         if self._quiz is not None:
             self._quiz.scheduler = Scheduler(settings.scheduler_settings())
-        return Changes.SETTINGS | Changes.QUEUE
+        return changes
 
     def export_anki(self, out: Path) -> AnkiExport:
         from app.services.anki_export import export_anki

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from app.domain.interview_plan import LearnerProfile
 from app.domain.memory_fit import FitResult, History, Progress, fit
-from app.domain.memory_model import DEFAULT_PARAMETERS
+from app.domain.memory_model import DEFAULT_PARAMETERS, MemoryModel
 from app.domain.scheduling import CardState, Grade
 from app.domain.stats import ReviewEvent, study_date
 from app.domain.study_day import StudySettings
@@ -22,6 +22,7 @@ from app.services.context import AppContext
 
 PROFILE_DAYS = 365
 ATTENDANCE_DAYS = 28
+MAX_INTERVAL_DAYS = 36500
 MIN_SAMPLES = 20  # answers of a kind before the learner's own mean replaces the default
 
 
@@ -94,14 +95,46 @@ class MemoryService:
         )
 
     def apply(self, result: FitResult) -> bool:
-        """Save `applied` (for the command line; the GUI saves through the application)."""
+        """Save `applied` and reschedule (for the command line; the GUI saves through the
+        application, which reschedules the same way)."""
         settings = self.applied(result)
         if settings is not None:
             self.ctx.save_settings(settings)
+            self.reschedule(settings)
         return settings is not None
 
     def revert(self) -> None:
-        self.ctx.save_settings(self.reverted())
+        settings = self.reverted()
+        self.ctx.save_settings(settings)
+        self.reschedule(settings)
+
+    def reschedule(self, settings: StudySettings) -> int:
+        """What Anki calls rescheduling cards on a change of parameters: every card in review
+        gets the stability and difficulty its own history gives under `settings`' parameters,
+        and is due when recall from its last review falls to the desired retention. Cards in
+        learning keep their step. One transaction; each change is an event in the log, so
+        nothing is lost and the previous schedule can be replayed. Returns the cards changed."""
+        model = MemoryModel(settings.fsrs_parameters or DEFAULT_PARAMETERS)
+        histories = self.histories()
+        changed = []
+        for card_id, memory in self.ctx.store.memories().items():
+            history = histories.get(card_id)
+            if memory.state is not CardState.REVIEW or memory.last_review is None or not history:
+                continue
+            replayed = model.replay(history)
+            days = model.interval(replayed.stability, settings.desired_retention)
+            days = min(MAX_INTERVAL_DAYS, max(1, round(days)))
+            new = replace(
+                memory,
+                stability=replayed.stability,
+                difficulty=replayed.difficulty,
+                due=memory.last_review + timedelta(days=days),
+            )
+            if new != memory:
+                changed.append(new)
+        if changed:
+            self.ctx.store.set_schedules(changed)
+        return len(changed)
 
     # -- answer habits --------------------------------------------------------------------
     def profile(self) -> LearnerProfile:

@@ -109,6 +109,14 @@ class ProgressStore:
                 done.append(memory.card_id)
         return done, kept
 
+    def set_schedules(self, memories: Sequence[CardMemory]) -> None:
+        """New schedules for cards that keep their history (rescheduled after the FSRS
+        parameters changed), in one transaction, as SET events."""
+        at = self.clock.now()
+        with self._log() as log, log.transaction():
+            for memory in memories:
+                log.set_schedule(memory.card_id, memory, at)
+
     def set_flagged(self, card_ids: Sequence[str], flagged: bool) -> None:
         with self._log() as log:
             log.set_flagged(card_ids, flagged, self.clock.now())
