@@ -26,7 +26,9 @@ class BuildWithBundledFiles(build_py):
         for name in BUNDLED:
             target = Path(self.build_lib, "app", "bundled", name)
             shutil.rmtree(target, ignore_errors=True)
-            shutil.copytree(ROOT / name, target, ignore=shutil.ignore_patterns("__pycache__"))
+            # The README's screenshots are for readers of the repository, not the app.
+            ignore = shutil.ignore_patterns("__pycache__", "screenshots")
+            shutil.copytree(ROOT / name, target, ignore=ignore)
 
 
 setup(cmdclass={"build_py": BuildWithBundledFiles})
