@@ -240,5 +240,6 @@ def test_the_appstream_metainfo_matches_the_app() -> None:
 def test_spec_takes_content_and_resources_from_the_repository_root() -> None:
     spec = (PACKAGING / "lattice.spec").read_text()
     assert 'ROOT / "content"), "content"' in spec
-    assert 'ROOT / "resources"), "resources"' in spec
+    assert '(str(ICONS), "resources/icons")' in spec  # not the README's screenshots
+    assert 'ICONS = ROOT / "resources" / "icons"' in spec
     assert 'name="lattice"' in spec
