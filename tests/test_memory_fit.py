@@ -195,6 +195,7 @@ def test_new_parameters_reschedule_every_review_card_from_its_own_history(tmp_pa
         reviews = ctx.store.review_count()
         slower = list(DEFAULT_PARAMETERS)
         slower[:4] = [w / 2 for w in slower[:4]]  # a learner who forgets faster at first
+        slower[20] = 0.3  # and whose forgetting curve falls more steeply
         settings = replace(ctx.settings, fsrs_parameters=tuple(slower))
         changes = app.save_settings(settings)
         assert Changes.PROGRESS in changes
@@ -211,6 +212,16 @@ def test_new_parameters_reschedule_every_review_card_from_its_own_history(tmp_pa
             assert after[card_id].reps == before[card_id].reps
         assert all(after[c] == m for c, m in before.items() if m.state is not CardState.REVIEW)
         assert ctx.store.review_count() == reviews  # no grade is lost or added
+        # Every screen predicts recall with the parameters in use, as Review schedules with.
+        from app.domain.scheduling import Scheduler
+
+        own = Scheduler(settings.scheduler_settings())
+        row = next(r for r in app.browse.rows() if r.card.id == rescheduled[0])
+        now = ctx.clock.now()
+        assert row.retrievability == pytest.approx(own.retrievability(after[row.card.id], now))
+        assert row.retrievability != pytest.approx(
+            Scheduler().retrievability(after[row.card.id], now)
+        )
         # Reverting reschedules back with the defaults.
         app.save_settings(replace(settings, fsrs_parameters=()))
         back = ctx.store.memories()

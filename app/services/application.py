@@ -217,7 +217,7 @@ class Application:
                 ctx.store,
                 QuizStore(ctx.store.engine),
                 ctx.clock,
-                desired_retention=ctx.settings.desired_retention,
+                scheduler_settings=ctx.settings.scheduler_settings(),
                 card_order=lambda: ctx.card_order,
             )
         return self._quiz

@@ -61,7 +61,6 @@ def strip_marks(marked: str) -> str:
 class BrowseService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.scheduler = Scheduler()
         self.search_store = SearchStore(ctx.store.engine)
 
     # -- rows -----------------------------------------------------------------------------
@@ -73,6 +72,8 @@ class BrowseService:
         # Never-studied cards share one blank schedule: a big bank is mostly new cards, and
         # the rows only read its state and counters (the card's id is on `row.card`).
         never = (CardMemory(card_id=""), False, False)
+        # Recall as the learner's own FSRS parameters predict it, as Review schedules.
+        scheduler = Scheduler(self.ctx.settings.scheduler_settings())
         result = []
         for card in bank.cards.values():
             concept = bank.concepts.get(card.concept)
@@ -86,9 +87,7 @@ class BrowseService:
                     area_title=area.title if area else "",
                     area_color=area.color if area else "#888888",
                     memory=memory,
-                    retrievability=None
-                    if memory.is_new
-                    else self.scheduler.retrievability(memory, now),
+                    retrievability=None if memory.is_new else scheduler.retrievability(memory, now),
                     suspended=suspended,
                     flagged=flagged,
                 )

@@ -81,7 +81,6 @@ def estimated_width(title: str) -> float:
 class GraphService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.scheduler = Scheduler()
         self.shape = shape_of(ctx.bank)
         self.prerequisites: nx.DiGraph = prerequisite_graph(ctx.bank)
         self._layout: dict[str, Point] | None = None
@@ -187,7 +186,7 @@ class GraphService:
         return all_mastery(
             self.ctx.bank,
             memories if memories is not None else self.memories(),
-            self.scheduler,
+            Scheduler(self.ctx.settings.scheduler_settings()),  # the learner's own parameters
             self.ctx.clock.now(),
         )
 

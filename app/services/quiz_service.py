@@ -182,7 +182,7 @@ class QuizService:
         quizzes: QuizStore,
         clock: Clock,
         rng: random.Random | None = None,
-        desired_retention: float = 0.9,
+        scheduler_settings: SchedulerSettings | None = None,
         card_order: Callable[[], Sequence[str]] | None = None,
     ) -> None:
         self.bank = bank
@@ -194,7 +194,7 @@ class QuizService:
         self.clock = clock
         self.rng = rng or random.Random()
         # Rating missed cards Again schedules them like a review would, at the user's retention.
-        self.scheduler = Scheduler(SchedulerSettings(desired_retention=desired_retention))
+        self.scheduler = Scheduler(scheduler_settings or SchedulerSettings())
 
     # -- choosing questions ---------------------------------------------------------------
     def concept_with_prerequisites(self, concept_id: str) -> list[str]:

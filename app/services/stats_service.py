@@ -80,7 +80,6 @@ class StatsService:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.scheduler = Scheduler()
         self.quizzes = QuizStore(ctx.store.engine)
 
     def _hour(self) -> int:
@@ -116,7 +115,8 @@ class StatsService:
         progress = ctx.store.all_progress()
         memories = {cid: memory for cid, (memory, _s, _f) in progress.items()}
         suspended = {cid for cid, (_m, held, _f) in progress.items() if held}
-        mastery = all_mastery(ctx.bank, memories, self.scheduler, now)
+        scheduler = Scheduler(ctx.settings.scheduler_settings())  # the learner's parameters
+        mastery = all_mastery(ctx.bank, memories, scheduler, now)
         threshold = self.mastery_threshold()
         interview = self.interview_date()
         plan = None
