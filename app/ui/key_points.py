@@ -13,19 +13,44 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.domain.grading import PointMatch
 from app.ui.quiz.palette import RED, score_color
-from app.ui.widgets import checkbox_text, drop, muted
+from app.ui.widgets import checkbox_text, drop, heading, muted
 
 FOUND = "#2e9d5b"
+
+
+def typed_beside(
+    mine_title: str, typed_name: str, theirs_title: str, theirs: QFrame
+) -> tuple[QHBoxLayout, QPlainTextEdit]:
+    """What the learner typed (read-only, left) beside what it is graded against (right)."""
+    sides = QHBoxLayout()
+    mine = QVBoxLayout()
+    mine.addWidget(heading(mine_title, 11))
+    typed = QPlainTextEdit()
+    typed.setObjectName(typed_name)
+    typed.setReadOnly(True)
+    typed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    typed.setPlaceholderText("Nothing typed: grade what you said aloud.")
+    mine.addWidget(typed, 1)
+    other = QVBoxLayout()
+    other.addWidget(heading(theirs_title, 11))
+    theirs.setFrameShape(QFrame.Shape.StyledPanel)
+    other.addWidget(theirs, 1)
+    sides.addLayout(mine, 1)
+    sides.addLayout(other, 1)
+    return sides, typed
 
 
 class KeyPointChecklist(QGroupBox):

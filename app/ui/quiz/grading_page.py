@@ -7,10 +7,8 @@ from functools import partial
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.quiz import PointMatch, format_clock
 from app.services.quiz_service import QuizRun
-from app.ui.key_points import KeyPointChecklist
+from app.ui.key_points import KeyPointChecklist, typed_beside
 from app.ui.markdown_view import MarkdownView
 from app.ui.quiz.palette import RED
 from app.ui.widgets import bind_keys, heading, muted
@@ -47,23 +45,11 @@ class GradingPage(QWidget):
         self.g_question = heading("", 14)
         self.g_question.setContentsMargins(0, 8, 0, 4)
         layout.addWidget(self.g_question)
-        sides = QHBoxLayout()
-        mine = QVBoxLayout()
-        mine.addWidget(heading("Your answer", 11))
-        self.typed_view = QPlainTextEdit()
-        self.typed_view.setObjectName("quiz-typed")
-        self.typed_view.setReadOnly(True)
-        self.typed_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.typed_view.setPlaceholderText("Nothing typed: grade what you said aloud.")
-        mine.addWidget(self.typed_view, 1)
-        model = QVBoxLayout()
-        model.addWidget(heading("Model answer", 11))
         self.model_view = MarkdownView()
         self.model_view.setObjectName("quiz-model-answer")
-        self.model_view.setFrameShape(QFrame.Shape.StyledPanel)
-        model.addWidget(self.model_view, 1)
-        sides.addLayout(mine, 1)
-        sides.addLayout(model, 1)
+        sides, self.typed_view = typed_beside(
+            "Your answer", "quiz-typed", "Model answer", self.model_view
+        )
         layout.addLayout(sides, 1)
         self.checklist = KeyPointChecklist(
             "Key points: tick what your answer covered  (keys 1–9)", "quiz-point", self.typed_view

@@ -8,10 +8,8 @@ from functools import partial
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.quiz import PointMatch
 from app.domain.stories import GradingPoint
-from app.ui.key_points import KeyPointChecklist
+from app.ui.key_points import KeyPointChecklist, typed_beside
 from app.ui.markdown_view import MarkdownView
 from app.ui.widgets import bind_keys, heading, muted
 
@@ -43,24 +41,12 @@ class GradePage(QWidget):
         self.question = heading("", 14)
         self.question.setContentsMargins(0, 8, 0, 4)
         layout.addWidget(self.question)
-        sides = QHBoxLayout()
-        mine = QVBoxLayout()
-        mine.addWidget(heading("Your telling", 11))
-        self.told_view = QPlainTextEdit()
-        self.told_view.setObjectName("round-told")
-        self.told_view.setReadOnly(True)
-        self.told_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.told_view.setPlaceholderText("Nothing typed: grade what you said aloud.")
-        mine.addWidget(self.told_view, 1)
-        theirs = QVBoxLayout()
-        theirs.addWidget(heading("The story as you wrote it", 11))
         self.story_view = MarkdownView(reading_width=None)
         self.story_view.setObjectName("round-story-text")
         self.story_view.document().setDocumentMargin(10)
-        self.story_view.setFrameShape(QFrame.Shape.StyledPanel)
-        theirs.addWidget(self.story_view, 1)
-        sides.addLayout(mine, 1)
-        sides.addLayout(theirs, 1)
+        sides, self.told_view = typed_beside(
+            "Your telling", "round-told", "The story as you wrote it", self.story_view
+        )
         layout.addLayout(sides, 1)
         self.checklist = KeyPointChecklist(
             "Did you say it? Tick what your telling covered  (keys 1–9)",
