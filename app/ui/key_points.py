@@ -68,6 +68,10 @@ class KeyPointChecklist(QGroupBox):
         self.notes: list[QLabel] = []
         self.matches: list[PointMatch] = []
         self.focused: int | None = None
+        # "n of m points · share", kept up to date here; the page places it where it likes.
+        self.score = QLabel()
+        self.score.setObjectName(f"{name_prefix}s-score")
+        self.changed.connect(self._show_score)
 
     def show_points(
         self, labels: Sequence[str], matches: Sequence[PointMatch], covered: Sequence[bool]
@@ -94,14 +98,15 @@ class KeyPointChecklist(QGroupBox):
             self.boxes.append(box)
             self.notes.append(note)
         self.show_evidence(None)
+        self._show_score()
 
     def covered(self) -> tuple[bool, ...]:
         return tuple(box.isChecked() for box in self.boxes)
 
-    def score_text(self) -> str:
+    def _show_score(self) -> None:
         covered = self.covered()
         share = sum(covered) / len(covered) if covered else 0.0
-        return (
+        self.score.setText(
             f"<b>{sum(covered)} of {len(covered)}</b> points · "
             f'<span style="color:{score_color(share)}; font-weight:600">{share:.0%}</span>'
         )

@@ -54,11 +54,9 @@ class GradingPage(QWidget):
         self.checklist = KeyPointChecklist(
             "Key points: tick what your answer covered  (keys 1–9)", "quiz-point", self.typed_view
         )
-        self.checklist.changed.connect(self._update_points_score)
         layout.addWidget(self.checklist)
         bottom = QHBoxLayout()
-        self.points_score = QLabel()
-        self.points_score.setObjectName("quiz-points-score")
+        self.points_score = self.checklist.score
         bottom.addWidget(
             muted(
                 "Pre-ticked points were found in your answer: point at one (or press its number) "
@@ -98,13 +96,9 @@ class GradingPage(QWidget):
         self.checklist.show_points(card.key_points, matches, answer.covered)
         last = run.current + 1 >= len(run.questions)
         self.next_button.setText("See results   (Enter)" if last else "Next question   (Enter)")
-        self._update_points_score()
 
     def covered(self) -> tuple[bool, ...]:
         return self.checklist.covered()
-
-    def _update_points_score(self) -> None:
-        self.points_score.setText(self.checklist.score_text())
 
     def toggle_point(self, index: int) -> None:
         if self.isVisible():

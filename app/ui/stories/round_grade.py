@@ -53,14 +53,12 @@ class GradePage(QWidget):
             "round-point",
             self.told_view,
         )
-        self.checklist.changed.connect(self._update_score)
         layout.addWidget(self.checklist)
         bottom = QHBoxLayout()
         bottom.addWidget(
             muted("Pre-ticked points were found in what you typed: point at one to see why."), 1
         )
-        self.points_score = QLabel()
-        self.points_score.setObjectName("round-points-score")
+        self.points_score = self.checklist.score
         bottom.addWidget(self.points_score)
         self.next_button = QPushButton()
         self.next_button.setObjectName("round-next")
@@ -94,13 +92,9 @@ class GradePage(QWidget):
         labels = [f"{point.label}: {point.text}" for point in points]
         self.checklist.show_points(labels, matches, covered)
         self.next_button.setText("See results   (Enter)" if last else "Next question   (Enter)")
-        self._update_score()
 
     def covered(self) -> tuple[bool, ...]:
         return self.checklist.covered()
-
-    def _update_score(self) -> None:
-        self.points_score.setText(self.checklist.score_text())
 
     def toggle_point(self, index: int) -> None:
         if self.isVisible():
