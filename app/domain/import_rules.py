@@ -26,6 +26,7 @@ from app.domain.card_writer import serialize_concept, slugify, unique_id
 from app.domain.content import FENCE_INFO, ID_PATTERN, Card, Concept, ContentBank, Difficulty
 from app.domain.content_loader import MAX_KEY_POINTS, MIN_KEY_POINTS, ParsedFile
 from app.domain.html_markdown import clean_text, html_to_markdown, html_to_text, looks_like_html
+from app.domain.media_names import MEDIA_SCHEME, is_media_name
 from app.domain.scheduling import CardMemory
 
 DERIVED_KEY_POINTS = 3
@@ -36,6 +37,13 @@ MAX_CARDS_PER_IMPORT = 20_000
 
 class ImportRefused(Exception):
     """The source cannot be imported; the message says what is wrong and where."""
+
+
+class ImportCancelled(ImportRefused):
+    """The user stopped reading the source; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("reading was cancelled; nothing was imported")
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ class ImportPlan:
     kept_edits: list[str] = field(default_factory=list)  # questions of cards left as edited
     # another app's progress to set once the cards are in: (memory, suspended, flagged)
     schedules: list[tuple[CardMemory, bool, bool]] = field(default_factory=list)
+    # media files to add to the media folder: stored name -> unpacked file
+    media: dict[str, Path] = field(default_factory=dict)
 
     def summary(self) -> str:
         if not self.added and not self.updated and not self.new_concepts and not self.kept_edits:
@@ -122,8 +132,8 @@ def fingerprint(question: str, answer: str) -> str:
 
 # -- text -------------------------------------------------------------------------------
 # Bounded, and stopping at brackets, so a hostile run of `![a](` costs linear time.
-_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)")
-_REF_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\](?:\[[^\[\]\n]{0,500}\])?")
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\(([^()\n]{0,2000})\)")
+_REF_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\](?!\()(?:\[[^\[\]\n]{0,500}\])?")
 _LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(((?:[^()\n]|\([^()\n]{0,200}\)){0,2000})\)")
 _REF_DEFINITION = re.compile(r"^( {0,3})\[(?=[^\[\]\n]{1,500}\]:)")
 WEB_LINK = re.compile(r"\s*https?://[^\s<>]+(?:\s+\"[^\"\n]*\")?\s*")
@@ -142,12 +152,23 @@ def _outside_code(line: str, change: Any) -> str:
     return "".join(out)
 
 
+def _media_target(target: str) -> bool:
+    """`media:<name>` naming a file the media folder can hold (nothing else, no path)."""
+    return target.startswith(MEDIA_SCHEME) and is_media_name(target[len(MEDIA_SCHEME) :])
+
+
 def _web_only(match: re.Match[str]) -> str:
-    return match.group(0) if WEB_LINK.fullmatch(match.group(2)) else match.group(1)
+    target = match.group(2)
+    keep = WEB_LINK.fullmatch(target) or _media_target(target)
+    return match.group(0) if keep else match.group(1)
+
+
+def _image_or_alt(match: re.Match[str]) -> str:
+    return match.group(0) if _media_target(match.group(2)) else match.group(1)
 
 
 def _defuse(text: str) -> str:
-    text = _REF_IMAGE.sub(lambda m: m.group(1), _IMAGE.sub(lambda m: m.group(1), text))
+    text = _REF_IMAGE.sub(lambda m: m.group(1), _IMAGE.sub(_image_or_alt, text))
     text = _LINK.sub(_web_only, _REF_DEFINITION.sub(r"\1\\[", text))
     return _TAG_START.sub("&lt;", text)
 
@@ -156,7 +177,8 @@ def safe_markdown(text: str) -> str:
     """Markdown that stores safely as one card's answer.
 
     Outside code: raw HTML tags are shown as text, images (inline or reference-style) become
-    their alt text, links keep only web targets (no file:, data: or other scheme), reference
+    their alt text unless they show a file of the media folder (`media:<name>`), links keep
+    only web targets and `media:<name>` (no file:, data: or other scheme), reference
     definitions are shown as text (so `[zz]: file:///dev/zero` defines nothing), and a `## `
     line becomes `### ` (it would start a new card). An unclosed
     fence is closed, as the card splitter would otherwise swallow the following cards.
@@ -350,7 +372,7 @@ def anki_note_to_cards(note: AnkiNote) -> list[SourceCard]:
             _card(
                 note,
                 n - 1,
-                html_to_text(cloze.front(parts, n)),
+                html_to_text(cloze.front(parts, n), media=True),
                 [html_to_markdown(cloze.back(parts, n)), *_extras(extra)],
             )
             for n in numbers or [1]
@@ -366,7 +388,7 @@ def anki_note_to_cards(note: AnkiNote) -> list[SourceCard]:
         shown = [name for name in _refs(template.back, by_name) if name not in asked]
         if not asked or not shown:
             continue
-        question = html_to_text(" ".join(by_name[n][1] for n in asked))
+        question = html_to_text(" ".join(by_name[n][1] for n in asked), media=True)
         answer_parts = [
             html_to_markdown(by_name[shown[0]][1]),
             *_extras([by_name[n] for n in shown[1:]]),
@@ -421,7 +443,7 @@ def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
         return None
     q_index = _pick(fields, QUESTION_FIELDS, 0)
     assert q_index is not None
-    question = html_to_text(fields[q_index][1])
+    question = html_to_text(fields[q_index][1], media=True)
     rest = [i for i in range(len(fields)) if i != q_index]
     a_index = _pick([fields[i] for i in rest], ANSWER_FIELDS, 0)
     answer_parts = []

@@ -21,7 +21,8 @@ import genanki
 
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import study_order
-from app.services.render import render_markdown
+from app.services.media import MediaLibrary, anki_media_html
+from app.services.render import question_html, render_markdown
 
 MODEL_ID = 1_607_400_211  # never change: Anki matches notes to this note type on re-import
 MODEL_NAME = "Lattice card"
@@ -80,11 +81,15 @@ def answer_html(answer: str) -> str:
     return _NOT_A_TAG.sub("&lt;", render_markdown(answer, False))
 
 
-def card_fields(card: Card) -> list[str]:
-    answer = answer_html(card.answer)
+def card_fields(card: Card, media: MediaLibrary | None = None, files: set[Path] | None = None) -> list[str]:
+    """The note's fields; the media files they show are added to `files`."""
+    question, shown = anki_media_html(question_html(card.question), media)
+    answer, more = anki_media_html(answer_html(card.answer), media)
+    if files is not None:
+        files.update(shown + more)
     points = "".join(f"<li>{html.escape(p)}</li>" for p in card.key_points)
     return [
-        html.escape(card.question),
+        question,
         answer,
         f"<ul>{points}</ul>" if points else "",
         html.escape(card.id),
@@ -109,7 +114,11 @@ class AnkiExport:
 
 
 def export_anki(
-    bank: ContentBank, out: Path, now: datetime, areas: Sequence[str] = ()
+    bank: ContentBank,
+    out: Path,
+    now: datetime,
+    areas: Sequence[str] = (),
+    media: MediaLibrary | None = None,
 ) -> AnkiExport:
     """Write the cards (of `areas`, or all) to `out`; the file appears only when complete."""
     unknown = sorted(set(areas) - set(bank.areas))
@@ -118,6 +127,7 @@ def export_anki(
             f"unknown area {unknown[0]!r}; choose from {', '.join(sorted(bank.areas))}"
         )
     the_model = model()
+    files: set[Path] = set()  # the media the cards show, packed with them
     decks: dict[str, genanki.Deck] = {}
     count = 0
     for card_id in study_order(bank):
@@ -133,7 +143,7 @@ def export_anki(
         decks[deck_name].add_note(
             genanki.Note(
                 model=the_model,
-                fields=card_fields(card),
+                fields=card_fields(card, media, files),
                 tags=card_tags(bank, card),
                 guid=note_guid(card.id),
             )
@@ -144,7 +154,8 @@ def export_anki(
     out = out.with_suffix(".apkg") if out.suffix.lower() != ".apkg" else out
     partial = out.with_name(out.name + ".partial")
     try:
-        genanki.Package(list(decks.values())).write_to_file(str(partial), timestamp=now.timestamp())
+        package = genanki.Package(list(decks.values()), media_files=sorted(map(str, files)))
+        package.write_to_file(str(partial), timestamp=now.timestamp())
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)

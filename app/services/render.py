@@ -145,6 +145,7 @@ MAX_INLINE_OPENERS = 120
 LINK_WINDOW = 500
 _OPENERS = re.compile(r"[\[\]()*_`!>]")
 WEB_SCHEMES = ("http://", "https://")
+MEDIA_SCHEME = "media:"  # a file of the user's media folder (app/domain/media_names.py)
 
 
 # Math spans: Anki's \(…\) and \[…\] (stored with Markdown's escaped backslash), and
@@ -251,12 +252,18 @@ def _markdown_extensions() -> list[Any]:
     class OnlyWebLinks(Treeprocessor):
         def run(self, root: Any) -> None:
             for parent in root.iter():
-                for index, child in enumerate(list(parent)):
+                for index, child in reversed(list(enumerate(list(parent)))):
                     if child.tag == "img":
-                        _replace_with_text(parent, index, child, child.get("alt") or "")
-                    elif child.tag == "a" and not (child.get("href") or "").startswith(WEB_SCHEMES):
-                        child.tag = "span"
-                        child.attrib.clear()
+                        name = media_target(child.get("src") or "")
+                        if name is None or not is_image(name):
+                            _replace_with_text(parent, index, child, child.get("alt") or "")
+                        else:
+                            child.attrib = {"src": MEDIA_SCHEME + name, "alt": child.get("alt") or ""}
+                    elif child.tag == "a":
+                        href = child.get("href") or ""
+                        if not href.startswith(WEB_SCHEMES) and media_target(href) is None:
+                            child.tag = "span"
+                            child.attrib.clear()
 
     class Bounded(Extension):
         def extendMarkdown(self, md: Any) -> None:  # noqa: N802
@@ -282,6 +289,22 @@ def _markdown_extensions() -> list[Any]:
             md.treeprocessors.register(OnlyWebLinks(md), "only_web_links", 1)
 
     return [Bounded()]
+
+
+def media_target(url: str) -> str | None:
+    """The media folder file a `media:<name>` URL names, or None for any other URL."""
+    from app.domain.media_names import is_media_name
+
+    if not url.startswith(MEDIA_SCHEME):
+        return None
+    name = url[len(MEDIA_SCHEME) :]
+    return name if is_media_name(name) else None
+
+
+def is_image(name: str) -> bool:
+    from app.domain.media_names import is_image as image
+
+    return image(name)
 
 
 def _replace_with_text(parent: Any, index: int, child: Any, text: str) -> None:
@@ -335,5 +358,23 @@ def render_markdown(text: str, dark: bool = False) -> str:
     return body
 
 
+_QUESTION_MEDIA = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(media:([^()\s]{1,200})\)")
+
+
+def question_html(question: str) -> str:
+    """A question's text as HTML: escaped, its `media:` images and sounds shown as such."""
+
+    def media(match: re.Match[str]) -> str:
+        bang, alt, target = match.groups()
+        name = media_target(MEDIA_SCHEME + html.unescape(target))
+        if name is None:
+            return alt
+        if bang:
+            return f'<br /><img src="{MEDIA_SCHEME}{name}" alt="{html.escape(html.unescape(alt))}" />'
+        return f'<a href="{MEDIA_SCHEME}{name}">▶ {html.escape(name)}</a>'
+
+    return _QUESTION_MEDIA.sub(media, html.escape(question, quote=False))
+
+
 def render_question(question: str, dark: bool = False) -> str:
-    return f"<h2>{html.escape(question)}</h2>"
+    return f"<h2>{question_html(question)}</h2>"

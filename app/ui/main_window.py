@@ -40,6 +40,7 @@ from app.ui.background import run_in_background
 from app.ui.help import KeysDialog, WelcomeDialog
 from app.ui.interop_menu import InteropActions
 from app.ui.keys import KeyRow, key_rows
+from app.ui.markdown_view import MarkdownView
 from app.ui.review_view import ReviewView
 from app.ui.screen import Screen
 from app.ui.theme import apply_theme, is_dark, sidebar_style, system_prefers_dark
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
     def __init__(self, app: Application, *, defer_startup: bool = False) -> None:
         super().__init__()
         self.app = app
+        MarkdownView.media = app.media  # card images and sounds load from this data folder
         self.screens: dict[str, ScreenSlot] = {}
         self.started = False
         self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round
