@@ -51,6 +51,16 @@ def safe_media_name(raw: str) -> str:
     Raises MediaNameRefused for a name with a folder part, `..` or a drive letter."""
     if escapes_folder(raw):
         raise MediaNameRefused(f"the media file name {raw!r} points outside the media folder")
+    name = _cleaned(raw)
+    for _ in range(8):  # each pass only shortens or keeps: stop at the fixed point
+        again = _cleaned(name)
+        if again == name:
+            break
+        name = again
+    return name
+
+
+def _cleaned(raw: str) -> str:
     text = unicodedata.normalize("NFC", raw)
     stem, dot, suffix = text.rpartition(".")
     if not dot or not stem.strip(". "):

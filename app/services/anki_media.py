@@ -189,6 +189,10 @@ def read_media(
 
 def _too_big(label: str, name: str) -> str:
     return (
-        f"{label}: its media file {name!r} is larger than {MAX_MEDIA_BYTES // MiB} MiB, "
+        f"{label}: its media file {name!r} is larger than {_size(MAX_MEDIA_BYTES)}, "
         "more than Lattice keeps for one card; nothing was imported"
     )
+
+
+def _size(count: int) -> str:
+    return f"{count // MiB} MiB" if count >= MiB else f"{count} bytes"

@@ -332,8 +332,12 @@ class CardImportService:
             temp.unlink(missing_ok=True)
 
     def import_path(self, path: Path, target: ImportTarget) -> ImportPlan:
-        plan = self.plan(read_source(path), target)
-        self.commit(plan)
+        source = read_source(path)
+        try:
+            plan = self.plan(source, target)
+            self.commit(plan)  # reads the source's unpacked media, so it is kept till then
+        finally:
+            source.media.discard()
         return plan
 
     def commit(self, plan: ImportPlan) -> Changes:
