@@ -198,8 +198,8 @@ def test_derived_key_points_are_never_unbalanced_fragments(answer: str) -> None:
     from app.domain.import_rules import _real_phrase, derive_key_points
 
     points = derive_key_points(answer, "Question?")
-    assert len(points) == 3
-    assert all(_real_phrase(p) or p == points[0] for p in points)
+    assert len(points) in (0, 3)  # three real phrases, or none: the card needs key points
+    assert all(_real_phrase(p) for p in points)
 
 
 def test_junk_fragments_from_the_report_are_not_key_points() -> None:

@@ -89,7 +89,7 @@ def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
         ]
         if card.seeds:
             lines.append(f"seeds: {_flow_list(card.seeds)}")
-        lines.append("key_points:")
+        lines.append("key_points:" if card.key_points else "key_points: []")
         phrasings = card.phrasings or ((),) * len(card.key_points)
         for point, also in zip(card.key_points, phrasings, strict=True):
             if also:

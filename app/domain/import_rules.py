@@ -82,6 +82,7 @@ class ImportPlan:
     added: int = 0
     updated: int = 0
     derived: int = 0  # cards whose key points were derived from the answer
+    needs_points: list[str] = field(default_factory=list)  # questions left without key points
     new_concepts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # card id -> fingerprint of the text as imported, to tell a card edited in Lattice since
@@ -115,6 +116,13 @@ class ImportPlan:
                 f"Key points for {self.derived} card{'s' if self.derived != 1 else ''} were "
                 "derived from the first sentences or list items of the answer; "
                 "review them when you study."
+            )
+        if self.needs_points:
+            count = len(self.needs_points)
+            lines.append(
+                f"{count} card{'s' if count != 1 else ''} had no clear phrases to use as key "
+                f"points and {'are' if count != 1 else 'is'} marked “needs key points” (Browse "
+                "▸ Status); the quiz lets you grade them yourself until you write some."
             )
         if self.kept_edits:
             shown = "; ".join(self.kept_edits[:3]) + ("; …" if len(self.kept_edits) > 3 else "")
@@ -251,33 +259,29 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 def derive_key_points(
     answer: str, question: str = "", count: int = DERIVED_KEY_POINTS
 ) -> tuple[str, ...]:
-    """`count` short phrases from the answer: its list items, else its first sentences.
+    """`count` short phrases from the answer: its list items, else its sentences or clauses.
 
-    Falls back to clauses, then to runs of words, so even a one-line answer yields points;
-    a grader should still review them, which the import summary says.
+    Only real phrases count (words, brackets closed): "TP", "/", "max(0" or "x)" are
+    fragments no grader can match fairly. An answer without `count` of them gives none,
+    and the card is marked as needing key points instead.
     """
     lines = _without_code(answer)
     items = [_plain(m.group(1)) for line in lines if (m := _LIST_ITEM.match(line))]
     prose = _plain(" ".join(line for line in lines if not _LIST_ITEM.match(line)))
     sentences = [s for s in _SENTENCE_END.split(prose) if s.strip()]
     clauses = [c for s in sentences for c in re.split(r"[,;:]\s+|\s+[—–-]\s+", s) if c.strip()]
-    words = _plain(" ".join(lines)).split()
-    third = max(1, len(words) // count)
-    runs = [" ".join(words[i : i + third]) for i in range(0, len(words), third)]
-    asked = _plain(question)
+    asked = _plain(question).lower()
     points: list[str] = []
-    for source in (items, sentences, clauses, runs, [asked]):
+    for source in (items, sentences, clauses):
         for candidate in source:
             point = _shorten(candidate)
-            if not _real_phrase(point):
-                continue  # "max(0", "x)", "/": fragments a grader could not match fairly
-            if point and point.lower() not in {p.lower() for p in points}:
+            if not _real_phrase(point) or point.lower() == asked:
+                continue
+            if point.lower() not in {p.lower() for p in points}:
                 points.append(point)
             if len(points) == count:
                 return tuple(points)
-    # A one- or two-word answer: repeat it rather than invent points.
-    filler = points[0] if points else (_shorten(_plain(" ".join(lines))) or "answer")
-    return tuple(points + [filler] * (count - len(points)))
+    return ()
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -686,8 +690,10 @@ def _put(
     concept_file.cards.append(card)
     concept_file.touched = True
     plan.added += 1
-    if derived:
+    if derived and card.key_points:
         plan.derived += 1
+    elif not card.key_points:
+        plan.needs_points.append(card.question)
 
 
 def _same(old: Card, new: Card, derived: bool) -> bool:

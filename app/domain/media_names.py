@@ -136,3 +136,18 @@ def drop_refs(text: str, missing: set[str]) -> str:
         return (label or name.replace("_", "\\_")) if bang else label
 
     return MEDIA_REF.sub(plain, text)
+
+
+def plain_text(text: str) -> str:
+    """`text` with its media references as short plain words, for one-line lists."""
+
+    def word(match: re.Match[str]) -> str:
+        bang, label, name = match.groups()
+        return f"[image: {label or name}]" if bang else f"[sound: {name}]"
+
+    return MEDIA_REF.sub(word, text)
+
+
+def without_refs(text: str) -> str:
+    """`text` with its media references left out (shown beside it instead)."""
+    return " ".join(MEDIA_REF.sub(" ", text).split())

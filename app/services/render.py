@@ -376,5 +376,12 @@ def question_html(question: str) -> str:
     return _QUESTION_MEDIA.sub(media, html.escape(question, quote=False))
 
 
+def question_media(question: str) -> str:
+    """Only the images and sounds of a question, as HTML ("" when it has none): for screens
+    that show the question's words in a label."""
+    shown = [m.group(0) for m in _QUESTION_MEDIA.finditer(question)]
+    return question_html(" ".join(shown)).removeprefix("<br />") if shown else ""
+
+
 def render_question(question: str, dark: bool = False) -> str:
     return f"<h2>{question_html(question)}</h2>"
