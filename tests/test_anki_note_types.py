@@ -185,9 +185,11 @@ def test_or_all_decks_into_one_concept(ctx, tmp_path) -> None:  # type: ignore[n
 def test_the_import_dialog_offers_the_deck_choice(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     dialog = window.interop.import_cards()
     dialog.set_source(_two_deck_package(tmp_path))
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert dialog.by_deck.isVisible() and dialog.by_deck.isChecked()
     assert "ML › Fine-tuning" in dialog.preview.text()
     dialog.by_deck.setChecked(False)
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert "ML › Fine-tuning" not in dialog.preview.text()
     dialog.reject()
 
