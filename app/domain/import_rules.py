@@ -267,16 +267,18 @@ def derive_key_points(
     """
     lines = _without_code(answer)
     items = [_plain(m.group(1)) for line in lines if (m := _LIST_ITEM.match(line))]
-    prose = _plain(" ".join(line for line in lines if not _LIST_ITEM.match(line)))
-    sentences = [s for s in _SENTENCE_END.split(prose) if s.strip()]
+    paragraphs = "\n".join(line for line in lines if not _LIST_ITEM.match(line)).split("\n\n")
+    sentences = [
+        s for para in paragraphs for s in _SENTENCE_END.split(_plain(para)) if s.strip()
+    ]
     clauses = [c for s in sentences for c in re.split(r"[,;:]\s+|\s+[—–-]\s+", s) if c.strip()]
     asked = _plain(question).lower()
     points: list[str] = []
     for source in (items, sentences, clauses):
         for candidate in source:
-            point = _shorten(candidate)
-            if not _real_phrase(point) or point.lower() == asked:
-                continue
+            point = candidate.strip(" .;:,")
+            if len(point) > MAX_KEY_POINT_CHARS or not _real_phrase(point) or point.lower() == asked:
+                continue  # cut short, a long sentence would end mid-phrase; its clauses may do
             if point.lower() not in {p.lower() for p in points}:
                 points.append(point)
             if len(points) == count:

@@ -22,7 +22,7 @@ import genanki
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import study_order
 from app.services.media import MediaLibrary, anki_media_html
-from app.services.render import question_html, render_markdown
+from app.services.render import question_html, render_markdown, web_code_css
 
 MODEL_ID = 1_607_400_211  # never change: Anki matches notes to this note type on re-import
 MODEL_NAME = "Lattice card"
@@ -30,18 +30,32 @@ ROOT_DECK = "Lattice"
 GUID_NAMESPACE = "lattice-card"
 FIELDS = ["Question", "Answer", "Key points", "Lattice id"]
 
+# On a narrow phone (390 px) only a code block scrolls sideways: the card wraps long words,
+# a wide table or picture shrinks or scrolls inside itself. Code takes Pygments' day colours,
+# and its night colours under Anki's night mode (render.web_code_css, appended in `model`).
 CSS = """
 .card { font-family: -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 18px;
-        text-align: left; color: #1f2328; background: #ffffff; line-height: 1.45; }
+        text-align: left; color: #1f2328; background: #ffffff; line-height: 1.45;
+        overflow-wrap: anywhere; }
 .nightMode .card, .card.nightMode { color: #e6edf3; background: #0d1117; }
+.nightMode a, .card.nightMode a { color: #58a6ff; }
 .question { font-size: 21px; font-weight: 600; }
 .keypoints { margin-top: 14px; padding: 8px 12px; border-left: 4px solid #0b63c5;
              background: rgba(11, 99, 197, 0.08); }
+.nightMode .keypoints, .card.nightMode .keypoints { background: rgba(88, 166, 255, 0.12); }
 .keypoints ul { margin: 4px 0 0 0; }
 pre, code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 15px; }
 code { background: rgba(127, 127, 127, 0.15); padding: 0 3px; border-radius: 3px; }
-table.code code, pre code { background: none; padding: 0; }
-table.code { color: #1f2328; }
+.code { max-width: 100%; overflow-x: auto; border-radius: 6px; margin: 10px 0; }
+.code pre { margin: 0; padding: 10px 12px; overflow-wrap: normal; white-space: pre; }
+.code code, pre code { background: none; padding: 0; }
+table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; }
+img { max-width: 100%; height: auto; }
+"""
+# After Pygments' rules, which would give code the card's own background.
+CODE_BACKGROUNDS = """
+.code { background: #f6f8fa; border: 1px solid #d0d7de; }
+.nightMode .code, .card.nightMode .code { background: #161b22; border-color: #3d444d; }
 """
 
 FRONT = '<div class="question">{{Question}}</div>'
@@ -68,7 +82,7 @@ def model() -> genanki.Model:
         MODEL_NAME,
         fields=[{"name": name} for name in FIELDS],
         templates=[{"name": "Question and answer", "qfmt": FRONT, "afmt": BACK}],
-        css=CSS,
+        css=CSS + web_code_css() + CODE_BACKGROUNDS,
     )
 
 
@@ -78,7 +92,7 @@ _NOT_A_TAG = re.compile(r"<(?!/?[a-zA-Z0-9]+(?: [^<>]*|/?)>|!--)")
 
 
 def answer_html(answer: str) -> str:
-    return _NOT_A_TAG.sub("&lt;", render_markdown(answer, False))
+    return _NOT_A_TAG.sub("&lt;", render_markdown(answer, False, web=True))
 
 
 def card_fields(card: Card, media: MediaLibrary | None = None, files: set[Path] | None = None) -> list[str]:

@@ -319,11 +319,24 @@ def _replace_with_text(parent: Any, index: int, child: Any, text: str) -> None:
 
 
 @lru_cache(maxsize=512)
-def render_markdown(text: str, dark: bool = False) -> str:
-    """HTML for one Markdown text, in the light or dark palette."""
+def render_markdown(text: str, dark: bool = False, web: bool = False) -> str:
+    """HTML for one Markdown text, in the light or dark palette.
+
+    `web` is for a browser engine (Anki's card view) instead of Qt's: code blocks are
+    `<div class="code"><pre>` with Pygments' CSS classes, so a stylesheet can colour them
+    for day and night and let them scroll on their own (`web_code_css`)."""
     import markdown
 
     colors = palette(dark)
+    code_config: dict[str, Any] = (
+        {"guess_lang": False, "css_class": "code", "noclasses": False}
+        if web
+        else {
+            "guess_lang": False,
+            "pygments_formatter": _formatter_for(colors),
+            "css_class": "codehilite",
+        }
+    )
     md = markdown.Markdown(
         extensions=[
             "fenced_code",
@@ -333,13 +346,7 @@ def render_markdown(text: str, dark: bool = False) -> str:
             "smarty",
             *_markdown_extensions(),
         ],
-        extension_configs={
-            "codehilite": {
-                "guess_lang": False,
-                "pygments_formatter": _formatter_for(colors),
-                "css_class": "codehilite",
-            }
-        },
+        extension_configs={"codehilite": code_config},
         output_format="html",
     )
     # Answers are Markdown only: text such as "i<j and k>i" must show as text, and no HTML
@@ -381,6 +388,18 @@ def question_media(question: str) -> str:
     that show the question's words in a label."""
     shown = [m.group(0) for m in _QUESTION_MEDIA.finditer(question)]
     return question_html(" ".join(shown)).removeprefix("<br />") if shown else ""
+
+
+def web_code_css() -> str:
+    """Pygments' token colours for `web` code blocks: the light style, and the dark one under
+    Anki's night mode (`.nightMode` on the card or an ancestor)."""
+    from pygments.formatters import HtmlFormatter
+
+    day = HtmlFormatter(style=LIGHT.pygments_style).get_style_defs(".code")
+    night = HtmlFormatter(style=DARK.pygments_style).get_style_defs(
+        [".nightMode .code", ".card.nightMode .code"]
+    )
+    return f"{day}\n{night}"
 
 
 def render_question(question: str, dark: bool = False) -> str:
