@@ -203,8 +203,8 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         for name in content:
             card = name.startswith(CARDS_PREFIX) and name.endswith(".md")
             story = _is_story_member(name)
-            media = name.startswith(MEDIA_PREFIX) and is_media_name(name[len(MEDIA_PREFIX) :])
-            if name != DB_MEMBER and not (card or story or media):
+            picture = name.startswith(MEDIA_PREFIX) and is_media_name(name[len(MEDIA_PREFIX) :])
+            if name != DB_MEMBER and not (card or story or picture):
                 raise ImportRefused(f"{label}: unexpected file {name!r} inside")
         if sorted(content) != sorted(expected) or DB_MEMBER not in expected:
             raise ImportRefused(f"{label}: the files inside do not match its manifest")
