@@ -173,3 +173,46 @@ def test_a_sound_link_opens_in_the_system_player(qtbot, tmp_path, monkeypatch) -
     finally:
         MarkdownView.media = None
     assert [u.toLocalFile() for u in opened] == [str(tmp_path / "media" / "hello.mp3")]
+
+
+def test_a_picture_too_large_to_decode_safely_is_not_loaded(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QImage
+
+    from app.ui import markdown_view
+
+    (tmp_path / "media").mkdir()
+    image = QImage(300, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    image.save(str(tmp_path / "media" / "big.png"))
+    MarkdownView.media = MediaLibrary(tmp_path)
+    view = MarkdownView()
+    qtbot.addWidget(view)
+    try:
+        shown = view.loadResource(2, QUrl("media:big.png"))
+        assert shown is not None and shown.width() <= 300
+        monkeypatch.setattr(markdown_view, "MAX_IMAGE_PIXELS", 300 * 200 - 1)
+        assert view.loadResource(2, QUrl("media:big.png")) is None  # refused before decoding
+        (tmp_path / "media" / "fake.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+        assert view.loadResource(2, QUrl("media:fake.png")) is None
+    finally:
+        MarkdownView.media = None
+
+
+def test_only_pictures_and_sounds_become_media(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.html_markdown import html_to_markdown
+    from app.ui import markdown_view
+
+    text = html_to_markdown('<img src="tool.exe" alt="a tool"> [sound:setup.exe] [sound:talk.webm]')
+    assert text == "a tool (sound setup.exe) [▶ talk.webm](media:talk.webm)"
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "setup.exe").write_bytes(b"MZ")
+    opened: list[QUrl] = []
+    monkeypatch.setattr(markdown_view.QDesktopServices, "openUrl", opened.append)
+    MarkdownView.media = MediaLibrary(tmp_path)
+    view = MarkdownView()
+    qtbot.addWidget(view)
+    try:
+        view.anchorClicked.emit(QUrl("media:setup.exe"))  # a hand-written link to a program
+    finally:
+        MarkdownView.media = None
+    assert opened == []

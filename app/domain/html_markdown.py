@@ -16,7 +16,14 @@ from urllib.parse import unquote
 
 import nh3
 
-from app.domain.media_names import MediaNameRefused, image_ref, safe_media_name, sound_ref
+from app.domain.media_names import (
+    MediaNameRefused,
+    image_ref,
+    is_image,
+    is_sound,
+    safe_media_name,
+    sound_ref,
+)
 
 ALLOWED_TAGS = {
     "a",
@@ -347,14 +354,16 @@ def _alt(text: str) -> str:
 def image_markdown(src: str, alt: str) -> str:
     """An image of the package's media as a media reference; anything else as its alt text."""
     name = media_name_of(src)
-    if name is None:
+    if name is None or not is_image(name):
         return escape_markdown_text(" ".join(alt.split()))
     return image_ref(name, _alt(alt))
 
 
 def _sound_markdown(raw: str) -> str:
     name = media_name_of(raw)
-    return sound_ref(name) if name else escape_markdown_text(f"(sound {raw.strip()})")
+    if name is None or not is_sound(name):
+        return escape_markdown_text(f"(sound {raw.strip()})")
+    return sound_ref(name)
 
 
 def _mark_sounds(text: str, sounds: list[str]) -> str:

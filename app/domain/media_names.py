@@ -17,7 +17,10 @@ from pathlib import PurePosixPath
 MEDIA_SCHEME = "media:"
 MAX_NAME_CHARS = 120
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"})
-SOUND_SUFFIXES = frozenset({".mp3", ".ogg", ".oga", ".opus", ".wav", ".m4a", ".aac", ".flac"})
+# What `[sound:…]` may play (Anki plays video the same way); nothing else is ever opened.
+SOUND_SUFFIXES = frozenset(
+    {".mp3", ".ogg", ".oga", ".opus", ".wav", ".m4a", ".aac", ".flac", ".mp4", ".webm"}
+)
 # Windows refuses these as file names whatever the extension.
 RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
@@ -27,8 +30,6 @@ _RUNS = re.compile(r"-{2,}")
 _DOTS = re.compile(r"\.{2,}")
 _STORED = re.compile(r"^[\w\-][\w.\-]{0,119}$")
 # A media reference in stored Markdown: an image or a link whose target is media:<name>.
-MEDIA_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\(media:([^()\s]{1,200})\)")
-MEDIA_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{0,500})\]\(media:([^()\s]{1,200})\)")
 MEDIA_REF = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(media:([^()\s]{1,200})\)")
 
 

@@ -29,6 +29,8 @@ class MediaLibrary:
         return self.store.path_of(name) if is_image(name) else None
 
     def sound_path(self, name: str) -> Path | None:
+        """A sound (or video) to hand to the system's player; never any other kind of file,
+        so a link can not make the system open, say, a program."""
         return self.store.path_of(name) if is_sound(name) else None
 
     def path_of(self, name: str) -> Path | None:

@@ -96,7 +96,7 @@ class MarkdownView(QTextBrowser):
     def open_link(self, url: QUrl) -> None:
         """A sound of the media folder plays in the system's player; nothing else opens."""
         wanted = media_name(url)
-        path = self.media.path_of(wanted) if self.media is not None and wanted else None
+        path = self.media.sound_path(wanted) if self.media is not None and wanted else None
         if path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
