@@ -29,6 +29,7 @@ from app.domain.media_names import is_media_name
 from app.domain.stories import parse_story
 from app.locations import user_content_dir
 from app.services.archive_safety import Limits, MiB, open_archive, read_member
+from app.services.card_import import IMPORT_RECORD
 from app.services.stories import STORIES_FOLDER, stories_dir
 from app.storage.backup import STAMP
 from app.storage.connection import fsync_path
@@ -43,6 +44,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = "lattice.sqlite3"
 CARDS_PREFIX = "cards/"
+RECORD_MEMBER = CARDS_PREFIX + IMPORT_RECORD
 STORIES_PREFIX = STORIES_FOLDER + "/"
 MEDIA_PREFIX = MEDIA_FOLDER + "/"
 LIMITS = Limits(max_entries=60_000, max_entry_bytes=2048 * MiB, max_total_bytes=8192 * MiB)
@@ -117,6 +119,9 @@ def export_all(data_dir: Path, out: Path, now: datetime) -> TransferSummary:
             parsed = parse_concept_file(path, path.read_text(encoding="utf-8"), user=True)
             cards += len(parsed.cards)
         card_files = len(files) - 1
+        record = root / IMPORT_RECORD
+        if record.is_file() and not record.is_symlink():  # re-imports keep protecting edits
+            files[RECORD_MEMBER] = record
         story_files = _story_files(data_dir)
         for path in story_files:
             files[STORIES_PREFIX + path.name] = path
@@ -204,7 +209,7 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
             card = name.startswith(CARDS_PREFIX) and name.endswith(".md")
             story = _is_story_member(name)
             picture = name.startswith(MEDIA_PREFIX) and is_media_name(name[len(MEDIA_PREFIX) :])
-            if name != DB_MEMBER and not (card or story or picture):
+            if name not in (DB_MEMBER, RECORD_MEMBER) and not (card or story or picture):
                 raise ImportRefused(f"{label}: unexpected file {name!r} inside")
         if sorted(content) != sorted(expected) or DB_MEMBER not in expected:
             raise ImportRefused(f"{label}: the files inside do not match its manifest")
@@ -244,6 +249,7 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         raise ImportRefused(f"{label}: the number of your cards does not match the manifest")
     stories = _check_stories(staging, label, manifest.get("user_story_files"))
     media = _check_media(staging, label, manifest.get("user_media_files"))
+    _check_record(staging / RECORD_MEMBER, label)
     return TransferSummary(
         created_at=str(manifest.get("created_at", "")),
         app_version=str(manifest.get("app_version", "?")),
@@ -267,6 +273,19 @@ def _check_media(staging: Path, label: str, expected: object) -> int | None:
     if not isinstance(expected, int) or count != expected:
         raise ImportRefused(f"{label}: the number of your media files does not match the manifest")
     return count
+
+
+def _check_record(record: Path, label: str) -> None:
+    """The import record (which cards earlier imports wrote, so re-imports keep your
+    edits) is a JSON object, or the export is refused rather than carrying junk over."""
+    if not record.exists():
+        return
+    try:
+        data = json.loads(record.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise ImportRefused(f"{label}: {RECORD_MEMBER} is not a Lattice import record")
 
 
 def _is_story_member(name: str) -> bool:
