@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest
 
 from app.domain.anki_progress import progress_of
+from app.domain.clock import FakeClock
 from app.domain.import_rules import anki_note_to_cards
 from app.services.anki_import import read_package
 
 anki_collection = pytest.importorskip("anki.collection")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Anki answers at the real time, so Lattice's clock starts there too."""
+    return FakeClock(datetime.now(UTC))
 
 
 def _collection_with_history(tmp_path: Path, fsrs: bool) -> tuple[Path, dict[int, object]]:

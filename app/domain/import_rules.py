@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import cloze
+from app.domain.anki_progress import ScheduleImport
 from app.domain.card_writer import serialize_concept, slugify, unique_id
 from app.domain.content import FENCE_INFO, ID_PATTERN, Card, Concept, ContentBank, Difficulty
 from app.domain.content_loader import MAX_KEY_POINTS, MIN_KEY_POINTS, ParsedFile
@@ -79,8 +80,8 @@ class ImportPlan:
     # card id -> fingerprint of the text as imported, to tell a card edited in Lattice since
     record: dict[str, str] = field(default_factory=dict)
     kept_edits: list[str] = field(default_factory=list)  # questions of cards left as edited
-    # another app's progress to set once the cards are in: (memory, suspended, flagged)
-    schedules: list[tuple[CardMemory, bool, bool]] = field(default_factory=list)
+    # another app's progress to set once the cards are in: history, schedule and marks
+    schedules: list[ScheduleImport] = field(default_factory=list)
 
     def summary(self) -> str:
         if not self.added and not self.updated and not self.new_concepts and not self.kept_edits:

@@ -14,9 +14,17 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from app.domain.anki_progress import AnkiReview, ImportedProgress, progress_of, summary
+from app.domain.anki_progress import (
+    Absurd,
+    AnkiReview,
+    ImportedProgress,
+    ScheduleImport,
+    progress_of,
+    summary,
+)
 from app.domain.changes import Changes
 from app.domain.content import ContentBank
 from app.domain.content_loader import (
@@ -46,6 +54,7 @@ from app.services.csv_import import read_csv
 from app.services.markdown_import import read_folder
 
 ANKI_SUFFIXES = (".apkg",)
+FUTURE_TOLERANCE = timedelta(days=1)  # another device's clock may run a little ahead
 IMPORT_RECORD = ".import-record.json"  # in the cards folder: what each import wrote
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -114,7 +123,12 @@ def read_source(path: Path) -> ImportSource:
     cards = [card for made in per_note for card in made]
     if not cards:
         raise ImportRefused(f"{path.name}: none of its {len(notes)} notes has text to import")
-    progress, orphans = _anki_progress(package, {c.stable_key for c in cards})
+    try:
+        progress, orphans = _anki_progress(package, {c.stable_key for c in cards})
+    except Absurd as exc:
+        raise ImportRefused(
+            f"{path.name}: {exc}; no Anki collection holds that, so nothing was imported"
+        ) from None
     return ImportSource(
         path,
         kind,
@@ -195,20 +209,29 @@ class CardImportService:
         return plan
 
     def _set_schedules(self, plan: ImportPlan) -> Changes:
-        """Set the imported cards' progress through the one progress writer; a card already
-        with a history in Lattice keeps it (the summary says how many)."""
+        """Set the imported cards' history and progress through the one progress writer; a
+        card whose Lattice history is newer than Anki's keeps it (the summary says how many)."""
         if not plan.schedules:
             return Changes.NONE
-        done, kept = self.ctx.store.import_schedules(plan.schedules)
-        if kept:
+        outcome = self.ctx.store.import_schedules(plan.schedules)
+        if outcome.kept:
             plan.notes.append(
-                f"{len(kept)} card{'s' if len(kept) != 1 else ''} already studied in "
-                "Lattice kept their Lattice progress."
+                f"{len(outcome.kept)} card{'s' if len(outcome.kept) != 1 else ''} already "
+                "studied in Lattice kept their Lattice progress"
+                + (
+                    f" ({outcome.answers} newer Anki answers added to their history)."
+                    if outcome.answers and not outcome.done
+                    else "."
+                )
             )
-        return Changes.QUEUE | Changes.PROGRESS if done else Changes.NONE
+        return Changes.QUEUE | Changes.PROGRESS if outcome.done or outcome.answers else Changes.NONE
 
     def _add_schedules(self, plan: ImportPlan, source: ImportSource) -> None:
-        """The plan's cards' Anki progress, to set once the cards are in."""
+        """The plan's cards' Anki history and progress, to set once the cards are in.
+        Refuses answers dated in the future: they would put the review log out of order."""
+        now = self.ctx.clock.now()
+        latest = now + FUTURE_TOLERANCE
+        tomorrow = self._next_study_day(now)
         imported = set(plan.card_ids)
         chosen: list[ImportedProgress] = []
         for card in source.cards:
@@ -216,15 +239,26 @@ class CardImportService:
             card_id = card.own_id or card_id_for("anki", card.stable_key)
             if progress is None or card_id not in imported:
                 continue
+            future = [r for r in progress.reviews if r.reviewed_at > latest]
+            if future:
+                raise ImportRefused(
+                    f"{card.where}: an answer dated {future[0].reviewed_at:%Y-%m-%d %H:%M} UTC, "
+                    "in the future; check the clock of the computer or phone that made the "
+                    "package. Nothing was imported"
+                )
             memory = replace(progress.memory, card_id=card_id)
+            if progress.buried and memory.due is not None and memory.due < tomorrow:
+                memory = replace(memory, due=tomorrow)  # buried: not shown again today
             chosen.append(replace(progress, memory=memory))
-            plan.schedules.append((memory, progress.suspended, progress.flagged))
-        plan.notes.extend(summary(chosen, source.orphan_reviews))
-        if any(p.reviews for p in chosen):
-            plan.notes.append(
-                "Anki's answers count in each card's reviews and set its memory; they are "
-                "not listed one by one in Lattice's review history."
+            plan.schedules.append(
+                ScheduleImport(memory, progress.suspended, progress.flagged, tuple(progress.events))
             )
+        plan.notes.extend(summary(chosen, source.orphan_reviews))
+
+    def _next_study_day(self, now: datetime) -> datetime:
+        from app.domain.study_day import study_day_end
+
+        return study_day_end(now, self.ctx.clock.local_tz, self.ctx.settings.day_starts_at_hour)
 
     def _record(self) -> dict[str, str]:
         """What earlier imports wrote (card id -> fingerprint); empty if unreadable."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -440,6 +441,40 @@ class ProgressLog:
         with self.transaction():
             event_id = self._next_id(at)
             self._append(card_id, event_id, set_event(memory, from_micros(event_id)))
+
+    def insert_past_events(
+        self, card_id: str, events: Sequence[tuple[int, Event]]
+    ) -> tuple[int, CardProgress]:
+        """Add events that happened elsewhere and earlier (another app's answers) to a card's
+        history, then set its progress to the fold of all its events, in one transaction.
+
+        Each event comes with its source id in milliseconds (Anki's revlog id); it is stored
+        at the first free id of that millisecond, so it keeps its time to the millisecond,
+        and one already stored for this card in that millisecond with the same kind is the
+        same event imported before and is skipped: importing a package twice adds nothing.
+        Returns how many were added and the card's progress now. The grade path is not
+        involved: ids here are the events' own times, not the next free one.
+        """
+        from app.domain.progress_events import replay
+
+        added = 0
+        with self.transaction() as conn:
+            key = self._key(card_id)
+            for source_ms, event in events:
+                base = source_ms * 1000
+                taken = conn.execute(
+                    "SELECT id, card, kind FROM review_log WHERE id BETWEEN ? AND ? ORDER BY id",
+                    (base, base + 999),
+                ).fetchall()
+                if any(card == key and kind == int(event.kind) for _, card, kind in taken):
+                    continue
+                used = {row[0] for row in taken}
+                event_id = next(i for i in range(base, base + 1000) if i not in used)
+                insert_event(conn, event_id, key, replace(event, at=from_micros(event_id)))
+                added += 1
+            progress = replay(card_id, self._events(key))
+            write_progress(conn, progress)
+        return added, progress
 
     def move_card_history(self, old_id: str, new_id: str, at: datetime) -> bool:
         """Give a retired card's history to the card that replaces it (duplicates merged).
