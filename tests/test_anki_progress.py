@@ -122,7 +122,9 @@ def test_new_cards_stay_new_and_a_summary_names_what_was_dropped() -> None:
         in lines
     )
     assert "Not imported: 2 answers of cards not in the package (deleted in Anki)." in lines
-    assert any(line.startswith("1 answers are of cards Anki has since reset to new") for line in lines)
+    assert any(
+        line.startswith("1 answers are of cards Anki has since reset to new") for line in lines
+    )
 
 
 @given(st.integers(0, 10_000))

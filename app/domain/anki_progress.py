@@ -289,9 +289,7 @@ def progress_of(
     events, replayed = history_events(reviews, lattice_id, scheduler)
     if state is CardState.NEW:
         memory = CardMemory(card_id=lattice_id)
-        return ImportedProgress(
-            memory, reviews, suspended, flagged, "new", dropped, buried, events
-        )
+        return ImportedProgress(memory, reviews, suspended, flagged, "new", dropped, buried, events)
     due = due_of(card, crt)
     last = reviews[-1].reviewed_at if reviews else None
     known = _fsrs_data(card.data, where)

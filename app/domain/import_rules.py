@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import cloze
+from app.domain.anki_origin import ImportRecord
 from app.domain.anki_progress import ScheduleImport
 from app.domain.card_writer import serialize_concept, slugify, unique_id
 from app.domain.content import FENCE_INFO, ID_PATTERN, Card, Concept, ContentBank, Difficulty
 from app.domain.content_loader import MAX_KEY_POINTS, MIN_KEY_POINTS, ParsedFile
 from app.domain.html_markdown import clean_text, html_to_markdown, html_to_text, looks_like_html
-from app.domain.scheduling import CardMemory
 
 DERIVED_KEY_POINTS = 3
 MAX_KEY_POINT_CHARS = 90
@@ -82,6 +82,8 @@ class ImportPlan:
     kept_edits: list[str] = field(default_factory=list)  # questions of cards left as edited
     # another app's progress to set once the cards are in: history, schedule and marks
     schedules: list[ScheduleImport] = field(default_factory=list)
+    # where this import's Anki cards came from (note, ordinal, note type), for export
+    origins: ImportRecord = field(default_factory=ImportRecord)
 
     def summary(self) -> str:
         if not self.added and not self.updated and not self.new_concepts and not self.kept_edits:
@@ -297,6 +299,7 @@ class AnkiTemplate:
     ord: int
     front: str  # Anki's qfmt, e.g. "{{Back}}"
     back: str  # Anki's afmt, e.g. "{{FrontSide}}<hr id=answer>{{Front}}"
+    name: str = ""  # "Card 2": Anki matches note types by field and template names
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,7 @@ class AnkiNote:
     where: str = ""
     templates: tuple[AnkiTemplate, ...] = ()  # card types this note has cards of
     deck: str = ""  # the deck of its first card, levels joined by " › "
+    notetype: int = 0  # Anki's note type id
 
 
 QUESTION_FIELDS = ("front", "question", "text", "prompt", "term")

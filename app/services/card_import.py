@@ -13,10 +13,11 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 
+from app.domain.anki_origin import ImportRecord, NoteOrigin
 from app.domain.anki_progress import (
     Absurd,
     AnkiReview,
@@ -94,6 +95,7 @@ class ImportSource:
     skipped: int = 0
     progress: dict[str, ImportedProgress] = field(default_factory=dict)  # by stable key
     orphan_reviews: int = 0
+    origins: ImportRecord = field(default_factory=ImportRecord)  # cards keyed by stable key
 
     @property
     def needs_target(self) -> bool:
@@ -136,12 +138,26 @@ def read_source(path: Path) -> ImportSource:
         skipped=sum(1 for made in per_note if not made),
         progress=progress,
         orphan_reviews=orphans,
+        origins=_origins(package, per_note),
     )
 
 
-def _anki_progress(
-    package: AnkiPackage, keys: set[str]
-) -> tuple[dict[str, ImportedProgress], int]:
+def _origins(package: AnkiPackage, per_note: list[list[SourceCard]]) -> ImportRecord:
+    """Each card's note GUID and ordinal (by stable key), its note and note type."""
+    origins = ImportRecord(notetypes=dict(package.notetypes))
+    for note, made in zip(package.notes, per_note, strict=True):
+        if not made or note.notetype not in package.notetypes:
+            continue
+        values = tuple(value for _, value in note.fields)
+        origins.notes[note.guid] = NoteOrigin(note.notetype, values, note.deck.replace(" › ", "::"))
+        prefix = stable_key(note.guid, 0)
+        for card in made:
+            rest = card.stable_key[len(prefix) :]
+            origins.cards[card.stable_key] = (note.guid, int(rest[1:]) if rest else 0)
+    return origins
+
+
+def _anki_progress(package: AnkiPackage, keys: set[str]) -> tuple[dict[str, ImportedProgress], int]:
     """Each imported card's Anki progress by stable key; answers of cards not imported."""
     by_card: dict[int, list[AnkiReview]] = {}
     for review in package.reviews:
@@ -201,6 +217,8 @@ class CardImportService:
             )
         if source.progress:
             self._add_schedules(plan, source)
+        if source.origins.cards:
+            self._add_origins(plan, source)
         if source.skipped:
             plan.notes.append(
                 f"{source.skipped} note{'s' if source.skipped != 1 else ''} with no text "
@@ -260,23 +278,50 @@ class CardImportService:
 
         return study_day_end(now, self.ctx.clock.local_tz, self.ctx.settings.day_starts_at_hour)
 
-    def _record(self) -> dict[str, str]:
-        """What earlier imports wrote (card id -> fingerprint); empty if unreadable."""
+    def _add_origins(self, plan: ImportPlan, source: ImportSource) -> None:
+        """Where the plan's Anki cards came from, so export writes the same notes back.
+        Lattice's own cards coming back (they carry their id) have no Anki origin."""
+        imported = set(plan.card_ids)
+        found = source.origins
+        for card in source.cards:
+            origin = found.cards.get(card.stable_key)
+            card_id = card_id_for("anki", card.stable_key)
+            if card.own_id or origin is None or card_id not in imported:
+                continue
+            plan.origins.cards[card_id] = origin
+            note = found.notes[origin[0]]
+            plan.origins.notes[origin[0]] = note
+            plan.origins.notetypes[note.notetype] = found.notetypes[note.notetype]
+
+    def record(self) -> ImportRecord:
+        """What earlier imports wrote: fingerprints and Anki origins; empty if unreadable."""
         try:
             raw = json.loads((self.cards_root / IMPORT_RECORD).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
-        if not isinstance(raw, dict):
-            return {}
-        return {str(k): str(v) for k, v in raw.items()}
+            return ImportRecord()
+        return ImportRecord.from_json(raw)
 
-    def _write_record(self, record: dict[str, str]) -> None:
+    def _record(self) -> dict[str, str]:
+        return self.record().fingerprints
+
+    def _updated_record(self, plan: ImportPlan) -> ImportRecord | None:
+        """The record with this plan's fingerprints and origins; None if nothing changed."""
+        record = self.record()
+        before = record.to_json()
+        if plan.record:
+            record.fingerprints = dict(plan.record)
+        record.cards.update(plan.origins.cards)
+        record.notes.update(plan.origins.notes)
+        record.notetypes.update(plan.origins.notetypes)
+        return record if record.to_json() != before else None
+
+    def _write_record(self, record: ImportRecord) -> None:
         """Atomically; a failure loses only the protection of later edits, never cards."""
         final = self.cards_root / IMPORT_RECORD
         temp = final.with_suffix(".tmp")
         try:
             with open(temp, "w", encoding="utf-8") as handle:
-                json.dump(record, handle, sort_keys=True, indent=0)
+                json.dump(record.to_json(), handle, sort_keys=True, indent=0)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, final)
@@ -291,8 +336,9 @@ class CardImportService:
     def commit(self, plan: ImportPlan) -> Changes:
         """Write the plan's files all or nothing, then reload the bank."""
         if not plan.files:
-            if plan.record and plan.record != self._record():
-                self._write_record(plan.record)
+            updated = self._updated_record(plan)
+            if updated is not None:
+                self._write_record(updated)
             return self._set_schedules(plan)
         root = self.cards_root
         root.mkdir(parents=True, exist_ok=True)
@@ -304,8 +350,9 @@ class CardImportService:
             self._move_into_place(staged, staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        if plan.record:
-            self._write_record(plan.record)
+        updated = self._updated_record(plan)
+        if updated is not None:
+            self._write_record(updated)
         self._set_schedules(plan)
         self.ctx.reload_user_content()
         return Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS
