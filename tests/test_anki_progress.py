@@ -118,8 +118,8 @@ def test_new_cards_stay_new_and_a_summary_names_what_was_dropped() -> None:
     lines = summary([fresh, studied], orphan_reviews=2)
     assert lines[0].startswith("Progress: 2 answers and 1 studied cards came over (1 new)")
     assert (
-        "Not imported: 1 manual reschedules in Anki (not answers; the card's schedule came over)."
-        in lines
+        "1 reschedules by hand in Anki (set due date, forget) are kept in the history; "
+        "they are not answers." in lines
     )
     assert "Not imported: 2 answers of cards not in the package (deleted in Anki)." in lines
     assert any(

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -91,6 +91,7 @@ class ImportedReview:
     duration_ms: int
     source_id: int = 0  # Anki's revlog id (epoch ms): the event's id derives from it
     interval: timedelta | None = None  # what Anki gave; None when it recorded none
+    manual: bool = False  # a reschedule by hand (set due date, forget): not an answer
 
 
 @dataclass
@@ -106,6 +107,11 @@ class ImportedProgress:
     buried: bool = False
     # the answers as review-log events, keyed by Anki's revlog id (epoch milliseconds)
     events: list[tuple[int, Event]] = field(default_factory=list)
+
+    @property
+    def answers(self) -> list[ImportedReview]:
+        """The reviews that were answers (not reschedules by hand)."""
+        return [r for r in self.reviews if not r.manual]
 
 
 def _interval(code: int, where: str) -> timedelta | None:
@@ -140,10 +146,8 @@ def reviews_of(
     kept: list[ImportedReview] = []
     dropped: Counter[str] = Counter()
     for row in sorted(rows, key=lambda r: r.at_ms):
-        if row.kind in MANUAL or row.ease == 0:
-            dropped["manual reschedules in Anki (not answers; the card's schedule came over)"] += 1
-            continue
-        if not 1 <= row.ease <= 4:
+        manual = row.kind in MANUAL or row.ease == 0
+        if not manual and not 1 <= row.ease <= 4:
             dropped["answers with an unknown grade"] += 1
             continue
         try:
@@ -155,10 +159,11 @@ def reviews_of(
         kept.append(
             ImportedReview(
                 at,
-                Grade(row.ease),
-                min(max(row.duration_ms, 0), MAX_ANSWER_MS),
+                Grade.AGAIN if manual else Grade(row.ease),
+                0 if manual else min(max(row.duration_ms, 0), MAX_ANSWER_MS),
                 source_id=row.at_ms,
                 interval=_interval(row.interval, where),
+                manual=manual,
             )
         )
     return kept, dropped
@@ -246,6 +251,21 @@ def history_events(
     state = CardState.NEW
     interval_before: timedelta | None = None
     for review in reviews:
+        if review.manual:  # kept as history; the schedule it gave comes with the SET
+            events.append(
+                (
+                    review.source_id,
+                    Event(
+                        kind=EventKind.RESCHEDULED,
+                        at=review.reviewed_at,
+                        state_before=state,
+                        state_after=state,
+                        interval_before=interval_before,
+                        interval_after=review.interval,
+                    ),
+                )
+            )
+            continue
         memory = scheduler.grade(memory, review.grade, review.reviewed_at)
         after = _state_after(state, review.interval)
         events.append(
@@ -291,12 +311,13 @@ def progress_of(
         memory = CardMemory(card_id=lattice_id)
         return ImportedProgress(memory, reviews, suspended, flagged, "new", dropped, buried, events)
     due = due_of(card, crt)
-    last = reviews[-1].reviewed_at if reviews else None
+    answers = [r for r in reviews if not r.manual]
+    last = answers[-1].reviewed_at if answers else None
     known = _fsrs_data(card.data, where)
     if known is not None:
         stability, difficulty = known
         source = "anki-fsrs"
-    elif reviews:
+    elif answers:
         stability = replayed.stability or 1.0
         difficulty = replayed.difficulty or 5.0
         source = "history"
@@ -313,7 +334,7 @@ def progress_of(
         difficulty=difficulty,
         due=due,
         last_review=last,
-        reps=max(card.reps, len(reviews)),
+        reps=max(card.reps, len(answers)),
         lapses=card.lapses,
     )
     return ImportedProgress(memory, reviews, suspended, flagged, source, dropped, buried, events)
@@ -325,7 +346,8 @@ def summary(progress: Sequence[ImportedProgress], orphan_reviews: int = 0) -> li
         return []
     studied = [p for p in progress if p.memory_from != "new"]
     marked = any(p.suspended or p.flagged or p.buried or p.dropped for p in progress)
-    answers = sum(len(p.reviews) for p in progress)
+    answers = sum(len(p.answers) for p in progress)
+    manual = sum(len(p.reviews) - len(p.answers) for p in progress)
     if not studied and not marked and not orphan_reviews and not answers:
         return []  # a deck never studied: nothing to say
     sources = Counter(p.memory_from for p in studied)
@@ -341,6 +363,11 @@ def summary(progress: Sequence[ImportedProgress], orphan_reviews: int = 0) -> li
             "Anki's answers are in each card's review history, the statistics and the "
             "memory-model fit, at the times they were given."
         )
+    if manual:
+        lines.append(
+            f"{manual} reschedules by hand in Anki (set due date, forget) are kept in the "
+            "history; they are not answers."
+        )
     if studied:
         named = {
             "anki-fsrs": "Anki's FSRS memory",
@@ -352,7 +379,7 @@ def summary(progress: Sequence[ImportedProgress], orphan_reviews: int = 0) -> li
             + "; ".join(f"{count} {named[src]}" for src, count in sorted(sources.items()))
             + "."
         )
-    reset = sum(len(p.reviews) for p in progress if p.memory_from == "new")
+    reset = sum(len(p.answers) for p in progress if p.memory_from == "new")
     if reset:
         lines.append(
             f"{reset} answers are of cards Anki has since reset to new: they are kept in the "
@@ -366,3 +393,136 @@ def summary(progress: Sequence[ImportedProgress], orphan_reviews: int = 0) -> li
     for reason, count in sorted(dropped.items()):
         lines.append(f"Not imported: {count} {reason}.")
     return lines
+
+
+# -- Lattice to Anki -------------------------------------------------------------------------
+ANKI_MAX_ANSWER_MS = 60_000 * 60  # what Anki stores at most is up to its settings; keep ours
+
+
+@dataclass(frozen=True)
+class AnkiCardSchedule:
+    """The scheduling columns of one Anki `cards` row."""
+
+    type: int
+    queue: int
+    due: int
+    interval: int
+    factor: int
+    reps: int
+    lapses: int
+    left: int
+    flags: int
+    data: str
+
+
+def anki_schedule(
+    memory: CardMemory,
+    suspended: bool,
+    flagged: bool,
+    position: int,
+    day_number: Callable[[datetime], int],
+    retention: float,
+    decay: float,
+) -> AnkiCardSchedule:
+    """A card's Lattice progress as Anki keeps it: review cards due on a day of the
+    collection (`day_number`), learning cards at their minute, FSRS memory in `data`."""
+    flags = 1 if flagged else 0  # Lattice has one flag: Anki's red
+    if memory.is_new:
+        return AnkiCardSchedule(0, -1 if suspended else 0, position, 0, 0, 0, 0, 0, flags, "")
+    due = memory.due or memory.last_review
+    assert due is not None, "a studied card has a due date"
+    data = ""
+    if memory.stability and memory.difficulty:
+        fields: dict[str, float | int] = {
+            "s": round(memory.stability, 4),
+            "d": round(memory.difficulty, 3),
+            "dr": retention,
+            "decay": decay,
+        }
+        if memory.last_review is not None:
+            fields["lrt"] = int(memory.last_review.timestamp())
+        data = json.dumps(fields, separators=(",", ":"))
+    factor = ease_from_difficulty(memory.difficulty)
+    if memory.state is CardState.REVIEW:
+        days = (due - memory.last_review) / timedelta(days=1) if memory.last_review else 1.0
+        interval = max(1, round(days))
+        queue = -1 if suspended else 2
+        return AnkiCardSchedule(
+            2, queue, day_number(due), interval, factor, memory.reps, memory.lapses, 0, flags, data
+        )
+    kind = int(memory.state)  # 1 learning, 3 relearning: due at its minute, one step left
+    interval = max(1, round(memory.stability or 1)) if kind == 3 else 0
+    queue = -1 if suspended else 1
+    return AnkiCardSchedule(
+        kind,
+        queue,
+        int(due.timestamp()),
+        interval,
+        factor,
+        memory.reps,
+        memory.lapses,
+        1001,
+        flags,
+        data,
+    )
+
+
+def revlog_interval(value: timedelta | None) -> int:
+    """An interval as Anki's revlog keeps it: whole days if a day or more, else -seconds."""
+    if value is None:
+        return 0
+    if value >= timedelta(days=1):
+        return max(1, round(value / timedelta(days=1)))
+    return -round(value.total_seconds())
+
+
+@dataclass(frozen=True)
+class AnkiRevlogRow:
+    """One row of Anki's `revlog` (the card id is added by the writer)."""
+
+    id: int  # epoch milliseconds
+    ease: int
+    interval: int
+    last_interval: int
+    factor: int
+    duration_ms: int
+    kind: int  # 0 learn, 1 review, 2 relearn
+
+
+def revlog_rows(events: Sequence[Event], factor: int, taken: set[int]) -> list[AnkiRevlogRow]:
+    """A card's reviews (and reschedules imported from Anki) as revlog rows, oldest first.
+    Each id is the event's millisecond, moved on past any id in `taken` (which it joins):
+    Anki's ids are unique, and the same review exported twice has the same id, so Anki
+    adds it only once."""
+    rows: list[AnkiRevlogRow] = []
+    for event in events:
+        row_id = int(to_ms(event.at))
+        while row_id in taken:
+            row_id += 1
+        taken.add(row_id)
+        manual = event.kind is EventKind.RESCHEDULED
+        kind = (
+            4
+            if manual
+            else {CardState.REVIEW: 1, CardState.RELEARNING: 2}.get(event.state_before, 0)
+        )
+        rows.append(
+            AnkiRevlogRow(
+                row_id,
+                0 if manual else int(event.kind),
+                revlog_interval(event.interval_after),
+                revlog_interval(event.interval_before),
+                factor if kind in (1, 2) else 0,
+                min(max(event.duration_ms, 0), ANKI_MAX_ANSWER_MS),
+                kind,
+            )
+        )
+    return rows
+
+
+def to_ms(at: datetime) -> int:
+    """Epoch milliseconds, exactly (Anki's revlog ids)."""
+    return (at - EPOCH) // timedelta(milliseconds=1)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

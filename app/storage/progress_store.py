@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine
 
 from app.domain.anki_progress import ScheduleImport
 from app.domain.clock import Clock, SystemClock
-from app.domain.progress_events import ReviewRecord
+from app.domain.progress_events import CardProgress, Event, ReviewRecord
 from app.domain.scheduling import CardMemory
 from app.storage.connection import faults_as_messages
 from app.storage.opening import read_setting, write_setting
@@ -166,6 +166,21 @@ class ProgressStore:
     def review_history(self, card_id: str) -> list[ReviewRecord]:
         with self._log() as log:
             return log.reviews(card_id)
+
+    def progress_with_history(
+        self, card_ids: Sequence[str]
+    ) -> dict[str, tuple[CardProgress, list[Event]]]:
+        """Each studied (or marked) card's progress and its reviews and reschedules, oldest
+        first, on one connection (export with progress)."""
+        from app.domain.progress_events import EventKind
+
+        kept = {EventKind.RESCHEDULED}
+        with self._log() as log:
+            found = log.all_progress(card_ids)
+            return {
+                cid: (p, [e for e in log.events(cid) if e.kind.is_grade or e.kind in kept])
+                for cid, p in found.items()
+            }
 
     def state_counts(self) -> dict[int, int]:
         """Cards present in the content by state (new includes never-seen cards)."""
