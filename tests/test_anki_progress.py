@@ -135,3 +135,19 @@ def test_difficulty_from_ease_is_a_valid_fsrs_difficulty(factor: int) -> None:
 def test_a_deck_never_studied_adds_no_progress_lines() -> None:
     fresh = progress_of(review_card(type=0, queue=0, due=7), "a", [], CRT)
     assert summary([fresh]) == []
+
+
+def test_a_history_cut_short_is_replayed_from_the_sm2_memory_it_had() -> None:
+    """Its first answer left is a review 20 days after the one before (deleted in Anki)."""
+    cut = [
+        AnkiReview(1, T0, 3, 4000, 1, interval=50, last_interval=20, factor=2500),
+        AnkiReview(1, T0 + 50 * 86_400_000, 3, 4000, 1, interval=120, last_interval=50),
+    ]
+    whole = [AnkiReview(1, T0, 3, 4000, 0, interval=1)]
+    progress = progress_of(review_card(interval=120, reps=2), "c", cut, CRT)
+    fresh = progress_of(review_card(interval=1, reps=1), "f", whole, CRT)
+    first_cut, first_whole = progress.events[0][1], fresh.events[0][1]
+    assert first_cut.state_before is CardState.REVIEW and first_whole.state_before is CardState.NEW
+    assert first_cut.interval_before == timedelta(days=20)
+    assert first_cut.stability > 20 > 3 > first_whole.stability  # type: ignore[operator]
+    assert progress.memory_from == "history" and progress.memory.reps == 2

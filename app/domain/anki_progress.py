@@ -61,6 +61,7 @@ class AnkiReview:
     kind: int = 1
     interval: int = 0  # `ivl`: days if positive, seconds if negative
     last_interval: int = 0  # `lastIvl`
+    factor: int = 0  # SM-2 ease in permille when answered (FSRS collections: difficulty)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ class ImportedReview:
     source_id: int = 0  # Anki's revlog id (epoch ms): the event's id derives from it
     interval: timedelta | None = None  # what Anki gave; None when it recorded none
     manual: bool = False  # a reschedule by hand (set due date, forget): not an answer
+    # a review answer (not learning) with the ease and interval the card had before it: the
+    # first answer left of a history whose earlier rows were deleted
+    review_of: tuple[int, int] | None = None  # (ease permille, interval days)
 
 
 @dataclass
@@ -164,6 +168,9 @@ def reviews_of(
                 source_id=row.at_ms,
                 interval=_interval(row.interval, where),
                 manual=manual,
+                review_of=(row.factor, row.last_interval)
+                if row.kind in (1, 2) and row.last_interval > 0
+                else None,
             )
         )
     return kept, dropped
@@ -245,11 +252,30 @@ def history_events(
 ) -> tuple[list[tuple[int, Event]], CardMemory]:
     """Each answer as a grade event (keyed by Anki's revlog id), and the memory FSRS gives
     after the last one. States and intervals are Anki's; stability and difficulty are
-    FSRS's after each answer (Anki keeps them only for the card as it is now)."""
+    FSRS's after each answer (Anki keeps them only for the card as it is now).
+
+    A history that starts with a review answer lost its beginning (deleted in Anki): it is
+    replayed from the FSRS memory of the card's SM-2 ease and interval at that answer, which
+    predicts recall better than taking that answer for the first
+    (tests/benchmarks/anki_sm2_memory.py)."""
     events: list[tuple[int, Event]] = []
     memory = CardMemory(card_id=lattice_id)
     state = CardState.NEW
     interval_before: timedelta | None = None
+    answers = [r for r in reviews if not r.manual]
+    if answers and answers[0].review_of is not None:
+        factor, days = answers[0].review_of
+        stability, difficulty = memory_from_sm2(factor or 2500, days)
+        first = answers[0].reviewed_at
+        memory = CardMemory(
+            card_id=lattice_id,
+            state=CardState.REVIEW,
+            stability=stability,
+            difficulty=difficulty,
+            due=first,
+            last_review=first - timedelta(days=days),
+        )
+        state, interval_before = CardState.REVIEW, timedelta(days=days)
     for review in reviews:
         if review.manual:  # kept as history; the schedule it gave comes with the SET
             events.append(

@@ -297,9 +297,11 @@ def _scheduling(conn: sqlite3.Connection) -> tuple[list[AnkiCard], list[AnkiRevi
     reviews: list[AnkiReview] = []
     if "revlog" in tables:
         reviews = [
-            AnkiReview(int(cid), int(at), int(ease), int(spent), int(kind), int(ivl), int(last))
-            for at, cid, ease, spent, kind, ivl, last in conn.execute(
-                "SELECT id, cid, ease, time, type, ivl, lastIvl FROM revlog ORDER BY id"
+            AnkiReview(
+                int(cid), int(at), int(ease), int(spent), int(kind), int(ivl), int(last), int(f)
+            )
+            for at, cid, ease, spent, kind, ivl, last, f in conn.execute(
+                "SELECT id, cid, ease, time, type, ivl, lastIvl, factor FROM revlog ORDER BY id"
             )
         ]
     return cards, reviews, created
