@@ -360,6 +360,11 @@ def cmd_export_anki(args: argparse.Namespace) -> int:
         else ""
     )
     print(f"wrote {result.notes} notes in {result.decks} decks{progress} to {result.path}")
+    if result.edits_not_exported:
+        print(
+            f"{result.edits_not_exported} edits of cloze or reverse cards that came from Anki "
+            "stay in Lattice only: their Anki note is written as it was imported"
+        )
     return 0
 
 

@@ -377,3 +377,39 @@ def test_the_notes_go_back_into_the_same_anki_profile_in_place(
         assert original.card_count() == cards_before + own
     finally:
         original.close()
+
+
+def test_an_edit_made_in_lattice_goes_back_into_the_anki_note(
+    round_trip_ctx: AppContext, anki_dir: Path, tmp_path: Path
+) -> None:
+    from app.domain.card_writer import CardDraft
+    from app.services.authoring import AuthoringService
+
+    ctx = round_trip_ctx
+    original = build_anki_deck(anki_dir / "mine.anki2", DECK, True, answer_everything_due)
+    try:
+        package = export_collection(original, tmp_path / "mine.apkg")
+    finally:
+        original.close()
+    CardImportService(ctx).import_path(package, ImportTarget(area="llm"))
+    mine = {c.question: c for c in ctx.bank.cards.values() if c.user}
+    basic, cloze = mine["What does RLHF stand for?"], mine["[…] is max(0, x); GELU is smooth"]
+    for card, answer in (
+        (basic, "Reinforcement learning from **human** feedback"),
+        (cloze, "ReLU!"),
+    ):
+        draft = CardDraft.build(card.question, answer, card.key_points, card.difficulty, 60)
+        assert AuthoringService(ctx).update(card.id, draft).ok
+    back = export_from(ctx, tmp_path / "back.apkg")
+    assert back.edits_not_exported == 1  # the cloze card's: its note has both blanks
+    fresh = open_anki(anki_dir / "phone.anki2")
+    try:
+        import_package(fresh, back.path)
+        fields = {
+            flds.split("\x1f")[0]: flds.split("\x1f")
+            for (flds,) in fresh.db.all("select flds from notes")
+        }
+    finally:
+        fresh.close()
+    assert "<strong>human</strong>" in fields["What does RLHF stand for?"][1]
+    assert fields["{{c1::ReLU}} is max(0, x); {{c2::GELU}} is smooth"][1] == ""

@@ -419,6 +419,20 @@ def _card(
     )
 
 
+def basic_field_indexes(names: Sequence[str]) -> tuple[int, int | None]:
+    """(question, answer) indexes among a basic note's field names, chosen as
+    `anki_note_to_card` chooses them; export writes an edited card back into them."""
+    usable = [
+        (i, n) for i, n in enumerate(names) if n.strip().lower() not in KEY_POINT_FIELDS + ID_FIELDS
+    ]
+    pairs = [(n, "") for _, n in usable]
+    q = _pick(pairs, QUESTION_FIELDS, 0)
+    assert q is not None
+    rest = [i for i in range(len(usable)) if i != q]
+    a = _pick([pairs[i] for i in rest], ANSWER_FIELDS, 0)
+    return usable[q][0], (usable[rest[a]][0] if a is not None else None)
+
+
 def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
     """The first card of a basic note: the question field on the front, the rest behind."""
     fields = [f for f in note.fields if f[0].strip().lower() not in KEY_POINT_FIELDS + ID_FIELDS]

@@ -38,6 +38,7 @@ from app.domain.anki_origin import AnkiNotetype, ImportRecord
 from app.domain.anki_progress import anki_schedule, revlog_rows
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import study_order
+from app.domain.import_rules import basic_field_indexes, fingerprint
 from app.domain.progress_events import Event
 from app.domain.scheduling import CardMemory
 from app.services.render import render_markdown
@@ -130,6 +131,7 @@ class AnkiExport:
     decks: int
     studied: int = 0  # cards that went with their progress
     reviews: int = 0  # review-log rows that went as Anki revlog rows
+    edits_not_exported: int = 0  # edits of cloze or reverse cards from Anki (kept here)
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,15 @@ def _origin_model(kind: AnkiNotetype) -> genanki.Model:
     )
 
 
+def _write_edit(note: genanki.Note, kind: AnkiNotetype, card: Card) -> None:
+    """A card from a basic Anki note, edited in Lattice: its question and answer go into
+    the fields the import read them from."""
+    question, answer = basic_field_indexes(kind.fields)
+    note.fields[question] = html.escape(card.question)
+    if answer is not None:
+        note.fields[answer] = answer_html(card.answer)
+
+
 def export_anki(
     bank: ContentBank,
     out: Path,
@@ -203,6 +214,7 @@ def export_anki(
     models: dict[int, genanki.Model] = {}
     decks: dict[str, genanki.Deck] = {}
     planned: dict[str, _Planned] = {}  # by note GUID
+    kept_in_lattice = 0  # edits Anki's note cannot take (a cloze or reverse card's)
     order: dict[str, int] = {}  # card id -> position in study order (new cards' due)
 
     def deck(name: str, key: str) -> genanki.Deck:
@@ -227,6 +239,12 @@ def export_anki(
                 )
                 deck_name = note.deck or ROOT_DECK
                 deck(deck_name, f"anki-deck:{deck_name}").add_note(planned[guid].note)
+            imported = origins.fingerprints.get(card_id)
+            if imported and imported != fingerprint(card.question, card.answer):
+                if ordinal == 0 and not kind.cloze:
+                    _write_edit(planned[guid].note, kind, card)
+                else:
+                    kept_in_lattice += 1
             planned[guid].cards[ordinal] = card_id
             continue
         area = bank.areas.get(concept.area)
@@ -262,7 +280,7 @@ def export_anki(
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)
-    return AnkiExport(out, len(planned), len(decks), studied, reviews)
+    return AnkiExport(out, len(planned), len(decks), studied, reviews, kept_in_lattice)
 
 
 def scheduling_of(ctx: AppContext, card_ids: Sequence[str]) -> Scheduling:

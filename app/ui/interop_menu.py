@@ -96,6 +96,11 @@ class InteropActions(QObject):
             if with_progress
             else ", all new"
         )
+        if result.edits_not_exported:
+            progress += (
+                f". {result.edits_not_exported} edits of cloze or reverse cards that came from "
+                "Anki stay in Lattice only: their Anki note is written as it was imported"
+            )
         QMessageBox.information(
             self.window,
             "Exported to Anki",
