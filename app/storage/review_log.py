@@ -23,7 +23,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -460,17 +459,25 @@ class ProgressLog:
         added = 0
         with self.transaction() as conn:
             key = self._key(card_id)
+            known = {
+                (event_id // 1000, kind)
+                for event_id, kind in conn.execute(
+                    "SELECT id, kind FROM review_log WHERE card = ?", (key,)
+                )
+            }
             for source_ms, event in events:
-                base = source_ms * 1000
-                taken = conn.execute(
-                    "SELECT id, card, kind FROM review_log WHERE id BETWEEN ? AND ? ORDER BY id",
-                    (base, base + 999),
-                ).fetchall()
-                if any(card == key and kind == int(event.kind) for _, card, kind in taken):
-                    continue
-                used = {row[0] for row in taken}
-                event_id = next(i for i in range(base, base + 1000) if i not in used)
-                insert_event(conn, event_id, key, replace(event, at=from_micros(event_id)))
+                if (source_ms, int(event.kind)) in known:
+                    continue  # imported before
+                event_id = source_ms * 1000
+                while True:  # another card's event in that microsecond: the next one
+                    try:
+                        insert_event(conn, event_id, key, event)  # its time is its id
+                        break
+                    except sqlite3.IntegrityError:
+                        if event_id % 1000 == 999:
+                            raise
+                        event_id += 1
+                known.add((source_ms, int(event.kind)))
                 added += 1
             progress = replay(card_id, self._events(key))
             write_progress(conn, progress)
