@@ -3,7 +3,7 @@ exported with scheduling, arrives in Lattice with Anki's due dates, memory and a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -246,3 +246,53 @@ def test_answers_of_cards_not_in_the_package_are_named_and_left_out(ctx, tmp_pat
         "Not imported: 1 answers of cards not in the package (deleted in Anki)." in plan.summary()
     )
     assert ctx.store.review_count() == answers
+
+
+def test_buried_cards_stay_hidden_until_tomorrow(ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.import_rules import ImportTarget
+    from app.domain.study_day import study_day_end
+    from app.services.card_import import CardImportService
+
+    path, _ = _collection_with_history(tmp_path, True, legacy=True)
+    buried = _tampered(
+        path,
+        tmp_path / "buried.apkg",
+        "UPDATE cards SET queue = -3, due = 0 WHERE type = 2",  # overdue, and buried today
+    )
+    plan = CardImportService(ctx).import_path(buried, ImportTarget(new_title="Anki", area="llm"))
+    assert "buried until tomorrow" in plan.summary()
+    tomorrow = study_day_end(ctx.clock.now(), ctx.clock.local_tz, ctx.settings.day_starts_at_hour)
+    studied = [m for m in ctx.store.memories().values() if m.state == 2]
+    assert studied and all(m.due == tomorrow for m in studied)
+
+
+def test_a_newer_anki_history_wins_over_the_last_import(ctx, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Studied on in Anki after the first import: the next import brings the new answers and
+    Anki's schedule; a card not studied in Anki since keeps what Lattice has."""
+    from app.domain.import_rules import ImportTarget
+    from app.services.card_import import CardImportService
+
+    path, _ = _collection_with_history(tmp_path, True, legacy=True)
+    service = CardImportService(ctx)
+    service.import_path(path, ImportTarget(new_title="Anki", area="llm"))
+    before = ctx.store.memories()
+    clock.advance(days=3)
+    later = int((clock.now() - timedelta(days=1)).timestamp() * 1000)
+    newer = _tampered(
+        path,
+        tmp_path / "newer.apkg",
+        f"INSERT INTO revlog SELECT {later}, cid, usn, 3, 30, ivl, factor, 5000, 1 FROM revlog "
+        "WHERE id = (SELECT max(id) FROM revlog)",
+        'UPDATE cards SET ivl = 30, due = due + 30, data = \'{"s":31.5,"d":4.5}\' WHERE id = '
+        "(SELECT cid FROM revlog WHERE id = (SELECT max(id) FROM revlog))",
+    )
+    plan = service.import_path(newer, ImportTarget(new_title="Anki", area="llm"))
+    after = ctx.store.memories()
+    changed = [cid for cid in after if after[cid] != before.get(cid)]
+    assert len(changed) == 1
+    memory = after[changed[0]]
+    assert memory.stability == 31.5 and memory.difficulty == 4.5
+    assert ctx.store.review_history(changed[0])[-1].reviewed_at == datetime.fromtimestamp(
+        later / 1000, UTC
+    )
+    assert "kept their Lattice progress" in plan.summary()  # the others
