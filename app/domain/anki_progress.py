@@ -1,10 +1,10 @@
-"""Anki's scheduling records mapped to Lattice's: review history and each card's memory.
+"""Anki's scheduling records mapped to Lattice's and back: review history and memory.
 
 Pure functions over plain records (the package reader fills them from the `revlog` and `cards`
 tables); writing them is the progress writer's job. Anki stores:
 
 - `revlog`: one row per answer; `id` is the answer time in epoch milliseconds, `ease` 1-4
-  (0 for a manual reschedule, which is not an answer), `ivl` / `lastIvl` the interval given
+  (0 for a reschedule by hand, which is not an answer), `ivl` / `lastIvl` the interval given
   and the one before (days if positive, seconds if negative: Lattice's own interval code),
   `time` the milliseconds spent, `type` 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual,
   5 rescheduled;
@@ -12,15 +12,20 @@ tables); writing them is the progress writer's job. Anki stores:
   buried; `due` a day number since the collection's creation (`col.crt`, seconds) for review
   cards, epoch seconds for intraday learning, a position for new cards; `odue` the due date
   kept while the card sits in a filtered deck; `flags & 7` the flag colour; `data` JSON with
-  FSRS memory `s` (stability, days) and `d` (difficulty 1-10) when FSRS is on.
+  FSRS memory `s` (stability, days) and `d` (difficulty 1-10) when FSRS is on (with `dr`
+  the desired retention, `decay` and `lrt` the last review's epoch seconds).
 
 Each answer becomes a grade event of Lattice's review log (`history_events`) at its own time,
 with Anki's intervals and the memory FSRS gives after it, so the history, the statistics and
-the memory-model fit see it. The card's schedule as Anki holds it now (its due date and
-memory) is set after them. Memory comes from `data` where Anki has it; otherwise it is computed
-by replaying the card's answers through Lattice's FSRS scheduler (measured against
-`memory_state_from_sm2` for SM-2 users: tests/benchmarks/anki_sm2_memory.py); a review card
-with no answers left (history deleted) gets FSRS's memory for its SM-2 interval and ease.
+the memory-model fit see it. A reschedule by hand is kept as a RESCHEDULED event. The
+card's schedule as Anki holds it now (its due date and memory) is set after them. Memory comes
+from `data` where Anki has it; otherwise (SM-2) it is computed by replaying the card's answers
+through Lattice's FSRS scheduler, from fsrs-rs's `memory_state_from_sm2` when the history was
+cut short; a review card with no answers left gets `memory_state_from_sm2` alone (measured:
+tests/benchmarks/anki_sm2_memory.py).
+
+The other way (`anki_schedule`, `revlog_rows`), a Lattice card's progress becomes the
+scheduling columns of an Anki `cards` row and its events `revlog` rows.
 
 Values no Anki could have written (answers in the future or before Anki existed, intervals
 past a century, memory out of FSRS's range) are refused with the card named (`Absurd`): such a
