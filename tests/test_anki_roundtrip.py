@@ -237,7 +237,8 @@ def study_and_mark(col: Any) -> None:
     forgotten.start_timer()
     col.sched.answerCard(forgotten, 1)
     col.sched.suspend_cards([cards[1]])
-    col.set_user_flag_for_cards(1, [cards[1]])
+    col.set_user_flag_for_cards(4, [cards[1]])  # blue
+    col.set_user_flag_for_cards(2, [cards[2]])  # orange
     note = col.new_note(col.models.by_name("Basic"))
     note["Front"], note["Back"] = "What is a logit?", "An unnormalised log-probability"
     col.add_note(note, col.decks.id("ML::Alignment"))
@@ -324,7 +325,7 @@ def test_an_anki_deck_goes_to_lattice_and_back_unchanged(
     assert len(before) == 10  # 2 basic + 2 x 2 reversed + 2 x 2 cloze
     types = sorted(v[3] for v in before.values())
     assert types[0] == 0 and 3 in types and types.count(2) >= 6  # new, relearning, review
-    assert sum(1 for v in before.values() if v[4] == -1 and v[-2]) == 1  # suspended, flagged
+    assert sum(1 for v in before.values() if v[4] == -1 and v[-2] == 4) == 1  # suspended, blue
 
     plan = CardImportService(ctx).import_path(package, ImportTarget(area="llm"))
     assert "answers and" in plan.summary()
@@ -345,7 +346,7 @@ def test_an_anki_deck_goes_to_lattice_and_back_unchanged(
         assert now[3:5] == was[3:5], key  # card type and queue (suspended)
         assert now[5] == was[5], key  # due: the same day (review) or minute (learning)
         assert now[7:9] == was[7:9], key  # reviews and lapses
-        assert bool(now[9]) == bool(was[9]), key  # flagged (Lattice has one colour)
+        assert now[9] == was[9], key  # flag and its colour
         assert now[10] == was[10], key  # every revlog row
         if was[3] == 2:
             assert now[6] == was[6], key  # interval

@@ -46,12 +46,18 @@ class ImportRecord:
     cards: dict[str, tuple[str, int]] = field(default_factory=dict)  # card id -> (guid, ord)
     notes: dict[str, NoteOrigin] = field(default_factory=dict)  # by GUID
     notetypes: dict[int, AnkiNotetype] = field(default_factory=dict)
+    flag_colours: dict[str, int] = field(default_factory=dict)  # Anki's colour (1-7) by card
+
+    def flag_colour(self, card_id: str) -> int:
+        """The colour a flagged card gets in Anki: the one it had there, else red (1)."""
+        return self.flag_colours.get(card_id, 1)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": 2,
             "fingerprints": self.fingerprints,
             "anki_cards": {cid: [guid, ord_] for cid, (guid, ord_) in self.cards.items()},
+            "anki_flags": self.flag_colours,
             "anki_notes": {
                 guid: {"notetype": n.notetype, "fields": list(n.fields), "deck": n.deck}
                 for guid, n in self.notes.items()
@@ -83,6 +89,9 @@ class ImportRecord:
         try:
             for cid, (guid, ord_) in _mapping(raw.get("anki_cards")).items():
                 record.cards[str(cid)] = (str(guid), int(ord_))
+            for cid, colour in _mapping(raw.get("anki_flags")).items():
+                if 1 <= int(colour) <= 7:
+                    record.flag_colours[str(cid)] = int(colour)
             for guid, note in _mapping(raw.get("anki_notes")).items():
                 record.notes[str(guid)] = NoteOrigin(
                     int(note["notetype"]),

@@ -114,6 +114,7 @@ class ImportedProgress:
     memory_from: str  # "anki-fsrs", "history", "sm2-interval", "new"
     dropped: Counter[str] = field(default_factory=Counter)
     buried: bool = False
+    flag_colour: int = 0  # Anki's (1 red .. 7 purple), kept so the card goes back with it
     # the answers as review-log events, keyed by Anki's revlog id (epoch milliseconds)
     events: list[tuple[int, Event]] = field(default_factory=list)
 
@@ -340,7 +341,9 @@ def progress_of(
     events, replayed = history_events(reviews, lattice_id, scheduler)
     if state is CardState.NEW:
         memory = CardMemory(card_id=lattice_id)
-        return ImportedProgress(memory, reviews, suspended, flagged, "new", dropped, buried, events)
+        return ImportedProgress(
+            memory, reviews, suspended, flagged, "new", dropped, buried, card.flags & 7, events
+        )
     due = due_of(card, crt)
     answers = [r for r in reviews if not r.manual]
     last = answers[-1].reviewed_at if answers else None
@@ -368,7 +371,9 @@ def progress_of(
         reps=max(card.reps, len(answers)),
         lapses=card.lapses,
     )
-    return ImportedProgress(memory, reviews, suspended, flagged, source, dropped, buried, events)
+    return ImportedProgress(
+        memory, reviews, suspended, flagged, source, dropped, buried, card.flags & 7, events
+    )
 
 
 def summary(progress: Sequence[ImportedProgress], orphan_reviews: int = 0) -> list[str]:
@@ -454,10 +459,13 @@ def anki_schedule(
     day_number: Callable[[datetime], int],
     retention: float,
     decay: float,
+    flag_colour: int = 1,
 ) -> AnkiCardSchedule:
     """A card's Lattice progress as Anki keeps it: review cards due on a day of the
-    collection (`day_number`), learning cards at their minute, FSRS memory in `data`."""
-    flags = 1 if flagged else 0  # Lattice has one flag: Anki's red
+    collection (`day_number`), learning cards at their minute, FSRS memory in `data`.
+    Lattice has one flag: a flagged card gets `flag_colour` (red unless it came from Anki
+    with another)."""
+    flags = flag_colour if flagged else 0
     if memory.is_new:
         return AnkiCardSchedule(0, -1 if suspended else 0, position, 0, 0, 0, 0, 0, flags, "")
     due = memory.due or memory.last_review

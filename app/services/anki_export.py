@@ -269,7 +269,9 @@ def export_anki(
             genanki.Package(list(decks.values())).write_to_db(conn.cursor(), now.timestamp(), ids)
             studied = reviews = 0
             if scheduling is not None:
-                studied, reviews = _write_scheduling(conn, planned, order, scheduling, now, ids)
+                studied, reviews = _write_scheduling(
+                    conn, planned, order, scheduling, origins, now, ids
+                )
             conn.commit()
         finally:
             conn.close()
@@ -317,6 +319,7 @@ def _write_scheduling(
     planned: Mapping[str, _Planned],
     order: Mapping[str, int],
     scheduling: Scheduling,
+    origins: ImportRecord,
     now: datetime,
     ids: Iterator[int],
 ) -> tuple[int, int]:
@@ -365,6 +368,7 @@ def _write_scheduling(
                 day_number,
                 scheduling.desired_retention,
                 scheduling.decay,
+                origins.flag_colour(card_id),
             )
             conn.execute(
                 "UPDATE cards SET type=?, queue=?, due=?, ivl=?, factor=?, reps=?, lapses=?, "

@@ -289,6 +289,9 @@ class CardImportService:
             if card.own_id or origin is None or card_id not in imported:
                 continue
             plan.origins.cards[card_id] = origin
+            progress = source.progress.get(card.stable_key)
+            if progress is not None and progress.flag_colour:
+                plan.origins.flag_colours[card_id] = progress.flag_colour
             note = found.notes[origin[0]]
             plan.origins.notes[origin[0]] = note
             plan.origins.notetypes[note.notetype] = found.notetypes[note.notetype]
@@ -313,6 +316,7 @@ class CardImportService:
         record.cards.update(plan.origins.cards)
         record.notes.update(plan.origins.notes)
         record.notetypes.update(plan.origins.notetypes)
+        record.flag_colours.update(plan.origins.flag_colours)
         return record if record.to_json() != before else None
 
     def _write_record(self, record: ImportRecord) -> None:
