@@ -106,7 +106,13 @@ class InteropActions(QObject):
             "Exported to Anki",
             f"{result.notes} cards in {result.decks} decks were written to {result.path}"
             f"{progress}.\n\nIn Anki choose File ▸ Import. Importing a newer export again "
-            "updates the same notes; Anki takes progress only for cards it does not have yet.",
+            "updates the same notes; Anki takes progress only for cards it does not have yet."
+            + (
+                " Turn on FSRS in Anki's deck options to schedule with the memory Lattice "
+                "sent; on SM-2 Anki goes on from the due days and intervals."
+                if with_progress
+                else ""
+            ),
         )
 
     # -- everything ------------------------------------------------------------------------
