@@ -97,6 +97,7 @@ class ImportedReview:
     duration_ms: int
     source_id: int = 0  # Anki's revlog id (epoch ms): the event's id derives from it
     interval: timedelta | None = None  # what Anki gave; None when it recorded none
+    interval_before: timedelta | None = None  # Anki's `lastIvl`
     manual: bool = False  # a reschedule by hand (set due date, forget): not an answer
     # a review answer (not learning) with the ease and interval the card had before it: the
     # first answer left of a history whose earlier rows were deleted
@@ -173,6 +174,7 @@ def reviews_of(
                 0 if manual else min(max(row.duration_ms, 0), MAX_ANSWER_MS),
                 source_id=row.at_ms,
                 interval=_interval(row.interval, where),
+                interval_before=_interval(row.last_interval, where),
                 manual=manual,
                 review_of=(row.factor, row.last_interval)
                 if row.kind in (1, 2) and row.last_interval > 0
@@ -257,7 +259,7 @@ def history_events(
     reviews: Sequence[ImportedReview], lattice_id: str, scheduler: Scheduler
 ) -> tuple[list[tuple[int, Event]], CardMemory]:
     """Each answer as a grade event (keyed by Anki's revlog id), and the memory FSRS gives
-    after the last one. States and intervals are Anki's; stability and difficulty are
+    after the last one. Intervals (given and before) are Anki's, states follow from them; stability and difficulty are
     FSRS's after each answer (Anki keeps them only for the card as it is now).
 
     A history that starts with a review answer lost its beginning (deleted in Anki): it is
@@ -267,7 +269,6 @@ def history_events(
     events: list[tuple[int, Event]] = []
     memory = CardMemory(card_id=lattice_id)
     state = CardState.NEW
-    interval_before: timedelta | None = None
     answers = [r for r in reviews if not r.manual]
     if answers and answers[0].review_of is not None:
         factor, days = answers[0].review_of
@@ -281,7 +282,7 @@ def history_events(
             due=first,
             last_review=first - timedelta(days=days),
         )
-        state, interval_before = CardState.REVIEW, timedelta(days=days)
+        state = CardState.REVIEW
     for review in reviews:
         if review.manual:  # kept as history; the schedule it gave comes with the SET
             events.append(
@@ -292,7 +293,7 @@ def history_events(
                         at=review.reviewed_at,
                         state_before=state,
                         state_after=state,
-                        interval_before=interval_before,
+                        interval_before=review.interval_before,
                         interval_after=review.interval,
                     ),
                 )
@@ -311,13 +312,13 @@ def history_events(
                     step=None if after is CardState.REVIEW else 0,
                     stability=single(memory.stability),
                     difficulty=single(memory.difficulty),
-                    interval_before=interval_before,
+                    interval_before=review.interval_before,
                     interval_after=review.interval,
                     duration_ms=review.duration_ms,
                 ),
             )
         )
-        state, interval_before = after, review.interval
+        state = after
     return events, memory
 
 
