@@ -173,6 +173,10 @@ def test_every_anki_answer_becomes_a_review_in_lattices_log(
     first = min(r[0] for rows in answers.values() for r in rows)
     since = datetime.fromtimestamp(first / 1000, UTC)
     assert len(ctx.store.review_events(since)) == total
+    from app.services.memory_service import MemoryService
+
+    histories = MemoryService(ctx).histories()  # what `lattice optimize` fits on
+    assert sum(len(histories[card_id]) for card_id in answers) == total
     with ctx.store._log() as log:  # progress is still the replay of the log
         for card in ctx.bank.cards.values():
             if card.user:
