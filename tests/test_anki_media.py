@@ -211,3 +211,31 @@ def test_reading_cleans_up_its_unpacked_files(tmp_path) -> None:
     assert folder is not None and folder.is_dir()
     source.media.discard()
     assert not folder.exists()
+
+
+def test_a_note_from_anki_goes_back_with_its_own_media_names(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Export from the app (the note goes back as the Anki note it came from, fields as
+    they were): the files arrive under the names those fields use."""
+    from app.services.anki_export import export_from
+
+    CardImportService(ctx).import_path(_anki_deck(tmp_path, False), NEW)
+    out = export_from(ctx, tmp_path / "back.apkg", with_progress=False)
+    col = anki_collection.Collection(str(tmp_path / "target.anki2"))
+    try:
+        col.import_anki_package(
+            anki_collection.ImportAnkiPackageRequest(
+                package_path=str(out.path),
+                options=anki_collection.ImportAnkiPackageOptions(merge_notetypes=True),
+            )
+        )
+        note = col.get_note(col.find_notes('"Front:Name the curve*"')[0])
+        assert '<img src="sigmoid curve.png">' in note["Front"]
+        assert "[sound:hello.mp3]" in note["Back"]
+        arrived = Path(col.media.dir())
+        assert (arrived / "sigmoid curve.png").read_bytes() == (
+            media_dir(ctx.data_dir) / "sigmoid-curve.png"
+        ).read_bytes()
+        assert (arrived / "hello.mp3").read_bytes() == SOUND
+        assert col.media.check().missing == []
+    finally:
+        col.close()

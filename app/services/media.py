@@ -11,7 +11,7 @@ import html
 import re
 from pathlib import Path
 
-from app.domain.media_names import MEDIA_SCHEME, is_image, is_sound
+from app.domain.media_names import is_image, is_sound
 from app.storage.media_store import MediaStore, media_dir
 
 
@@ -68,4 +68,42 @@ def anki_media_html(rendered: str, library: MediaLibrary | None) -> tuple[str, l
     return out, list(files.values())
 
 
-__all__ = ["MEDIA_SCHEME", "MediaLibrary", "anki_media_html"]
+_FIELD_MEDIA = re.compile(
+    r"""<img\b[^>]*?\bsrc=(?:"([^"]+)"|'([^']+)')|\[sound:([^\]\n]{1,300})\]""", re.IGNORECASE
+)
+
+
+def _renamed(stored: str, name: str) -> bool:
+    """Whether `stored` is `name` given a digest because the name was taken (media_store)."""
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, f".{suffix}") if dot else (name, "")
+    head, tail = f"{stem[:100]}-", suffix
+    middle = stored[len(head) : len(stored) - len(tail)] if tail else stored[len(head) :]
+    return stored.startswith(head) and stored.endswith(tail) and re.fullmatch(r"[0-9a-f]{10}", middle) is not None
+
+
+def original_media(
+    fields: list[str], lattice_texts: list[str], library: MediaLibrary | None
+) -> dict[str, Path]:
+    """The files an Anki note's own fields show (a card going back as the note it came
+    from), by the names those fields use, found in the media folder under the names the
+    import gave them (`lattice_texts` are the cards' Lattice texts, which refer to those)."""
+    from app.domain.html_markdown import media_name_of
+    from app.domain.media_names import referenced
+
+    if library is None:
+        return {}
+    stored = list(dict.fromkeys(n for text in lattice_texts for n in referenced(text)))
+    found: dict[str, Path] = {}
+    for value in fields:
+        for match in _FIELD_MEDIA.finditer(value):
+            raw = html.unescape(next(g for g in match.groups() if g))
+            name = media_name_of(raw)
+            if name is None:
+                continue
+            chosen = name if name in stored else next((s for s in stored if _renamed(s, name)), name)
+            path = library.path_of(chosen)
+            if path is not None:
+                found[raw] = path
+    return found
+
