@@ -155,7 +155,9 @@ def draft_problems(draft: CardDraft) -> list[str]:
             "the answer has a line starting with '## ', which would start a new card; "
             "use '###' for headings inside an answer"
         )
-    if not MIN_KEY_POINTS <= len(draft.key_points) <= MAX_KEY_POINTS:
+    # None is allowed: the card then "needs key points" (content/README.md), as imports leave
+    # an answer with no real phrases to grade by; an edit need not add them at once.
+    if draft.key_points and not MIN_KEY_POINTS <= len(draft.key_points) <= MAX_KEY_POINTS:
         problems.append(
             f"{len(draft.key_points)} key points; write {MIN_KEY_POINTS} to {MAX_KEY_POINTS}, "
             "one per line"

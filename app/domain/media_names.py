@@ -30,7 +30,7 @@ _RUNS = re.compile(r"-{2,}")
 _DOTS = re.compile(r"\.{2,}")
 _STORED = re.compile(r"^[\w\-][\w.\-]{0,119}$")
 # A media reference in stored Markdown: an image or a link whose target is media:<name>.
-MEDIA_REF = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(media:([^()\s]{1,200})\)")
+MEDIA_REF = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(media:([\w.\-]{1,200})\)")
 
 
 class MediaNameRefused(ValueError):
