@@ -190,7 +190,14 @@ _NUMBER_WORDS = {
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
-} | {"thirty": "30", "fifty": "50", "hundred": "100", "twice": "2", "zeros": "0"}
+} | {"thirty": "30", "fifty": "50", "hundred": "100", "twice": "2", "zeros": "0", "squared": "2"}
+# A figure run together with a unit or a second figure: "100gb", "224x224", "2nd" (a one-letter
+# unit stays on: "7b" is a model size, "10k" a count).
+_NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
+_ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
+_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3"})
+# Marks after which a negation no longer reaches: the next clause or list item.
+_PAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s|[.!?](?=\s|$)|\n")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
 # How much of a point's weighted key words one window must state.
@@ -251,6 +258,9 @@ class Token:
     end: int
     negation: bool = False
     breaks_clause: bool = False
+    # A comma, dash, colon, bracket or sentence end comes just before it: a negation
+    # does not reach across ("nothing is OOV, split numbers" does not negate "split").
+    after_pause: bool = False
 
 
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -274,16 +284,26 @@ def _emphasis(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
 def tokenize(text: str) -> list[Token]:
     """Words of `text`, normalised, with multi-word forms folded into one token."""
     raw: list[tuple[str, int, int]] = []
+    paused: set[int] = set()  # raw indices that follow a clause-breaking mark
+    text = text.translate(_SUPERSCRIPTS)
+    previous_end = 0
     for m in _TOKEN.finditer(text):
+        if _PAUSE.search(text, previous_end, m.start()):
+            paused.add(len(raw))
+        previous_end = m.end()
         word = m.group().lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
         if word[:1].isdigit():
             word = word.replace(",", "")
-            if "." in word:  # 1.0 is 1, 0.50 is 0.5
+            if "." in word and word.replace(".", "").isdigit():  # 1.0 is 1, 0.50 is 0.5
                 word = word.rstrip("0").rstrip(".") or "0"
-        word = _NUMBER_WORDS.get(word, word)
-        raw.append((word, m.start(), m.end()))
+            parts = _NUMBER_WITH_UNIT.fullmatch(word)
+            if parts:  # "100GB" is 100 GB, "224x224" is 224 by 224
+                for part in (g for g in parts.groups() if g and g not in _ORDINALS):
+                    raw.append((part, m.start(), m.end()))
+                continue
+        raw.append((_NUMBER_WORDS.get(word, word), m.start(), m.end()))
     tokens: list[Token] = []
     i = 0
     while i < len(raw):
@@ -297,13 +317,15 @@ def tokenize(text: str) -> list[Token]:
                 break
         else:
             word, start, end = raw[i]
+            pause = i in paused
             if word.endswith("n't"):
-                tokens.append(Token(_canon(word[:-3]), word, start, end, negation=True))
+                tokens.append(Token(_canon(word[:-3]), word, start, end, True, False, pause))
             elif word in NEGATIONS and not _emphasis(raw, i):
-                tokens.append(Token(word, word, start, end, negation=True))
+                tokens.append(Token(word, word, start, end, True, False, pause))
             else:
                 clause = word in _CLAUSE_BREAKS
-                tokens.append(Token(_canon(word), word, start, end, breaks_clause=clause))
+                written = text[start:end].lower() if word.isdigit() else word
+                tokens.append(Token(_canon(word), written, start, end, False, clause, pause))
             i += 1
     return tokens
 
@@ -412,7 +434,7 @@ def _negated(tokens: Sequence[Token], index: int) -> bool:
     stop = _stop_canon()
     reach = NEGATION_REACH
     for j in range(index - 1, -1, -1):
-        if tokens[j].breaks_clause:
+        if tokens[j].breaks_clause or tokens[j + 1].after_pause:
             return False
         if tokens[j].negation:
             return True
