@@ -71,6 +71,9 @@ _CONTRASTS = (
     ("online", "offline"),
     ("compute", "memory"),
     ("linear", "quadratic"),
+    ("local", "global"),
+    ("harmonic", "arithmetic"),
+    ("short", "long"),
 )
 
 # Long forms that mean the same as a short one: both sides are rewritten to the short form.
@@ -145,6 +148,42 @@ ABBREVIATIONS: Mapping[str, str] = {
     "dim": "dimension",
     "seq": "sequence",
     "temp": "temperature",
+    "vocab": "vocabulary",
+    "clf": "classifier",
+    "eng": "engineering",
+    "confidence interval": "ci",
+    "confidence intervals": "ci",
+    "cis": "ci",
+    "rl from ai feedback": "rlaif",
+    "reinforcement learning from ai feedback": "rlaif",
+    "rl from human feedback": "rlhf",
+    "true positive": "tp",
+    "true positives": "tp",
+    "false positive": "fp",
+    "false positives": "fp",
+    "false negative": "fn",
+    "false negatives": "fn",
+    "true negative": "tn",
+    "true negatives": "tn",
+    "stochastic gradient descent": "sgd",
+    "expected calibration error": "ece",
+    "population stability index": "psi",
+    "kolmogorov smirnov": "ks",
+    "chi square": "chisquare",
+    "chi squared": "chisquare",
+    "chi2": "chisquare",
+    "power usage effectiveness": "pue",
+    "data loss prevention": "dlp",
+    "protected health information": "phi",
+    "business associate agreement": "baa",
+    "randomized controlled trial": "rct",
+    "randomised controlled trial": "rct",
+    "out of vocabulary": "oov",
+    "byte pair encoding": "bpe",
+    "state of the art": "sota",
+    "model flops utilization": "mfu",
+    "model flops utilisation": "mfu",
+    "end to end": "e2e",
 }
 
 # Words that stand for the same idea in this field; each maps to one representative stem.
@@ -153,7 +192,7 @@ _SYNONYM_GROUPS = (
     ("across", "inter", "between"),
     ("big", "large", "huge", "bigger", "larger"),
     ("small", "tiny", "smaller"),
-    ("fast", "quick", "quickly", "faster", "speed", "speedup"),
+    ("fast", "quick", "quickly", "faster", "speed", "speedup", "quicker", "fastest", "rapid"),
     ("slow", "slower", "sluggish"),
     ("reduce", "lower", "decrease", "cut", "shrink", "fewer", "less", "minimise", "minimize"),
     ("increase", "raise", "grow", "boost", "higher"),
@@ -164,12 +203,63 @@ _SYNONYM_GROUPS = (
     ("split", "divide", "partition", "shard"),
     ("confident", "sure", "certain"),
     ("mistake", "error"),
-    ("cost", "expense", "price"),
+    ("cost", "expense", "price", "costly", "pricey"),
     ("answer", "response", "reply", "output"),
     ("check", "verify", "validate"),
     ("pick", "choose", "select"),
     ("reserve", "set aside", "hold out", "holdout", "hold back"),
     ("label", "annotation", "annotate"),
+    # How candidates say the same thing in this field (written from how people talk in
+    # interviews, not from any labelled answer).
+    ("cheap", "cheaper", "cheapest", "inexpensive", "low cost"),
+    ("human", "person", "manual", "manually"),
+    ("current", "existing", "incumbent"),
+    ("historical", "past"),
+    ("diverse", "diversity", "varied", "variety"),
+    ("argmax", "most likely", "most probable", "highest probability", "highest prob"),
+    ("identical", "same"),
+    ("cite", "citation", "quote", "attribute"),
+    ("calculation", "math", "maths"),
+    ("contamination", "leakage", "leak", "leaked"),
+    ("upfront", "up front", "beforehand", "in advance", "at the start"),
+    ("mitigate", "curb", "drive down", "bring down"),
+    ("production", "prod", "live", "deployed", "in the wild"),
+    ("recommendation", "recommender", "recommenders", "recsys"),
+    ("categorize", "categorise", "bucket", "group", "cluster", "triage"),
+    ("collect", "gather", "compile", "harvest"),
+    ("hallucinate", "hallucination", "fabricate", "confabulate", "invent", "make up", "made up"),
+    ("abstain", "abstention", "refuse", "refusal"),
+    ("clinician", "doctor", "physician"),
+    ("tradeoff", "tradeoffs", "balance", "compromise"),
+    ("weight", "parameter"),
+    ("dataset", "corpus", "corpora"),
+    ("anonymize", "anonymise", "de identify", "deidentify", "redact", "pseudonymize"),
+    ("private", "in house", "on prem", "on premise", "on premises", "self hosted"),
+    ("premature", "prematurely", "too soon", "too early"),
+    ("permission", "acl", "acls", "access control", "access controls", "entitlement"),
+    ("paraphrase", "reword", "reworded", "rephrase", "rephrased"),
+    ("correctness", "accuracy", "accurate", "correct"),
+    ("monitor", "watch", "track"),
+    ("ban", "prohibit", "forbid"),
+    ("employee", "staff", "worker"),
+    ("provide", "offer", "supply"),
+    ("enterprise", "corporate"),
+    ("improve", "better", "improvement"),
+    ("forget", "lose", "forgetting"),
+    ("narrow", "specialized", "specialised", "specific"),
+    ("additional", "further", "extra", "continued"),
+    ("exceed", "surpass", "outgrow"),
+    ("trigger", "kick off", "initiate"),
+    ("approve", "approval", "sanction", "sanctioned", "sign off", "confirmation", "confirm"),
+    ("payment", "pay", "paying", "purchase", "checkout"),
+    ("deny", "denial", "reject", "rejection"),
+    ("investigate", "investigation", "diagnose", "look into"),
+    ("logloss", "log loss", "cross entropy", "binary cross entropy", "bce"),
+    ("ffn", "feed forward", "feedforward", "mlp"),
+    ("layernorm", "layer norm", "layer normalization", "layer normalisation"),
+    ("residual", "skip connection", "skip connections", "shortcut connection"),
+    ("keyword", "lexical"),
+    ("latency", "response time", "delay"),
 )
 # Spelling rules UK -> US, applied to every word of both texts (so a rule that also touches
 # an unrelated word does no harm: the point and the answer change alike).
@@ -514,6 +604,8 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
     for side in sides:
         other = contrast_of[side]
         governed = _governed(point.wanted, side)
+        if qualified := _qualified_otherwise(tokens, side, other, governed):
+            return qualified
         for at in range(subject_at + 1, len(tokens)):
             token = tokens[at]
             if token.canon not in (side, other):
@@ -524,6 +616,20 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
                 break
             subject = tokens[subject_at].word
             return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
+    return ""
+
+
+def _qualified_otherwise(tokens: Sequence[Token], side: str, other: str, governed: str) -> str:
+    """ "larger vocab" in the point, "smaller vocabularies" in the answer: the word the point
+    qualifies with one side of a contrast is qualified with the other side, and never with
+    the point's side."""
+    if not governed:
+        return ""
+    before = [tokens[max(0, i - 2) : i] for i, t in enumerate(tokens) if t.canon == governed]
+    sides = {t.canon for pair in before for t in pair}
+    if other in sides and side not in sides:
+        word = next(t.word for pair in before for t in pair if t.canon == other)
+        return f"says “{word}”, the other side of the point's contrast"
     return ""
 
 
@@ -634,8 +740,34 @@ def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> li
     """A card's key points against a typed answer, crediting the phrasings the content gives;
     `bank_points` (every key point and phrasing of the bank, see `bank_texts`) makes rare
     words weigh more."""
-    weights = word_weights(bank_points) if bank_points else None
-    return match_key_points(card.key_points, answer, card.phrasings, weights)
+    weights = word_weights(bank_points) if bank_points else {}
+    return match_key_points(
+        card.key_points, answer, card.phrasings, topic_weights(weights, card.question, card.key_points)
+    )
+
+
+# How much a word of the card's question, or one several of its points share, still weighs.
+TOPIC_WEIGHT = 0.5
+SHARED_WEIGHT = 0.7
+
+
+def topic_weights(
+    weights: Mapping[str, float], question: str, points: Sequence[str]
+) -> dict[str, float]:
+    """The question's own words, and words several of the card's points share, name the topic
+    rather than a claim about it: any answer on topic, wrong ones included, uses them, so
+    they weigh less than the words that carry each point's claim."""
+    adjusted = dict(weights)
+    counts: dict[str, int] = {}
+    for point in points:
+        for word in set(key_words(point)):
+            counts[word] = counts.get(word, 0) + 1
+    for word, n in counts.items():
+        if n >= 2:
+            adjusted[word] = adjusted.get(word, 1.0) * SHARED_WEIGHT
+    for word in set(key_words(question)):
+        adjusted[word] = adjusted.get(word, 1.0) * TOPIC_WEIGHT
+    return adjusted
 
 
 def bank_texts(cards: Iterable[Card]) -> tuple[str, ...]:
