@@ -272,7 +272,7 @@ _SPELLING = (
     (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
     (re.compile(r"ogue(s?)$"), r"og\1"),
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³]")
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
     word: str(value)
@@ -285,7 +285,10 @@ _NUMBER_WORDS = {
 # unit stays on: "7b" is a model size, "10k" a count).
 _NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
 _ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
-_SUPERSCRIPTS = str.maketrans({"²": "^2", "³": "^3"})
+_SUPERSCRIPTS = {"²": "2", "³": "3"}
+# Between two words of a formula: operators, brackets and spaces only ("/(", " + ", " = ").
+# ("=" is not one: it ends the defined word, "precision = tp/(tp+fp)".)
+_OPERATOR_GAP = re.compile(r"[\s()\[\]]*(?:[+*/÷×−^·]|\s-\s)[\s()\[\]+*/÷×−^·-]*")
 # Marks after which a negation no longer reaches: the next clause or list item.
 _PAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s|[.!?](?=\s|$)|\n")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
@@ -351,6 +354,8 @@ class Token:
     # A comma, dash, colon, bracket or sentence end comes just before it: a negation
     # does not reach across ("nothing is OOV, split numbers" does not negate "split").
     after_pause: bool = False
+    # Joined to the word before by an operator ("tp/(tp+fp)"): part of a formula.
+    after_operator: bool = False
 
 
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -375,13 +380,15 @@ def tokenize(text: str) -> list[Token]:
     """Words of `text`, normalised, with multi-word forms folded into one token."""
     raw: list[tuple[str, int, int]] = []
     paused: set[int] = set()  # raw indices that follow a clause-breaking mark
-    text = text.translate(_SUPERSCRIPTS)
+    operated: set[int] = set()  # raw indices joined to the one before by an operator
     previous_end = 0
     for m in _TOKEN.finditer(text):
         if _PAUSE.search(text, previous_end, m.start()):
             paused.add(len(raw))
+        if raw and _OPERATOR_GAP.fullmatch(text, previous_end, m.start()):
+            operated.add(len(raw))
         previous_end = m.end()
-        word = m.group().lower().replace("’", "'")
+        word = _SUPERSCRIPTS.get(m.group(), m.group()).lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
         if word[:1].isdigit():
@@ -401,21 +408,27 @@ def tokenize(text: str) -> list[Token]:
             n = len(words)
             if tuple(w for w, _, _ in raw[i : i + n]) == words:
                 written = " ".join(words)
+                pause, joined = i in paused, i in operated
                 for part in short.split():
-                    tokens.append(Token(_canon(part), written, raw[i][1], raw[i + n - 1][2]))
+                    tokens.append(
+                        Token(
+                            _canon(part), written, raw[i][1], raw[i + n - 1][2],
+                            after_pause=pause, after_operator=joined,
+                        )
+                    )
                 i += n
                 break
         else:
             word, start, end = raw[i]
-            pause = i in paused
+            pause, joined = i in paused, i in operated
             if word.endswith("n't"):
-                tokens.append(Token(_canon(word[:-3]), word, start, end, True, False, pause))
+                canon, negation, clause = _canon(word[:-3]), True, False
             elif word in NEGATIONS and not _emphasis(raw, i):
-                tokens.append(Token(word, word, start, end, True, False, pause))
+                canon, negation, clause = word, True, False
             else:
-                clause = word in _CLAUSE_BREAKS
-                written = text[start:end].lower() if word.isdigit() else word
-                tokens.append(Token(_canon(word), written, start, end, False, clause, pause))
+                canon, negation, clause = _canon(word), False, word in _CLAUSE_BREAKS
+            written = text[start:end].lower() if word.isdigit() else word
+            tokens.append(Token(canon, written, start, end, negation, clause, pause, joined))
             i += 1
     return tokens
 
@@ -479,6 +492,7 @@ class _Window:
 
     tokens: tuple[Token, ...]
     at: Mapping[str, tuple[int, ...]]  # word -> every position it (or a joined pair) holds
+    formulas: tuple[tuple[int, frozenset[str]], ...] = ()  # see _formula_runs
 
 
 def _window(tokens: Sequence[Token]) -> _Window:
@@ -487,7 +501,8 @@ def _window(tokens: Sequence[Token]) -> _Window:
         at.setdefault(token.canon, []).append(i)
     for i in range(len(tokens) - 1):  # "warm up" states "warmup", "pseudo label" "pseudolabel"
         at.setdefault(_canon(tokens[i].word + tokens[i + 1].word), []).append(i)
-    return _Window(tuple(tokens), {word: tuple(places) for word, places in at.items()})
+    places = {word: tuple(places) for word, places in at.items()}
+    return _Window(tuple(tokens), places, tuple(_formula_runs(tokens)))
 
 
 class AnswerIndex:
@@ -506,6 +521,7 @@ class AnswerIndex:
             for n in range(1, SENTENCES_PER_WINDOW + 1)
             for i in range(max(0, len(by_sentence) - n + 1))
         ]
+        self.whole = _window(tokens)
 
 
 @dataclass(frozen=True)
@@ -543,6 +559,11 @@ class _Point:
     wanted: tuple[str, ...]
     written: Mapping[str, str]  # normalised word -> as the point writes it
     negative: bool  # the point itself asserts a negative ("no value network")
+    # The point's formulas ("TP ÷ (TP + FP)") as sets of their terms, and the word they
+    # define ("precision"), if the point gives any.
+    formulas: tuple[frozenset[str], ...] = ()
+    defines: str = ""
+    symbols: frozenset[str] = frozenset()  # every normalised word of the point
 
 
 @lru_cache(maxsize=65536)
@@ -553,10 +574,70 @@ def _prepare(phrasing: str) -> _Point | None:
         return None
     tokens = tokenize(phrasing)
     written = {t.canon: t.word for t in reversed(tokens)}
-    return _Point(phrasing, wanted, written, any(t.negation for t in tokens))
+    runs = _formula_runs(tokens)
+    first = runs[0][0] if runs else 0
+    defines = next((t.canon for t in tokens[:first] if t.canon in wanted), "")
+    formulas = tuple(terms for _, terms in runs)
+    symbols = frozenset(t.canon for t in tokens)
+    negative = any(t.negation for t in tokens)
+    return _Point(phrasing, wanted, written, negative, formulas, defines, symbols)
 
 
-def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) -> _Verdict:
+def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
+    """Formulas written with symbols ("tp/(tp+fn)", "w - lr * grad"): where each starts and
+    the set of its terms; two or more different short symbols joined by operators. (Formulas
+    in words, "input tokens × price", are matched as words.)"""
+    runs: list[tuple[int, frozenset[str]]] = []
+    start = 0
+    for i in range(1, len(tokens) + 1):
+        if i < len(tokens) and tokens[i].after_operator:
+            continue
+        terms = frozenset(
+            t.canon for t in tokens[start:i] if not t.canon[:1].isdigit() and t.canon not in _CODE
+        )
+        if len(terms) >= 2 and all(len(t) <= _SYMBOL for t in terms):
+            runs.append((start, terms))
+        start = i
+    return runs
+
+
+_SYMBOL = 3  # the longest term of a symbolic formula ("tp", "lr", "ndcg" is a word)
+_CODE = frozenset({"np", "jnp", "tf", "torch", "math"})  # "np.log(r)" is "log r"
+
+
+def _other_formula(point: _Point, window: _Window) -> str:
+    """Does the answer, anywhere, give the point's defined word ("precision") a formula with
+    other terms ("TP/(TP+FN)" for "TP ÷ (TP + FP)")? Then no sentence of it states the point,
+    as an interviewer would not credit "TP, FP" listed elsewhere. The first formula after
+    each mention of the word is the one it gives (one of them must hold the point's terms);
+    without the word, a formula on some of the same terms must hold them all."""
+    runs = window.formulas
+    if not runs:
+        return ""
+    places = window.at.get(point.defines, ()) if point.defines else ()
+    candidates = [terms for _, terms in runs]
+    if places:
+        candidates = []
+        for at in places:
+            nearest = next((r for r in runs if r[0] > at), None)
+            if nearest is not None and nearest[0] - at <= _FORMULA_REACH:
+                candidates.append(nearest[1])
+    for formula in point.formulas:
+        related = [terms for terms in candidates if terms & formula]
+        if related and not any(formula <= terms for terms in related):
+            # A term the point never uses ("fn" for "fp"), not just notation ("A(s, a)").
+            foreign = sorted(set().union(*related) - point.symbols)
+            if foreign:
+                return f"gives a different formula (with {', '.join(foreign)})"
+    return ""
+
+
+_FORMULA_REACH = 12  # tokens from a word to the formula that defines it
+
+
+def _judge_window(
+    point: _Point, window: _Window, weights: Mapping[str, float], whole: _Window
+) -> _Verdict:
     tokens = window.tokens
     positions: dict[str, int] = {}
     flipped: list[str] = []
@@ -586,6 +667,8 @@ def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) 
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
     elif swap := _swapped_relation(point, positions, tokens):
         problem = swap
+    elif point.formulas and (formula := _other_formula(point, whole)):
+        problem = formula
     return _Verdict(share, found, missing, evidence, problem)
 
 
@@ -660,7 +743,7 @@ def _passes(verdict: _Verdict) -> bool:
 
 
 def _best(point: _Point, index: AnswerIndex, weights: Mapping[str, float]) -> _Verdict:
-    verdicts = [_judge_window(point, w, weights) for w in index.windows]
+    verdicts = [_judge_window(point, w, weights, index.whole) for w in index.windows]
     return max(verdicts, key=_rank, default=_Verdict(0.0, (), tuple(point.wanted), ()))
 
 
