@@ -445,6 +445,12 @@ def key_words(text: str) -> list[str]:
     return list(seen)
 
 
+@lru_cache(maxsize=65536)
+def _point_words(text: str) -> tuple[str, ...]:
+    """`key_words` of a point or phrasing, cached: the bank's texts recur on every answer."""
+    return tuple(key_words(text))
+
+
 @cache
 def _stop_canon() -> frozenset[str]:
     return frozenset(_stem(w) for w in STOPWORDS) | STOPWORDS
@@ -569,7 +575,7 @@ class _Point:
 @lru_cache(maxsize=65536)
 def _prepare(phrasing: str) -> _Point | None:
     """Cached: the bank's points and phrasings are prepared once, not per answer."""
-    wanted = tuple(key_words(phrasing))
+    wanted = _point_words(phrasing)
     if not wanted:
         return None
     tokens = tokenize(phrasing)
@@ -636,7 +642,7 @@ _FORMULA_REACH = 12  # tokens from a word to the formula that defines it
 
 
 def _judge_window(
-    point: _Point, window: _Window, weights: Mapping[str, float], whole: _Window
+    point: _Point, window: _Window, weights: Mapping[str, float], total: float, whole: _Window
 ) -> _Verdict:
     tokens = window.tokens
     positions: dict[str, int] = {}
@@ -650,8 +656,7 @@ def _judge_window(
         positions[word] = agreeing[0] if agreeing else places[0]
         if not agreeing:
             flipped.append(word)
-    total = sum(weights.get(w, 1.0) for w in point.wanted)
-    share = sum(weights.get(w, 1.0) for w in positions) / total if total else 0.0
+    share = sum(weights[w] for w in positions) / total if total else 0.0
     found = tuple(tokens[positions[w]].word for w in point.wanted if w in positions)
     missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
     evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
@@ -743,7 +748,9 @@ def _passes(verdict: _Verdict) -> bool:
 
 
 def _best(point: _Point, index: AnswerIndex, weights: Mapping[str, float]) -> _Verdict:
-    verdicts = [_judge_window(point, w, weights, index.whole) for w in index.windows]
+    own = {w: weights.get(w, 1.0) for w in point.wanted}
+    total = sum(own.values())
+    verdicts = [_judge_window(point, w, own, total, index.whole) for w in index.windows]
     return max(verdicts, key=_rank, default=_Verdict(0.0, (), tuple(point.wanted), ()))
 
 
@@ -824,9 +831,8 @@ def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> li
     `bank_points` (every key point and phrasing of the bank, see `bank_texts`) makes rare
     words weigh more."""
     weights = word_weights(bank_points) if bank_points else {}
-    return match_key_points(
-        card.key_points, answer, card.phrasings, topic_weights(weights, card.question, card.key_points)
-    )
+    weights = topic_weights(weights, card.question, card.key_points, card.phrasings)
+    return match_key_points(card.key_points, answer, card.phrasings, weights)
 
 
 # How much a word of the card's question, or one several of its points share, still weighs.
@@ -835,21 +841,25 @@ SHARED_WEIGHT = 0.7
 
 
 def topic_weights(
-    weights: Mapping[str, float], question: str, points: Sequence[str]
+    weights: Mapping[str, float],
+    question: str,
+    points: Sequence[str],
+    phrasings: Sequence[Sequence[str]] = (),
 ) -> dict[str, float]:
-    """The question's own words, and words several of the card's points share, name the topic
-    rather than a claim about it: any answer on topic, wrong ones included, uses them, so
-    they weigh less than the words that carry each point's claim."""
-    adjusted = dict(weights)
+    """The weights of the words of a card's points and phrasings, where the question's own
+    words, and words several of the points share, weigh less: they name the topic rather
+    than a claim about it, and any answer on topic, wrong ones included, uses them."""
+    texts = [*points, *(text for group in phrasings for text in group)]
+    adjusted = {w: weights.get(w, 1.0) for text in texts for w in _point_words(text)}
     counts: dict[str, int] = {}
     for point in points:
-        for word in set(key_words(point)):
+        for word in set(_point_words(point)):
             counts[word] = counts.get(word, 0) + 1
     for word, n in counts.items():
         if n >= 2:
-            adjusted[word] = adjusted.get(word, 1.0) * SHARED_WEIGHT
-    for word in set(key_words(question)):
-        adjusted[word] = adjusted.get(word, 1.0) * TOPIC_WEIGHT
+            adjusted[word] *= SHARED_WEIGHT
+    for word in set(key_words(question)) & adjusted.keys():
+        adjusted[word] *= TOPIC_WEIGHT
     return adjusted
 
 
@@ -872,7 +882,7 @@ def word_weights(texts: tuple[str, ...]) -> dict[str, float]:
     total = 0
     for text in texts:
         total += 1
-        for word in set(key_words(text)):
+        for word in set(_point_words(text)):
             counts[word] = counts.get(word, 0) + 1
     if not total:
         return {}

@@ -93,7 +93,7 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
             else:
                 phrasings.append(())
         start = time.perf_counter()
-        card_weights = topic_weights(weights, card.question, points) if card else weights
+        card_weights = topic_weights(weights, card.question, points, phrasings) if card else weights
         matches = match_key_points(points, record["answer"], phrasings, card_weights)
         latencies.append((time.perf_counter() - start) * 1000)
         tally = by_kind[record["kind"]]
