@@ -4,21 +4,29 @@ An interviewer credits the idea, not the vocabulary, and never credits an idea t
 contradicted. The matcher therefore:
 
 - compares *normalised* words: UK and US spelling meet ("quantisation", "quantized"),
-  abbreviations meet their long forms ("KV" and "key-value", "RAG"), inflections meet through
-  the Snowball stemmer, a possessive "'s" is not a word, and filler such as "versus" is ignored;
+  abbreviations meet their long forms ("KV" and "key-value", "RAG"), words candidates use for
+  the same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
+  inflections meet through the Snowball stemmer, "100GB" is 100 GB, a possessive "'s" is not
+  a word, and filler such as "versus" is ignored;
+- weighs the words: rare ones more, and the card's question's own words (or words several of
+  its points share) less, since every answer on the topic, wrong ones included, uses them;
 - looks for the point inside **one sentence** of the answer, so words gathered from different
   sentences do not add up to an idea nobody stated;
 - refuses a sentence that **negates** what the point asserts ("non-convex even for logistic
-  regression" does not state "convex for logistic regression"), or asserts what it negates;
+  regression" does not state "convex for logistic regression"), or asserts what it negates; a
+  negation reaches to the next comma or sentence end, no further;
 - refuses a **swapped relation**: when the point ties its subject to one side of a contrast
   ("tensor parallelism within a node"), a sentence tying it to the other side ("tensor
-  parallelism across nodes") does not state it, even if the first word appears later on;
+  parallelism across nodes") does not state it, even if the first word appears later on; so
+  does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
+- refuses a **different formula**: an answer that gives the point's defined word a formula
+  with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
 - accepts any of the point's alternative phrasings written in the content (`also:`), so a
   paraphrase the author foresaw is credited.
 
 Every verdict carries its explanation and the character spans of the answer that made it,
 so the grading page can highlight them and the learner can see through (and override) it.
-Deterministic and fast: a few hundred microseconds per key point, no model to load.
+Deterministic and fast: about a millisecond per key point, no model to load.
 """
 
 from __future__ import annotations
@@ -195,8 +203,21 @@ _SYNONYM_GROUPS = (
     ("small", "tiny", "smaller"),
     ("fast", "quick", "quickly", "faster", "speed", "speedup", "quicker", "fastest", "rapid"),
     ("slow", "slower", "sluggish"),
-    ("reduce", "lower", "decrease", "cut", "shrink", "fewer", "less", "minimise", "minimize",
-     "mitigate", "curb", "drive down", "bring down"),
+    (
+        "reduce",
+        "lower",
+        "decrease",
+        "cut",
+        "shrink",
+        "fewer",
+        "less",
+        "minimise",
+        "minimize",
+        "mitigate",
+        "curb",
+        "drive down",
+        "bring down",
+    ),
     ("increase", "raise", "grow", "boost", "higher"),
     ("remove", "drop", "discard", "delete", "eliminate"),
     ("example", "sample", "instance", "data point", "datapoint"),
@@ -223,8 +244,16 @@ _SYNONYM_GROUPS = (
     ("cite", "citation", "quote", "attribute"),
     ("calculation", "math", "maths"),
     ("contamination", "leakage", "leak", "leaked"),
-    ("first", "upfront", "up front", "beforehand", "in advance", "at the start", "start with",
-     "begin with"),
+    (
+        "first",
+        "upfront",
+        "up front",
+        "beforehand",
+        "in advance",
+        "at the start",
+        "start with",
+        "begin with",
+    ),
     ("production", "prod", "live", "deployed", "in the wild"),
     ("recommendation", "recommender", "recommenders", "recsys"),
     ("categorize", "categorise", "bucket", "group", "cluster", "triage"),
@@ -277,8 +306,16 @@ _SYNONYM_GROUPS = (
     ("comparable", "on par", "as good as", "equivalent", "rival"),
     ("checkpoint", "recompute", "rematerialize", "rematerialise"),
     ("faithful", "faithfulness", "factual consistency", "factually consistent"),
-    ("repeat", "rerun", "repeatedly", "again and again", "multiple runs", "several runs",
-     "multiple times", "several times"),
+    (
+        "repeat",
+        "rerun",
+        "repeatedly",
+        "again and again",
+        "multiple runs",
+        "several runs",
+        "multiple times",
+        "several times",
+    ),
     ("slice", "segment", "break down", "breakdown", "stratify", "subgroup"),
     ("runtime", "run time", "on the fly"),
     ("coordination", "coordinate", "handoff", "handoffs"),
@@ -286,8 +323,18 @@ _SYNONYM_GROUPS = (
     ("differ", "mismatch", "diverge", "deviate"),
     ("frontier", "sota", "flagship", "most capable"),
     ("hard", "difficult", "complex", "complicated", "challenging"),
-    ("abtest", "a b test", "ab test", "a b testing", "split test", "online experiment",
-     "controlled experiment", "randomized experiment", "randomised experiment", "rct"),
+    (
+        "abtest",
+        "a b test",
+        "ab test",
+        "a b testing",
+        "split test",
+        "online experiment",
+        "controlled experiment",
+        "randomized experiment",
+        "randomised experiment",
+        "rct",
+    ),
     ("rule", "guideline", "guidance"),
     ("explanation", "explain", "justification", "justify"),
     ("requirement", "constraint", "spec"),
@@ -447,8 +494,12 @@ def tokenize(text: str) -> list[Token]:
                 for part in short.split():
                     tokens.append(
                         Token(
-                            _canon(part), written, raw[i][1], raw[i + n - 1][2],
-                            after_pause=pause, after_operator=joined,
+                            _canon(part),
+                            written,
+                            raw[i][1],
+                            raw[i + n - 1][2],
+                            after_pause=pause,
+                            after_operator=joined,
                         )
                     )
                 i += n
