@@ -462,10 +462,12 @@ def tokenize(text: str) -> list[Token]:
     operated: set[int] = set()  # raw indices joined to the one before by an operator
     previous_end = 0
     for m in _TOKEN.finditer(text):
-        if _PAUSE.search(text, previous_end, m.start()):
-            paused.add(len(raw))
-        if raw and _OPERATOR_GAP.fullmatch(text, previous_end, m.start()):
-            operated.add(len(raw))
+        gap = text[previous_end : m.start()]
+        if gap != " ":  # the common case, a plain space, is neither
+            if _PAUSE.search(gap):
+                paused.add(len(raw))
+            if raw and _OPERATOR_GAP.fullmatch(gap):
+                operated.add(len(raw))
         previous_end = m.end()
         word = _SUPERSCRIPTS.get(m.group(), m.group()).lower().replace("’", "'")
         if word.endswith("'s"):
