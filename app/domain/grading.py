@@ -835,8 +835,13 @@ def _passes(verdict: _Verdict) -> bool:
 def _best(point: _Point, index: AnswerIndex, weights: Mapping[str, float]) -> _Verdict:
     own = {w: weights.get(w, 1.0) for w in point.wanted}
     total = sum(own.values())
-    verdicts = [_judge_window(point, w, own, total, index.whole) for w in index.windows]
-    return max(verdicts, key=_rank, default=_Verdict(0.0, (), tuple(point.wanted), ()))
+    nothing = _Verdict(0.0, (), tuple(point.written.get(w, w) for w in point.wanted), ())
+    verdicts = [
+        _judge_window(point, w, own, total, index.whole)
+        for w in index.windows
+        if not w.at.keys().isdisjoint(point.wanted)  # a window without its words says nothing
+    ]
+    return max(verdicts, key=_rank, default=nothing)
 
 
 def match_key_point(
