@@ -798,12 +798,20 @@ def _qualified_otherwise(tokens: Sequence[Token], side: str, other: str, governe
     the point's side."""
     if not governed:
         return ""
-    before = [tokens[max(0, i - 2) : i] for i, t in enumerate(tokens) if t.canon == governed]
+    before = [_qualifiers(tokens, i) for i, t in enumerate(tokens) if t.canon == governed]
     sides = {t.canon for pair in before for t in pair}
     if other in sides and side not in sides:
         word = next(t.word for pair in before for t in pair if t.canon == other)
         return f"says “{word}”, the other side of the point's contrast"
     return ""
+
+
+def _qualifiers(tokens: Sequence[Token], at: int) -> Sequence[Token]:
+    """The (up to) two words right before tokens[at] in its own clause."""
+    start = at
+    while start > max(0, at - 2) and not tokens[start].after_pause:
+        start -= 1
+    return tokens[start:at]
 
 
 def _governed(wanted: Sequence[str], side: str) -> str:
