@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +26,11 @@ from app.domain.prerequisite_credit import (
     credited_today,
     gives_credit,
 )
-from app.domain.scheduling import CardMemory, CardState
+from app.domain.progress_events import EventKind
+from app.domain.scheduling import CardMemory, CardState, Grade
+from app.services.review_service import DueCard, ReviewService
+from app.storage.review_log import ProgressLog
+from tests.test_review_log import assert_progress_is_the_replay, fresh_log, grade
 
 MODEL = MemoryModel()
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
@@ -176,3 +182,161 @@ def test_with_strong_transfer_credit_keeps_recall_for_fewer_minutes() -> None:
     off, on = _run(0.4, 0.0), _run(0.4, 0.2)
     assert on.minutes < off.minutes
     assert on.expected_recall > off.expected_recall - 0.01
+
+
+# -- in the review log: explainable, at most once a day, undone with its grade -----------------
+def _log_with_history(tmp_path: Path) -> tuple[ProgressLog, datetime]:
+    """Cards a (requires b) and b, c; b learnt a week ago and reviewed since."""
+    log = fresh_log(tmp_path / "lattice.sqlite3")
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    for card_id in ("a", "b", "c"):
+        grade(log, card_id, Grade.GOOD, start)
+        grade(log, card_id, Grade.GOOD, start + timedelta(minutes=11))
+    for card_id in ("a", "b"):
+        grade(log, card_id, Grade.GOOD, start + timedelta(days=3))
+    return log, start + timedelta(days=9)
+
+
+def _credit_rule(now: datetime) -> Callable[[CardMemory, bool], CardMemory | None]:
+    day_start = now.replace(hour=4)
+    return lambda memory, already: credit_card(memory, 0.2, now, day_start, already, MODEL, 0.9)
+
+
+def _grade_with_credit(
+    log: ProgressLog, now: datetime, targets=("b", "c")
+) -> tuple[int, list[CardMemory]]:  # type: ignore[no-untyped-def]
+    with log.transaction():
+        event_id = grade(log, "a", Grade.GOOD, now)
+        credited = log.record_credits(
+            "a", list(targets), _credit_rule(now), now, now.replace(hour=4)
+        )
+    return event_id, credited
+
+
+def test_a_credit_is_an_event_that_names_its_source_and_replays_exactly(tmp_path: Path) -> None:
+    log, now = _log_with_history(tmp_path)
+    before = log.progress("b")
+    _event_id, credited = _grade_with_credit(log, now)
+    assert [m.card_id for m in credited] == ["b", "c"]
+    after = log.progress("b")
+    assert after.memory.stability > before.memory.stability
+    assert after.memory.due > before.memory.due
+    assert (after.memory.last_review, after.memory.reps) == (
+        before.memory.last_review,
+        before.memory.reps,
+    )
+    assert log.credits("b") == [(log.events("b")[-1].at, "a")]
+    assert log.events("b")[-1].kind is EventKind.CREDIT
+    assert [r.rating for r in log.reviews("b")] == [3, 3, 3]  # a credit is not a review
+    assert_progress_is_the_replay(log)
+
+
+def test_a_card_is_credited_at_most_once_a_study_day(tmp_path: Path) -> None:
+    log, now = _log_with_history(tmp_path)
+    _grade_with_credit(log, now)
+    once = log.progress("b")
+    _, again = _grade_with_credit(log, now + timedelta(hours=2))
+    assert again == [] and log.progress("b") == once
+    _, next_day = _grade_with_credit(log, now + timedelta(days=1))
+    assert [m.card_id for m in next_day] == ["b", "c"]
+    assert len(log.credits("b")) == 2
+
+
+def test_no_credit_for_a_new_or_learning_card(tmp_path: Path) -> None:
+    log, now = _log_with_history(tmp_path)
+    log.reset(["c"], now - timedelta(hours=1))
+    grade(log, "b", Grade.AGAIN, now - timedelta(minutes=30))  # b relearning
+    _, credited = _grade_with_credit(log, now)
+    assert credited == []
+    assert log.credits("b") == log.credits("c") == []
+
+
+def test_undoing_the_grade_takes_back_its_credits_exactly(tmp_path: Path) -> None:
+    log, now = _log_with_history(tmp_path)
+    before = log.all_progress()
+    events_before = {c: log.events(c) for c in ("a", "b", "c")}
+    event_id, _ = _grade_with_credit(log, now)
+    log.undo(event_id)
+    assert log.all_progress() == before
+    assert {c: log.events(c) for c in ("a", "b", "c")} == events_before
+
+
+def test_undo_leaves_an_earlier_grades_credits_alone(tmp_path: Path) -> None:
+    log, now = _log_with_history(tmp_path)
+    _grade_with_credit(log, now, targets=("b",))
+    credited = log.progress("b")
+    later = grade(log, "c", Grade.GOOD, now + timedelta(minutes=5))
+    log.undo(later)
+    assert log.progress("b") == credited
+
+
+# -- in Review, with the setting on ------------------------------------------------------------
+def _learn_everything(ctx, settings) -> None:  # type: ignore[no-untyped-def]
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, settings)
+    while (due := service.next_card()) is not None:
+        ctx.clock.advance(seconds=30)
+        service.answer(due, Grade.GOOD)
+    service.close()
+
+
+def _review_beta_when_all_are_due(ctx, credit: bool):  # type: ignore[no-untyped-def]
+    settings = replace(ctx.settings, prerequisite_credit=credit)
+    _learn_everything(ctx, settings)
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, settings)
+    dues = [service.ledger.memory(c).due for c in ctx.bank.cards]
+    ctx.clock.advance(seconds=(max(dues) - ctx.clock.now()).total_seconds() + 3600)  # all due
+    before = {c: service.ledger.memory(c) for c in ("alpha-what", "alpha-why", "gamma-what")}
+    # beta's card, answered from today's queue whatever its place in it
+    due = DueCard(ctx.bank.cards["beta-what"], service.ledger.memory("beta-what"))
+    in_line = service.counts().review
+    service.answer(due, Grade.GOOD)
+    return service, before, in_line
+
+
+def test_with_credit_on_a_good_answer_refreshes_the_prerequisites_cards(ctx) -> None:  # type: ignore[no-untyped-def]
+    service, before, in_line = _review_beta_when_all_are_due(ctx, credit=True)
+    for card_id in ("alpha-what", "alpha-why"):  # beta requires alpha
+        after = service.ledger.memory(card_id)
+        assert after.stability > before[card_id].stability
+        assert after.due > before[card_id].due
+        assert service.ledger.log.credits(card_id)[0][1] == "beta-what"
+    assert service.ledger.memory("gamma-what") == before["gamma-what"]  # gamma needs beta
+    # alpha's cards are no longer due today: they left today's queue at once
+    assert in_line == 4 and service.counts().review == 1
+    service.close()
+
+
+def test_undo_in_review_takes_back_the_grade_and_its_credits(ctx) -> None:  # type: ignore[no-untyped-def]
+    service, before, in_line = _review_beta_when_all_are_due(ctx, credit=True)
+    service.undo()
+    for card_id in ("alpha-what", "alpha-why"):
+        assert service.ledger.memory(card_id) == before[card_id]
+        assert service.ledger.log.credits(card_id) == []
+    service.close()
+
+
+def test_credit_is_off_by_default(ctx) -> None:  # type: ignore[no-untyped-def]
+    assert ctx.settings.prerequisite_credit is False
+    service, before, in_line = _review_beta_when_all_are_due(ctx, credit=False)
+    for card_id in ("alpha-what", "alpha-why"):
+        assert service.ledger.memory(card_id) == before[card_id]
+    service.close()
+
+
+def test_the_settings_dialog_turns_credit_on_and_it_persists(
+    qtbot, window, ctx, data_dir, content_root, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from app.services.context import open_context
+    from app.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(ctx.settings, window)
+    qtbot.addWidget(dialog)
+    assert not dialog.prerequisite_credit.isChecked()
+    assert "only if answering a concept really exercises what it requires" in (
+        dialog.prerequisite_credit.toolTip()
+    )
+    dialog.prerequisite_credit.setChecked(True)
+    window.apply_settings(dialog.settings())
+    assert window.review.service.settings.prerequisite_credit
+    reopened = open_context(data_dir, content=content_root, clock=clock)
+    assert reopened.settings.prerequisite_credit
