@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
 from app.domain.study_day import StudySettings
 
 CREDIT_HELP = (
-    "Prerequisite credit: a Good or Easy answer also counts as a light review of the cards "
-    "the concept builds on, so they come back later. It saves minutes only if answering "
-    "a concept really exercises what it requires; otherwise it costs recall (off by default)."
+    "Prerequisite credit counts a Good answer as a light review of what the concept builds on: "
+    "it saves minutes only if answering a concept really exercises its prerequisites."
 )
 
 
