@@ -292,6 +292,9 @@ class ReviewService:
         credited: list[CardMemory] = []
         with faults_as_messages(self.db_path):  # a refused grade says why; nothing changes
             if targets:
+                day_start = study_day_start(
+                    now, self.clock.local_tz, self.settings.day_starts_at_hour
+                )
                 log_id, after, credited = self.ledger.record_grade_with_credits(
                     due.card.id,
                     lambda before: self.scheduler.grade(before, grade, now),
@@ -299,8 +302,8 @@ class ReviewService:
                     now,
                     duration,
                     targets,
-                    self._credit_rule(now),
-                    study_day_start(now, self.clock.local_tz, self.settings.day_starts_at_hour),
+                    self._credit_rule(now, day_start),
+                    day_start,
                 )
             else:
                 log_id, after = self.ledger.record_grade(
@@ -326,10 +329,13 @@ class ReviewService:
             return []
         return [c.id for needed in concept.requires for c in self.bank.cards_of(needed)]
 
-    def _credit_rule(self, now: datetime) -> Callable[[CardMemory, bool], CardMemory | None]:
+    def _credit_rule(
+        self, now: datetime, day_start: datetime
+    ) -> Callable[[CardMemory, bool], CardMemory | None]:
+        """A prerequisite's card after a credit now (None: it gets none), with the
+        learner's parameters and desired retention."""
         model = MemoryModel(self.settings.fsrs_parameters or DEFAULT_PARAMETERS)
         scheduler = self.scheduler.settings
-        day_start = study_day_start(now, self.clock.local_tz, self.settings.day_starts_at_hour)
 
         def credit(memory: CardMemory, credited_today: bool) -> CardMemory | None:
             return credit_card(

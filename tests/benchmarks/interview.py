@@ -224,30 +224,36 @@ def credit_table(
                 )
 
 
-def credit_in_interview_mode(minutes: float, horizon: int, size: int, rule: CreditRule) -> None:
+def credit_in_interview_mode(
+    minutes: float, horizon: int, size: int, rule: CreditRule, seeds: range
+) -> None:
     """Interview mode spends all its minutes (a useful review is always left), so with
     credit on and off at the same daily minutes the difference is in recall on the day."""
     bank = [PlanCard(f"card-{i:05d}") for i in range(size)]
     concept_of, requires = synthetic_concepts([c.card_id for c in bank], seed=size)
     credit = card_targets(rule, requires, concept_of)
     print(
-        f"\nInterview mode, {horizon} days, {size} cards, {minutes:g} min a day, one seed per "
-        "learner: recall on the day, credit off and on"
+        f"\nInterview mode, {horizon} days, {size} cards, {minutes:g} min a day, "
+        f"{len(seeds)} seeds per learner: recall on the day, credit off and on"
     )
+    runs = len(LEARNERS) * len(seeds)
     for name, transfer in TRANSFERS.items():
         truth = card_targets(CreditRule(transfer), requires, concept_of) if transfer else None
         off = on = spent_off = spent_on = 0.0
+        better = 0
         for learner in LEARNERS.values():
             model = MemoryModel(learner.parameters)
             profile = replace(learner.profile, attendance=1 - learner.miss_day_probability)
             schedule = interview_schedule(model, profile, minutes)
-            a = simulate(schedule, learner, bank, horizon, minutes, 0, truth, None)
-            b = simulate(schedule, learner, bank, horizon, minutes, 0, truth, credit)
-            off, on = off + a.expected_recall / 3, on + b.expected_recall / 3
-            spent_off, spent_on = spent_off + a.minutes / 3, spent_on + b.minutes / 3
+            for seed in seeds:
+                a = simulate(schedule, learner, bank, horizon, minutes, seed, truth, None)
+                b = simulate(schedule, learner, bank, horizon, minutes, seed, truth, credit)
+                off, on = off + a.expected_recall / runs, on + b.expected_recall / runs
+                spent_off, spent_on = spent_off + a.minutes / runs, spent_on + b.minutes / runs
+                better += b.expected_recall > a.expected_recall
         print(
             f"{name:>8}: off {off:.3f} ({spent_off:.0f} min), on {on:.3f} ({spent_on:.0f} min), "
-            f"{on - off:+.3f}",
+            f"{on - off:+.3f}, credit better in {better} of {runs} runs",
             flush=True,
         )
 
@@ -266,7 +272,7 @@ def main() -> int:
     parser.add_argument(
         "--interview-check",
         action="store_true",
-        help="with --credit: interview mode, credit off and on, 400 cards, first --horizon",
+        help="with --credit: interview mode, credit off and on, 400 cards, each --horizon",
     )
     parser.add_argument(
         "--transfer", action="append", choices=list(TRANSFERS), help="only this truth (repeatable)"
@@ -277,7 +283,8 @@ def main() -> int:
         started = time.perf_counter()
         rule = CreditRule(args.share, args.depth)
         if args.interview_check:
-            credit_in_interview_mode(args.minutes, (args.horizon or [14])[0], 400, rule)
+            for horizon in args.horizon or [14]:
+                credit_in_interview_mode(args.minutes, horizon, 400, rule, range(args.seeds))
         else:
             credit_table(
                 args.minutes,
