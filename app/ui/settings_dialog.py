@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
 from app.domain.study_day import StudySettings
 
 CREDIT_HELP = (
-    "Prerequisite credit counts a Good answer as a light review of what the concept builds on: "
-    "it saves minutes only if answering a concept really exercises its prerequisites."
+    "Prerequisite credit counts a Good answer as a light review of what the concept builds on; "
+    "it saves a few percent of your minutes only if answering a concept really exercises its "
+    "prerequisites, and otherwise costs recall."
 )
 
 
