@@ -10,6 +10,10 @@ A schedule is a function from today's cards (as `PlanCard`s) to the ids to study
 order; the learner studies them until the day's minutes are spent. The score is the
 importance-weighted expected recall of the bank on the interview morning, from the learner's
 true memory (a card never learnt counts 0).
+
+The learner's true memory and what the schedule sees can differ: answering a concept may
+really refresh its prerequisites (the *transfer*, which no review log shows), and the
+schedule may credit them (`prerequisite_credit.py`) or not. Without either they are equal.
 """
 
 from __future__ import annotations
