@@ -227,8 +227,9 @@ def credit_table(
 def credit_in_interview_mode(
     minutes: float, horizon: int, size: int, rule: CreditRule, seeds: range
 ) -> None:
-    """Interview mode spends all its minutes (a useful review is always left), so with
-    credit on and off at the same daily minutes the difference is in recall on the day."""
+    """Interview mode, credit off and on at the same daily minutes: it spends them while a
+    review or a new card still gains recall on the day, so the difference is mostly in
+    recall; the minutes really spent are shown too."""
     bank = [PlanCard(f"card-{i:05d}") for i in range(size)]
     concept_of, requires = synthetic_concepts([c.card_id for c in bank], seed=size)
     credit = card_targets(rule, requires, concept_of)
