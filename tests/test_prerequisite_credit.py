@@ -340,3 +340,9 @@ def test_the_settings_dialog_turns_credit_on_and_it_persists(
     assert window.review.service.settings.prerequisite_credit
     reopened = open_context(data_dir, content=content_root, clock=clock)
     assert reopened.settings.prerequisite_credit
+
+
+def test_the_logs_credit_kind_is_the_domains() -> None:
+    from app.storage import review_log
+
+    assert review_log.CREDIT == EventKind.CREDIT

@@ -40,7 +40,8 @@ class EventKind(IntEnum):
     UNFLAG = 9
     SET = 10  # a whole schedule at once (import; migration of an unlogged state)
     MOVE = 11  # a retired card's history now belongs to this card
-    CREDIT = 12  # a good answer to a card that builds on this one refreshed it a little
+    RESCHEDULED = 12  # another app's manual reschedule, kept as history; changes nothing here
+    CREDIT = 13  # a good answer to a card that builds on this one refreshed it a little
 
     @property
     def is_grade(self) -> bool:
@@ -194,7 +195,9 @@ def apply(progress: CardProgress, event: Event) -> CardProgress:
     if kind is EventKind.SET:
         assert event.schedule is not None, "a SET event carries its schedule"
         return replace(progress, memory=replace(event.schedule, card_id=memory.card_id))
-    return progress  # MOVE: the moved events themselves carry the schedule
+    # MOVE: the moved events themselves carry the schedule; RESCHEDULED: an import's SET
+    # event that follows it carries the schedule it led to
+    return progress
 
 
 def replay(card_id: str, events: Iterable[Event]) -> CardProgress:
