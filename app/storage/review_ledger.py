@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -108,6 +108,31 @@ class ReviewLedger:
             self._raise_fault(exc)
         self._after_commit()
         return result
+
+    def record_grade_with_credits(
+        self,
+        card_id: str,
+        schedule: Callable[[CardMemory], CardMemory],
+        rating: int,
+        reviewed_at: datetime,
+        duration_ms: int,
+        targets: Sequence[str],
+        credit: Callable[[CardMemory, bool], CardMemory | None],
+        day_start: datetime,
+    ) -> tuple[int, CardMemory, list[CardMemory]]:
+        """`record_grade` and the prerequisite credits it gives (`ProgressLog.record_credits`)
+        in one transaction, so one undo takes back both; also returns the credited memories.
+        Refused writes raise StorageFault, as `record_grade`'s do."""
+        try:
+            with self.log.transaction():
+                event_id, after = self.log.record_grade(
+                    card_id, schedule, rating, reviewed_at, duration_ms
+                )
+                credited = self.log.record_credits(card_id, targets, credit, reviewed_at, day_start)
+        except (sqlite3.Error, OSError) as exc:
+            self._raise_fault(exc)
+        self._after_commit()
+        return event_id, after, credited
 
     def _raise_fault(self, exc: sqlite3.Error | OSError) -> NoReturn:
         """What the disk or another program refused, as a StorageFault that says so
