@@ -623,6 +623,8 @@ class _Verdict:
     evidence: tuple[tuple[int, int], ...]
     problem: str = ""
     needs: float = COVER_SHARE  # the share of weight this phrasing must reach
+    # Words of the model answer's statement of the point that make up for a missing one.
+    supported: tuple[str, ...] = ()
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
@@ -726,14 +728,39 @@ def _other_formula(point: _Point, window: _Window) -> str:
 _FORMULA_REACH = 12  # tokens from a word to the formula that defines it
 
 
+# A point's words must be stated close together: within this many tokens per key word (and
+# at least SPAN_MIN), so a long sentence cannot lend one claim's words to another.
+SPAN_PER_WORD = 3.0
+SPAN_MIN = 12
+
+
+def _closest_stretch(
+    point: _Point, window: _Window, weights: Mapping[str, float]
+) -> tuple[int, int]:
+    """The stretch of tokens, no longer than the point allows, that holds the most of the
+    point's weight (the earliest such); the whole window when its words already fit."""
+    length = max(SPAN_MIN, math.ceil(SPAN_PER_WORD * len(point.wanted)))
+    places = sorted((i, w) for w in point.wanted for i in window.at.get(w, ()))
+    if not places or places[-1][0] - places[0][0] < length:
+        return 0, len(window.tokens)
+    best, best_weight = (0, len(window.tokens)), -1.0
+    for start, _ in places:
+        inside = {w for i, w in places if start <= i < start + length}
+        weight = sum(weights.get(w, 1.0) for w in inside)
+        if weight > best_weight + 1e-9:
+            best, best_weight = (start, start + length), weight
+    return best
+
+
 def _judge_window(
     point: _Point, window: _Window, weights: Mapping[str, float], total: float, whole: _Window
 ) -> _Verdict:
     tokens = window.tokens
     positions: dict[str, int] = {}
     flipped: list[str] = []
+    low, high = _closest_stretch(point, window, weights)
     for word in point.wanted:
-        places = window.at.get(word)
+        places = [i for i in window.at.get(word, ()) if low <= i < high]
         if not places:
             continue
         # Prefer an occurrence whose polarity agrees with the point's.
@@ -830,6 +857,8 @@ def _needed(count: int, share: float = COVER_SHARE) -> int:
 
 
 def _enough(verdict: _Verdict) -> bool:
+    if verdict.supported:
+        return True
     wanted = len(verdict.found) + len(verdict.missing)
     return verdict.share >= verdict.needs - 1e-9 and len(verdict.found) >= min(
         wanted, _needed(wanted, verdict.needs)
@@ -840,16 +869,52 @@ def _passes(verdict: _Verdict) -> bool:
     return _enough(verdict) and not verdict.problem
 
 
-def _best(point: _Point, index: AnswerIndex, weights: Mapping[str, float]) -> _Verdict:
+def _best(
+    point: _Point,
+    index: AnswerIndex,
+    weights: Mapping[str, float],
+    helpers: frozenset[str] = frozenset(),
+) -> _Verdict:
     own = {w: weights.get(w, 1.0) for w in point.wanted}
     total = sum(own.values())
     nothing = _Verdict(0.0, (), tuple(point.written.get(w, w) for w in point.wanted), ())
     verdicts = [
-        _judge_window(point, w, own, total, index.whole)
+        _supported(_judge_window(point, w, own, total, index.whole), w, helpers)
         for w in index.windows
         if not w.at.keys().isdisjoint(point.wanted)  # a window without its words says nothing
     ]
     return max(verdicts, key=_rank, default=nothing)
+
+
+# A window short of a point by at most this many key words still states it when it holds at
+# least SUPPORT_WORDS other words of the model answer's statement of the point.
+SUPPORT_SHORT = 1
+SUPPORT_WORDS = 2
+
+
+@lru_cache(maxsize=65536)
+def _support_words(statement: str, point: str) -> frozenset[str]:
+    """The model statement's key words the point does not already have."""
+    return (
+        frozenset(_point_words(statement)) - frozenset(_point_words(point))
+        if statement
+        else frozenset()
+    )
+
+
+def _supported(verdict: _Verdict, window: _Window, helpers: frozenset[str]) -> _Verdict:
+    if not helpers or verdict.problem or _enough(verdict) or not verdict.found:
+        return verdict
+    wanted = len(verdict.found) + len(verdict.missing)
+    if len(verdict.found) + SUPPORT_SHORT < _needed(wanted, verdict.needs):
+        return verdict
+    tokens = window.tokens
+    present = sorted(
+        w for w in helpers if any(not _negated(tokens, i) for i in window.at.get(w, ()))
+    )
+    if len(present) < SUPPORT_WORDS:
+        return verdict
+    return replace(verdict, supported=tuple(present))
 
 
 def match_key_point(
@@ -857,18 +922,22 @@ def match_key_point(
     answer: str | AnswerIndex,
     alternatives: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
+    support: str = "",
 ) -> PointMatch:
-    """Whether `answer` states `point` (or one of its `alternatives`) in one window."""
+    """Whether `answer` states `point` (or one of its `alternatives`) in one window.
+    `support` is the model answer's own statement of the point: a window a word or so short
+    of the point is enough when it also holds enough of that statement's other words."""
     index = answer if isinstance(answer, AnswerIndex) else AnswerIndex(answer)
     if not index.text.strip():
         return PointMatch(point, False, "nothing typed")
     weights = weights or {}
+    helpers = _support_words(support, point)
     best: tuple[str, _Verdict] | None = None
     for phrasing in (point, *alternatives):
         prepared = _prepare(phrasing)
         if prepared is None:
             continue
-        verdict = _best(prepared, index, weights)
+        verdict = _best(prepared, index, weights, helpers if phrasing == point else frozenset())
         if phrasing != point:
             verdict = replace(verdict, needs=ALTERNATIVE_SHARE)
         if best is None or _rank(verdict) > _rank(best[1]):
@@ -916,21 +985,77 @@ def match_key_points(
     answer: str,
     alternatives: Sequence[Sequence[str]] = (),
     weights: Mapping[str, float] | None = None,
+    support: Sequence[str] = (),
 ) -> list[PointMatch]:
-    """Every point against one answer (indexed once)."""
+    """Every point against one answer (indexed once); `support` as in `match_key_point`."""
     points = list(points)
     alts = list(alternatives) + [()] * (len(points) - len(alternatives))
+    helps = list(support) + [""] * (len(points) - len(support))
     index = AnswerIndex(answer)
-    return [match_key_point(p, index, a, weights) for p, a in zip(points, alts, strict=True)]
+    return [
+        match_key_point(p, index, a, weights, h)
+        for p, a, h in zip(points, alts, helps, strict=True)
+    ]
 
 
 def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:
-    """A card's key points against a typed answer, crediting the phrasings the content gives;
-    `bank_points` (every key point and phrasing of the bank, see `bank_texts`) makes rare
-    words weigh more."""
+    """A card's key points against a typed answer, crediting the phrasings the content gives
+    and the model answer's own statement of each point (`card_phrasings`); `bank_points`
+    (every key point and phrasing of the bank, see `bank_texts`) makes rare words weigh more."""
+    phrasings = card_phrasings(card)
     weights = word_weights(bank_points) if bank_points else {}
-    weights = topic_weights(weights, card.question, card.key_points, card.phrasings)
-    return match_key_points(card.key_points, answer, card.phrasings, weights)
+    weights = topic_weights(weights, card.question, card.key_points, phrasings)
+    return match_key_points(
+        card.key_points, answer, phrasings, weights, support=model_statements(card)
+    )
+
+
+# -- the model answer's own words ------------------------------------------------------------
+
+# A clause of the model answer states a point when it holds this share of the point's words.
+MODEL_CLAUSE_SHARE = 0.5
+_FENCED = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", re.M | re.S)
+_MARKUP = re.compile(r"[*_`#>|]+|\[(?=[^\]]*\]\()|\]\([^)]*\)")
+_CLAUSE_END = re.compile(r"(?:[.!?;:]+(?=\s|$)|,\s|\n+|\s[-—–]\s|[—–()])")
+
+
+def model_clauses(answer: str) -> list[str]:
+    """The model answer as short clauses of prose: code and table rules left out, markup
+    stripped, split at sentence ends, commas, dashes and brackets."""
+    prose = _FENCED.sub("\n", answer)
+    lines = [line for line in prose.splitlines() if not set(line.strip()) <= set("|-: ")]
+    text = _MARKUP.sub(" ", "\n".join(lines))
+    return [c.strip() for c in _CLAUSE_END.split(text) if len(c.split()) >= 2]
+
+
+@lru_cache(maxsize=4096)
+def model_statements(card: Card) -> tuple[str, ...]:
+    """For each key point, the clause (with the one after it) of the card's own model answer
+    that states it best ("" if none holds `MODEL_CLAUSE_SHARE` of its words, or its
+    negation differs). The bank's text says the idea at length, in more words than the
+    point: they widen each point's vocabulary without a hand-written list."""
+    clauses = model_clauses(card.answer)
+    spans = [" ".join(clauses[i : i + 2]) for i in range(len(clauses))]
+    words = [set(_point_words(span)) for span in spans]
+    negative = [any(t.negation for t in tokenize(span)) for span in spans]
+    result: list[str] = []
+    for point in card.key_points:
+        wanted = set(_point_words(point))
+        polarity = any(t.negation for t in tokenize(point))
+        best, best_share = "", 0.0
+        for span, present, negated in zip(spans, words, negative, strict=True):
+            if negated != polarity:  # "no longer equals" does not state "equals"
+                continue
+            share = len(wanted & present) / len(wanted) if wanted else 0.0
+            if share > best_share or (share == best_share and best and len(span) < len(best)):
+                best, best_share = span, share
+        result.append(best if best_share >= MODEL_CLAUSE_SHARE - 1e-9 else "")
+    return tuple(result)
+
+
+def card_phrasings(card: Card) -> tuple[tuple[str, ...], ...]:
+    """Each key point's phrasings as the content gives them (`()` where none)."""
+    return tuple(card.phrasings) + ((),) * (len(card.key_points) - len(card.phrasings))
 
 
 # How much a word of the card's question, or one several of its points share, still weighs.
