@@ -753,7 +753,12 @@ def _closest_stretch(
 
 
 def _judge_window(
-    point: _Point, window: _Window, weights: Mapping[str, float], total: float, whole: _Window
+    point: _Point,
+    window: _Window,
+    weights: Mapping[str, float],
+    total: float,
+    whole: _Window,
+    rivals: tuple[str, frozenset[str]] = ("", frozenset()),
 ) -> _Verdict:
     tokens = window.tokens
     positions: dict[str, int] = {}
@@ -784,9 +789,48 @@ def _judge_window(
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
     elif swap := _swapped_relation(point, positions, tokens):
         problem = swap
+    elif rival := _rival_subject(positions, tokens, rivals):
+        problem = rival
+    elif bound := _numbers_rebound(point, tokens, low, high):
+        problem = bound
     elif point.formulas and (formula := _other_formula(point, whole)):
         problem = formula
     return _Verdict(share, found, missing, evidence, problem)
+
+
+def _rival_subject(
+    positions: Mapping[str, int], tokens: Sequence[Token], rivals: tuple[str, frozenset[str]]
+) -> str:
+    """The card's question compares things ("macro, micro and weighted averaging") and the
+    point is about one of them (its subject, "macro"): the thing named last before the
+    point's other words must be that one, not another ("macro pools ...; micro averages
+    the per-class scores equally" states nothing about macro averaging)."""
+    subject, others = rivals
+    claims = [i for w, i in positions.items() if w != subject and w not in others]
+    if not subject or not others or not claims:
+        return ""
+    first = min(claims)
+    for token in reversed(tokens[:first]):
+        if token.canon == subject:
+            return ""
+        if token.canon in others:
+            return f"says it of “{token.word}”, not “{subject}”"
+    return ""
+
+
+def _numbers_rebound(point: _Point, tokens: Sequence[Token], low: int, high: int) -> str:
+    """The point ties a figure to a word ("32 query, 8 KV"); the answer ties one of the
+    point's other figures to that word ("8 query heads and 32 KV heads")."""
+    figures = {w for w in point.wanted if w[:1].isdigit()}
+    if len(figures) < 2:
+        return ""
+    ties = {b: a for a, b in zip(point.wanted, point.wanted[1:], strict=False) if a in figures}
+    stretch = tokens[low:high]
+    for before, token in zip(stretch, stretch[1:], strict=False):
+        wanted_figure = ties.get(token.canon)
+        if wanted_figure and before.canon in figures and before.canon != wanted_figure:
+            return f"ties “{token.word}” to {before.word}, not {wanted_figure}"
+    return ""
 
 
 def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
@@ -874,12 +918,13 @@ def _best(
     index: AnswerIndex,
     weights: Mapping[str, float],
     helpers: frozenset[str] = frozenset(),
+    rivals: tuple[str, frozenset[str]] = ("", frozenset()),
 ) -> _Verdict:
     own = {w: weights.get(w, 1.0) for w in point.wanted}
     total = sum(own.values())
     nothing = _Verdict(0.0, (), tuple(point.written.get(w, w) for w in point.wanted), ())
     verdicts = [
-        _supported(_judge_window(point, w, own, total, index.whole), w, helpers)
+        _supported(_judge_window(point, w, own, total, index.whole, rivals), w, helpers)
         for w in index.windows
         if not w.at.keys().isdisjoint(point.wanted)  # a window without its words says nothing
     ]
@@ -923,10 +968,13 @@ def match_key_point(
     alternatives: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
     support: str = "",
+    rivals: tuple[str, frozenset[str]] = ("", frozenset()),
 ) -> PointMatch:
     """Whether `answer` states `point` (or one of its `alternatives`) in one window.
     `support` is the model answer's own statement of the point: a window a word or so short
-    of the point is enough when it also holds enough of that statement's other words."""
+    of the point is enough when it also holds enough of that statement's other words.
+    `rivals`: the point's subject and the other things the question compares
+    (see `_rival_subject`)."""
     index = answer if isinstance(answer, AnswerIndex) else AnswerIndex(answer)
     if not index.text.strip():
         return PointMatch(point, False, "nothing typed")
@@ -937,7 +985,9 @@ def match_key_point(
         prepared = _prepare(phrasing)
         if prepared is None:
             continue
-        verdict = _best(prepared, index, weights, helpers if phrasing == point else frozenset())
+        verdict = _best(
+            prepared, index, weights, helpers if phrasing == point else frozenset(), rivals
+        )
         if phrasing != point:
             verdict = replace(verdict, needs=ALTERNATIVE_SHARE)
         if best is None or _rank(verdict) > _rank(best[1]):
@@ -986,15 +1036,23 @@ def match_key_points(
     alternatives: Sequence[Sequence[str]] = (),
     weights: Mapping[str, float] | None = None,
     support: Sequence[str] = (),
+    question: str = "",
 ) -> list[PointMatch]:
-    """Every point against one answer (indexed once); `support` as in `match_key_point`."""
+    """Every point against one answer (indexed once); `support` as in `match_key_point`.
+    With the card's `question`, a point about one thing it compares ("macro" of "macro,
+    micro and weighted averaging") is not credited for a claim about another."""
     points = list(points)
     alts = list(alternatives) + [()] * (len(points) - len(alternatives))
     helps = list(support) + [""] * (len(points) - len(support))
     index = AnswerIndex(answer)
+    compared = set(key_words(question))
+    firsts = [next(iter(_point_words(p)), "") for p in points]
+    subjects = frozenset(w for w in firsts if w in compared)
     return [
-        match_key_point(p, index, a, weights, h)
-        for p, a, h in zip(points, alts, helps, strict=True)
+        match_key_point(
+            p, index, a, weights, h, (w, subjects - {w}) if w in subjects else ("", frozenset())
+        )
+        for p, a, h, w in zip(points, alts, helps, firsts, strict=True)
     ]
 
 
@@ -1006,7 +1064,12 @@ def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> li
     weights = word_weights(bank_points) if bank_points else {}
     weights = topic_weights(weights, card.question, card.key_points, phrasings)
     return match_key_points(
-        card.key_points, answer, phrasings, weights, support=model_statements(card)
+        card.key_points,
+        answer,
+        phrasings,
+        weights,
+        support=model_statements(card),
+        question=card.question,
     )
 
 

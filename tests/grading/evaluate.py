@@ -108,7 +108,10 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
             else ""
             for p in points
         ]
-        matches = match_key_points(points, record["answer"], phrasings, card_weights, support)
+        question = card.question if card else ""
+        matches = match_key_points(
+            points, record["answer"], phrasings, card_weights, support, question
+        )
         latencies.append((time.perf_counter() - start) * 1000)
         tally = by_kind[record["kind"]]
         for match, label in zip(matches, labels, strict=True):
