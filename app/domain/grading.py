@@ -802,20 +802,23 @@ def _rival_subject(
     positions: Mapping[str, int], tokens: Sequence[Token], rivals: tuple[str, frozenset[str]]
 ) -> str:
     """The card's question compares things ("macro, micro and weighted averaging") and the
-    point is about one of them (its subject, "macro"): the thing named last before the
-    point's other words must be that one, not another ("macro pools ...; micro averages
-    the per-class scores equally" states nothing about macro averaging)."""
+    point is about one of them (its subject, "macro"): the point's other words must be
+    said of it, not of another (each is said of the thing named last before it; "macro
+    pools ...; micro averages the per-class scores equally" says nothing about macro)."""
     subject, others = rivals
     claims = [i for w, i in positions.items() if w != subject and w not in others]
     if not subject or not others or not claims:
         return ""
-    first = min(claims)
-    for token in reversed(tokens[:first]):
-        if token.canon == subject:
-            return ""
-        if token.canon in others:
-            return f"says it of “{token.word}”, not “{subject}”"
-    return ""
+    own, theirs, named = 0, 0, ""
+    for at in claims:  # what each claim word is said of: the thing named last before it
+        for token in reversed(tokens[:at]):
+            if token.canon == subject:
+                own += 1
+                break
+            if token.canon in others:
+                theirs, named = theirs + 1, named or token.word
+                break
+    return f"says it of “{named}”, not “{subject}”" if theirs > own else ""
 
 
 def _numbers_rebound(point: _Point, tokens: Sequence[Token], low: int, high: int) -> str:
@@ -969,17 +972,19 @@ def match_key_point(
     weights: Mapping[str, float] | None = None,
     support: str = "",
     rivals: tuple[str, frozenset[str]] = ("", frozenset()),
+    others: frozenset[str] = frozenset(),
 ) -> PointMatch:
     """Whether `answer` states `point` (or one of its `alternatives`) in one window.
     `support` is the model answer's own statement of the point: a window a word or so short
     of the point is enough when it also holds enough of that statement's other words.
     `rivals`: the point's subject and the other things the question compares
-    (see `_rival_subject`)."""
+    (see `_rival_subject`). `others`: words that cannot support this point, since the
+    question or the card's other points use them."""
     index = answer if isinstance(answer, AnswerIndex) else AnswerIndex(answer)
     if not index.text.strip():
         return PointMatch(point, False, "nothing typed")
     weights = weights or {}
-    helpers = _support_words(support, point)
+    helpers = _support_words(support, point) - others
     best: tuple[str, _Verdict] | None = None
     for phrasing in (point, *alternatives):
         prepared = _prepare(phrasing)
@@ -1048,11 +1053,20 @@ def match_key_points(
     compared = set(key_words(question))
     firsts = [next(iter(_point_words(p)), "") for p in points]
     subjects = frozenset(w for w in firsts if w in compared)
+    texts = [[p, *a] for p, a in zip(points, alts, strict=True)]
+    words = [frozenset(w for text in group for w in _point_words(text)) for group in texts]
+    topic = frozenset(compared)
     return [
         match_key_point(
-            p, index, a, weights, h, (w, subjects - {w}) if w in subjects else ("", frozenset())
+            p,
+            index,
+            a,
+            weights,
+            h,
+            (w, subjects - {w}) if w in subjects else ("", frozenset()),
+            topic.union(*(words[:i] + words[i + 1 :])),
         )
-        for p, a, h, w in zip(points, alts, helps, firsts, strict=True)
+        for i, (p, a, h, w) in enumerate(zip(points, alts, helps, firsts, strict=True))
     ]
 
 
