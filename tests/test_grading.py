@@ -271,7 +271,7 @@ def test_the_model_answers_own_words_make_up_for_a_missing_key_word() -> None:
     assert not match_key_point(point, answer).covered  # one key word short on its own
     assert match_key_point(point, answer, support=statement).covered
     # Its words count only where the answer asserts them, and never without the point's own.
-    negated = "Gradients don't flow back to the early layers."
+    negated = "Gradients don't flow back to layers."
     assert not match_key_point(point, negated, support=statement).covered
     unrelated = "Activations flow straight back to the early layers."
     assert not match_key_point(point, unrelated, support=statement).covered

@@ -376,7 +376,7 @@ _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
 COVER_SHARE = 0.5
 # An alternative phrasing is the author's guess at how candidates say it, wordier than the
 # point; it must be stated more fully, or on-topic wrong answers would tick it.
-ALTERNATIVE_SHARE = 0.6
+ALTERNATIVE_SHARE = 0.5
 # A point must be stated within this many adjacent sentences.
 SENTENCES_PER_WINDOW = 2
 # Negation this many tokens before a matched word (in the same clause) flips it.
@@ -789,7 +789,7 @@ def _judge_window(
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
     elif swap := _swapped_relation(point, positions, tokens):
         problem = swap
-    elif rival := _rival_subject(positions, tokens, rivals):
+    elif rival := _rival_subject(point, positions, tokens, rivals):
         problem = rival
     elif bound := _numbers_rebound(point, tokens, low, high):
         problem = bound
@@ -799,26 +799,56 @@ def _judge_window(
 
 
 def _rival_subject(
-    positions: Mapping[str, int], tokens: Sequence[Token], rivals: tuple[str, frozenset[str]]
+    point: _Point,
+    positions: Mapping[str, int],
+    tokens: Sequence[Token],
+    rivals: tuple[str, frozenset[str]],
 ) -> str:
-    """The card's question compares things ("macro, micro and weighted averaging") and the
-    point is about one of them (its subject, "macro"): the point's other words must be
-    said of it, not of another (each is said of the thing named last before it; "macro
-    pools ...; micro averages the per-class scores equally" says nothing about macro)."""
-    subject, others = rivals
-    claims = [i for w, i in positions.items() if w != subject and w not in others]
-    if not subject or not others or not claims:
+    """The card's question compares things ("macro, micro and weighted averaging"); each of
+    the point's other words is said of one of them (the one its clause names first, or the
+    point's subject, "macro", if none). The answer must say them of the same things: "macro
+    pools ...; micro averages the per-class scores equally" says nothing about macro, nor
+    "L1 is a Gaussian prior, L2 a Laplace one" that L2 is the Gaussian one."""
+    subject, things = rivals
+    if not things:
         return ""
-    own, theirs, named = 0, 0, ""
-    for at in claims:  # what each claim word is said of: the thing named last before it
-        for token in reversed(tokens[:at]):
-            if token.canon == subject:
-                own += 1
-                break
-            if token.canon in others:
-                theirs, named = theirs + 1, named or token.word
-                break
-    return f"says it of “{named}”, not “{subject}”" if theirs > own else ""
+    own = _phrasing_tokens(point.text)
+    agree, differ, named = 0, 0, ""
+    for word, at in positions.items():
+        if word in things:
+            continue
+        meant = (
+            next((_said_of(own, i, things) for i, t in enumerate(own) if t.canon == word), "")
+            or subject
+        )
+        said = _said_of(tokens, at, things)
+        if not meant or not said:
+            continue
+        if said == meant:
+            agree += 1
+        else:
+            differ, named = differ + 1, named or said
+    if differ > agree:
+        word = next(t.word for t in tokens if t.canon == named)
+        return f"says it of “{word}”, not “{subject or point.written.get(named, named)}”"
+    return ""
+
+
+def _said_of(tokens: Sequence[Token], at: int, things: frozenset[str]) -> str:
+    """Which of `things` the word at `at` is said of: the first one named in its clause
+    before it, else the last one named before that clause ("" if none)."""
+    start = at
+    while start > 0 and not tokens[start].after_pause and not tokens[start].breaks_clause:
+        start -= 1
+    named = next((t.canon for t in tokens[start:at] if t.canon in things), "")
+    if named:
+        return named
+    return next((t.canon for t in reversed(tokens[:start]) if t.canon in things), "")
+
+
+@lru_cache(maxsize=65536)
+def _phrasing_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(tokenize(text))
 
 
 def _numbers_rebound(point: _Point, tokens: Sequence[Token], low: int, high: int) -> str:
@@ -934,10 +964,12 @@ def _best(
     return max(verdicts, key=_rank, default=nothing)
 
 
-# A window short of a point by at most this many key words still states it when it holds at
-# least SUPPORT_WORDS other words of the model answer's statement of the point.
-SUPPORT_SHORT = 1
-SUPPORT_WORDS = 2
+# A window short of a point by at most this many key words still states it when it holds
+# SUPPORT_WORDS other words of the model answer's statement of the point per missing word.
+SUPPORT_SHORT = 2
+SUPPORT_WORDS = 1
+# Only a telling word supports ("overflow", not "model"): one at least this rare in the bank.
+SUPPORT_MIN_WEIGHT = 5.0
 
 
 @lru_cache(maxsize=65536)
@@ -954,13 +986,14 @@ def _supported(verdict: _Verdict, window: _Window, helpers: frozenset[str]) -> _
     if not helpers or verdict.problem or _enough(verdict) or not verdict.found:
         return verdict
     wanted = len(verdict.found) + len(verdict.missing)
-    if len(verdict.found) + SUPPORT_SHORT < _needed(wanted, verdict.needs):
+    short = max(1, _needed(wanted, verdict.needs) - len(verdict.found))
+    if short > SUPPORT_SHORT:
         return verdict
     tokens = window.tokens
     present = sorted(
         w for w in helpers if any(not _negated(tokens, i) for i in window.at.get(w, ()))
     )
-    if len(present) < SUPPORT_WORDS:
+    if len(present) < SUPPORT_WORDS * short:
         return verdict
     return replace(verdict, supported=tuple(present))
 
@@ -977,14 +1010,18 @@ def match_key_point(
     """Whether `answer` states `point` (or one of its `alternatives`) in one window.
     `support` is the model answer's own statement of the point: a window a word or so short
     of the point is enough when it also holds enough of that statement's other words.
-    `rivals`: the point's subject and the other things the question compares
+    `rivals`: the point's subject (if one of them) and the things the question compares
     (see `_rival_subject`). `others`: words that cannot support this point, since the
     question or the card's other points use them."""
     index = answer if isinstance(answer, AnswerIndex) else AnswerIndex(answer)
     if not index.text.strip():
         return PointMatch(point, False, "nothing typed")
     weights = weights or {}
-    helpers = _support_words(support, point) - others
+    helpers = frozenset(
+        w
+        for w in _support_words(support, point) - others
+        if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT
+    )
     best: tuple[str, _Verdict] | None = None
     for phrasing in (point, *alternatives):
         prepared = _prepare(phrasing)
@@ -1063,7 +1100,7 @@ def match_key_points(
             a,
             weights,
             h,
-            (w, subjects - {w}) if w in subjects else ("", frozenset()),
+            (w if w in subjects else "", subjects),
             topic.union(*(words[:i] + words[i + 1 :])),
         )
         for i, (p, a, h, w) in enumerate(zip(points, alts, helps, firsts, strict=True))
@@ -1076,13 +1113,14 @@ def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> li
     (every key point and phrasing of the bank, see `bank_texts`) makes rare words weigh more."""
     phrasings = card_phrasings(card)
     weights = word_weights(bank_points) if bank_points else {}
-    weights = topic_weights(weights, card.question, card.key_points, phrasings)
+    support = model_statements(card)
+    weights = topic_weights(weights, card.question, card.key_points, phrasings, support)
     return match_key_points(
         card.key_points,
         answer,
         phrasings,
         weights,
-        support=model_statements(card),
+        support=support,
         question=card.question,
     )
 
@@ -1145,12 +1183,19 @@ def topic_weights(
     question: str,
     points: Sequence[str],
     phrasings: Sequence[Sequence[str]] = (),
+    support: Sequence[str] = (),
 ) -> dict[str, float]:
     """The weights of the words of a card's points and phrasings, where the question's own
     words, and words several of the points share, weigh less: they name the topic rather
-    than a claim about it, and any answer on topic, wrong ones included, uses them."""
+    than a claim about it, and any answer on topic, wrong ones included, uses them. The
+    words of the model answer's `support` statements keep the bank's weight (a word no
+    point uses is as rare as the rarest)."""
     texts = [*points, *(text for group in phrasings for text in group)]
     adjusted = {w: weights.get(w, 1.0) for text in texts for w in _point_words(text)}
+    rarest = max(weights.values(), default=1.0)
+    for text in support:
+        for word in _point_words(text):
+            adjusted.setdefault(word, weights.get(word, rarest))
     counts: dict[str, int] = {}
     for point in points:
         for word in set(_point_words(point)):
