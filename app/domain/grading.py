@@ -1174,8 +1174,8 @@ def card_phrasings(card: Card) -> tuple[tuple[str, ...], ...]:
 
 
 # How much a word of the card's question, or one several of its points share, still weighs.
-TOPIC_WEIGHT = 0.5
-SHARED_WEIGHT = 0.7
+TOPIC_WEIGHT = 0.35
+SHARED_WEIGHT = 0.5
 
 
 def topic_weights(
