@@ -363,6 +363,7 @@ _NUMBER_WORDS = {
 # A figure run together with a unit or a second figure: "100gb", "224x224", "2nd" (a one-letter
 # unit stays on: "7b" is a model size, "10k" a count).
 _NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
+_SCALES = {"thousand": "k", "million": "m", "billion": "b", "trillion": "t"}
 _ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
 _SUPERSCRIPTS = {"²": "2", "³": "3"}
 # Between two words of a formula: operators, brackets and spaces only ("/(", " + ", " = ").
@@ -481,7 +482,13 @@ def tokenize(text: str) -> list[Token]:
                 for part in (g for g in parts.groups() if g and g not in _ORDINALS):
                     raw.append((part, m.start(), m.end()))
                 continue
-        raw.append((_NUMBER_WORDS.get(word, word), m.start(), m.end()))
+        word = _NUMBER_WORDS.get(word, word)
+        scale = _SCALES.get(word)
+        if scale and raw and raw[-1][0].replace(".", "").isdigit():  # "8 thousand" is 8k
+            figure, start, _ = raw.pop()
+            raw.append((figure + scale, start, m.end()))
+            continue
+        raw.append((word, m.start(), m.end()))
     tokens: list[Token] = []
     i = 0
     while i < len(raw):
@@ -734,6 +741,22 @@ SPAN_PER_WORD = 3.0
 SPAN_MIN = 12
 
 
+def _near_figures(word: str, window: _Window) -> tuple[int, ...]:
+    """A decimal figure the point gives more precisely than the answer ("1.443" and "1.44"
+    or "1.4"): the answer's figure is the point's, rounded."""
+    if "." not in word or not word.replace(".", "").isdigit():
+        return ()
+    value = float(word)
+    places: list[int] = []
+    for i, token in enumerate(window.tokens):
+        text = token.canon
+        if "." in text and text.replace(".", "").isdigit() and text != word:
+            decimals = len(text.split(".")[1])
+            if decimals < len(word.split(".")[1]) and round(value, decimals) == float(text):
+                places.append(i)
+    return tuple(places)
+
+
 def _closest_stretch(
     point: _Point, window: _Window, weights: Mapping[str, float]
 ) -> tuple[int, int]:
@@ -765,7 +788,7 @@ def _judge_window(
     flipped: list[str] = []
     low, high = _closest_stretch(point, window, weights)
     for word in point.wanted:
-        places = [i for i in window.at.get(word, ()) if low <= i < high]
+        places = [i for i in window.at.get(word) or _near_figures(word, window) if low <= i < high]
         if not places:
             continue
         # Prefer an occurrence whose polarity agrees with the point's.
