@@ -880,11 +880,16 @@ def _numbers_rebound(point: _Point, tokens: Sequence[Token], low: int, high: int
     figures = {w for w in point.wanted if w[:1].isdigit()}
     if len(figures) < 2:
         return ""
-    ties = {b: a for a, b in zip(point.wanted, point.wanted[1:], strict=False) if a in figures}
+    ties = {
+        b: a
+        for a, b in zip(point.wanted, point.wanted[1:], strict=False)
+        if a in figures and b not in figures  # "8k to 1M tokens" is a range, not a tie
+    }
     stretch = tokens[low:high]
     for before, token in zip(stretch, stretch[1:], strict=False):
         wanted_figure = ties.get(token.canon)
-        if wanted_figure and before.canon in figures and before.canon != wanted_figure:
+        tied = before.canon in ties.values()
+        if wanted_figure and tied and before.canon != wanted_figure:
             return f"ties “{token.word}” to {before.word}, not {wanted_figure}"
     return ""
 
