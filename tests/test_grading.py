@@ -282,13 +282,17 @@ def test_the_model_statement_of_a_point_is_the_clause_that_says_it_without_negat
     from app.domain.grading import model_statements
 
     answer = (
-        "**Residual blocks add their input back.** Without the skip path the gradient does not "
-        "reach early layers; the skip path carries the gradient straight to early layers.\n\n"
+        "**Residual blocks add their input back.** Here the skip path carries the gradient "
+        "straight to early layers; a plain net has no skip path that carries gradient.\n\n"
         "```python\nskip_path = carries_gradient(x)\n```\n"
     )
     points = ("skip path carries the gradient", "trains hundreds of layers")
     card = Card("res", "residuals", "Why residuals?", answer, points, Difficulty.EASY, 60)
-    assert model_statements(card) == ("the skip path carries the gradient straight to early layers", "")
+    statement = (
+        "Residual blocks add their input back Here the skip path carries the gradient "
+        "straight to early layers"
+    )
+    assert model_statements(card) == (statement, "")
 
 
 def test_a_points_words_must_sit_close_together_in_a_long_sentence() -> None:
@@ -329,3 +333,10 @@ def test_figures_tied_to_the_wrong_words_do_not_tick() -> None:
     assert not swapped.covered
     assert swapped.explanation == "ties “query” to 8, not 32"
     assert covered(point, "Llama 3 8B: 32 query heads share 8 KV heads.")
+
+
+def test_a_figure_given_to_fewer_decimals_or_in_words_meets_the_points() -> None:
+    point = "1 nat ≈ 1.443 bits, 1 hartley ≈ 3.322 bits"
+    assert covered(point, "1 nat is about 1.44 bits and 1 hartley about 3.32 bits.")
+    assert not covered(point, "1 nat is about 1.25 bits and 1 hartley about 2.5 bits.")
+    assert covered("sized from 8k to 1M+ tokens", "Sizes go from 8 thousand to one million tokens.")

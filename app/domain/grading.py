@@ -1174,7 +1174,7 @@ def model_clauses(answer: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def model_statements(card: Card) -> tuple[str, ...]:
     """For each key point, the clause (with the one after it) of the card's own model answer
-    that states it best ("" if none holds `MODEL_CLAUSE_SHARE` of its words, or its
+    that states it best (the shortest of equals) ("" if none holds `MODEL_CLAUSE_SHARE` of its words, or its
     negation differs). The bank's text says the idea at length, in more words than the
     point: they widen each point's vocabulary without a hand-written list."""
     clauses = model_clauses(card.answer)
