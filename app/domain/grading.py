@@ -6,12 +6,18 @@ contradicted. The matcher therefore:
 - compares *normalised* words: UK and US spelling meet ("quantisation", "quantized"),
   abbreviations meet their long forms ("KV" and "key-value", "RAG"), words candidates use for
   the same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
-  inflections meet through the Snowball stemmer, "100GB" is 100 GB, a possessive "'s" is not
+  inflections meet through the Snowball stemmer, "100GB" is 100 GB, "8 thousand" is 8k, a
+  figure to fewer decimals meets the point's ("1.44" for "1.443"), a possessive "'s" is not
   a word, and filler such as "versus" is ignored;
 - weighs the words: rare ones more, and the card's question's own words (or words several of
   its points share) less, since every answer on the topic, wrong ones included, uses them;
-- looks for the point inside **one sentence** of the answer, so words gathered from different
-  sentences do not add up to an idea nobody stated;
+- looks for the point inside **one sentence** (or two neighbouring ones) of the answer, and
+  there in a short stretch, so words gathered from different sentences, or from different
+  claims of one long sentence, do not add up to an idea nobody stated;
+- lets the card's **own model answer** widen a point's vocabulary: a stretch a word or two
+  short of the point still states it when it also holds telling words of the clause of the
+  model answer that states the point (`model_statements`), not words the question or the
+  card's other points use;
 - refuses a sentence that **negates** what the point asserts ("non-convex even for logistic
   regression" does not state "convex for logistic regression"), or asserts what it negates; a
   negation reaches to the next comma or sentence end, no further;
@@ -21,6 +27,9 @@ contradicted. The matcher therefore:
   does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
 - refuses a **different formula**: an answer that gives the point's defined word a formula
   with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
+- refuses a claim about **another of the things the question compares** ("micro averages the
+  per-class scores equally" for the point "macro averages per-class scores equally"), and
+  figures tied to the wrong words ("8 query heads and 32 KV heads");
 - accepts any of the point's alternative phrasings written in the content (`also:`), so a
   paraphrase the author foresaw is credited.
 
