@@ -93,6 +93,17 @@ class DayQueue:
         if after.state in LEARNING and after.due is not None and after.due < self.day_end:
             self._add_learning(after)
 
+    def credited(self, after: CardMemory) -> None:
+        """A card whose prerequisite credit moved its due date: a review in today's queue
+        stays if it is still due today, with its new memory, and leaves it if not."""
+        known = self.memories.get(after.card_id)
+        if known is None or known.state in LEARNING:
+            return
+        if after.due is not None and after.due < self.day_end:
+            self.memories[after.card_id] = after
+        else:
+            self.answered(after)
+
 
 def _take(line: deque[str], card_id: str) -> None:
     if line and line[0] == card_id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +10,8 @@ from pathlib import Path
 from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
+from app.domain.memory_model import DEFAULT_PARAMETERS, MemoryModel
+from app.domain.prerequisite_credit import DEFAULT_SHARE, credit_card, gives_credit
 from app.domain.review_queue import DayQueue
 from app.domain.scheduling import (
     CardMemory,
@@ -287,17 +289,68 @@ class ReviewService:
         now = self.clock.now()
         shown = self._shown_at or now
         duration = min(MAX_ANSWER_MS, int((now - shown).total_seconds() * 1000))
+        targets = self._credit_targets(due.card, grade)
+        credited: list[CardMemory] = []
         with faults_as_messages(self.db_path):  # a refused grade says why; nothing changes
-            log_id, after = self.ledger.record_grade(
-                due.card.id,
-                lambda before: self.scheduler.grade(before, grade, now),
-                int(grade),
-                now,
-                duration,
-            )
+            if targets:
+                day_start = study_day_start(
+                    now, self.clock.local_tz, self.settings.day_starts_at_hour
+                )
+                log_id, after, credited = self.ledger.record_grade_with_credits(
+                    due.card.id,
+                    lambda before: self.scheduler.grade(before, grade, now),
+                    int(grade),
+                    now,
+                    duration,
+                    targets,
+                    self._credit_rule(now, day_start),
+                    day_start,
+                )
+            else:
+                log_id, after = self.ledger.record_grade(
+                    due.card.id,
+                    lambda before: self.scheduler.grade(before, grade, now),
+                    int(grade),
+                    now,
+                    duration,
+                )
         queue.answered(after)
+        for memory in credited:
+            queue.credited(memory)
         self._undo.append(UndoEntry(log_id, due.card.id))
         return Changes.QUEUE | Changes.PROGRESS
+
+    def _credit_targets(self, card: Card, grade: Grade) -> list[str]:
+        """The cards of the card's concept's direct prerequisites, when prerequisite credit
+        is on and the answer was Good or Easy (`domain/prerequisite_credit.py`)."""
+        if not self.settings.prerequisite_credit or not gives_credit(int(grade)):
+            return []
+        concept = self.bank.concepts.get(card.concept)
+        if concept is None:
+            return []
+        return [c.id for needed in concept.requires for c in self.bank.cards_of(needed)]
+
+    def _credit_rule(
+        self, now: datetime, day_start: datetime
+    ) -> Callable[[CardMemory, bool], CardMemory | None]:
+        """A prerequisite's card after a credit now (None: it gets none), with the
+        learner's parameters and desired retention."""
+        model = MemoryModel(self.settings.fsrs_parameters or DEFAULT_PARAMETERS)
+        scheduler = self.scheduler.settings
+
+        def credit(memory: CardMemory, credited_today: bool) -> CardMemory | None:
+            return credit_card(
+                memory,
+                DEFAULT_SHARE,
+                now,
+                day_start,
+                credited_today,
+                model,
+                scheduler.desired_retention,
+                scheduler.maximum_interval_days,
+            )
+
+        return credit
 
     def undo(self) -> Changes:
         """Take back the last grade; its card is shown next. `Changes.NONE`: nothing to undo."""

@@ -10,7 +10,7 @@ connection: plain sqlite3, no ORM, the path from a keypress to the disk.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -96,6 +96,27 @@ class ReviewLedger:
         result = self.log.record_grade(card_id, schedule, rating, reviewed_at, duration_ms)
         self._after_commit()
         return result
+
+    def record_grade_with_credits(
+        self,
+        card_id: str,
+        schedule: Callable[[CardMemory], CardMemory],
+        rating: int,
+        reviewed_at: datetime,
+        duration_ms: int,
+        targets: Sequence[str],
+        credit: Callable[[CardMemory, bool], CardMemory | None],
+        day_start: datetime,
+    ) -> tuple[int, CardMemory, list[CardMemory]]:
+        """`record_grade` and the prerequisite credits it gives (`ProgressLog.record_credits`)
+        in one transaction, so one undo takes back both; also returns the credited memories."""
+        with self.log.transaction():
+            event_id, after = self.log.record_grade(
+                card_id, schedule, rating, reviewed_at, duration_ms
+            )
+            credited = self.log.record_credits(card_id, targets, credit, reviewed_at, day_start)
+        self._after_commit()
+        return event_id, after, credited
 
     def undo_review(self, event_id: int) -> CardMemory | None:
         """Delete one review event and put the card back as its other events give it."""

@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the write side is imported on first use, after the first ca
 LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 REVIEW_STATES = (int(CardState.REVIEW),)
 IS_GRADE = "kind <= 4"  # EventKind.AGAIN..EASY: the events that are reviews
+CREDIT = 13  # EventKind.CREDIT (the domain module is imported on first write only)
 
 # Column lists of the fast path; tests/test_schema.py checks them against models.py.
 LOG_COLUMNS = (
@@ -397,7 +398,8 @@ class ProgressLog:
         return event_id, progress.memory
 
     def undo(self, event_id: int) -> CardMemory | None:
-        """Delete one event and put its card back as its remaining events give it."""
+        """Delete one event and put its card back as its remaining events give it; the
+        prerequisite credits the event gave go with it."""
         from app.domain.progress_events import replay
 
         with self.transaction() as conn:
@@ -409,11 +411,92 @@ class ProgressLog:
             if row is None:
                 return None
             card_id, key = row
+            self._undo_credits(event_id, key)
             conn.execute("DELETE FROM review_log_detail WHERE event_id = ?", (event_id,))
             conn.execute("DELETE FROM review_log WHERE id = ?", (event_id,))
             progress = replay(card_id, self._events(key))
             write_progress(conn, progress)
         return progress.memory
+
+    # -- prerequisite credit --------------------------------------------------------------
+    def record_credits(
+        self,
+        source_id: str,
+        targets: Sequence[str],
+        credit: Callable[[CardMemory, bool], CardMemory | None],
+        at: datetime,
+        day_start: datetime,
+    ) -> list[CardMemory]:
+        """Credit the prerequisites' cards of a card just answered (`domain/
+        prerequisite_credit.py`): `credit` gets each target's memory and whether it was
+        credited since `day_start`, and returns its memory after the credit or None. Each
+        credit is a CREDIT event naming `source_id` as its source, logged right after the
+        grade (call it in the grade's transaction), so undoing the grade undoes them.
+        Returns the memories credited."""
+        from app.domain.progress_events import credit_event
+
+        credited = []
+        with self.transaction() as conn:
+            source = self._key(source_id)
+            for card_id in targets:
+                key = self._existing_key(card_id)
+                if key is None:
+                    continue  # never studied
+                before = self.progress(card_id)
+                already = conn.execute(
+                    "SELECT 1 FROM review_log WHERE card = ? AND kind = ? AND id >= ? LIMIT 1",
+                    (key, CREDIT, to_micros(day_start)),
+                ).fetchone()
+                after = credit(before.memory, already is not None)
+                if after is None:
+                    continue
+                event_id = self._next_id(at)
+                event = credit_event(before.memory, after, from_micros(event_id))
+                insert_event(conn, event_id, key, event, from_card=source)
+                progress = self._fold(before, event)
+                credited.append(progress.memory)
+        return credited
+
+    def credits(self, card_id: str) -> list[tuple[datetime, str]]:
+        """When a card was credited and the card whose answer credited it, oldest first."""
+        key = self._existing_key(card_id)
+        if key is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT l.id, c.id FROM review_log l JOIN review_log_detail d ON d.event_id = l.id "
+            "JOIN card c ON c.key = d.from_card WHERE l.card = ? AND l.kind = ? ORDER BY l.id",
+            (key, CREDIT),
+        ).fetchall()
+        return [(from_micros(row[0]), row[1]) for row in rows]
+
+    def _fold(self, before: CardProgress, event: Event) -> CardProgress:
+        from app.domain.progress_events import apply
+
+        progress = apply(before, event)
+        write_progress(self.conn, progress)
+        return progress
+
+    def _undo_credits(self, event_id: int, source_key: int) -> None:
+        """Delete the credits a grade gave (the CREDIT events from its card logged right
+        after it) and fold each credited card again."""
+        from app.domain.progress_events import replay
+
+        conn = self.conn
+        rows = conn.execute(
+            "SELECT l.id, l.kind, l.card, d.from_card, c.id FROM review_log l "
+            "LEFT JOIN review_log_detail d ON d.event_id = l.id JOIN card c ON c.key = l.card "
+            "WHERE l.id > ? ORDER BY l.id",
+            (event_id,),
+        )
+        mine = []
+        for credit_id, kind, key, source, card_id in rows:
+            if kind != CREDIT or source != source_key:
+                break
+            mine.append((credit_id, key, card_id))
+        for credit_id, key, card_id in mine:
+            conn.execute("DELETE FROM review_log_detail WHERE event_id = ?", (credit_id,))
+            conn.execute("DELETE FROM review_log WHERE id = ?", (credit_id,))
+            write_progress(conn, replay(card_id, self._events(key)))
 
     def reset(self, card_ids: Sequence[str], at: datetime) -> None:
         """Make cards new again; their history, suspension and flag are kept."""
