@@ -269,7 +269,12 @@ def test_the_model_answers_own_words_make_up_for_a_missing_key_word() -> None:
     statement = "the skip connection lets the gradient flow straight back to the early layers"
     answer = "Gradients flow straight back through the shortcut to the early layers."
     assert not match_key_point(point, answer).covered  # one key word short on its own
-    assert match_key_point(point, answer, support=statement).covered
+    supported = match_key_point(point, answer, support=statement)
+    assert supported.covered
+    assert supported.explanation.endswith(
+        "with the model answer's flow, straight, back, early, layers"
+    )
+    assert [answer[a:b] for a, b in supported.evidence][:3] == ["Gradients", "flow", "straight"]
     # Its words count only where the answer asserts them, and never without the point's own.
     negated = "Gradients don't flow back to layers."
     assert not match_key_point(point, negated, support=statement).covered

@@ -1027,12 +1027,14 @@ def _supported(verdict: _Verdict, window: _Window, helpers: frozenset[str]) -> _
     if short > SUPPORT_SHORT:
         return verdict
     tokens = window.tokens
-    present = sorted(
-        w for w in helpers if any(not _negated(tokens, i) for i in window.at.get(w, ()))
-    )
-    if len(present) < SUPPORT_WORDS * short:
+    places = {
+        w: i for w in helpers for i in reversed(window.at.get(w, ())) if not _negated(tokens, i)
+    }
+    if len(places) < SUPPORT_WORDS * short:
         return verdict
-    return replace(verdict, supported=tuple(present))
+    ordered = sorted(places.values())
+    spans = tuple(sorted({*verdict.evidence, *((tokens[i].start, tokens[i].end) for i in ordered)}))
+    return replace(verdict, supported=tuple(tokens[i].word for i in ordered), evidence=spans)
 
 
 def match_key_point(
@@ -1081,6 +1083,8 @@ def match_key_point(
             return PointMatch(point, True, f"mentions “{phrasing.strip()}”", verdict.evidence)
         what = ", ".join(verdict.found)
         explanation = f"{len(verdict.found)} of {wanted} key words{via}: {what}"
+        if verdict.supported:
+            explanation += f"; with the model answer's {', '.join(verdict.supported)}"
         return PointMatch(point, True, explanation, verdict.evidence)
     if verdict.problem and _enough(verdict):  # the words are there, but not the idea
         return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
