@@ -383,7 +383,7 @@ _PAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s|[.!?](?=\s|$)|\n")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
 # How much of a point's weighted key words one window must state.
-COVER_SHARE = 0.5
+COVER_SHARE = 0.45
 # An alternative phrasing is the author's guess at how candidates say it, wordier than the
 # point; it must be stated more fully, or on-topic wrong answers would tick it.
 ALTERNATIVE_SHARE = 0.5
