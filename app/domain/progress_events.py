@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from app.domain.scheduling import CardMemory, CardState
+from app.domain.scheduling import CardMemory, CardState, EnumTable
 
 
 class EventKind(IntEnum):
@@ -46,6 +46,9 @@ class EventKind(IntEnum):
     @property
     def is_grade(self) -> bool:
         return self <= EventKind.EASY
+
+
+EVENT_KINDS = EnumTable(EventKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,10 @@ def single(value: float | None) -> float | None:
     """`value` rounded to the nearest single-precision float (exactly representable)."""
     if value is None:
         return None
-    return float(struct.unpack("<f", struct.pack("<f", value))[0])
+    return float(_F32.unpack(_F32.pack(value))[0])
+
+
+_F32 = struct.Struct("<f")
 
 
 def grade_event(
@@ -116,7 +122,7 @@ def grade_event(
     kept in single precision unless `exact` (a migrated review keeps what it had)."""
     keep = (lambda value: value) if exact else single
     return Event(
-        kind=EventKind(rating),
+        kind=EVENT_KINDS[rating],
         at=at,
         state_before=before.state,
         state_after=after.state,
@@ -176,7 +182,7 @@ def apply(progress: CardProgress, event: Event) -> CardProgress:
             reps=memory.reps + 1,
             lapses=memory.lapses + (1 if lapsed else 0),
         )
-        return replace(progress, memory=graded)
+        return CardProgress(graded, progress.suspended, progress.flagged)
     if kind is EventKind.CREDIT:  # not an answer: last review and counters stay
         assert memory.last_review is not None and event.interval_after is not None
         credited = replace(

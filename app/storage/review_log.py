@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app.domain.scheduling import CardMemory, CardState
+from app.domain.scheduling import CARD_STATES, CardMemory, CardState
 from app.storage.memory_codec import (
     MEMORY_COLUMNS,
     MEMORY_SELECT,
@@ -80,6 +80,19 @@ _UPSERT_PROGRESS = (
     f"VALUES ({', '.join('?' * len(PROGRESS_COLUMNS))}) ON CONFLICT(card_id) DO UPDATE SET "
     + ", ".join(f"{name} = excluded.{name}" for name in PROGRESS_COLUMNS[1:])
 )
+# A grade's one read: the card's progress (NULLs when it has none), the newest event id,
+# the connection's `data_version` (whether another connection has committed) and the card's
+# integer key (NULL when the card is not in the mirror).
+_SELECT_FOR_GRADE = (
+    f"SELECT {MEMORY_SELECT}, p.suspended, p.flagged, (SELECT max(id) FROM review_log), "
+    "(SELECT data_version FROM pragma_data_version()), "
+    "(SELECT key FROM card WHERE id = q.card_id) "
+    "FROM (SELECT ? AS card_id) q LEFT JOIN progress p ON p.card_id = q.card_id"
+)
+_UPDATE_PROGRESS = (
+    f"UPDATE progress SET {', '.join(f'{name} = ?' for name in PROGRESS_COLUMNS[1:])} "
+    "WHERE card_id = ?"
+)
 _SELECT_EVENTS = (
     "SELECT l.id, l.kind, l.duration_ms, l.state_before, l.state_after, l.step, "
     "l.interval_before, l.interval_after, l.stability, l.difficulty, "
@@ -90,14 +103,14 @@ _SELECT_EVENTS = (
 
 def event_from_row(row: Sequence[Any]) -> Event:
     """An `Event` from a `_SELECT_EVENTS` row."""
-    from app.domain.progress_events import Event, EventKind
+    from app.domain.progress_events import EVENT_KINDS, Event, EventKind
 
-    kind = EventKind(row[1])
+    kind = EVENT_KINDS[row[1]]
     schedule = None
     if kind is EventKind.SET:
         schedule = CardMemory(
             card_id="",
-            state=CardState(row[4]),
+            state=CARD_STATES[row[4]],
             step=row[5],
             stability=unpacked_float(row[8]),
             difficulty=unpacked_float(row[9]),
@@ -109,8 +122,8 @@ def event_from_row(row: Sequence[Any]) -> Event:
     return Event(
         kind=kind,
         at=from_micros(row[0]),
-        state_before=CardState(row[3]),
-        state_after=CardState(row[4]),
+        state_before=CARD_STATES[row[3]],
+        state_after=CARD_STATES[row[4]],
         step=row[5],
         stability=unpacked_float(row[8]),
         difficulty=unpacked_float(row[9]),
@@ -179,6 +192,12 @@ class ProgressLog:
         self.conn = conn
         self._scope = scope
         self._keys: dict[str, int] = {}
+        # The grade path's memo of decoded progress rows: card id -> (the row as stored,
+        # its CardProgress). Used only when the row read back is exactly the same, so it is
+        # never stale; it spares a keypress turning the row into objects again.
+        self._decoded: dict[str, tuple[tuple[Any, ...], CardProgress]] = {}
+        # `PRAGMA data_version` as the last grade's transaction saw it (None: no grade yet).
+        self.version_at_grade: int | None = None
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -385,16 +404,38 @@ class ProgressLog:
         Returns the event id (for undo) and the memory as stored: the scheduled one, with
         the review time moved to the event's time in the rare case that time was taken.
         """
-        from app.domain.progress_events import apply, grade_event
+        from app.domain.progress_events import CardProgress, apply, grade_event
 
-        with self.transaction():
-            before = self.progress(card_id)
-            event_id = self._next_id(reviewed_at)
+        # The path of every keypress in Review: one read (the progress and the newest id
+        # together), one insert into the log, one write of the progress row.
+        with self.transaction() as conn:
+            row = conn.execute(_SELECT_FOR_GRADE, (card_id,)).fetchone()
+            self.version_at_grade = row[12]
+            stored = row[:11]
+            known = self._decoded.get(card_id)
+            if known is not None and known[0] == stored:
+                before = known[1]
+            elif row[0] is None:
+                before = CardProgress(CardMemory(card_id=card_id))
+            else:
+                before = CardProgress(memory_from_row(row), bool(row[9]), bool(row[10]))
+            wanted, newest = to_micros(reviewed_at), row[11]
+            event_id = wanted if newest is None or wanted > newest else newest + 1
             at = from_micros(event_id)
             event = grade_event(before.memory, schedule(before.memory), rating, at, duration_ms)
             progress = apply(before, event)
-            insert_event(self.conn, event_id, self._key(card_id), event)
-            write_progress(self.conn, progress)
+            key = row[13] if row[13] is not None else self._key(card_id)
+            insert_event(conn, event_id, key, event)
+            written = (
+                *memory_to_row(progress.memory),
+                int(progress.suspended),
+                int(progress.flagged),
+            )
+            if row[0] is None:
+                conn.execute(_UPSERT_PROGRESS, written)
+            else:
+                conn.execute(_UPDATE_PROGRESS, (*written[1:], card_id))
+        self._decoded[card_id] = (written, progress)
         return event_id, progress.memory
 
     def undo(self, event_id: int) -> CardMemory | None:
