@@ -15,7 +15,7 @@ from app.domain.graph_layout import force_layout, layered_layout, overlaps
 from app.locations import content_dir
 from app.services.application import Application
 from app.services.context import open_context
-from app.ui.graph.node_item import LABEL_LOD
+from app.ui.graph.node_layer import LABEL_LOD
 from tests.benchmarks.synthetic import synthetic_shape, write_synthetic_content
 
 
@@ -36,21 +36,17 @@ def settle() -> None:
 
 
 def on_screen(graph, concept_id: str) -> QPoint:  # type: ignore[no-untyped-def]
-    return graph.view.mapFromScene(graph.scene.nodes[concept_id].sceneBoundingRect().center())
+    return graph.view.mapFromScene(graph.scene.nodes[concept_id].pos)
 
 
 def in_sight(graph, concept_id: str) -> bool:  # type: ignore[no-untyped-def]
-    shown = graph.view.mapFromScene(graph.scene.nodes[concept_id].sceneBoundingRect())
+    shown = graph.view.mapFromScene(graph.scene.nodes[concept_id].bounds)
     return graph.view.viewport().rect().contains(shown.boundingRect())
 
 
 def pill_overlaps(graph) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """Pairs of shown nodes whose drawn pills overlap, measured on the scene itself."""
-    pills = [
-        (node.rect.translated(node.pos()), cid)
-        for cid, node in graph.scene.nodes.items()
-        if node.isVisible()
-    ]
+    pills = [(node.pill, cid) for cid, node in graph.scene.nodes.items() if node.visible]
     pills.sort(key=lambda p: p[0].left())
     found = []
     for i, (rect, cid) in enumerate(pills):
@@ -104,7 +100,7 @@ def test_plus_and_minus_zoom_about_the_selection(qtbot, window) -> None:  # type
 def test_plus_without_a_selection_zooms_about_the_view_centre(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
     qtbot.mouseClick(graph.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
-    assert graph.view.hasFocus() and not graph.scene.selectedItems()
+    assert graph.view.hasFocus() and graph.scene.selected is None
     qtbot.mouseMove(graph.view.viewport(), QPoint(5, 5))  # keys must not zoom about it
     centre = graph.view.centre()
     zoom = graph.view.zoom()
