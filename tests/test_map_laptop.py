@@ -211,3 +211,31 @@ def test_nodes_never_overlap_in_either_layout(qtbot, tmp_path: Path, bank: str) 
                 assert pill_overlaps(graph) == [], (centre, depth)
     finally:
         ctx.close()
+
+
+def test_far_out_a_click_on_a_dot_selects_its_concept(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    content = tmp_path / "content"
+    write_synthetic_content(content, 300, 1, content_dir() / "areas.yaml")
+    data = tmp_path / "data"
+    data.mkdir()
+    ctx, graph = _bank_screen(qtbot, data, content)
+    try:
+        graph.show()
+        qtbot.waitUntil(lambda: graph._framed)
+        settle()
+        graph.view.set_zoom(0.1)
+        graph.view.centerOn(graph.scene.nodes["s00150"].pos)
+        settle()
+        assert graph.scene.overview
+        qtbot.mouseClick(
+            graph.view.viewport(), Qt.MouseButton.LeftButton, pos=on_screen(graph, "s00150")
+        )
+        assert graph.panel.concept_id == "s00150"
+        assert graph.scene.selected == "s00150"
+        # Between dots the press pans instead, and leaves nothing selected.
+        empty = on_screen(graph, "s00150") + QPoint(0, 200)
+        assert graph.scene.layer.at(graph.view.mapToScene(empty)) is None
+        qtbot.mouseClick(graph.view.viewport(), Qt.MouseButton.LeftButton, pos=empty)
+        assert graph.scene.selected is None
+    finally:
+        ctx.close()
