@@ -25,6 +25,32 @@ if TYPE_CHECKING:  # the scene holds the items; the items only read it
 SMOOTH_EDGE_LIMIT = 600
 
 
+def clip_line(
+    x1: float, y1: float, x2: float, y2: float, rect: QRectF
+) -> tuple[float, float, float, float] | None:
+    """The part of a segment inside `rect` (Liang-Barsky), or None when none of it is."""
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in (
+        (-dx, x1 - rect.left()),
+        (dx, rect.right() - x1),
+        (-dy, y1 - rect.top()),
+        (dy, rect.bottom() - y1),
+    ):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return None
+    return x1 + low * dx, y1 + low * dy, x1 + high * dx, y1 + high * dy
+
+
 @dataclass
 class ExposedEdges:
     count: int
@@ -147,9 +173,15 @@ class EdgeLayer(QGraphicsItem):
         c, k = self._coords, index * 5
         return c[k], c[k + 1], c[k + 2], c[k + 3], self._shapes[index], c[k + 4]
 
-    def _add_curve(self, path: QPainterPath, index: int) -> None:
-        """Append link `index` to `path` as it is drawn up close."""
+    def _add_curve(self, path: QPainterPath, index: int, within: QRectF | None = None) -> None:
+        """Append link `index` to `path` as it is drawn up close; a straight link is cut to
+        `within`, as Qt strokes the whole of a line however little of it shows."""
         x1, y1, x2, y2, shape, bow = self.link(index)
+        if shape == self.STRAIGHT and within is not None:
+            cut = clip_line(x1, y1, x2, y2, within)
+            if cut is None:
+                return
+            x1, y1, x2, y2 = cut
         start, end = QPointF(x1, y1), QPointF(x2, y2)
         path.moveTo(start)
         if shape == self.PREREQUISITE:
@@ -189,14 +221,18 @@ class EdgeLayer(QGraphicsItem):
             return self._exposed[1]
         indices = self._indices_in(rect)
         exposed = ExposedEdges(count=len(indices))
+        within = rect.adjusted(-20, -20, 20, 20)
         if exposed.crowded:
-            exposed.chords = [
-                QLineF(*self.link(i)[:4]) for i in indices if self._shapes[i] == self.PREREQUISITE
-            ]
+            for i in indices:
+                if self._shapes[i] == self.PREREQUISITE:
+                    cut = clip_line(*self.link(i)[:4], within)
+                    if cut is not None:
+                        exposed.chords.append(QLineF(*cut))
         else:
             for i in indices:
                 is_prerequisite = self._shapes[i] == self.PREREQUISITE
-                self._add_curve(exposed.requires if is_prerequisite else exposed.related, i)
+                path = exposed.requires if is_prerequisite else exposed.related
+                self._add_curve(path, i, within)
         self._exposed = (key, exposed)
         return exposed
 
@@ -240,7 +276,9 @@ class EdgeLayer(QGraphicsItem):
         faded = self.graph.hovered is not None
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setOpacity(0.25 if faded else 1.0)
-        edge = QPen(colors["edge"], 1.4)
+        # One device pixel wide: Qt's fast cosmetic stroker clips each curve to the view,
+        # while wider pens stroke the whole of every long curve (20 times slower here).
+        edge = QPen(colors["edge"], 1.0)
         edge.setCosmetic(True)
         if self.graph.overview:
             lod = option.levelOfDetailFromTransform(painter.worldTransform())
@@ -253,11 +291,14 @@ class EdgeLayer(QGraphicsItem):
                 painter.setPen(edge)
                 painter.drawLines(exposed.chords)
             else:
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                # Related links are faint hairlines: without antialiasing they look the
+                # same and cost a third (they are long, and there are many).
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
                 light = QPen(colors["related"], 1.0)
                 light.setCosmetic(True)
                 painter.setPen(light)
                 painter.drawPath(exposed.related)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
                 painter.setPen(edge)
                 painter.drawPath(exposed.requires)
         painter.setOpacity(1.0)
@@ -266,7 +307,24 @@ class EdgeLayer(QGraphicsItem):
             strong = QPen(colors["highlight"], 2.4)
             strong.setCosmetic(True)
             painter.setPen(strong)
-            painter.drawPath(self.highlight_path)
+            painter.drawPath(self._highlight_in(option.exposedRect))
+
+    def _highlight_in(self, rect: QRectF) -> QPainterPath:
+        """The highlighted links cut to `rect`: a pen this wide is stroked along the whole
+        of every curve, and a hub's links can run across the whole map."""
+        path = self.highlight_path
+        within = rect.adjusted(-20, -20, 20, 20)
+        if within.contains(path.boundingRect()):
+            return path
+        cut = QPainterPath()
+        for polygon in path.toSubpathPolygons():
+            points = [polygon.at(k) for k in range(polygon.size())]
+            for a, b in zip(points, points[1:], strict=False):
+                piece = clip_line(a.x(), a.y(), b.x(), b.y(), within)
+                if piece is not None:
+                    cut.moveTo(piece[0], piece[1])
+                    cut.lineTo(piece[2], piece[3])
+        return cut
 
     def _draw_tile(self, painter: QPainter, rect: QRectF, scale: float) -> None:
         """One far-out tile, in its own pixels: prerequisite links as straight lines, then

@@ -10,12 +10,13 @@ dragging the items did.
 from __future__ import annotations
 
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QStaticText, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
@@ -34,6 +35,7 @@ MARGIN = 4.0  # room around a pill for the selection ring
 RADIUS = NODE_HEIGHT / 2
 FADED_OPACITY = 0.18
 MARKER_PX = 5.0  # far out, the selected dot gets a ring this many pixels out (next up: half)
+LABEL_CACHE = 3000  # laid-out labels kept: more than a 4K screen shows at the label zoom
 MAX_MARKERS = 60  # far out, next-up rings are drawn while at most this many are in view
 
 
@@ -71,10 +73,12 @@ class NodeLayer(QGraphicsItem):
         self.color = array("H")  # index into `palette`
         self.mastery = array("f")
         self.next_up = bytearray()
+        self.ready: list[int] = []  # the next-up rows, for far-out markers
         self.visible = bytearray()
         self.palette: list[QColor] = []
         self.grid: dict[tuple[int, int], list[int]] = {}
         self.selected: int | None = None
+        self._labels: OrderedDict[str, QStaticText] = OrderedDict()
         self._bounds = QRectF()
         self._drag: tuple[int, QPointF, bool] | None = None  # node, grab offset, moved yet
         self.setZValue(1)
@@ -113,6 +117,7 @@ class NodeLayer(QGraphicsItem):
             self.color.append(colours[colour])
             self.mastery.append(0.0)
         self.next_up = bytearray(len(self.ids))
+        self.ready = []
         self.visible = bytearray(b"\x01" * len(self.ids))
         self.selected = None
         self.reindex()
@@ -237,6 +242,7 @@ class NodeLayer(QGraphicsItem):
     def set_knowledge(self, mastery: Mapping[str, float], next_up: set[str]) -> None:
         self.mastery = array("f", (mastery.get(cid, 0.0) for cid in self.ids))
         self.next_up = bytearray(cid in next_up for cid in self.ids)
+        self.ready = [self.index[cid] for cid in next_up if cid in self.index]
         self.update()
 
     def focus_keep(self) -> set[int] | None:
@@ -286,12 +292,17 @@ class NodeLayer(QGraphicsItem):
         rect = self.pill(i)
         colour = self.palette[self.color[i]]
         selected = i == self.selected
+        highlighted = keep is not None and i in keep
         painter.setOpacity(FADED_OPACITY if faded else 1.0)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colors["node"])
-        painter.drawRoundedRect(rect, RADIUS, RADIUS)
+        if self.next_up[i]:
+            ring = QPen(colors["next"], 3.0, Qt.PenStyle.DashLine)
+        else:
+            ring = QPen(colour, 3.0 if (selected or highlighted) else 2.0)
         mastery = self.mastery[i]
         if mastery > 0:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colors["node"])
+            painter.drawRoundedRect(rect, RADIUS, RADIUS)
             fill = QColor(colour)
             fill.setAlpha(110)
             clip = QPainterPath()
@@ -302,19 +313,38 @@ class NodeLayer(QGraphicsItem):
             filled.setWidth(rect.width() * min(1.0, mastery))
             painter.fillRect(filled, fill)
             painter.restore()
-        highlighted = keep is not None and i in keep
-        ring = QPen(colour, 3.0 if (selected or highlighted) else 2.0)
-        if self.next_up[i]:
-            ring = QPen(colors["next"], 3.0, Qt.PenStyle.DashLine)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        else:  # most nodes: the fill and the ring in one call
+            painter.setBrush(colors["node"])
         painter.setPen(ring)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(rect, RADIUS, RADIUS)
         if selected:
             painter.setPen(QPen(colors["selection"], 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), RADIUS + 3, RADIUS + 3)
         if labels:
+            label = self._label(i)
+            size = label.size()
             painter.setPen(colors["text"])
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.titles[i])
+            painter.drawStaticText(
+                QPointF(self.xs[i] - size.width() / 2, self.ys[i] - size.height() / 2), label
+            )
+
+    def _label(self, i: int) -> QStaticText:
+        """A node's title laid out once and kept while it is in use (a few thousand at
+        most), so a repaint only places glyphs instead of shaping text again."""
+        title = self.titles[i]
+        label = self._labels.get(title)
+        if label is None:
+            label = QStaticText(title)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.prepare(QTransform(), self.graph.node_font)
+            self._labels[title] = label
+            if len(self._labels) > LABEL_CACHE:
+                self._labels.popitem(last=False)
+        else:
+            self._labels.move_to_end(title)
+        return label
 
     def _paint_markers(
         self, painter: QPainter, exposed: QRectF, lod: float, keep: set[int] | None
@@ -325,12 +355,15 @@ class NodeLayer(QGraphicsItem):
         colors = self.graph.colors
         pad = MARKER_PX / max(lod, 1e-6)
         seen = exposed.adjusted(-pad, -pad, pad, pad)
-        ready = [
-            i
-            for i, flag in enumerate(self.next_up)
-            if flag and self.visible[i] and seen.contains(self.xs[i], self.ys[i])
-        ]
-        special = set(ready) if len(ready) <= MAX_MARKERS else set()
+        left, top, right, bottom = seen.left(), seen.top(), seen.right(), seen.bottom()
+        xs, ys, shown = self.xs, self.ys, self.visible
+        special: set[int] = set()
+        for i in self.ready:
+            if shown[i] and left <= xs[i] <= right and top <= ys[i] <= bottom:
+                special.add(i)
+                if len(special) > MAX_MARKERS:  # too many to tell apart: none are ringed
+                    special.clear()
+                    break
         if self.selected is not None and self.visible[self.selected]:
             special.add(self.selected)
         special |= keep or set()
