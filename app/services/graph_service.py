@@ -109,7 +109,13 @@ class GraphService:
             fingerprint = self.shape.fingerprint()
             cached = self.ctx.store.get_setting(LAYOUT_KEY)
             if isinstance(cached, dict) and cached.get("fingerprint") == fingerprint:
-                positions = {k: (float(v[0]), float(v[1])) for k, v in cached["positions"].items()}
+                saved = cached["positions"]
+                # Keyed by the bank's own id strings, so the decoded copies can be freed.
+                positions = {
+                    cid: (float(saved[cid][0]), float(saved[cid][1]))
+                    for cid in self.ctx.bank.concepts
+                    if cid in saved
+                }
             else:
                 positions = layered_layout(self.shape)
                 self.ctx.store.set_setting(

@@ -84,8 +84,10 @@ class EdgeLayer(QGraphicsItem):
         self._shapes = array("b")
         self._boxes = array("d")  # left, top, right, bottom per link, for the grid lookups
         self._ends = array("i")  # the two nodes' rows in the node layer, per link
-        self.grid: dict[tuple[int, int], list[int]] = {}
-        self.by_node: dict[str, list[int]] = {}
+        self.grid: dict[tuple[int, int], array[int]] = {}
+        # Each node's links, compressed: node row r's are _links[_first[r]:_first[r + 1]].
+        self._first = array("i")
+        self._links = array("i")
         self._exposed: tuple[tuple[float, float, float, float], ExposedEdges] | None = None
         self.tiles = MapTiles(self._draw_tile)  # far out: links and nodes, drawn once
         self.highlight_path = QPainterPath()
@@ -100,7 +102,7 @@ class EdgeLayer(QGraphicsItem):
         index_of, shown, xs, ys, half = layer.index, layer.visible, layer.xs, layer.ys, layer.half
         self._coords, self._shapes, self._boxes = array("d"), array("b"), array("d")
         self._ends = array("i")
-        self.grid, self.by_node = {}, {}
+        self.grid = {}
         left = top = float("inf")
         right = bottom = float("-inf")
         pairs = [(a, b, True) for a, b in self.graph.requires] + [
@@ -129,12 +131,11 @@ class EdgeLayer(QGraphicsItem):
             self._shapes.append(shape)
             self._boxes.extend(box)
             self._ends.extend((ia, ib))
-            self.by_node.setdefault(a, []).append(index)
-            self.by_node.setdefault(b, []).append(index)
             left, top = min(left, box[0]), min(top, box[1])
             right, bottom = max(right, box[2]), max(bottom, box[3])
             for cell in self._cells(*box):
-                self.grid.setdefault(cell, []).append(index)
+                self.grid.setdefault(cell, array("i")).append(index)
+        self._index_links(len(layer.ids))
         bounds = QRectF(left, top, right - left, bottom - top) if self._shapes else QRectF()
         bounds |= layer.visible_rect()
         self._exposed = None
@@ -142,11 +143,42 @@ class EdgeLayer(QGraphicsItem):
         self.tiles.clear()
         self.refresh_highlight()
 
+    def _index_links(self, nodes: int) -> None:
+        """Each node's links as one compressed array (a list per node cost megabytes)."""
+        ends = self._ends
+        first = array("i", bytes(4 * (nodes + 1)))
+        for row in ends:
+            first[row + 1] += 1
+        for row in range(nodes):
+            first[row + 1] += first[row]
+        links = array("i", bytes(4 * len(ends)))
+        filled = array("i", first)
+        for k, row in enumerate(ends):
+            links[filled[row]] = k // 2
+            filled[row] += 1
+        self._first, self._links = first, links
+
+    def links_of(self, concept_id: str) -> array[int]:
+        row = self.graph.layer.index.get(concept_id)
+        if row is None or row + 1 >= len(self._first):
+            return array("i")
+        return self._links[self._first[row] : self._first[row + 1]]
+
+    def neighbours_of(self, concept_id: str) -> list[str]:
+        """The nodes a shown node is linked to (each once)."""
+        row = self.graph.layer.index.get(concept_id)
+        ids, ends = self.graph.layer.ids, self._ends
+        found = {
+            ends[2 * k + 1] if ends[2 * k] == row else ends[2 * k]
+            for k in self.links_of(concept_id)
+        }
+        return [ids[other] for other in sorted(found)]
+
     def move_node(self, concept_id: str) -> None:
         """Follow one dragged node: only its own links are recomputed."""
         layer = self.graph.layer
         xs, ys, half = layer.xs, layer.ys, layer.half
-        for index in self.by_node.get(concept_id, []):
+        for index in self.links_of(concept_id):
             x1, y1, x2, y2, shape, bow = self.link(index)
             ia, ib = self._ends[2 * index], self._ends[2 * index + 1]
             ax, ay, bx, by = xs[ia], ys[ia], xs[ib], ys[ib]
@@ -160,7 +192,7 @@ class EdgeLayer(QGraphicsItem):
             self._coords[index * 5 : index * 5 + 4] = array("d", (x1, y1, x2, y2))
             self._boxes[index * 4 : index * 4 + 4] = array("d", box)
             for cell in self._cells(*box):
-                found = self.grid.setdefault(cell, [])
+                found = self.grid.setdefault(cell, array("i"))
                 if index not in found:
                     found.append(index)  # stale cells are harmless: lookups test the box
             self.prepareGeometryChange()
@@ -197,7 +229,7 @@ class EdgeLayer(QGraphicsItem):
         """Re-draw only the focused node's links (cheap, so hover stays smooth)."""
         highlight = QPainterPath()
         focus = self.graph.focus()
-        for index in self.by_node.get(focus, []) if focus else []:
+        for index in self.links_of(focus) if focus else ():
             self._add_curve(highlight, index)
         self.highlight_path = highlight
         self.update()

@@ -36,7 +36,8 @@ RADIUS = NODE_HEIGHT / 2
 FADED_OPACITY = 0.18
 MARKER_PX = 5.0  # far out, the selected dot gets a ring this many pixels out (next up: half)
 LABEL_CACHE = 3000  # laid-out labels kept: more than a 4K screen shows at the label zoom
-MAX_MARKERS = 60  # far out, next-up rings are drawn while at most this many are in view
+MAX_MARKERS = 60
+EMPTY = array("i")  # far out, next-up rings are drawn while at most this many are in view
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class NodeLayer(QGraphicsItem):
         self.ready: list[int] = []  # the next-up rows, for far-out markers
         self.visible = bytearray()
         self.palette: list[QColor] = []
-        self.grid: dict[tuple[int, int], list[int]] = {}
+        self.grid: dict[tuple[int, int], array[int]] = {}
         self.selected: int | None = None
         self._labels: OrderedDict[str, QStaticText] = OrderedDict()
         self._bounds = QRectF()
@@ -137,10 +138,10 @@ class NodeLayer(QGraphicsItem):
     def reindex(self) -> None:
         """Rebuild the grid and the bounds after positions or visibility changed."""
         self.prepareGeometryChange()
-        grid: dict[tuple[int, int], list[int]] = {}
+        grid: dict[tuple[int, int], array[int]] = {}
         for i in self.visible_indices():
             for cell in self._cells(self._box(i)):
-                grid.setdefault(cell, []).append(i)
+                grid.setdefault(cell, array("i")).append(i)
         self.grid = grid
         rect = self.visible_rect()
         self._bounds = rect if not rect.isNull() else QRectF()
@@ -204,14 +205,16 @@ class NodeLayer(QGraphicsItem):
         y0, y1 = int(top // size), int(bottom // size)
         if (x1 - x0 + 1) * (y1 - y0 + 1) > len(self.grid):
             # A rect wider than the map: walk the cells there are, not the ones it spans.
-            cells: Iterable[list[int]] = (
+            cells: Iterable[array[int]] = (
                 members
                 for (cx, cy), members in self.grid.items()
                 if x0 <= cx <= x1 and y0 <= cy <= y1
             )
         else:
             cells = (
-                self.grid.get((cx, cy), []) for cx in range(x0, x1 + 1) for cy in range(y0, y1 + 1)
+                self.grid.get((cx, cy), EMPTY)
+                for cx in range(x0, x1 + 1)
+                for cy in range(y0, y1 + 1)
             )
         found: set[int] = set()
         x, y, half = self.xs, self.ys, self.half
@@ -231,7 +234,7 @@ class NodeLayer(QGraphicsItem):
     def at(self, point: QPointF) -> int | None:
         """The shown node whose pill (rounded ends included) is under `point`."""
         px, py = point.x(), point.y()
-        for i in self.grid.get((int(px // self.CELL), int(py // self.CELL)), ()):
+        for i in self.grid.get((int(px // self.CELL), int(py // self.CELL)), EMPTY):
             dx, dy = abs(px - self.xs[i]), abs(py - self.ys[i])
             straight = self.half[i] - RADIUS
             if dy <= RADIUS and (dx <= straight or (dx - straight) ** 2 + dy**2 <= RADIUS * RADIUS):
@@ -251,9 +254,7 @@ class NodeLayer(QGraphicsItem):
         if hovered is None or hovered not in self.index:
             return None
         keep = {self.index[hovered]}
-        keep.update(
-            self.index[n] for n in self.graph.neighbours.get(hovered, ()) if n in self.index
-        )
+        keep.update(self.index[n] for n in self.graph.edges.neighbours_of(hovered))
         return keep
 
     # -- Qt item --------------------------------------------------------------------------
@@ -422,7 +423,7 @@ class NodeLayer(QGraphicsItem):
         self.prepareGeometryChange()
         self.xs[i], self.ys[i] = target.x(), target.y()
         for cell in self._cells(self._box(i)):
-            found = self.grid.setdefault(cell, [])
+            found = self.grid.setdefault(cell, array("i"))
             if i not in found:
                 found.append(i)  # stale cells are harmless: lookups test the real bounds
         self._bounds = self._bounds.united(self.bounds(i))

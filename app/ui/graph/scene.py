@@ -56,7 +56,6 @@ class ConceptScene(QGraphicsScene):
         self.setBackgroundBrush(self.colors["background"])
         self.requires: list[tuple[str, str]] = []
         self.related: list[tuple[str, str]] = []
-        self.neighbours: dict[str, tuple[str, ...]] = {}
         self.hovered: str | None = None
         self.overview = False
         self.dragged: set[str] = set()
@@ -101,13 +100,6 @@ class ConceptScene(QGraphicsScene):
         """One node per concept (`id -> (title, colour)`) at the given positions."""
         self.layer.populate(concepts, positions)
         self.requires, self.related = list(requires), list(related)
-        linked: dict[str, set[str]] = {cid: set() for cid in concepts}
-        for a, b in self.requires + self.related:
-            if a in linked and b in linked:
-                linked[a].add(b)
-                linked[b].add(a)
-        # Tuples, not sets: a third of the memory, and only ever read whole.
-        self.neighbours = {cid: tuple(found) for cid, found in linked.items()}
         self.hovered = None
         self.dragged.clear()
         self.edges.rebuild()

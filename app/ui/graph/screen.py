@@ -192,7 +192,7 @@ class GraphScreen(Screen):
     def neighbourhood_rect(self, concept_id: str) -> QRectF:
         """The node and its visible neighbours: what framing a concept shows."""
         rect = self.scene.node_rect(concept_id)
-        for other in self.scene.neighbours.get(concept_id, ()):
+        for other in self.scene.edges.neighbours_of(concept_id):
             if self.scene.is_shown(other):
                 rect |= self.scene.node_rect(other)
         return rect
