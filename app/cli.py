@@ -123,6 +123,12 @@ def _quiz_options(parser: argparse.ArgumentParser) -> None:
 def _export_anki_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("out", help=".apkg file to write")
     _area_option(parser)
+    parser.add_argument(
+        "--without-progress",
+        action="store_true",
+        help="cards only, all new in Anki (by default each card goes with its schedule, "
+        "FSRS memory and reviews)",
+    )
 
 
 def _import_cards_options(parser: argparse.ArgumentParser) -> None:
@@ -338,15 +344,27 @@ def cmd_quiz(args: argparse.Namespace) -> int:
 
 
 def cmd_export_anki(args: argparse.Namespace) -> int:
-    from app.services.anki_export import export_anki
+    from app.services.anki_export import export_from
 
     ctx = _open_data(args)
     try:
-        result = export_anki(ctx.bank, _output_file(args.out), ctx.clock.now(), args.area)
+        result = export_from(
+            ctx, _output_file(args.out), args.area or (), with_progress=not args.without_progress
+        )
     except ValueError as exc:
         print(f"lattice export-anki: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {result.notes} notes in {result.decks} decks to {result.path}")
+    progress = (
+        f" with the progress of {result.studied} studied cards and {result.reviews} reviews"
+        if not args.without_progress
+        else ""
+    )
+    print(f"wrote {result.notes} notes in {result.decks} decks{progress} to {result.path}")
+    if result.edits_not_exported:
+        print(
+            f"{result.edits_not_exported} edits of cloze or reverse cards that came from Anki "
+            "stay in Lattice only: their Anki note is written as it was imported"
+        )
     return 0
 
 

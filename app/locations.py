@@ -19,7 +19,7 @@ def bundle_root() -> Path:
     """The folder holding `content/` and `resources/`.
 
     In a PyInstaller build that is the extraction folder (`sys._MEIPASS`); in an installed
-    wheel the package's own `bundled/` folder (setup.py copies them there); from a checkout
+    wheel the package's own `bundled/` folder (the wheel build maps them there); from a checkout
     or an editable install the checkout itself. Never the working directory.
     """
     frozen_root = getattr(sys, "_MEIPASS", None)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import venv
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,22 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str
 def build_wheel(out: Path) -> Path:
     run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), "."], ROOT)
     (wheel,) = out.glob("lattice-*.whl")
+    check_members(wheel)
     return wheel
+
+
+def check_members(wheel: Path) -> None:
+    """The bank and icons inside the package; no README screenshots, caches or tests."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    wanted = ("app/bundled/content/", "app/bundled/resources/icons/", "app/cli.py")
+    missing = [w for w in wanted if not any(n.startswith(w) for n in names)]
+    unwanted = [
+        n for n in names if "/screenshots/" in n or "__pycache__" in n or n.startswith("tests/")
+    ]
+    if missing or unwanted:
+        raise SystemExit(f"the wheel is wrong: missing {missing}, unwanted {unwanted[:5]}")
+    print(f"wheel: {len(names)} files, the bank and icons inside app/bundled/")
 
 
 def check(work: Path) -> None:

@@ -114,3 +114,32 @@ def test_cli_export_anki(ctx, data_dir, content_root, tmp_path, capsys, monkeypa
     )
     assert "wrote 2 notes in 1 decks" in capsys.readouterr().out
     assert out.is_file()
+
+
+def test_cli_export_anki_with_and_without_progress(
+    ctx, data_dir, content_root, tmp_path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.scheduling import Grade
+    from app.services.review_service import ReviewService
+
+    monkeypatch.setattr("app.services.context.content_dir", lambda: content_root)
+    service = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    due = service.next_card()
+    assert due is not None
+    service.answer(due, Grade.GOOD)
+    service.close()
+    ctx.close()
+    out = tmp_path / "cli.apkg"
+    assert main(["export-anki", str(out), "--data-dir", str(data_dir)]) == 0
+    assert "with the progress of 1 studied cards and 1 reviews" in capsys.readouterr().out
+    conn = _collection(out, tmp_path)
+    assert conn.execute("SELECT count(*) FROM revlog").fetchone() == (1,)
+    assert conn.execute("SELECT count(*) FROM cards WHERE type != 0").fetchone() == (1,)
+    conn.close()
+    plain = tmp_path / "plain.apkg"
+    assert main(["export-anki", str(plain), "--without-progress", "--data-dir", str(data_dir)]) == 0
+    assert "progress" not in capsys.readouterr().out
+    (tmp_path / "p").mkdir()
+    conn = _collection(plain, tmp_path / "p")
+    assert conn.execute("SELECT count(*) FROM revlog").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM cards WHERE type != 0").fetchone() == (0,)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -88,10 +89,15 @@ def test_sm2_cards_get_memory_from_their_answers() -> None:
     assert not progress.suspended and not progress.flagged
 
 
-def test_sm2_card_without_answers_keeps_its_interval_as_stability() -> None:
-    progress = progress_of(review_card(interval=40, factor=1300), "deck-1", [], CRT)
-    assert progress.memory_from == "sm2-interval"
-    assert progress.memory.stability == 40 and progress.memory.difficulty == 10
+def test_sm2_card_without_answers_gets_fsrs_memory_for_its_interval_and_ease() -> None:
+    hard = progress_of(review_card(interval=40, factor=1300), "deck-1", [], CRT)
+    easy = progress_of(review_card(interval=40, factor=3000), "deck-1", [], CRT)
+    assert hard.memory_from == "sm2-interval"
+    # at SM-2's 90 % retention an interval is the stability; a low ease is a hard card
+    assert hard.memory.stability == pytest.approx(40, rel=0.01)
+    assert hard.memory.difficulty > easy.memory.difficulty  # type: ignore[operator]
+    assert 1 <= easy.memory.difficulty <= 10 <= hard.memory.difficulty + 0.5  # type: ignore[operator]
+    progress = hard
     assert progress.memory.last_review == progress.memory.due - timedelta(days=40)  # type: ignore[operator]
 
 
@@ -105,15 +111,20 @@ def test_learning_cards_are_due_at_their_minute_and_filtered_decks_use_the_kept_
 
 def test_new_cards_stay_new_and_a_summary_names_what_was_dropped() -> None:
     fresh = progress_of(review_card(type=0, queue=0, due=7), "a", [AnkiReview(1, T0, 3, 1, 0)], CRT)
-    assert fresh.memory.is_new and fresh.reviews == []
+    assert fresh.memory.is_new and len(fresh.reviews) == len(fresh.events) == 1
     studied = progress_of(
         review_card(), "b", [AnkiReview(1, T0, 0, 0, 4), AnkiReview(1, T0 + 1, 3, 1, 1)], CRT
     )
     lines = summary([fresh, studied], orphan_reviews=2)
-    assert lines[0].startswith("Progress: 1 answers and 1 studied cards came over (1 new)")
-    assert "Not imported: 1 manual reschedules (not answers)." in lines
-    assert "Not imported: 2 answers of cards not in the package." in lines
-    assert "Not imported: 1 answers of cards Anki has since reset to new." in lines
+    assert lines[0].startswith("Progress: 2 answers and 1 studied cards came over (1 new)")
+    assert (
+        "1 reschedules by hand in Anki (set due date, forget) are kept in the history; "
+        "they are not answers." in lines
+    )
+    assert "Not imported: 2 answers of cards not in the package (deleted in Anki)." in lines
+    assert any(
+        line.startswith("1 answers are of cards Anki has since reset to new") for line in lines
+    )
 
 
 @given(st.integers(0, 10_000))
@@ -124,3 +135,19 @@ def test_difficulty_from_ease_is_a_valid_fsrs_difficulty(factor: int) -> None:
 def test_a_deck_never_studied_adds_no_progress_lines() -> None:
     fresh = progress_of(review_card(type=0, queue=0, due=7), "a", [], CRT)
     assert summary([fresh]) == []
+
+
+def test_a_history_cut_short_is_replayed_from_the_sm2_memory_it_had() -> None:
+    """Its first answer left is a review 20 days after the one before (deleted in Anki)."""
+    cut = [
+        AnkiReview(1, T0, 3, 4000, 1, interval=50, last_interval=20, factor=2500),
+        AnkiReview(1, T0 + 50 * 86_400_000, 3, 4000, 1, interval=120, last_interval=50),
+    ]
+    whole = [AnkiReview(1, T0, 3, 4000, 0, interval=1)]
+    progress = progress_of(review_card(interval=120, reps=2), "c", cut, CRT)
+    fresh = progress_of(review_card(interval=1, reps=1), "f", whole, CRT)
+    first_cut, first_whole = progress.events[0][1], fresh.events[0][1]
+    assert first_cut.state_before is CardState.REVIEW and first_whole.state_before is CardState.NEW
+    assert first_cut.interval_before == timedelta(days=20)
+    assert first_cut.stability > 20 > 3 > first_whole.stability  # type: ignore[operator]
+    assert progress.memory_from == "history" and progress.memory.reps == 2

@@ -277,21 +277,26 @@ def test_cli_import_cards(ctx, data_dir, content_root, tmp_path, capsys, monkeyp
     assert "bad.csv:2: the question is empty" in capsys.readouterr().err
 
 
-def test_reimport_keeps_a_card_edited_in_lattice_and_says_so(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def basic_deck(path: Path, notes: dict[str, tuple[str, str]]) -> Path:
+    """An Anki package of Basic notes (guid -> question, answer) with fixed ids, as one
+    Anki deck exported twice would be: notes keep their guid, so re-imports match them."""
     model = genanki.Model(
         1_500_000_011,
         "Basic",
         fields=[{"name": "Front"}, {"name": "Back"}],
         templates=[{"name": "c", "qfmt": "{{Front}}", "afmt": "{{Back}}"}],
     )
+    d = genanki.Deck(1_500_000_012, "D")
+    for guid, (question, answer) in notes.items():
+        d.add_note(genanki.Note(model=model, fields=[question, answer], guid=guid))
+    genanki.Package(d).write_to_file(str(path), timestamp=1.7e9)
+    return path
 
+
+def test_reimport_keeps_a_card_edited_in_lattice_and_says_so(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]
     def deck(answer: str, name: str) -> Path:
-        d = genanki.Deck(1_500_000_012, "D")
-        d.add_note(genanki.Note(model=model, fields=["What is a KV cache?", answer], guid="kv"))
-        d.add_note(genanki.Note(model=model, fields=["What is RoPE?", answer + " R"], guid="ro"))
-        path = tmp_path / name
-        genanki.Package(d).write_to_file(str(path), timestamp=1.7e9)
-        return path
+        notes = {"kv": ("What is a KV cache?", answer), "ro": ("What is RoPE?", answer + " R")}
+        return basic_deck(tmp_path / name, notes)
 
     service = CardImportService(ctx)
     service.import_path(deck("Cached keys.", "a.apkg"), NEW)

@@ -93,6 +93,15 @@ def test_export_to_anki_and_everything_from_the_menu(window, monkeypatch, tmp_pa
     assert target.is_file() and shown[-1].startswith(
         f"Exported to Anki: {len(window.app.ctx.bank.cards)} cards in"
     )
+    assert "with the progress of" in shown[-1]
+    from app.ui.interop_menu import ANKI_CARDS_ONLY
+
+    plain = tmp_path / "plain.apkg"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(plain), ANKI_CARDS_ONLY)
+    )
+    window.interop.actions["export-anki"].trigger()
+    assert plain.is_file() and "all new" in shown[-1]
     everything = tmp_path / "all.zip"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(everything), ""))
     window.interop.actions["export-all"].trigger()

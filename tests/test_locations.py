@@ -28,7 +28,7 @@ def test_from_source_the_checkout_holds_content_and_resources(
 def test_an_installed_wheel_reads_from_the_package_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """setup.py copies content/ and resources/ into the wheel as app/bundled/."""
+    """The wheel build maps content/ and resources/ into the package as app/bundled/."""
     package = tmp_path / "site-packages" / "app"
     shutil.copytree(FIXTURE_CONTENT, package / "bundled" / "content")
     monkeypatch.setattr(locations, "__file__", str(package / "locations.py"))

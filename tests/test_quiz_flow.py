@@ -82,9 +82,9 @@ def test_whole_quiz_by_keyboard_with_a_fake_clock(qtbot, window, ctx, clock) -> 
 
     # Results.
     assert quiz.pages.currentIndex() == 3
-    assert "56%" in quiz.results_page.score_label.text()  # (2/3 + 0 + 3/3) / 3
-    assert "1 ran out of time" in quiz.results_page.summary_label.text()
-    assert "paused 1×" in quiz.results_page.summary_label.text()
+    assert "56%" in quiz.results_page.score_line.score_label.text()  # (2/3 + 0 + 3/3) / 3
+    assert "1 ran out of time" in quiz.results_page.score_line.summary_label.text()
+    assert "paused 1×" in quiz.results_page.score_line.summary_label.text()
     model = quiz.results_page.results_model
     assert model.rowCount() == 3
     assert model.index(1, 3).data().endswith("ran out")

@@ -127,3 +127,26 @@ def test_e_edits_your_own_card_and_ctrl_z_restores_it(qtbot, window, ctx) -> Non
     assert ctx.bank.cards[result.card_id].question == "My edited question?"
     undo(qtbot, window)
     assert ctx.bank.cards[result.card_id].question == "My own question?"
+
+
+def test_a_buried_card_stays_aside_after_a_restart_until_the_next_study_day(
+    qtbot, window, ctx, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from app.services.application import Application
+    from app.services.buried_cards import BuriedCards
+    from app.ui.application import build_window
+
+    first = shown(window)
+    press(qtbot, window, Qt.Key.Key_Minus)
+    window.close()
+    again = build_window(Application(ctx))  # Lattice quit and opened again the same day
+    qtbot.addWidget(again)
+    assert shown(again) != first
+    assert first in again.review.service.buried.buried(clock.now())
+    clock.advance(timedelta(days=1))  # the next study day lifts it, and forgets the mark
+    assert first not in BuriedCards.load(ctx.db_path, clock.now()).buried(clock.now())
+    later = build_window(Application(ctx))
+    qtbot.addWidget(later)
+    assert shown(later) == first  # first in line again

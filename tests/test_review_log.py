@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain.clock import FakeClock
-from app.domain.progress_events import EventKind, replay
+from app.domain.progress_events import Event, EventKind, replay
 from app.domain.scheduling import CardMemory, CardState, Grade, Scheduler
 from app.storage.connection import connect
-from app.storage.memory_codec import from_db_time, to_micros
+from app.storage.memory_codec import from_db_time, from_micros, to_micros
 from app.storage.migrations import SCHEMA_VERSION, migrate
 from app.storage.review_log import ProgressLog
 
@@ -53,10 +53,42 @@ def grade(log: ProgressLog, card_id: str, rating: Grade, now: datetime, ms: int 
 
 
 # -- the property: any sequence of changes leaves progress equal to the replay --------------
+START = datetime(2026, 3, 2, 9, 0, 0, 250000, tzinfo=UTC)
+START_MS = to_micros(START) // 1000
+
+
+def past_answer(rating: Grade, source_ms: int) -> Event:
+    """An answer given in another app at `source_ms` (its revlog id)."""
+    return Event(
+        kind=EventKind(int(rating)),
+        at=from_micros(source_ms * 1000),
+        state_before=CardState.REVIEW,
+        state_after=CardState.REVIEW if rating > Grade.AGAIN else CardState.RELEARNING,
+        step=None if rating > Grade.AGAIN else 0,
+        stability=2.5,
+        difficulty=5.0,
+        interval_before=timedelta(days=2),
+        interval_after=timedelta(days=3) if rating > Grade.AGAIN else timedelta(minutes=10),
+        duration_ms=3000,
+    )
+
+
 OPERATIONS = st.lists(
     st.tuples(
         st.sampled_from(
-            ("grade", "grade", "grade", "undo", "reset", "suspend", "flag", "batch", "move", "set")
+            (
+                "grade",
+                "grade",
+                "grade",
+                "undo",
+                "reset",
+                "suspend",
+                "flag",
+                "batch",
+                "move",
+                "set",
+                "past",
+            )
         ),
         st.sampled_from(CARDS),
         st.sampled_from(list(Grade)),
@@ -73,7 +105,7 @@ OPERATIONS = st.lists(
 def test_replaying_the_log_gives_the_stored_progress(tmp_path_factory, operations) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path_factory.mktemp("log") / "lattice.sqlite3"
     log = fresh_log(path)
-    clock = FakeClock(datetime(2026, 3, 2, 9, 0, 0, 250000, tzinfo=UTC))
+    clock = FakeClock(START)
     grades: list[tuple[int, str, object]] = []  # (event id, card, progress before it)
     try:
         for op, card_id, rating, step in operations:
@@ -106,6 +138,17 @@ def test_replaying_the_log_gives_the_stored_progress(tmp_path_factory, operation
                 log.move_card_history(card_id, target, now)
                 assert log.events(card_id) == []
                 grades.clear()
+            elif op == "past":  # another app's answer, at a time of its own (maybe taken)
+                source_ms = START_MS - {0: 0, 1: 1}.get(step, abs(step) * 1000)
+                event = past_answer(rating, source_ms)
+                added, progress = log.insert_past_events(card_id, [(source_ms, event)])
+                again, _ = log.insert_past_events(card_id, [(source_ms, event)])
+                assert again == 0 and progress == log.progress(card_id)
+                assert any(  # at its own millisecond, the first microsecond free
+                    e.kind == event.kind
+                    and timedelta(0) <= e.at - event.at < timedelta(milliseconds=1)
+                    for e in log.events(card_id)
+                )
             elif op == "set":
                 memory = CardMemory(
                     card_id=card_id,
@@ -313,3 +356,28 @@ def test_a_conversion_that_fails_leaves_the_schema_3_database_as_it_was(tmp_path
         assert "after_json" in columns
     finally:
         conn.close()
+
+
+def test_past_events_keep_their_time_and_are_never_added_twice(tmp_path: Path) -> None:
+    log = fresh_log(tmp_path / "lattice.sqlite3")
+    now = START
+    grade(log, "a", Grade.GOOD, now)  # studied in Lattice first
+    answers = [
+        (START_MS - 86_400_000 * d, past_answer(Grade.GOOD, START_MS - 86_400_000 * d))
+        for d in (9, 4)
+    ]
+    added, progress = log.insert_past_events("a", answers)
+    assert added == 2
+    times = [r.reviewed_at for r in log.reviews("a")]
+    assert times == sorted(times) and times[:2] == [e.at for _, e in answers]
+    assert progress.memory.reps == 3  # the fold counts every answer, in time order
+    assert log.insert_past_events("a", answers)[0] == 0  # the same package again
+    # another card's answer in the same millisecond takes the next free microsecond
+    added, _ = log.insert_past_events("b", answers[:1])
+    assert added == 1 and log.reviews("b")[0].reviewed_at == answers[0][1].at + timedelta(
+        microseconds=1
+    )
+    # the grade path still gives ids after the newest event
+    later = grade(log, "c", Grade.GOOD, now)
+    assert later > max(to_micros(r.reviewed_at) for r in log.reviews("a"))
+    assert_progress_is_the_replay(log)

@@ -60,10 +60,11 @@ def test_manifest_lists_versions_counts_and_checksums(ctx, tmp_path) -> None:  #
     with zipfile.ZipFile(out) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         names = sorted(archive.namelist())
-    assert names == ["cards/llm/mine.md", "lattice.sqlite3", "manifest.json"]
+    record = "cards/.import-record.json"  # what earlier imports wrote: re-imports keep edits
+    assert names == [record, "cards/llm/mine.md", "lattice.sqlite3", "manifest.json"]
     assert manifest["format"] == "lattice-export" and manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["counts"]["review_log"] == 2 and manifest["user_cards"] == 1
-    assert set(manifest["files"]) == {"cards/llm/mine.md", "lattice.sqlite3"}
+    assert set(manifest["files"]) == {record, "cards/llm/mine.md", "lattice.sqlite3"}
     assert "2 reviews of 2 cards" in inspect_export(out, ctx.data_dir).describe()
 
 
@@ -96,6 +97,17 @@ def _corrupt_db(members: dict[str, bytes]) -> dict[str, bytes]:
     return members
 
 
+def _junk_record(members: dict[str, bytes]) -> dict[str, bytes]:
+    import hashlib
+
+    name = "cards/.import-record.json"
+    members[name] = b"[1, 2, 3]"
+    manifest = json.loads(members["manifest.json"])
+    manifest["files"][name] = hashlib.sha256(members[name]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest).encode()
+    return members
+
+
 def _extra(members: dict[str, bytes]) -> dict[str, bytes]:
     members["../escape.md"] = b"x"
     return members
@@ -110,6 +122,7 @@ def _extra(members: dict[str, bytes]) -> dict[str, bytes]:
         (_manifest_change(user_cards=5), "number of your cards"),
         (_corrupt_db, "checksum does not match"),
         (_extra, "points outside the archive"),
+        (_junk_record, "not a Lattice import record"),
         (lambda m: {k: v for k, v in m.items() if k != "manifest.json"}, "no manifest.json"),
     ],
 )
@@ -251,3 +264,32 @@ def test_a_broken_story_in_an_export_is_refused_and_nothing_is_replaced(ctx, tmp
         import_all(bad, ctx.data_dir, ctx.clock.now())
     assert table_counts(database_path(ctx.data_dir)) == before
     assert (folder / "feature-store.md").read_text(encoding="utf-8") == serialize_story(story())
+
+
+def test_cards_edited_after_an_anki_import_stay_protected_on_the_new_laptop(
+    ctx, tmp_path, content_root, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """The import record travels: re-importing the deck on the other computer still keeps
+    the answer the user rewrote in Lattice."""
+    from tests.test_card_import import basic_deck
+
+    def deck(answer: str, name: str) -> Path:
+        return basic_deck(tmp_path / name, {"kv": ("What is a KV cache?", answer)})
+
+    target = ImportTarget(new_title="From Anki", area="llm")
+    CardImportService(ctx).import_path(deck("Cached keys.", "a.apkg"), target)
+    file = user_content_dir(ctx.data_dir) / "llm" / "from-anki.md"
+    file.write_text(file.read_text().replace("Cached keys.\n", "My own words.\n", 1))
+    out = tmp_path / "move.zip"
+    export_all(ctx.data_dir, out, clock.now())
+    other = tmp_path / "other"
+    open_context(other, content=content_root, clock=clock).close()
+    import_all(out, other, clock.now())
+    moved = open_context(other, content=content_root, clock=clock)
+    try:
+        plan = CardImportService(moved).import_path(deck("Cached keys and values.", "b.apkg"), target)
+        assert "1 card you edited in Lattice since the last import kept" in plan.summary()
+        kv = next(c for c in moved.bank.cards.values() if c.question == "What is a KV cache?")
+        assert kv.answer == "My own words."
+    finally:
+        moved.close()

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from app.domain import cloze
+from app.domain.anki_origin import ImportRecord
+from app.domain.anki_progress import ScheduleImport
 from app.domain.card_writer import serialize_concept, slugify, unique_id
 from app.domain.content import FENCE_INFO, ID_PATTERN, Card, Concept, ContentBank, Difficulty
 from app.domain.content_loader import MAX_KEY_POINTS, MIN_KEY_POINTS, ParsedFile
 from app.domain.html_markdown import clean_text, html_to_markdown, html_to_text, looks_like_html
-from app.domain.scheduling import CardMemory
 
 DERIVED_KEY_POINTS = 3
 MAX_KEY_POINT_CHARS = 90
@@ -79,8 +80,10 @@ class ImportPlan:
     # card id -> fingerprint of the text as imported, to tell a card edited in Lattice since
     record: dict[str, str] = field(default_factory=dict)
     kept_edits: list[str] = field(default_factory=list)  # questions of cards left as edited
-    # another app's progress to set once the cards are in: (memory, suspended, flagged)
-    schedules: list[tuple[CardMemory, bool, bool]] = field(default_factory=list)
+    # another app's progress to set once the cards are in: history, schedule and marks
+    schedules: list[ScheduleImport] = field(default_factory=list)
+    # where this import's Anki cards came from (note, ordinal, note type), for export
+    origins: ImportRecord = field(default_factory=ImportRecord)
 
     def summary(self) -> str:
         if not self.added and not self.updated and not self.new_concepts and not self.kept_edits:
@@ -296,6 +299,7 @@ class AnkiTemplate:
     ord: int
     front: str  # Anki's qfmt, e.g. "{{Back}}"
     back: str  # Anki's afmt, e.g. "{{FrontSide}}<hr id=answer>{{Front}}"
+    name: str = ""  # "Card 2": Anki matches note types by field and template names
 
 
 @dataclass(frozen=True)
@@ -309,6 +313,7 @@ class AnkiNote:
     where: str = ""
     templates: tuple[AnkiTemplate, ...] = ()  # card types this note has cards of
     deck: str = ""  # the deck of its first card, levels joined by " › "
+    notetype: int = 0  # Anki's note type id
 
 
 QUESTION_FIELDS = ("front", "question", "text", "prompt", "term")
@@ -412,6 +417,20 @@ def _card(
         own_id=own_id if ID_PATTERN.match(own_id) else "",
         deck=note.deck,
     )
+
+
+def basic_field_indexes(names: Sequence[str]) -> tuple[int, int | None]:
+    """(question, answer) indexes among a basic note's field names, chosen as
+    `anki_note_to_card` chooses them; export writes an edited card back into them."""
+    usable = [
+        (i, n) for i, n in enumerate(names) if n.strip().lower() not in KEY_POINT_FIELDS + ID_FIELDS
+    ]
+    pairs = [(n, "") for _, n in usable]
+    q = _pick(pairs, QUESTION_FIELDS, 0)
+    assert q is not None
+    rest = [i for i in range(len(usable)) if i != q]
+    a = _pick([pairs[i] for i in rest], ANSWER_FIELDS, 0)
+    return usable[q][0], (usable[rest[a]][0] if a is not None else None)
 
 
 def anki_note_to_card(note: AnkiNote) -> SourceCard | None:

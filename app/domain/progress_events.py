@@ -39,6 +39,7 @@ class EventKind(IntEnum):
     UNFLAG = 9
     SET = 10  # a whole schedule at once (import; migration of an unlogged state)
     MOVE = 11  # a retired card's history now belongs to this card
+    RESCHEDULED = 12  # another app's manual reschedule, kept as history; changes nothing here
 
     @property
     def is_grade(self) -> bool:
@@ -167,7 +168,9 @@ def apply(progress: CardProgress, event: Event) -> CardProgress:
     if kind is EventKind.SET:
         assert event.schedule is not None, "a SET event carries its schedule"
         return replace(progress, memory=replace(event.schedule, card_id=memory.card_id))
-    return progress  # MOVE: the moved events themselves carry the schedule
+    # MOVE: the moved events themselves carry the schedule; RESCHEDULED: an import's SET
+    # event that follows it carries the schedule it led to
+    return progress
 
 
 def replay(card_id: str, events: Iterable[Event]) -> CardProgress:

@@ -1,27 +1,50 @@
-"""Export cards to an Anki package (.apkg) with genanki.
+"""Export cards to an Anki package (.apkg): genanki writes the notes, then their scheduling.
 
 One note per card: the question on the front; on the back the answer rendered as HTML (code
 highlighted with inline styles, so it needs no stylesheet) and the key points. Each note's GUID
 is derived from the card id, and the note type and deck ids are fixed, so exporting again and
 importing into Anki updates the notes instead of adding duplicates. One subdeck per area.
+
+A card that came from Anki goes back as the note it came from (its GUID, note type, fields,
+deck and card ordinal, kept in the import record), so Anki updates that note in place.
+
+With progress (the default), genanki's collection is finished before it is zipped: every
+card gets its type, queue, due day, interval, ease, counts and FSRS memory (`cards.data`),
+and every review in Lattice's log becomes a `revlog` row (its id is the review's millisecond,
+so a review exported twice is added to Anki once). Anki imports scheduling only into cards
+it does not have yet (a fresh profile, or notes it has never seen).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import itertools
+import json
 import os
 import re
-from collections.abc import Sequence
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import genanki
 
+from app.domain.anki_origin import AnkiNotetype, ImportRecord
+from app.domain.anki_progress import anki_schedule, revlog_rows
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import study_order
+from app.domain.import_rules import basic_field_indexes, fingerprint
+from app.domain.progress_events import Event
+from app.domain.scheduling import CardMemory
 from app.services.render import render_markdown
+
+if TYPE_CHECKING:
+    from app.services.context import AppContext
 
 MODEL_ID = 1_607_400_211  # never change: Anki matches notes to this note type on re-import
 MODEL_NAME = "Lattice card"
@@ -106,46 +129,278 @@ class AnkiExport:
     path: Path
     notes: int
     decks: int
+    studied: int = 0  # cards that went with their progress
+    reviews: int = 0  # review-log rows that went as Anki revlog rows
+    edits_not_exported: int = 0  # edits of cloze or reverse cards from Anki (kept here)
+
+
+@dataclass(frozen=True)
+class CardProgressOut:
+    """One card's progress as export needs it: its schedule, marks and reviews."""
+
+    memory: CardMemory
+    suspended: bool = False
+    flagged: bool = False
+    events: tuple[Event, ...] = ()  # reviews (and reschedules imported from Anki)
+
+
+@dataclass(frozen=True)
+class Scheduling:
+    """Progress to export with the cards, and what turns it into Anki's terms."""
+
+    cards: Mapping[str, CardProgressOut]
+    local_tz: tzinfo = UTC
+    day_starts_at_hour: int = 4
+    desired_retention: float = 0.9
+    decay: float = 0.1542  # FSRS-6's default; the learner's own when fitted
+
+
+# Review cards are due on a day counted from the collection's creation (`col.crt`). The
+# package's collection is dated this many study days before the export, so every due day of
+# a card studied here is a positive number; Anki shifts them to its own days on import.
+CREATED_DAYS_BEFORE = 10_000
+
+
+@dataclass
+class _Planned:
+    """A note to write and the cards of it that carry Lattice cards (ordinal -> card id)."""
+
+    note: genanki.Note
+    cards: dict[int, str]
+
+
+def _origin_model(kind: AnkiNotetype) -> genanki.Model:
+    """An Anki note type written back with its own id, names, templates and styling."""
+    return genanki.Model(
+        kind.id,
+        kind.name,
+        fields=[{"name": name} for name in kind.fields],
+        templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in kind.templates],
+        css=kind.css,
+        model_type=genanki.Model.CLOZE if kind.cloze else genanki.Model.FRONT_BACK,
+    )
+
+
+def _write_edit(note: genanki.Note, kind: AnkiNotetype, card: Card) -> None:
+    """A card from a basic Anki note, edited in Lattice: its question and answer go into
+    the fields the import read them from."""
+    question, answer = basic_field_indexes(kind.fields)
+    note.fields[question] = html.escape(card.question)
+    if answer is not None:
+        note.fields[answer] = answer_html(card.answer)
 
 
 def export_anki(
-    bank: ContentBank, out: Path, now: datetime, areas: Sequence[str] = ()
+    bank: ContentBank,
+    out: Path,
+    now: datetime,
+    areas: Sequence[str] = (),
+    scheduling: Scheduling | None = None,
+    origins: ImportRecord | None = None,
 ) -> AnkiExport:
-    """Write the cards (of `areas`, or all) to `out`; the file appears only when complete."""
+    """Write the cards (of `areas`, or all) to `out`; the file appears only when complete.
+
+    With `scheduling`, each card goes with its progress and reviews, so Anki continues
+    where Lattice left off. Cards that came from Anki (`origins`) go back as the notes they
+    came from (same GUID, note type and card ordinal), so Anki updates them in place.
+    """
     unknown = sorted(set(areas) - set(bank.areas))
     if unknown:
         raise ValueError(
             f"unknown area {unknown[0]!r}; choose from {', '.join(sorted(bank.areas))}"
         )
     the_model = model()
+    origins = origins or ImportRecord()
+    models: dict[int, genanki.Model] = {}
     decks: dict[str, genanki.Deck] = {}
-    count = 0
+    planned: dict[str, _Planned] = {}  # by note GUID
+    kept_in_lattice = 0  # edits Anki's note cannot take (a cloze or reverse card's)
+    order: dict[str, int] = {}  # card id -> position in study order (new cards' due)
+
+    def deck(name: str, key: str) -> genanki.Deck:
+        if name not in decks:
+            decks[name] = genanki.Deck(_stable_id(key), name)
+        return decks[name]
+
     for card_id in study_order(bank):
         card = bank.cards[card_id]
         concept = bank.concepts.get(card.concept)
         if concept is None or (areas and concept.area not in areas):
             continue
+        order[card_id] = len(order)
+        origin = origins.origin(card_id)
+        if origin is not None:
+            guid, ordinal, note, kind = origin
+            if guid not in planned:
+                if kind.id not in models:
+                    models[kind.id] = _origin_model(kind)
+                planned[guid] = _Planned(
+                    genanki.Note(model=models[kind.id], fields=list(note.fields), guid=guid), {}
+                )
+                deck_name = note.deck or ROOT_DECK
+                deck(deck_name, f"anki-deck:{deck_name}").add_note(planned[guid].note)
+            imported = origins.fingerprints.get(card_id)
+            if imported and imported != fingerprint(card.question, card.answer):
+                if ordinal == 0 and not kind.cloze:
+                    _write_edit(planned[guid].note, kind, card)
+                else:
+                    kept_in_lattice += 1
+            planned[guid].cards[ordinal] = card_id
+            continue
         area = bank.areas.get(concept.area)
         title = area.title if area else concept.area
-        deck_name = f"{ROOT_DECK}::{title}"
-        if deck_name not in decks:
-            decks[deck_name] = genanki.Deck(_stable_id(f"deck:{concept.area}"), deck_name)
-        decks[deck_name].add_note(
+        guid = note_guid(card.id)
+        planned[guid] = _Planned(
             genanki.Note(
-                model=the_model,
-                fields=card_fields(card),
-                tags=card_tags(bank, card),
-                guid=note_guid(card.id),
-            )
+                model=the_model, fields=card_fields(card), tags=card_tags(bank, card), guid=guid
+            ),
+            {0: card_id},
         )
-        count += 1
-    if not count:
+        deck(f"{ROOT_DECK}::{title}", f"deck:{concept.area}").add_note(planned[guid].note)
+    if not order:
         raise ValueError("no cards to export")
     out = out.with_suffix(".apkg") if out.suffix.lower() != ".apkg" else out
     partial = out.with_name(out.name + ".partial")
-    try:
-        genanki.Package(list(decks.values())).write_to_file(str(partial), timestamp=now.timestamp())
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
-    return AnkiExport(out, count, len(decks))
+    with tempfile.TemporaryDirectory(prefix="lattice-export-") as tmp:
+        collection = Path(tmp) / "collection.anki2"
+        conn = sqlite3.connect(collection)
+        try:
+            ids = itertools.count(int(now.timestamp() * 1000))
+            genanki.Package(list(decks.values())).write_to_db(conn.cursor(), now.timestamp(), ids)
+            studied = reviews = 0
+            if scheduling is not None:
+                studied, reviews = _write_scheduling(
+                    conn, planned, order, scheduling, origins, now, ids
+                )
+            conn.commit()
+        finally:
+            conn.close()
+        try:
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.write(collection, "collection.anki2")
+                archive.writestr("media", json.dumps({}))
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+    return AnkiExport(out, len(planned), len(decks), studied, reviews, kept_in_lattice)
+
+
+def scheduling_of(ctx: AppContext, card_ids: Sequence[str]) -> Scheduling:
+    """The cards' progress and reviews, and the learner's settings, for an export."""
+    stored = ctx.store.progress_with_history(card_ids)
+    settings = ctx.settings
+    parameters = settings.fsrs_parameters
+    return Scheduling(
+        {
+            cid: CardProgressOut(p.memory, p.suspended, p.flagged, tuple(events))
+            for cid, (p, events) in stored.items()
+        },
+        ctx.clock.local_tz,
+        settings.day_starts_at_hour,
+        settings.desired_retention,
+        parameters[20] if len(parameters) > 20 else Scheduling.decay,
+    )
+
+
+def export_from(
+    ctx: AppContext, out: Path, areas: Sequence[str] = (), *, with_progress: bool = True
+) -> AnkiExport:
+    """Export the bank of an opened data folder: with progress by default, and the cards
+    that came from Anki as their own notes (the import record)."""
+    from app.services.card_import import CardImportService
+
+    origins = CardImportService(ctx).record()
+    scheduling = scheduling_of(ctx, list(ctx.bank.cards)) if with_progress else None
+    return export_anki(ctx.bank, out, ctx.clock.now(), areas, scheduling, origins)
+
+
+def _write_scheduling(
+    conn: sqlite3.Connection,
+    planned: Mapping[str, _Planned],
+    order: Mapping[str, int],
+    scheduling: Scheduling,
+    origins: ImportRecord,
+    now: datetime,
+    ids: Iterator[int],
+) -> tuple[int, int]:
+    """Give the package's cards their Lattice schedules and add their reviews as revlog
+    rows (genanki writes every card as new). Returns (studied cards, revlog rows)."""
+    from app.domain.study_day import study_day_start
+
+    tz, hour = scheduling.local_tz, scheduling.day_starts_at_hour
+    today = study_day_start(now, tz, hour)
+    created = today - timedelta(days=CREATED_DAYS_BEFORE)
+    (conf,) = conn.execute("SELECT conf FROM col").fetchone()
+    # Scheduler version 2: without it Anki reads the collection as version 1 and converts
+    # its learning answers (three buttons then), so Good would arrive as Easy.
+    conf = json.dumps(json.loads(conf) | {"schedVer": 2})
+    conn.execute("UPDATE col SET crt = ?, conf = ?", (int(created.timestamp()), conf))
+
+    def day_number(when: datetime) -> int:
+        day = study_day_start(max(when, created), tz, hour).astimezone(tz).date()
+        return CREATED_DAYS_BEFORE + (day - today.astimezone(tz).date()).days
+
+    nids = {guid: nid for nid, guid in conn.execute("SELECT id, guid FROM notes")}
+    taken: set[int] = set()
+    studied = rows = 0
+    for guid, note in planned.items():
+        nid = nids[guid]
+        existing = {
+            o: (cid, did)
+            for cid, o, did in conn.execute("SELECT id, ord, did FROM cards WHERE nid = ?", (nid,))
+        }
+        for ordinal, card_id in note.cards.items():
+            progress = scheduling.cards.get(card_id) or CardProgressOut(CardMemory(card_id))
+            if ordinal not in existing:  # a card genanki did not make (an unusual template)
+                any_deck = next(iter(existing.values()))[1] if existing else 1
+                cid = next(ids)
+                conn.execute(
+                    "INSERT INTO cards VALUES (?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')",
+                    (cid, nid, any_deck, ordinal, int(now.timestamp())),
+                )
+                existing[ordinal] = (cid, any_deck)
+            cid = existing[ordinal][0]
+            schedule = anki_schedule(
+                progress.memory,
+                progress.suspended,
+                progress.flagged,
+                order[card_id],
+                day_number,
+                scheduling.desired_retention,
+                scheduling.decay,
+                origins.flag_colour(card_id),
+            )
+            conn.execute(
+                "UPDATE cards SET type=?, queue=?, due=?, ivl=?, factor=?, reps=?, lapses=?, "
+                "left=?, flags=?, data=? WHERE id = ?",
+                (
+                    schedule.type,
+                    schedule.queue,
+                    schedule.due,
+                    schedule.interval,
+                    schedule.factor,
+                    schedule.reps,
+                    schedule.lapses,
+                    schedule.left,
+                    schedule.flags,
+                    schedule.data,
+                    cid,
+                ),
+            )
+            studied += not progress.memory.is_new
+            for row in revlog_rows(progress.events, schedule.factor, taken):
+                conn.execute(
+                    "INSERT INTO revlog VALUES (?,?,-1,?,?,?,?,?,?)",
+                    (
+                        row.id,
+                        cid,
+                        row.ease,
+                        row.interval,
+                        row.last_interval,
+                        row.factor,
+                        row.duration_ms,
+                        row.kind,
+                    ),
+                )
+                rows += 1
+    return studied, rows

@@ -17,10 +17,11 @@ import sqlite3
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.domain.anki_origin import AnkiNotetype
 from app.domain.anki_progress import AnkiCard, AnkiReview
 from app.domain.import_rules import AnkiNote, AnkiTemplate, ImportRefused
 from app.services.archive_safety import MiB, copy_limited, open_archive
@@ -93,6 +94,20 @@ class _Model:
     names: list[str]
     cloze: bool
     templates: tuple[AnkiTemplate, ...]
+    name: str = ""
+    css: str = ""
+
+    def notetype(self, ntid: int) -> AnkiNotetype:
+        """What export needs to write this note type back (template names in order)."""
+        ordered = sorted(self.templates, key=lambda t: t.ord)
+        return AnkiNotetype(
+            ntid,
+            self.name,
+            self.cloze,
+            tuple(self.names),
+            tuple((t.name or f"Card {t.ord + 1}", t.front, t.back) for t in ordered),
+            self.css,
+        )
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:
@@ -109,7 +124,13 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
 
 def _template_formats(config: bytes) -> tuple[str, str]:
     """(front, back) from a newer collection's template config (protobuf fields 1 and 2)."""
-    found = {1: "", 2: ""}
+    found = _proto_strings(config, (1, 2))
+    return found[1], found[2]
+
+
+def _proto_strings(config: bytes, numbers: tuple[int, ...]) -> dict[int, str]:
+    """The string fields `numbers` of a protobuf message ("" when absent)."""
+    found = dict.fromkeys(numbers, "")
     at = 0
     while at < len(config):
         key, at = _varint(config, at)
@@ -125,7 +146,7 @@ def _template_formats(config: bytes) -> tuple[str, str]:
             at += 8 if wire == 1 else 4
         else:
             raise ValueError(f"an unknown field type {wire} in a card template")
-    return found[1], found[2]
+    return found
 
 
 def _models(conn: sqlite3.Connection) -> dict[int, _Model]:
@@ -139,16 +160,25 @@ def _models(conn: sqlite3.Connection) -> dict[int, _Model]:
         cloze_ids: set[int] = set()
         templates: dict[int, list[AnkiTemplate]] = {}
         if "templates" in tables:
-            for ntid, ord_, config in conn.execute("SELECT ntid, ord, config FROM templates"):
+            for ntid, ord_, name, config in conn.execute(
+                "SELECT ntid, ord, name, config FROM templates"
+            ):
                 if isinstance(config, bytes):
                     if b"{{cloze:" in config:
                         cloze_ids.add(int(ntid))
                     front, back = _template_formats(config)
-                    templates.setdefault(int(ntid), []).append(AnkiTemplate(int(ord_), front, back))
-        for (ntid,) in conn.execute("SELECT id FROM notetypes"):
+                    templates.setdefault(int(ntid), []).append(
+                        AnkiTemplate(int(ord_), front, back, str(name))
+                    )
+        for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes"):
             names = [name for _, name in sorted(fields.get(int(ntid), []))]
+            kind = _proto_strings(config, (3,)) if isinstance(config, bytes) else {3: ""}
             models[int(ntid)] = _Model(
-                names, int(ntid) in cloze_ids, tuple(templates.get(int(ntid), []))
+                names,
+                int(ntid) in cloze_ids,
+                tuple(templates.get(int(ntid), [])),
+                str(name),
+                kind[3],
             )
         return models
     if "col" in tables:
@@ -167,12 +197,21 @@ def _models(conn: sqlite3.Connection) -> dict[int, _Model]:
                 ]
                 tmpls = tuple(
                     AnkiTemplate(
-                        int(t.get("ord", 0)), str(t.get("qfmt", "")), str(t.get("afmt", ""))
+                        int(t.get("ord", 0)),
+                        str(t.get("qfmt", "")),
+                        str(t.get("afmt", "")),
+                        str(t.get("name", "")),
                     )
                     for t in model.get("tmpls") or []
                     if isinstance(t, dict)
                 )
-                models[int(mid)] = _Model(names, model.get("type") == 1, tmpls)
+                models[int(mid)] = _Model(
+                    names,
+                    model.get("type") == 1,
+                    tmpls,
+                    str(model.get("name", "")),
+                    str(model.get("css", "")),
+                )
     return models
 
 
@@ -184,6 +223,7 @@ class AnkiPackage:
     cards: list[AnkiCard]
     reviews: list[AnkiReview]
     created: int  # `col.crt`: the collection's first day, epoch seconds
+    notetypes: dict[int, AnkiNotetype] = field(default_factory=dict)  # of the notes read
 
 
 def read_notes(path: Path) -> list[AnkiNote]:
@@ -209,9 +249,9 @@ def read_package(path: Path) -> AnkiPackage:
         budget = BASE_STEPS + db_file.stat().st_size // BYTES_PER_STEP
         try:
             with bounded(conn, budget, too_long):
-                notes = _notes(conn, label, member)
+                notes, notetypes = _notes(conn, label, member)
                 cards, reviews, created = _scheduling(conn)
-                return AnkiPackage(notes, cards, reviews, created)
+                return AnkiPackage(notes, cards, reviews, created, notetypes)
         except sqlite3.Error as exc:
             raise ImportRefused(
                 f"{label}: {member} is damaged or not an Anki collection ({exc})"
@@ -257,9 +297,11 @@ def _scheduling(conn: sqlite3.Connection) -> tuple[list[AnkiCard], list[AnkiRevi
     reviews: list[AnkiReview] = []
     if "revlog" in tables:
         reviews = [
-            AnkiReview(int(cid), int(at), int(ease), int(spent), int(kind))
-            for at, cid, ease, spent, kind in conn.execute(
-                "SELECT id, cid, ease, time, type FROM revlog ORDER BY id"
+            AnkiReview(
+                int(cid), int(at), int(ease), int(spent), int(kind), int(ivl), int(last), int(f)
+            )
+            for at, cid, ease, spent, kind, ivl, last, f in conn.execute(
+                "SELECT id, cid, ease, time, type, ivl, lastIvl, factor FROM revlog ORDER BY id"
             )
         ]
     return cards, reviews, created
@@ -271,7 +313,9 @@ def _unicase(a: str, b: str) -> int:
     return (x > y) - (x < y)
 
 
-def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
+def _notes(
+    conn: sqlite3.Connection, label: str, member: str
+) -> tuple[list[AnkiNote], dict[int, AnkiNotetype]]:
     conn.create_collation("unicase", _unicase)
     conn.execute("PRAGMA trusted_schema=OFF")
     _refuse_active_schema(conn, label, member)
@@ -303,6 +347,7 @@ def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
                 where=f"{label}: note {position}",
                 templates=tuple(t for t in model.templates if ords is None or t.ord in ords),
                 deck=decks.get(int(nid), ""),
+                notetype=int(mid),
             )
         )
     if len(notes) == 1 and member == "collection.anki2" and _is_stub(notes[0]):
@@ -310,7 +355,8 @@ def _notes(conn: sqlite3.Connection, label: str, member: str) -> list[AnkiNote]:
             f"{label} was exported for newer Anki versions only. In Anki, choose File ▸ Export, "
             f"tick “{OLDER_VERSIONS_OPTION}” and import that file instead."
         )
-    return notes
+    used = {note.notetype for note in notes}
+    return notes, {ntid: model.notetype(ntid) for ntid, model in models.items() if ntid in used}
 
 
 def _deck_names(conn: sqlite3.Connection, tables: set[str]) -> dict[int, str]:

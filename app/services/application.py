@@ -320,10 +320,12 @@ class Application:
             self._quiz.scheduler = Scheduler(settings.scheduler_settings())
         return changes
 
-    def export_anki(self, out: Path) -> AnkiExport:
-        from app.services.anki_export import export_anki
+    def export_anki(self, out: Path, with_progress: bool = True) -> AnkiExport:
+        """Every card to an Anki package; with progress (the default) Anki continues where
+        Lattice left off."""
+        from app.services.anki_export import export_from
 
-        return export_anki(self.ctx.bank, out, self.ctx.clock.now())
+        return export_from(self.ctx, out, with_progress=with_progress)
 
     def export_all(self, out: Path) -> TransferSummary:
         from app.services.transfer import export_all

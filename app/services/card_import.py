@@ -13,10 +13,19 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from app.domain.anki_progress import AnkiReview, ImportedProgress, progress_of, summary
+from app.domain.anki_origin import ImportRecord, NoteOrigin
+from app.domain.anki_progress import (
+    Absurd,
+    AnkiReview,
+    ImportedProgress,
+    ScheduleImport,
+    progress_of,
+    summary,
+)
 from app.domain.changes import Changes
 from app.domain.content import ContentBank
 from app.domain.content_loader import (
@@ -46,6 +55,7 @@ from app.services.csv_import import read_csv
 from app.services.markdown_import import read_folder
 
 ANKI_SUFFIXES = (".apkg",)
+FUTURE_TOLERANCE = timedelta(days=1)  # another device's clock may run a little ahead
 IMPORT_RECORD = ".import-record.json"  # in the cards folder: what each import wrote
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -85,6 +95,7 @@ class ImportSource:
     skipped: int = 0
     progress: dict[str, ImportedProgress] = field(default_factory=dict)  # by stable key
     orphan_reviews: int = 0
+    origins: ImportRecord = field(default_factory=ImportRecord)  # cards keyed by stable key
 
     @property
     def needs_target(self) -> bool:
@@ -114,7 +125,12 @@ def read_source(path: Path) -> ImportSource:
     cards = [card for made in per_note for card in made]
     if not cards:
         raise ImportRefused(f"{path.name}: none of its {len(notes)} notes has text to import")
-    progress, orphans = _anki_progress(package, {c.stable_key for c in cards})
+    try:
+        progress, orphans = _anki_progress(package, {c.stable_key for c in cards})
+    except Absurd as exc:
+        raise ImportRefused(
+            f"{path.name}: {exc}; no Anki collection holds that, so nothing was imported"
+        ) from None
     return ImportSource(
         path,
         kind,
@@ -122,12 +138,26 @@ def read_source(path: Path) -> ImportSource:
         skipped=sum(1 for made in per_note if not made),
         progress=progress,
         orphan_reviews=orphans,
+        origins=_origins(package, per_note),
     )
 
 
-def _anki_progress(
-    package: AnkiPackage, keys: set[str]
-) -> tuple[dict[str, ImportedProgress], int]:
+def _origins(package: AnkiPackage, per_note: list[list[SourceCard]]) -> ImportRecord:
+    """Each card's note GUID and ordinal (by stable key), its note and note type."""
+    origins = ImportRecord(notetypes=dict(package.notetypes))
+    for note, made in zip(package.notes, per_note, strict=True):
+        if not made or note.notetype not in package.notetypes:
+            continue
+        values = tuple(value for _, value in note.fields)
+        origins.notes[note.guid] = NoteOrigin(note.notetype, values, note.deck.replace(" › ", "::"))
+        prefix = stable_key(note.guid, 0)
+        for card in made:
+            rest = card.stable_key[len(prefix) :]
+            origins.cards[card.stable_key] = (note.guid, int(rest[1:]) if rest else 0)
+    return origins
+
+
+def _anki_progress(package: AnkiPackage, keys: set[str]) -> tuple[dict[str, ImportedProgress], int]:
     """Each imported card's Anki progress by stable key; answers of cards not imported."""
     by_card: dict[int, list[AnkiReview]] = {}
     for review in package.reviews:
@@ -187,6 +217,8 @@ class CardImportService:
             )
         if source.progress:
             self._add_schedules(plan, source)
+        if source.origins.cards:
+            self._add_origins(plan, source)
         if source.skipped:
             plan.notes.append(
                 f"{source.skipped} note{'s' if source.skipped != 1 else ''} with no text "
@@ -195,20 +227,29 @@ class CardImportService:
         return plan
 
     def _set_schedules(self, plan: ImportPlan) -> Changes:
-        """Set the imported cards' progress through the one progress writer; a card already
-        with a history in Lattice keeps it (the summary says how many)."""
+        """Set the imported cards' history and progress through the one progress writer; a
+        card whose Lattice history is newer than Anki's keeps it (the summary says how many)."""
         if not plan.schedules:
             return Changes.NONE
-        done, kept = self.ctx.store.import_schedules(plan.schedules)
-        if kept:
+        outcome = self.ctx.store.import_schedules(plan.schedules)
+        if outcome.kept:
             plan.notes.append(
-                f"{len(kept)} card{'s' if len(kept) != 1 else ''} already studied in "
-                "Lattice kept their Lattice progress."
+                f"{len(outcome.kept)} card{'s' if len(outcome.kept) != 1 else ''} already "
+                "studied in Lattice kept their Lattice progress"
+                + (
+                    f" ({outcome.answers} newer Anki answers added to their history)."
+                    if outcome.answers and not outcome.done
+                    else "."
+                )
             )
-        return Changes.QUEUE | Changes.PROGRESS if done else Changes.NONE
+        return Changes.QUEUE | Changes.PROGRESS if outcome.done or outcome.answers else Changes.NONE
 
     def _add_schedules(self, plan: ImportPlan, source: ImportSource) -> None:
-        """The plan's cards' Anki progress, to set once the cards are in."""
+        """The plan's cards' Anki history and progress, to set once the cards are in.
+        Refuses answers dated in the future: they would put the review log out of order."""
+        now = self.ctx.clock.now()
+        latest = now + FUTURE_TOLERANCE
+        tomorrow = self._next_study_day(now)
         imported = set(plan.card_ids)
         chosen: list[ImportedProgress] = []
         for card in source.cards:
@@ -216,33 +257,75 @@ class CardImportService:
             card_id = card.own_id or card_id_for("anki", card.stable_key)
             if progress is None or card_id not in imported:
                 continue
+            future = [r for r in progress.reviews if r.reviewed_at > latest]
+            if future:
+                raise ImportRefused(
+                    f"{card.where}: an answer dated {future[0].reviewed_at:%Y-%m-%d %H:%M} UTC, "
+                    "in the future; check the clock of the computer or phone that made the "
+                    "package. Nothing was imported"
+                )
             memory = replace(progress.memory, card_id=card_id)
+            if progress.buried and memory.due is not None and memory.due < tomorrow:
+                memory = replace(memory, due=tomorrow)  # buried: not shown again today
             chosen.append(replace(progress, memory=memory))
-            plan.schedules.append((memory, progress.suspended, progress.flagged))
-        plan.notes.extend(summary(chosen, source.orphan_reviews))
-        if any(p.reviews for p in chosen):
-            plan.notes.append(
-                "Anki's answers count in each card's reviews and set its memory; they are "
-                "not listed one by one in Lattice's review history."
+            plan.schedules.append(
+                ScheduleImport(memory, progress.suspended, progress.flagged, tuple(progress.events))
             )
+        plan.notes.extend(summary(chosen, source.orphan_reviews))
 
-    def _record(self) -> dict[str, str]:
-        """What earlier imports wrote (card id -> fingerprint); empty if unreadable."""
+    def _next_study_day(self, now: datetime) -> datetime:
+        from app.domain.study_day import study_day_end
+
+        return study_day_end(now, self.ctx.clock.local_tz, self.ctx.settings.day_starts_at_hour)
+
+    def _add_origins(self, plan: ImportPlan, source: ImportSource) -> None:
+        """Where the plan's Anki cards came from, so export writes the same notes back.
+        Lattice's own cards coming back (they carry their id) have no Anki origin."""
+        imported = set(plan.card_ids)
+        found = source.origins
+        for card in source.cards:
+            origin = found.cards.get(card.stable_key)
+            card_id = card_id_for("anki", card.stable_key)
+            if card.own_id or origin is None or card_id not in imported:
+                continue
+            plan.origins.cards[card_id] = origin
+            progress = source.progress.get(card.stable_key)
+            if progress is not None and progress.flag_colour:
+                plan.origins.flag_colours[card_id] = progress.flag_colour
+            note = found.notes[origin[0]]
+            plan.origins.notes[origin[0]] = note
+            plan.origins.notetypes[note.notetype] = found.notetypes[note.notetype]
+
+    def record(self) -> ImportRecord:
+        """What earlier imports wrote: fingerprints and Anki origins; empty if unreadable."""
         try:
             raw = json.loads((self.cards_root / IMPORT_RECORD).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
-        if not isinstance(raw, dict):
-            return {}
-        return {str(k): str(v) for k, v in raw.items()}
+            return ImportRecord()
+        return ImportRecord.from_json(raw)
 
-    def _write_record(self, record: dict[str, str]) -> None:
+    def _record(self) -> dict[str, str]:
+        return self.record().fingerprints
+
+    def _updated_record(self, plan: ImportPlan) -> ImportRecord | None:
+        """The record with this plan's fingerprints and origins; None if nothing changed."""
+        record = self.record()
+        before = record.to_json()
+        if plan.record:
+            record.fingerprints = dict(plan.record)
+        record.cards.update(plan.origins.cards)
+        record.notes.update(plan.origins.notes)
+        record.notetypes.update(plan.origins.notetypes)
+        record.flag_colours.update(plan.origins.flag_colours)
+        return record if record.to_json() != before else None
+
+    def _write_record(self, record: ImportRecord) -> None:
         """Atomically; a failure loses only the protection of later edits, never cards."""
         final = self.cards_root / IMPORT_RECORD
         temp = final.with_suffix(".tmp")
         try:
             with open(temp, "w", encoding="utf-8") as handle:
-                json.dump(record, handle, sort_keys=True, indent=0)
+                json.dump(record.to_json(), handle, sort_keys=True, indent=0)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, final)
@@ -257,8 +340,9 @@ class CardImportService:
     def commit(self, plan: ImportPlan) -> Changes:
         """Write the plan's files all or nothing, then reload the bank."""
         if not plan.files:
-            if plan.record and plan.record != self._record():
-                self._write_record(plan.record)
+            updated = self._updated_record(plan)
+            if updated is not None:
+                self._write_record(updated)
             return self._set_schedules(plan)
         root = self.cards_root
         root.mkdir(parents=True, exist_ok=True)
@@ -270,8 +354,9 @@ class CardImportService:
             self._move_into_place(staged, staging)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        if plan.record:
-            self._write_record(plan.record)
+        updated = self._updated_record(plan)
+        if updated is not None:
+            self._write_record(updated)
         self._set_schedules(plan)
         self.ctx.reload_user_content()
         return Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS

@@ -25,6 +25,7 @@ from app.domain.study_day import (
     study_day_end,
     study_day_start,
 )
+from app.services.buried_cards import BuriedCards
 from app.storage.connection import faults_as_messages
 from app.storage.review_ledger import ReviewLedger
 
@@ -78,7 +79,7 @@ class ReviewService:
         clock: Clock,
         settings: StudySettings,
         scope: Collection[str] | None = None,
-        buried: dict[str, datetime] | None = None,
+        buried: BuriedCards | None = None,
     ) -> None:
         self.bank = bank
         self.db_path = db_path
@@ -93,8 +94,8 @@ class ReviewService:
         self._front: str | None = None
         self._shown_at: datetime | None = None
         # Cards put aside until the study day ends (Anki's bury), shared by the sessions of
-        # one run; the end of the day lifts it.
-        self.buried: dict[str, datetime] = buried if buried is not None else {}
+        # one run and kept across restarts; the end of the day lifts it.
+        self.buried = buried if buried is not None else BuriedCards.load(db_path, clock.now())
         self._beyond = Beyond()
         self._planned: PlannedDay | None = None
 
@@ -155,7 +156,7 @@ class ReviewService:
 
     def _unburied(self, now: datetime) -> Collection[str]:
         """The bank's cards but those buried for the rest of the study day."""
-        buried = {card for card, until in self.buried.items() if until > now}
+        buried = self.buried.buried(now)
         return self.bank.cards.keys() - buried if buried else self.bank.cards.keys()
 
     def _build_planned(
@@ -259,13 +260,13 @@ class ReviewService:
 
     def bury(self, card_id: str) -> Changes:
         """Put the card aside for the rest of the study day."""
-        self.buried[card_id] = self._today().day_end
+        self.buried.bury(card_id, self._today().day_end)
         self._queue = None
         return Changes.QUEUE
 
     def unbury(self, card_id: str) -> Changes:
         """Bring a buried card back; it is shown next."""
-        if self.buried.pop(card_id, None) is None:
+        if not self.buried.unbury(card_id):
             return Changes.NONE
         self._queue = None
         self._front = card_id

@@ -27,6 +27,7 @@ from app.domain.import_rules import ImportRefused
 from app.domain.stories import parse_story
 from app.locations import user_content_dir
 from app.services.archive_safety import Limits, MiB, open_archive, read_member
+from app.services.card_import import IMPORT_RECORD
 from app.services.stories import STORIES_FOLDER, stories_dir
 from app.storage.backup import STAMP
 from app.storage.connection import fsync_path
@@ -40,6 +41,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DB_MEMBER = "lattice.sqlite3"
 CARDS_PREFIX = "cards/"
+RECORD_MEMBER = CARDS_PREFIX + IMPORT_RECORD
 STORIES_PREFIX = STORIES_FOLDER + "/"
 LIMITS = Limits(max_entries=10_000, max_entry_bytes=2048 * MiB, max_total_bytes=4096 * MiB)
 
@@ -110,6 +112,9 @@ def export_all(data_dir: Path, out: Path, now: datetime) -> TransferSummary:
             parsed = parse_concept_file(path, path.read_text(encoding="utf-8"), user=True)
             cards += len(parsed.cards)
         card_files = len(files) - 1
+        record = root / IMPORT_RECORD
+        if record.is_file() and not record.is_symlink():  # re-imports keep protecting edits
+            files[RECORD_MEMBER] = record
         story_files = _story_files(data_dir)
         for path in story_files:
             files[STORIES_PREFIX + path.name] = path
@@ -190,7 +195,7 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         for name in content:
             card = name.startswith(CARDS_PREFIX) and name.endswith(".md")
             story = _is_story_member(name)
-            if name != DB_MEMBER and not (card or story):
+            if name not in (DB_MEMBER, RECORD_MEMBER) and not (card or story):
                 raise ImportRefused(f"{label}: unexpected file {name!r} inside")
         if sorted(content) != sorted(expected) or DB_MEMBER not in expected:
             raise ImportRefused(f"{label}: the files inside do not match its manifest")
@@ -229,6 +234,7 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
     if cards != manifest["user_cards"] or len(card_files) != manifest["user_card_files"]:
         raise ImportRefused(f"{label}: the number of your cards does not match the manifest")
     stories = _check_stories(staging, label, manifest.get("user_story_files"))
+    _check_record(staging / RECORD_MEMBER, label)
     return TransferSummary(
         created_at=str(manifest.get("created_at", "")),
         app_version=str(manifest.get("app_version", "?")),
@@ -238,6 +244,19 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         cards=cards,
         stories=stories,
     )
+
+
+def _check_record(record: Path, label: str) -> None:
+    """The import record (which cards earlier imports wrote, so re-imports keep your
+    edits) is a JSON object, or the export is refused rather than carrying junk over."""
+    if not record.exists():
+        return
+    try:
+        data = json.loads(record.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise ImportRefused(f"{label}: {RECORD_MEMBER} is not a Lattice import record")
 
 
 def _is_story_member(name: str) -> bool:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
+from app.domain.anki_progress import ScheduleImport
 from app.domain.clock import Clock, SystemClock
-from app.domain.progress_events import ReviewRecord
+from app.domain.progress_events import CardProgress, Event, ReviewRecord
 from app.domain.scheduling import CardMemory
 from app.storage.connection import faults_as_messages
 from app.storage.opening import read_setting, write_setting
@@ -37,6 +39,16 @@ def plain_sqlite(engine: Engine) -> Iterator[sqlite3.Connection]:
     (the engine's own hook does not see statements run on the plain connection)."""
     with faults_as_messages(Path(engine.url.database or "")), engine.connect() as conn:
         yield raw_connection(conn)
+
+
+@dataclass
+class ScheduleOutcome:
+    """What `import_schedules` did: cards set, cards that kept their Lattice progress, and
+    answers added to the history."""
+
+    done: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    answers: int = 0
 
 
 class ProgressStore:
@@ -87,27 +99,31 @@ class ProgressStore:
         with self._log() as log:
             log.set_suspended(card_ids, suspended, self.clock.now())
 
-    def import_schedules(
-        self, schedules: Sequence[tuple[CardMemory, bool, bool]]
-    ) -> tuple[list[str], list[str]]:
-        """Another app's schedules (memory, suspended, flagged), in one transaction, as SET
-        events; a card already with a history here keeps it. Returns (set, kept) card ids."""
-        done: list[str] = []
-        kept: list[str] = []
+    def import_schedules(self, schedules: Sequence[ScheduleImport]) -> ScheduleOutcome:
+        """Another app's progress, all in one transaction: each card's answers become past
+        events of its history (an answer imported before is not added again), then its
+        schedule is set as that app holds it (a SET event) with its suspension and flag,
+        unless the card's history here is newer than the app's newest answer (it was
+        studied in Lattice, or imported, since): then it keeps its Lattice progress."""
+        outcome = ScheduleOutcome()
         at = self.clock.now()
         with self._log() as log, log.transaction():
-            for memory, suspended, flagged in schedules:
-                if log.events(memory.card_id):
-                    kept.append(memory.card_id)
+            for item in schedules:
+                card_id = item.memory.card_id
+                before = log.events(card_id)
+                if item.events:
+                    added, _ = log.insert_past_events(card_id, item.events)
+                    outcome.answers += added
+                newest_anki = max((event.at for _, event in item.events), default=None)
+                if before and (newest_anki is None or newest_anki <= before[-1].at):
+                    outcome.kept.append(card_id)
                     continue
-                if not memory.is_new:
-                    log.set_schedule(memory.card_id, memory, at)
-                if suspended:
-                    log.set_suspended([memory.card_id], True, at)
-                if flagged:
-                    log.set_flagged([memory.card_id], True, at)
-                done.append(memory.card_id)
-        return done, kept
+                if item.events or not item.memory.is_new:
+                    log.set_schedule(card_id, item.memory, at)
+                log.set_suspended([card_id], item.suspended, at)
+                log.set_flagged([card_id], item.flagged, at)
+                outcome.done.append(card_id)
+        return outcome
 
     def set_schedules(self, memories: Sequence[CardMemory]) -> None:
         """New schedules for cards that keep their history (rescheduled after the FSRS
@@ -150,6 +166,21 @@ class ProgressStore:
     def review_history(self, card_id: str) -> list[ReviewRecord]:
         with self._log() as log:
             return log.reviews(card_id)
+
+    def progress_with_history(
+        self, card_ids: Sequence[str]
+    ) -> dict[str, tuple[CardProgress, list[Event]]]:
+        """Each studied (or marked) card's progress and its reviews and reschedules, oldest
+        first, on one connection (export with progress)."""
+        from app.domain.progress_events import EventKind
+
+        kept = {EventKind.RESCHEDULED}
+        with self._log() as log:
+            found = log.all_progress(card_ids)
+            return {
+                cid: (p, [e for e in log.events(cid) if e.kind.is_grade or e.kind in kept])
+                for cid, p in found.items()
+            }
 
     def state_counts(self) -> dict[int, int]:
         """Cards present in the content by state (new includes never-seen cards)."""

@@ -441,6 +441,48 @@ class ProgressLog:
             event_id = self._next_id(at)
             self._append(card_id, event_id, set_event(memory, from_micros(event_id)))
 
+    def insert_past_events(
+        self, card_id: str, events: Sequence[tuple[int, Event]]
+    ) -> tuple[int, CardProgress]:
+        """Add events that happened elsewhere and earlier (another app's answers) to a card's
+        history, then set its progress to the fold of all its events, in one transaction.
+
+        Each event comes with its source id in milliseconds (Anki's revlog id); it is stored
+        at the first free id of that millisecond, so it keeps its time to the millisecond,
+        and one already stored for this card in that millisecond with the same kind is the
+        same event imported before and is skipped: importing a package twice adds nothing.
+        Returns how many were added and the card's progress now. The grade path is not
+        involved: ids here are the events' own times, not the next free one.
+        """
+        from app.domain.progress_events import replay
+
+        added = 0
+        with self.transaction() as conn:
+            key = self._key(card_id)
+            known = {
+                (event_id // 1000, kind)
+                for event_id, kind in conn.execute(
+                    "SELECT id, kind FROM review_log WHERE card = ?", (key,)
+                )
+            }
+            for source_ms, event in events:
+                if (source_ms, int(event.kind)) in known:
+                    continue  # imported before
+                event_id = source_ms * 1000
+                while True:  # another card's event in that microsecond: the next one
+                    try:
+                        insert_event(conn, event_id, key, event)  # its time is its id
+                        break
+                    except sqlite3.IntegrityError:
+                        if event_id % 1000 == 999:
+                            raise
+                        event_id += 1
+                known.add((source_ms, int(event.kind)))
+                added += 1
+            progress = replay(card_id, self._events(key))
+            write_progress(conn, progress)
+        return added, progress
+
     def move_card_history(self, old_id: str, new_id: str, at: datetime) -> bool:
         """Give a retired card's history to the card that replaces it (duplicates merged).
 

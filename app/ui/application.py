@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 FUSION = "fusion"
 STARTUP_FALLBACK_MS = 3000  # finish start-up even if the first card is never painted
+HANDOVER_WAIT_MS = 3000  # how long a second launch waits for the running one to answer
 
 
 def make_app(theme: str | None = None) -> QApplication:
@@ -79,8 +80,7 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
         data = data_dir(args.data_dir)
         lock = single_instance_lock(data)
         if lock is None:
-            message = f"Lattice is already running with the data folder {data}. Use that window."
-            return _refuse("Lattice is already running", message, 3)
+            return _hand_over(data, getattr(args, "file", None))
         try:
             opened = Application.open(data, index_search=False, full_check=False)
         except BaseException:
@@ -108,6 +108,19 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
     if not getattr(args, "startup_probe", False):
         QTimer.singleShot(0, window, window.welcome_once)
     return app, window, lock
+
+
+def _hand_over(data: Path, file: str | None) -> int:
+    """Another Lattice holds the data folder: bring it forward (with `file` for its import
+    dialog) and end here; refuse in words only when it does not answer."""
+    from app.ui.handover import send_request
+
+    if send_request(data, Path(file) if file else None, HANDOVER_WAIT_MS):
+        what = f"{file} was handed to it" if file else "its window was brought forward"
+        print(f"Lattice is already running with the data folder {data}; {what}.", file=sys.stderr)
+        return 0
+    message = f"Lattice is already running with the data folder {data}. Use that window."
+    return _refuse("Lattice is already running", message, 3)
 
 
 def report_storage_faults(window: MainWindow) -> None:

@@ -5,9 +5,7 @@ A refused save keeps the dialog open with everything typed, and the reasons show
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QFontDatabase,
     QStandardItem,
@@ -16,7 +14,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,12 +31,10 @@ from app.domain.card_writer import CardDraft
 from app.domain.content import Card, Difficulty
 from app.services.authoring import AuthoringService, NewConcept, SaveResult
 from app.services.render import render_markdown
-from app.ui.keys import bind
-from app.ui.markdown_view import MarkdownView
+from app.ui.editor_parts import ProblemsLabel, preview_pane, preview_timer, save_cancel_buttons
 from app.ui.theme import is_dark
 
 NEW_CONCEPT = "__new__"
-ERROR_COLOR = "#d9534f"
 
 
 class CardEditor(QDialog):
@@ -61,10 +56,7 @@ class CardEditor(QDialog):
         self.last_result: SaveResult | None = None
         self.setWindowTitle("Edit your card" if card else "New card")
         self.resize(1000, 720)
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(150)
-        self._preview_timer.timeout.connect(self.update_preview)
+        self._preview_timer = preview_timer(self, self.update_preview)
         self._build()
         if card is not None:
             self._load(card)
@@ -150,9 +142,7 @@ class CardEditor(QDialog):
         )
         self.answer.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.answer.textChanged.connect(self._preview_timer.start)
-        self.preview = MarkdownView(reading_width=None)
-        self.preview.setObjectName("editor-preview")
-        self.preview.document().setDocumentMargin(12)
+        self.preview = preview_pane("editor-preview")
         answer_split = QSplitter()
         answer_split.addWidget(self.answer)
         answer_split.addWidget(self.preview)
@@ -162,17 +152,8 @@ class CardEditor(QDialog):
         self.key_points.setPlaceholderText("3 to 7 key points, one per line")
         self.key_points.setMaximumHeight(110)
 
-        self.problems = QLabel()
-        self.problems.setObjectName("editor-problems")
-        self.problems.setWordWrap(True)
-        self.problems.setTextFormat(Qt.TextFormat.RichText)
-        self.problems.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        bind(self, ["Ctrl+Return"], self.save, "save the card", Qt.ShortcutContext.WindowShortcut)
+        self.problems = ProblemsLabel("editor-problems")
+        buttons = save_cancel_buttons(self, self.save, ["Ctrl+Return"], "save the card")
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -243,11 +224,7 @@ class CardEditor(QDialog):
             result = self.service.create(draft, concept, spec)
         self.last_result = result
         if not result.ok:
-            items = "".join(f"<li>{html.escape(p)}</li>" for p in result.problems)
-            self.problems.setText(
-                f'<span style="color:{ERROR_COLOR}"><b>Not saved:</b></span><ul>{items}</ul>'
-            )
-            self.problems.show()
+            self.problems.show_problems(result.problems)
             return
         assert result.card_id is not None
         self.saved.emit(result.card_id, result.changes)

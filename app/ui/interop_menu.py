@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from app.ui.import_dialog import ImportDialog
 
 
+ANKI_WITH_PROGRESS = "Anki package with my progress (*.apkg)"
+ANKI_CARDS_ONLY = "Anki package, cards only (*.apkg)"
+
+
 class InteropActions(QObject):
     def __init__(
         self,
@@ -68,25 +72,47 @@ class InteropActions(QObject):
         QMessageBox.information(self.window, "Cards imported", summary)
 
     def export_to_anki(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        # The choice of file type is the option: with progress (the first, so the default)
+        # or the cards only, all new in Anki.
+        path, chosen = QFileDialog.getSaveFileName(
             self.window,
             "Export to Anki",
             str(Path.home() / "Lattice.apkg"),
-            "Anki package (*.apkg)",
+            f"{ANKI_WITH_PROGRESS};;{ANKI_CARDS_ONLY}",
+            ANKI_WITH_PROGRESS,
         )
         if not path:
             return
+        with_progress = chosen != ANKI_CARDS_ONLY
         try:
-            result = self.app.export_anki(Path(path))
+            result = self.app.export_anki(Path(path), with_progress=with_progress)
         except (ValueError, OSError) as exc:
             QMessageBox.warning(self.window, "Export to Anki", f"Nothing was exported: {exc}")
             return
         self._status(f"Exported {result.notes} cards to {result.path.name}")
+        progress = (
+            f" with the progress of {result.studied} studied cards and {result.reviews} "
+            "reviews, so Anki continues where Lattice left off"
+            if with_progress
+            else ", all new"
+        )
+        if result.edits_not_exported:
+            progress += (
+                f". {result.edits_not_exported} edits of cloze or reverse cards that came from "
+                "Anki stay in Lattice only: their Anki note is written as it was imported"
+            )
         QMessageBox.information(
             self.window,
             "Exported to Anki",
-            f"{result.notes} cards in {result.decks} decks were written to {result.path}.\n\n"
-            "In Anki choose File ▸ Import. Importing a newer export again updates the same notes.",
+            f"{result.notes} cards in {result.decks} decks were written to {result.path}"
+            f"{progress}.\n\nIn Anki choose File ▸ Import. Importing a newer export again "
+            "updates the same notes; Anki takes progress only for cards it does not have yet."
+            + (
+                " Turn on FSRS in Anki's deck options to schedule with the memory Lattice "
+                "sent; on SM-2 Anki goes on from the due days and intervals."
+                if with_progress
+                else ""
+            ),
         )
 
     # -- everything ------------------------------------------------------------------------
@@ -115,6 +141,7 @@ class InteropActions(QObject):
 
     def import_everything(self) -> None:
         from app.domain.import_rules import ImportRefused
+
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Import everything", str(Path.home()), "Lattice export (*.zip)"
         )

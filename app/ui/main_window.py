@@ -45,6 +45,8 @@ from app.ui.screen import Screen
 from app.ui.theme import apply_theme, is_dark, sidebar_style, system_prefers_dark
 
 if TYPE_CHECKING:  # the other screens are imported when first built, not at start-up
+    from pathlib import Path
+
     from app.ui.browse import BrowseScreen
     from app.ui.graph import GraphScreen
     from app.ui.quiz import QuizScreen
@@ -233,6 +235,19 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.tell_about_recovery)
         if app.has_unfinished_quiz():
             self.show_screen("quiz")  # offer to resume or discard the interrupted quiz
+        from app.ui.handover import RequestInbox
+
+        RequestInbox(app.data_dir, self.answer_second_launch, self)
+
+    def answer_second_launch(self, file: Path | None) -> None:
+        """A second `lattice` (or `lattice FILE.apkg`) on this data folder: come forward,
+        and preview the file in the import dialog; nothing is imported without the user."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if file is not None:
+            self.interop.import_cards().set_source(file)
 
     def _back_up_during_use(self) -> None:
         """Every half hour of use, on a worker thread: copying a big database takes seconds."""

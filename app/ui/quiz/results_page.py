@@ -7,14 +7,11 @@ from datetime import tzinfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +21,7 @@ from app.domain.quiz import format_clock
 from app.services.quiz_service import QuizResults
 from app.ui.quiz.models import ResultsModel
 from app.ui.quiz.palette import score_color
+from app.ui.results_parts import ScoreLine, results_table
 from app.ui.widgets import bind_keys, drop, muted
 
 CONCEPTS_SHOWN = 8
@@ -45,30 +43,13 @@ class ResultsPage(QWidget):
         self.local_tz = local_tz
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        self.score_label = QLabel()
-        self.score_label.setObjectName("quiz-score")
-        self.summary_label = QLabel()
-        self.summary_label.setWordWrap(True)
-        top.addWidget(self.score_label)
-        top.addSpacing(16)
-        top.addWidget(self.summary_label, 1)
         self.back_button = QPushButton("New quiz")
         self.back_button.setObjectName("quiz-new")
         self.back_button.clicked.connect(self.new_quiz_requested.emit)
-        top.addWidget(self.back_button)
-        layout.addLayout(top)
+        self.score_line = ScoreLine("quiz-score", [self.back_button])
+        layout.addLayout(self.score_line)
         self.results_model = ResultsModel(bank)
-        self.results_table = QTableView()
-        self.results_table.setObjectName("quiz-results")
-        self.results_table.setModel(self.results_model)
-        self.results_table.verticalHeader().hide()
-        self.results_table.setShowGrid(False)
-        self.results_table.setWordWrap(False)
-        self.results_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.results_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.results_table = results_table("quiz-results", self.results_model)
         layout.addWidget(self.results_table, 3)
         bottom = QHBoxLayout()
         concepts_box = QGroupBox("By concept, weakest first")
@@ -107,10 +88,6 @@ class ResultsPage(QWidget):
         layout.addLayout(bottom, 2)
 
     def show_results(self, results: QuizResults) -> None:
-        color = score_color(results.score)
-        self.score_label.setText(
-            f'<span style="font-size:30pt; font-weight:700; color:{color}">{results.score:.0%}</span>'
-        )
         totals = results.totals
         when = results.started_at.astimezone(self.local_tz)
         parts = [
@@ -122,7 +99,7 @@ class ResultsPage(QWidget):
             parts.append(f"{totals.unreached} not reached")
         if totals.pauses:
             parts.append(f"paused {totals.pauses}×")
-        self.summary_label.setText(" · ".join(parts))
+        self.score_line.show_score(results.score, " · ".join(parts))
         self.results_model.set_answers(results.answers)
         self._fill_concepts(results)
         missed = len(results.missed)

@@ -6,15 +6,11 @@ exactly like the card editor; nothing on disk changes.
 
 from __future__ import annotations
 
-import html
-
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QListView,
     QMessageBox,
@@ -28,9 +24,7 @@ from PySide6.QtWidgets import (
 from app.domain.stories import COMPETENCIES, PART_TITLES, PARTS, Story, story_markdown
 from app.services.authoring import SaveResult
 from app.services.stories import StoryService
-from app.ui.card_editor import ERROR_COLOR
-from app.ui.keys import bind
-from app.ui.markdown_view import MarkdownView
+from app.ui.editor_parts import ProblemsLabel, preview_pane, preview_timer, save_cancel_buttons
 from app.ui.widgets import muted
 
 PART_HEIGHTS = {"situation": 72, "task": 56, "action": 128, "result": 72}
@@ -74,10 +68,7 @@ class StoryEditor(QDialog):
         self.story = story
         self.last_result: SaveResult | None = None
         self.setWindowTitle("Edit your story" if story else "New story")
-        self._preview_timer = QTimer(self)
-        self._preview_timer.setSingleShot(True)
-        self._preview_timer.setInterval(150)
-        self._preview_timer.timeout.connect(self.update_preview)
+        self._preview_timer = preview_timer(self, self.update_preview)
         self._build()
         if story is not None:
             self._load(story)
@@ -156,9 +147,7 @@ class StoryEditor(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(form_widget)
-        self.preview = MarkdownView(reading_width=None)
-        self.preview.setObjectName("story-preview")
-        self.preview.document().setDocumentMargin(12)
+        self.preview = preview_pane("story-preview")
         split = QSplitter()
         split.addWidget(scroll)
         split.addWidget(self.preview)
@@ -166,17 +155,8 @@ class StoryEditor(QDialog):
         split.setStretchFactor(1, 2)
         split.setSizes([640, 440])
 
-        self.problems = QLabel()
-        self.problems.setObjectName("story-problems")
-        self.problems.setWordWrap(True)
-        self.problems.setTextFormat(Qt.TextFormat.RichText)
-        self.problems.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        bind(self, ["Ctrl+Return", "Ctrl+S"], self.save, "save the story", Qt.ShortcutContext.WindowShortcut)
+        self.problems = ProblemsLabel("story-problems")
+        buttons = save_cancel_buttons(self, self.save, ["Ctrl+Return", "Ctrl+S"], "save the story")
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.problems)
@@ -257,11 +237,7 @@ class StoryEditor(QDialog):
         result = self.service.save(story, self.story.id if self.story else None)
         self.last_result = result
         if not result.ok:
-            items = "".join(f"<li>{html.escape(p)}</li>" for p in result.problems)
-            self.problems.setText(
-                f'<span style="color:{ERROR_COLOR}"><b>Not saved:</b></span><ul>{items}</ul>'
-            )
-            self.problems.show()
+            self.problems.show_problems(result.problems)
             return
         assert result.card_id is not None
         self.saved.emit(result.card_id)

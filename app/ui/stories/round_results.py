@@ -7,18 +7,14 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.story_rehearsal import RehearsalService, RoundItem
-from app.ui.quiz.palette import score_color
+from app.ui.results_parts import ScoreLine, results_table
 from app.ui.stories.round_models import RoundResultsModel
 from app.ui.widgets import bind_keys
 
@@ -31,34 +27,16 @@ class ResultsPage(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        self.score_label = QLabel()
-        self.score_label.setObjectName("round-score")
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        top.addWidget(self.score_label)
-        top.addSpacing(16)
-        top.addWidget(self.summary, 1)
         again = QPushButton("Another round   (Ctrl+Enter)")
         again.setObjectName("round-again")
         again.clicked.connect(self.again_requested)
         back = QPushButton("Back to quiz setup   (Esc)")
         back.setObjectName("round-back")
         back.clicked.connect(self.leave_requested)
-        top.addWidget(again)
-        top.addWidget(back)
-        layout.addLayout(top)
+        self.score_line = ScoreLine("round-score", [again, back])
+        layout.addLayout(self.score_line)
         self.model = RoundResultsModel(service)
-        self.table = QTableView()
-        self.table.setObjectName("round-results")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = results_table("round-results", self.model)
         layout.addWidget(self.table, 2)
         self.needs_work_label = QLabel()
         self.needs_work_label.setObjectName("round-needs-work")
@@ -72,14 +50,11 @@ class ResultsPage(QWidget):
         """`needs_work`: (story title, why) for every story that needs work now."""
         done = [item for item in items if item.score is not None]
         score = sum(item.score or 0.0 for item in done) / len(done) if done else 0.0
-        self.score_label.setText(
-            f'<span style="font-size:30pt; font-weight:700; color:{score_color(score)}">'
-            f"{score:.0%}</span>"
-        )
         over = sum(1 for item in done if item.timed_out)
-        self.summary.setText(
+        self.score_line.show_score(
+            score,
             f"<b>{len(done)} stor{'ies' if len(done) != 1 else 'y'} told</b> · "
-            + (f"{over} ran out of time" if over else "all within two minutes")
+            + (f"{over} ran out of time" if over else "all within two minutes"),
         )
         self.model.set_items(items)
         lines = "".join(

@@ -31,7 +31,7 @@ from app.domain.changes import Changes
 from app.domain.stories import Story, story_markdown
 from app.services.application import Application
 from app.ui.background import run_in_background
-from app.ui.card_editor import ERROR_COLOR
+from app.ui.editor_parts import ERROR_COLOR
 from app.ui.markdown_view import MarkdownView
 from app.ui.screen import Screen
 from app.ui.stories.coverage_tab import CoverageTab
