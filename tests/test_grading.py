@@ -200,3 +200,65 @@ Pseudo-labelling: train on the labelled set, label what the model is confident a
 
     typed = "Take the predictions the model is very sure of and use them as extra labels."
     assert [m.covered for m in grade_card(card, typed)] == [True, False, False]
+
+
+def test_a_negation_does_not_reach_past_a_comma_or_a_sentence_end() -> None:
+    point = "split numbers into single digits"
+    assert covered(point, "Add byte fallback so nothing is OOV, split numbers into single digits.")
+    assert covered(point, "The tool output never happened; split numbers into single digits.")
+    assert not covered(point, "Never split numbers into single digits.")
+
+
+def test_figures_run_together_with_units_or_a_second_figure_are_read_as_figures() -> None:
+    assert key_words("over 100GB for 224x224 images") == ["100", "gb", "224", "imag"]
+    assert covered("224 image, 16 patches gives 196 tokens", "224x224 pixels, 16 px patches: 196")
+    # A spelled-out number in the point is a word, not a figure the answer must write.
+    assert covered("approach and one key decision", "My approach, and the key decision was X.")
+
+
+def test_a_formula_with_other_terms_does_not_state_the_point_anywhere_in_the_answer() -> None:
+    point = "precision TP ÷ (TP + FP)"
+    swapped = "The matrix holds TP, FP, FN, TN. Precision is TP/(TP+FN), recall TP/(TP+FP)."
+    verdict = match_key_point(point, swapped)
+    assert not verdict.covered
+    assert "different formula" in verdict.explanation
+    assert covered(point, "precision = tp/(tp+fp), recall = tp/(tp+fn)")
+    # Notation around the same terms is no other formula.
+    assert covered("advantage A = Q − V", "The advantage A(s, a) = Q(s, a) − V(s).")
+
+
+def test_a_qualifier_swapped_before_its_noun_does_not_tick() -> None:
+    point = "larger vocab means shorter sequences"
+    assert not covered(point, "Smaller vocabularies give shorter sequences.")
+    assert covered(point, "A larger vocabulary means shorter sequences.")
+
+
+def test_the_field_lexicon_meets_how_candidates_talk() -> None:
+    assert covered("binary classification with log loss", "It's a binary clf trained on logloss.")
+    assert covered("repeat runs, report confidence intervals", "Run it several times, give CIs.")
+    assert covered(
+        "ignored context, conflicting sources", "It disregards context; docs contradict."
+    )
+    assert covered(
+        "residual plus layer norm around each sublayer",
+        "skip connection + layernorm wraps every sublayer",
+    )
+
+
+def test_the_questions_own_words_alone_do_not_tick_a_point() -> None:
+    from app.domain.content import Card, Difficulty
+    from app.domain.grading import grade_card
+
+    card = Card(
+        id="beam",
+        concept="decoding",
+        question="When would you use beam search?",
+        answer="",
+        key_points=("beam search gives bland text", "keeps the best partial sequences"),
+        difficulty=next(iter(Difficulty)),
+        seconds=60,
+    )
+    on_topic = "Beam search is slow."
+    assert covered(card.key_points[0], on_topic)  # without the question, half the words
+    assert [m.covered for m in grade_card(card, on_topic)] == [False, False]
+    assert grade_card(card, "Beam search gives bland, generic text.")[0].covered

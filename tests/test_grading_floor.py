@@ -18,8 +18,9 @@ CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 # (per-point F1 at least, strong answers below half at most, wrong answers at half at most)
 FLOORS = {
-    "dev.jsonl": (0.76, 0.09, 0.07),
-    "holdout.jsonl": (0.79, 0.04, 0.04),
+    "dev.jsonl": (0.83, 0.02, 0.02),
+    "holdout.jsonl": (0.78, 0.07, 0.0),
+    "holdout2.jsonl": (0.64, 0.40, 0.04),
 }
 
 
@@ -28,8 +29,9 @@ def test_grader_agrees_with_the_interviewer_at_least_this_well(name: str) -> Non
     report = evaluate(load_records(name), load_bank(CONTENT))
     min_f1, max_strong_low, max_wrong_high = FLOORS[name]
     assert report.overall.f1 >= min_f1
-    assert report.strong_below_half <= max_strong_low
-    assert report.wrong_at_half_or_more <= max_wrong_high
+    # (a share such as 1 in 50 is compared as written, not as 1 - 49/50 rounds)
+    assert report.strong_below_half <= max_strong_low + 1e-9
+    assert report.wrong_at_half_or_more <= max_wrong_high + 1e-9
     # Wrong answers must score below partial ones, and partial below strong.
     means = [report.by_kind[k].mean_score for k in ("wrong", "partial", "strong")]
     assert means == sorted(means) and len(set(means)) == 3

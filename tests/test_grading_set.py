@@ -17,7 +17,7 @@ from app.domain.content_loader import load_bank
 from app.locations import content_dir
 
 GRADING_DIR = Path(__file__).parent / "grading"
-SETS = {"dev.jsonl": 50, "holdout.jsonl": 30}  # file -> number of cards
+SETS = {"dev.jsonl": 50, "dev2.jsonl": 30, "holdout.jsonl": 30, "holdout2.jsonl": 30}  # file -> number of cards
 KINDS = ("strong", "partial", "wrong")
 
 
@@ -143,7 +143,13 @@ def test_labels_match_the_kind_of_answer(labelled: tuple[str, list[Record]]) -> 
     assert not bad, "\n".join(bad)
 
 
-def test_holdout_cards_are_not_in_the_development_set() -> None:
-    dev = {r.card_id for r in read_set("dev.jsonl")}
-    holdout = {r.card_id for r in read_set("holdout.jsonl")}
-    assert not dev & holdout, f"cards in both sets: {sorted(dev & holdout)}"
+def test_no_card_is_in_two_sets() -> None:
+    """A held-out card that also sits in another set would leak its answers into tuning."""
+    cards = {name: {r.card_id for r in read_set(name)} for name in sorted(SETS)}
+    shared = [
+        f"{a} and {b}: {sorted(cards[a] & cards[b])}"
+        for i, a in enumerate(sorted(cards))
+        for b in sorted(cards)[i + 1 :]
+        if cards[a] & cards[b]
+    ]
+    assert not shared, "cards in two sets:\n" + "\n".join(shared)

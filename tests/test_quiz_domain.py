@@ -130,7 +130,7 @@ def test_key_point_matching_explains_itself() -> None:
         match_key_point("first letter", "the first letter").explanation == "mentions “first letter”"
     )
     partial = match_key_point("persistence, replication, access control", "replication")
-    assert partial.explanation == "only 1 of 4 key words together (replication); needs 2"
+    assert partial.explanation == "only 1 of 3 key words together (replication); needs 2"
     assert match_key_point("needs alpha", "  ").explanation == "nothing typed"
     assert "none of the key words" in match_key_point("needs alpha", "beta").explanation
 

@@ -4,21 +4,29 @@ An interviewer credits the idea, not the vocabulary, and never credits an idea t
 contradicted. The matcher therefore:
 
 - compares *normalised* words: UK and US spelling meet ("quantisation", "quantized"),
-  abbreviations meet their long forms ("KV" and "key-value", "RAG"), inflections meet through
-  the Snowball stemmer, a possessive "'s" is not a word, and filler such as "versus" is ignored;
+  abbreviations meet their long forms ("KV" and "key-value", "RAG"), words candidates use for
+  the same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
+  inflections meet through the Snowball stemmer, "100GB" is 100 GB, a possessive "'s" is not
+  a word, and filler such as "versus" is ignored;
+- weighs the words: rare ones more, and the card's question's own words (or words several of
+  its points share) less, since every answer on the topic, wrong ones included, uses them;
 - looks for the point inside **one sentence** of the answer, so words gathered from different
   sentences do not add up to an idea nobody stated;
 - refuses a sentence that **negates** what the point asserts ("non-convex even for logistic
-  regression" does not state "convex for logistic regression"), or asserts what it negates;
+  regression" does not state "convex for logistic regression"), or asserts what it negates; a
+  negation reaches to the next comma or sentence end, no further;
 - refuses a **swapped relation**: when the point ties its subject to one side of a contrast
   ("tensor parallelism within a node"), a sentence tying it to the other side ("tensor
-  parallelism across nodes") does not state it, even if the first word appears later on;
+  parallelism across nodes") does not state it, even if the first word appears later on; so
+  does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
+- refuses a **different formula**: an answer that gives the point's defined word a formula
+  with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
 - accepts any of the point's alternative phrasings written in the content (`also:`), so a
   paraphrase the author foresaw is credited.
 
 Every verdict carries its explanation and the character spans of the answer that made it,
 so the grading page can highlight them and the learner can see through (and override) it.
-Deterministic and fast: a few hundred microseconds per key point, no model to load.
+Deterministic and fast: about a millisecond per key point, no model to load.
 """
 
 from __future__ import annotations
@@ -71,6 +79,9 @@ _CONTRASTS = (
     ("online", "offline"),
     ("compute", "memory"),
     ("linear", "quadratic"),
+    ("local", "global"),
+    ("harmonic", "arithmetic"),
+    ("short", "long"),
 )
 
 # Long forms that mean the same as a short one: both sides are rewritten to the short form.
@@ -145,6 +156,43 @@ ABBREVIATIONS: Mapping[str, str] = {
     "dim": "dimension",
     "seq": "sequence",
     "temp": "temperature",
+    "vocab": "vocabulary",
+    "clf": "classifier",
+    "eng": "engineering",
+    "confidence interval": "ci",
+    "confidence intervals": "ci",
+    "cis": "ci",
+    "rl from ai feedback": "rlaif",
+    "reinforcement learning from ai feedback": "rlaif",
+    "rl from human feedback": "rlhf",
+    "true positive": "tp",
+    "true positives": "tp",
+    "false positive": "fp",
+    "false positives": "fp",
+    "false negative": "fn",
+    "false negatives": "fn",
+    "true negative": "tn",
+    "true negatives": "tn",
+    "stochastic gradient descent": "sgd",
+    "expected calibration error": "ece",
+    "population stability index": "psi",
+    "kolmogorov smirnov": "ks",
+    "chi square": "chisquare",
+    "chi squared": "chisquare",
+    "chi2": "chisquare",
+    "power usage effectiveness": "pue",
+    "data loss prevention": "dlp",
+    "protected health information": "phi",
+    "business associate agreement": "baa",
+    "randomized controlled trial": "rct",
+    "randomised controlled trial": "rct",
+    "finite state machine": "fsm",
+    "out of vocabulary": "oov",
+    "byte pair encoding": "bpe",
+    "state of the art": "sota",
+    "model flops utilization": "mfu",
+    "model flops utilisation": "mfu",
+    "end to end": "e2e",
 }
 
 # Words that stand for the same idea in this field; each maps to one representative stem.
@@ -153,23 +201,144 @@ _SYNONYM_GROUPS = (
     ("across", "inter", "between"),
     ("big", "large", "huge", "bigger", "larger"),
     ("small", "tiny", "smaller"),
-    ("fast", "quick", "quickly", "faster", "speed", "speedup"),
+    ("fast", "quick", "quickly", "faster", "speed", "speedup", "quicker", "fastest", "rapid"),
     ("slow", "slower", "sluggish"),
-    ("reduce", "lower", "decrease", "cut", "shrink", "fewer", "less", "minimise", "minimize"),
+    (
+        "reduce",
+        "lower",
+        "decrease",
+        "cut",
+        "shrink",
+        "fewer",
+        "less",
+        "minimise",
+        "minimize",
+        "mitigate",
+        "curb",
+        "drive down",
+        "bring down",
+    ),
     ("increase", "raise", "grow", "boost", "higher"),
     ("remove", "drop", "discard", "delete", "eliminate"),
-    ("example", "sample", "instance"),
+    ("example", "sample", "instance", "data point", "datapoint"),
     ("keep", "retain", "preserve", "maintain"),
     ("combine", "merge", "fuse", "blend", "mix"),
     ("split", "divide", "partition", "shard"),
     ("confident", "sure", "certain"),
     ("mistake", "error"),
-    ("cost", "expense", "price"),
+    ("cost", "expense", "price", "costly", "pricey"),
     ("answer", "response", "reply", "output"),
-    ("check", "verify", "validate"),
-    ("pick", "choose", "select"),
+    ("check", "verify", "validate", "review", "inspect"),
+    ("pick", "choose", "select", "decide", "decision", "choice"),
     ("reserve", "set aside", "hold out", "holdout", "hold back"),
     ("label", "annotation", "annotate"),
+    # How candidates say the same thing in this field (written from how people talk in
+    # interviews, not from any labelled answer).
+    ("cheap", "cheaper", "cheapest", "inexpensive", "low cost"),
+    ("human", "person", "manual", "manually"),
+    ("current", "existing", "incumbent"),
+    ("historical", "past"),
+    ("diverse", "diversity", "varied", "variety"),
+    ("argmax", "most likely", "most probable", "highest probability", "highest prob"),
+    ("identical", "same"),
+    ("cite", "citation", "quote", "attribute"),
+    ("calculation", "math", "maths"),
+    ("contamination", "leakage", "leak", "leaked"),
+    (
+        "first",
+        "upfront",
+        "up front",
+        "beforehand",
+        "in advance",
+        "at the start",
+        "start with",
+        "begin with",
+    ),
+    ("production", "prod", "live", "deployed", "in the wild"),
+    ("recommendation", "recommender", "recommenders", "recsys"),
+    ("categorize", "categorise", "bucket", "group", "triage"),
+    ("collect", "gather", "compile", "harvest"),
+    ("hallucinate", "hallucination", "fabricate", "confabulate", "invent", "make up", "made up"),
+    ("abstain", "abstention", "refuse", "refusal"),
+    ("clinician", "doctor", "physician"),
+    ("tradeoff", "tradeoffs", "balance", "compromise"),
+    ("dataset", "corpus", "corpora"),
+    ("anonymize", "anonymise", "de identify", "deidentify", "redact", "pseudonymize"),
+    ("private", "in house", "on prem", "on premise", "on premises", "self hosted", "vpc"),
+    ("premature", "prematurely", "too soon", "too early"),
+    ("permission", "acl", "acls", "access control", "access controls", "entitlement"),
+    ("paraphrase", "reword", "reworded", "rephrase", "rephrased"),
+    ("correctness", "accuracy", "accurate", "correct"),
+    ("monitor", "watch", "track"),
+    ("ban", "prohibit", "forbid"),
+    ("employee", "staff", "worker"),
+    ("provide", "offer", "supply"),
+    ("enterprise", "corporate"),
+    ("improve", "better", "improvement"),
+    ("forget", "lose", "forgetting"),
+    ("narrow", "specialized", "specialised", "specific"),
+    ("additional", "further", "extra", "continued"),
+    ("exceed", "surpass", "outgrow"),
+    ("trigger", "kick off", "initiate"),
+    ("approve", "approval", "sanction", "sanctioned", "sign off", "confirmation", "confirm"),
+    ("payment", "pay", "paying", "purchase", "checkout"),
+    ("deny", "denial", "reject", "rejection"),
+    ("investigate", "investigation", "diagnose", "look into"),
+    ("logloss", "log loss", "cross entropy", "binary cross entropy", "bce"),
+    ("ffn", "feed forward", "feedforward", "mlp"),
+    ("layernorm", "layer norm", "layer normalization", "layer normalisation"),
+    ("residual", "skip connection", "skip connections", "shortcut connection"),
+    ("keyword", "lexical"),
+    ("latency", "response time", "delay"),
+    ("problem", "issue", "pain point"),
+    ("outcome", "result", "impact"),
+    ("role", "contribution"),
+    ("ignore", "disregard", "overlook"),
+    ("conflict", "contradict", "disagree", "inconsistent", "contradictory"),
+    ("separate", "isolate", "decouple", "distinguish"),
+    ("fail", "failure"),
+    ("retrieve", "fetch"),
+    ("instruction", "command", "directive"),
+    ("untrusted", "external", "third party"),
+    ("automaton", "state machine", "fsm"),
+    ("overkill", "unnecessary", "excessive"),
+    ("comparable", "on par", "as good as", "equivalent", "rival"),
+    ("checkpoint", "recompute", "rematerialize", "rematerialise"),
+    ("faithful", "faithfulness", "factual consistency", "factually consistent"),
+    (
+        "repeat",
+        "rerun",
+        "repeatedly",
+        "again and again",
+        "multiple runs",
+        "several runs",
+        "multiple times",
+        "several times",
+    ),
+    ("slice", "segment", "break down", "breakdown", "stratify", "subgroup"),
+    ("runtime", "run time", "on the fly"),
+    ("coordination", "coordinate", "handoff", "handoffs"),
+    ("loop", "stuck", "going in circles"),
+    ("differ", "mismatch", "diverge", "deviate"),
+    ("frontier", "sota", "flagship", "most capable"),
+    ("hard", "difficult", "complex", "complicated", "challenging"),
+    (
+        "abtest",
+        "a b test",
+        "ab test",
+        "a b testing",
+        "split test",
+        "online experiment",
+        "controlled experiment",
+        "randomized experiment",
+        "randomised experiment",
+        "rct",
+    ),
+    ("rule", "guideline", "guidance"),
+    ("explanation", "explain", "justification", "justify"),
+    ("requirement", "constraint", "spec"),
+    ("simple", "naive", "simplest", "straightforward"),
+    ("standalone", "self contained"),
 )
 # Spelling rules UK -> US, applied to every word of both texts (so a rule that also touches
 # an unrelated word does no harm: the point and the answer change alike).
@@ -182,7 +351,7 @@ _SPELLING = (
     (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
     (re.compile(r"ogue(s?)$"), r"og\1"),
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³]")
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
     word: str(value)
@@ -190,7 +359,17 @@ _NUMBER_WORDS = {
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
-} | {"thirty": "30", "fifty": "50", "hundred": "100", "twice": "2", "zeros": "0"}
+} | {"thirty": "30", "fifty": "50", "hundred": "100", "twice": "2", "zeros": "0", "squared": "2"}
+# A figure run together with a unit or a second figure: "100gb", "224x224", "2nd" (a one-letter
+# unit stays on: "7b" is a model size, "10k" a count).
+_NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
+_ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
+_SUPERSCRIPTS = {"²": "2", "³": "3"}
+# Between two words of a formula: operators, brackets and spaces only ("/(", " + ", " = ").
+# ("=" is not one: it ends the defined word, "precision = tp/(tp+fp)".)
+_OPERATOR_GAP = re.compile(r"[\s()\[\]]*(?:[+*/÷×−^·]|\s-\s)[\s()\[\]+*/÷×−^·-]*")
+# Marks after which a negation no longer reaches: the next clause or list item.
+_PAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s|[.!?](?=\s|$)|\n")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
 # How much of a point's weighted key words one window must state.
@@ -251,6 +430,11 @@ class Token:
     end: int
     negation: bool = False
     breaks_clause: bool = False
+    # A comma, dash, colon, bracket or sentence end comes just before it: a negation
+    # does not reach across ("nothing is OOV, split numbers" does not negate "split").
+    after_pause: bool = False
+    # Joined to the word before by an operator ("tp/(tp+fp)"): part of a formula.
+    after_operator: bool = False
 
 
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -274,16 +458,30 @@ def _emphasis(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
 def tokenize(text: str) -> list[Token]:
     """Words of `text`, normalised, with multi-word forms folded into one token."""
     raw: list[tuple[str, int, int]] = []
+    paused: set[int] = set()  # raw indices that follow a clause-breaking mark
+    operated: set[int] = set()  # raw indices joined to the one before by an operator
+    previous_end = 0
     for m in _TOKEN.finditer(text):
-        word = m.group().lower().replace("’", "'")
+        gap = text[previous_end : m.start()]
+        if gap != " ":  # the common case, a plain space, is neither
+            if _PAUSE.search(gap):
+                paused.add(len(raw))
+            if raw and _OPERATOR_GAP.fullmatch(gap):
+                operated.add(len(raw))
+        previous_end = m.end()
+        word = _SUPERSCRIPTS.get(m.group(), m.group()).lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
         if word[:1].isdigit():
             word = word.replace(",", "")
-            if "." in word:  # 1.0 is 1, 0.50 is 0.5
+            if "." in word and word.replace(".", "").isdigit():  # 1.0 is 1, 0.50 is 0.5
                 word = word.rstrip("0").rstrip(".") or "0"
-        word = _NUMBER_WORDS.get(word, word)
-        raw.append((word, m.start(), m.end()))
+            parts = _NUMBER_WITH_UNIT.fullmatch(word)
+            if parts:  # "100GB" is 100 GB, "224x224" is 224 by 224
+                for part in (g for g in parts.groups() if g and g not in _ORDINALS):
+                    raw.append((part, m.start(), m.end()))
+                continue
+        raw.append((_NUMBER_WORDS.get(word, word), m.start(), m.end()))
     tokens: list[Token] = []
     i = 0
     while i < len(raw):
@@ -291,19 +489,31 @@ def tokenize(text: str) -> list[Token]:
             n = len(words)
             if tuple(w for w, _, _ in raw[i : i + n]) == words:
                 written = " ".join(words)
+                pause, joined = i in paused, i in operated
                 for part in short.split():
-                    tokens.append(Token(_canon(part), written, raw[i][1], raw[i + n - 1][2]))
+                    tokens.append(
+                        Token(
+                            _canon(part),
+                            written,
+                            raw[i][1],
+                            raw[i + n - 1][2],
+                            after_pause=pause,
+                            after_operator=joined,
+                        )
+                    )
                 i += n
                 break
         else:
             word, start, end = raw[i]
+            pause, joined = i in paused, i in operated
             if word.endswith("n't"):
-                tokens.append(Token(_canon(word[:-3]), word, start, end, negation=True))
+                canon, negation, clause = _canon(word[:-3]), True, False
             elif word in NEGATIONS and not _emphasis(raw, i):
-                tokens.append(Token(word, word, start, end, negation=True))
+                canon, negation, clause = word, True, False
             else:
-                clause = word in _CLAUSE_BREAKS
-                tokens.append(Token(_canon(word), word, start, end, breaks_clause=clause))
+                canon, negation, clause = _canon(word), False, word in _CLAUSE_BREAKS
+            written = text[start:end].lower() if word.isdigit() else word
+            tokens.append(Token(canon, written, start, end, negation, clause, pause, joined))
             i += 1
     return tokens
 
@@ -318,6 +528,12 @@ def key_words(text: str) -> list[str]:
             continue
         seen.setdefault(token.canon, None)
     return list(seen)
+
+
+@lru_cache(maxsize=65536)
+def _point_words(text: str) -> tuple[str, ...]:
+    """`key_words` of a point or phrasing, cached: the bank's texts recur on every answer."""
+    return tuple(key_words(text))
 
 
 @cache
@@ -367,6 +583,7 @@ class _Window:
 
     tokens: tuple[Token, ...]
     at: Mapping[str, tuple[int, ...]]  # word -> every position it (or a joined pair) holds
+    formulas: tuple[tuple[int, frozenset[str]], ...] = ()  # see _formula_runs
 
 
 def _window(tokens: Sequence[Token]) -> _Window:
@@ -375,7 +592,8 @@ def _window(tokens: Sequence[Token]) -> _Window:
         at.setdefault(token.canon, []).append(i)
     for i in range(len(tokens) - 1):  # "warm up" states "warmup", "pseudo label" "pseudolabel"
         at.setdefault(_canon(tokens[i].word + tokens[i + 1].word), []).append(i)
-    return _Window(tuple(tokens), {word: tuple(places) for word, places in at.items()})
+    places = {word: tuple(places) for word, places in at.items()}
+    return _Window(tuple(tokens), places, tuple(_formula_runs(tokens)))
 
 
 class AnswerIndex:
@@ -394,6 +612,7 @@ class AnswerIndex:
             for n in range(1, SENTENCES_PER_WINDOW + 1)
             for i in range(max(0, len(by_sentence) - n + 1))
         ]
+        self.whole = _window(tokens)
 
 
 @dataclass(frozen=True)
@@ -412,7 +631,7 @@ def _negated(tokens: Sequence[Token], index: int) -> bool:
     stop = _stop_canon()
     reach = NEGATION_REACH
     for j in range(index - 1, -1, -1):
-        if tokens[j].breaks_clause:
+        if tokens[j].breaks_clause or tokens[j + 1].after_pause:
             return False
         if tokens[j].negation:
             return True
@@ -431,20 +650,85 @@ class _Point:
     wanted: tuple[str, ...]
     written: Mapping[str, str]  # normalised word -> as the point writes it
     negative: bool  # the point itself asserts a negative ("no value network")
+    # The point's formulas ("TP ÷ (TP + FP)") as sets of their terms, and the word they
+    # define ("precision"), if the point gives any.
+    formulas: tuple[frozenset[str], ...] = ()
+    defines: str = ""
+    symbols: frozenset[str] = frozenset()  # every normalised word of the point
 
 
 @lru_cache(maxsize=65536)
 def _prepare(phrasing: str) -> _Point | None:
     """Cached: the bank's points and phrasings are prepared once, not per answer."""
-    wanted = tuple(key_words(phrasing))
+    wanted = _point_words(phrasing)
     if not wanted:
         return None
     tokens = tokenize(phrasing)
     written = {t.canon: t.word for t in reversed(tokens)}
-    return _Point(phrasing, wanted, written, any(t.negation for t in tokens))
+    runs = _formula_runs(tokens)
+    first = runs[0][0] if runs else 0
+    defines = next((t.canon for t in tokens[:first] if t.canon in wanted), "")
+    formulas = tuple(terms for _, terms in runs)
+    symbols = frozenset(t.canon for t in tokens)
+    negative = any(t.negation for t in tokens)
+    return _Point(phrasing, wanted, written, negative, formulas, defines, symbols)
 
 
-def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) -> _Verdict:
+def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
+    """Formulas written with symbols ("tp/(tp+fn)", "w - lr * grad"): where each starts and
+    the set of its terms; two or more different short symbols joined by operators. (Formulas
+    in words, "input tokens × price", are matched as words.)"""
+    runs: list[tuple[int, frozenset[str]]] = []
+    start = 0
+    for i in range(1, len(tokens) + 1):
+        if i < len(tokens) and tokens[i].after_operator:
+            continue
+        terms = frozenset(
+            t.canon for t in tokens[start:i] if not t.canon[:1].isdigit() and t.canon not in _CODE
+        )
+        if len(terms) >= 2 and all(len(t) <= _SYMBOL for t in terms):
+            runs.append((start, terms))
+        start = i
+    return runs
+
+
+_SYMBOL = 3  # the longest term of a symbolic formula ("tp", "lr", "ndcg" is a word)
+_CODE = frozenset({"np", "jnp", "tf", "torch", "math"})  # "np.log(r)" is "log r"
+
+
+def _other_formula(point: _Point, window: _Window) -> str:
+    """Does the answer, anywhere, give the point's defined word ("precision") a formula with
+    other terms ("TP/(TP+FN)" for "TP ÷ (TP + FP)")? Then no sentence of it states the point,
+    as an interviewer would not credit "TP, FP" listed elsewhere. The first formula after
+    each mention of the word is the one it gives (one of them must hold the point's terms);
+    without the word, a formula on some of the same terms must hold them all."""
+    runs = window.formulas
+    if not runs:
+        return ""
+    places = window.at.get(point.defines, ()) if point.defines else ()
+    candidates = [terms for _, terms in runs]
+    if places:
+        candidates = []
+        for at in places:
+            nearest = next((r for r in runs if r[0] > at), None)
+            if nearest is not None and nearest[0] - at <= _FORMULA_REACH:
+                candidates.append(nearest[1])
+    for formula in point.formulas:
+        related = [terms for terms in candidates if terms & formula]
+        if related and not any(formula <= terms for terms in related):
+            # A term the point never uses ("fn" for "fp"), not just notation ("A(s, a)").
+            foreign = sorted(set().union(*related) - point.symbols)
+            if foreign:
+                return f"gives a different formula (with {', '.join(foreign)})"
+    return ""
+
+
+_FORMULA_REACH = 12  # tokens from a word to the formula that defines it
+
+
+def _judge_window(
+    point: _Point, window: _Window, weights: Mapping[str, float], total: float, whole: _Window
+) -> _Verdict:
     tokens = window.tokens
     positions: dict[str, int] = {}
     flipped: list[str] = []
@@ -457,8 +741,7 @@ def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) 
         positions[word] = agreeing[0] if agreeing else places[0]
         if not agreeing:
             flipped.append(word)
-    total = sum(weights.get(w, 1.0) for w in point.wanted)
-    share = sum(weights.get(w, 1.0) for w in positions) / total if total else 0.0
+    share = sum(weights[w] for w in positions) / total if total else 0.0
     found = tuple(tokens[positions[w]].word for w in point.wanted if w in positions)
     missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
     evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
@@ -474,6 +757,8 @@ def _judge_window(point: _Point, window: _Window, weights: Mapping[str, float]) 
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
     elif swap := _swapped_relation(point, positions, tokens):
         problem = swap
+    elif point.formulas and (formula := _other_formula(point, whole)):
+        problem = formula
     return _Verdict(share, found, missing, evidence, problem)
 
 
@@ -492,6 +777,8 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
     for side in sides:
         other = contrast_of[side]
         governed = _governed(point.wanted, side)
+        if qualified := _qualified_otherwise(tokens, side, other, governed):
+            return qualified
         for at in range(subject_at + 1, len(tokens)):
             token = tokens[at]
             if token.canon not in (side, other):
@@ -503,6 +790,28 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
             subject = tokens[subject_at].word
             return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
     return ""
+
+
+def _qualified_otherwise(tokens: Sequence[Token], side: str, other: str, governed: str) -> str:
+    """ "larger vocab" in the point, "smaller vocabularies" in the answer: the word the point
+    qualifies with one side of a contrast is qualified with the other side, and never with
+    the point's side."""
+    if not governed:
+        return ""
+    before = [_qualifiers(tokens, i) for i, t in enumerate(tokens) if t.canon == governed]
+    sides = {t.canon for pair in before for t in pair}
+    if other in sides and side not in sides:
+        word = next(t.word for pair in before for t in pair if t.canon == other)
+        return f"says “{word}”, the other side of the point's contrast"
+    return ""
+
+
+def _qualifiers(tokens: Sequence[Token], at: int) -> Sequence[Token]:
+    """The (up to) two words right before tokens[at] in its own clause."""
+    start = at
+    while start > max(0, at - 2) and not tokens[start].after_pause:
+        start -= 1
+    return tokens[start:at]
 
 
 def _governed(wanted: Sequence[str], side: str) -> str:
@@ -532,8 +841,15 @@ def _passes(verdict: _Verdict) -> bool:
 
 
 def _best(point: _Point, index: AnswerIndex, weights: Mapping[str, float]) -> _Verdict:
-    verdicts = [_judge_window(point, w, weights) for w in index.windows]
-    return max(verdicts, key=_rank, default=_Verdict(0.0, (), tuple(point.wanted), ()))
+    own = {w: weights.get(w, 1.0) for w in point.wanted}
+    total = sum(own.values())
+    nothing = _Verdict(0.0, (), tuple(point.written.get(w, w) for w in point.wanted), ())
+    verdicts = [
+        _judge_window(point, w, own, total, index.whole)
+        for w in index.windows
+        if not w.at.keys().isdisjoint(point.wanted)  # a window without its words says nothing
+    ]
+    return max(verdicts, key=_rank, default=nothing)
 
 
 def match_key_point(
@@ -612,8 +928,37 @@ def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> li
     """A card's key points against a typed answer, crediting the phrasings the content gives;
     `bank_points` (every key point and phrasing of the bank, see `bank_texts`) makes rare
     words weigh more."""
-    weights = word_weights(bank_points) if bank_points else None
+    weights = word_weights(bank_points) if bank_points else {}
+    weights = topic_weights(weights, card.question, card.key_points, card.phrasings)
     return match_key_points(card.key_points, answer, card.phrasings, weights)
+
+
+# How much a word of the card's question, or one several of its points share, still weighs.
+TOPIC_WEIGHT = 0.5
+SHARED_WEIGHT = 0.7
+
+
+def topic_weights(
+    weights: Mapping[str, float],
+    question: str,
+    points: Sequence[str],
+    phrasings: Sequence[Sequence[str]] = (),
+) -> dict[str, float]:
+    """The weights of the words of a card's points and phrasings, where the question's own
+    words, and words several of the points share, weigh less: they name the topic rather
+    than a claim about it, and any answer on topic, wrong ones included, uses them."""
+    texts = [*points, *(text for group in phrasings for text in group)]
+    adjusted = {w: weights.get(w, 1.0) for text in texts for w in _point_words(text)}
+    counts: dict[str, int] = {}
+    for point in points:
+        for word in set(_point_words(point)):
+            counts[word] = counts.get(word, 0) + 1
+    for word, n in counts.items():
+        if n >= 2:
+            adjusted[word] *= SHARED_WEIGHT
+    for word in set(key_words(question)) & adjusted.keys():
+        adjusted[word] *= TOPIC_WEIGHT
+    return adjusted
 
 
 def bank_texts(cards: Iterable[Card]) -> tuple[str, ...]:
@@ -635,7 +980,7 @@ def word_weights(texts: tuple[str, ...]) -> dict[str, float]:
     total = 0
     for text in texts:
         total += 1
-        for word in set(key_words(text)):
+        for word in set(_point_words(text)):
             counts[word] = counts.get(word, 0) + 1
     if not total:
         return {}

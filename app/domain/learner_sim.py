@@ -10,13 +10,17 @@ A schedule is a function from today's cards (as `PlanCard`s) to the ids to study
 order; the learner studies them until the day's minutes are spent. The score is the
 importance-weighted expected recall of the bank on the interview morning, from the learner's
 true memory (a card never learnt counts 0).
+
+The learner's true memory and what the schedule sees can differ: answering a concept may
+really refresh its prerequisites (the *transfer*, which no review log shows), and the
+schedule may credit them (`prerequisite_credit.py`) or not. Without either they are equal.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from app.domain.interview_plan import LearnerProfile, PlanCard, plan_interview
@@ -29,6 +33,7 @@ from app.domain.memory_model import (
     Memory,
     MemoryModel,
 )
+from app.domain.prerequisite_credit import credited
 
 Schedule = Callable[[list[PlanCard], int, int], list[str]]  # (cards, day, days left) -> ids
 TIME_SPREAD = 0.35  # log-normal spread of answer times around the mean
@@ -53,12 +58,18 @@ class SimulationResult:
         return sum(self.minutes_per_day)
 
 
+Targets = Mapping[str, tuple[tuple[str, float], ...]]  # card -> (prerequisite card, share)
+
+
 @dataclass(slots=True)
 class _Card:
     card_id: str
     weight: float
-    memory: Memory | None = None
+    memory: Memory | None = None  # the learner's true memory
     last: int = 0
+    believed: Memory | None = None  # what the schedule knows: answers seen, credits given
+    transferred: int = -1  # the last day a review of a dependent refreshed the true memory
+    credited: int = -1  # the last day the schedule credited it
 
 
 def simulate(
@@ -68,13 +79,24 @@ def simulate(
     horizon: int,
     minutes: float,
     seed: int,
+    transfer: Targets | None = None,
+    credit: Targets | None = None,
 ) -> SimulationResult:
-    """Run `schedule` for `horizon` days at up to `minutes` a day; score the interview day."""
+    """Run `schedule` for `horizon` days at up to `minutes` a day; score the interview day.
+
+    `transfer` is the truth about prerequisites: a Good or Easy answer to a card really
+    refreshes each listed card's memory by its share of a Good review (at most once a day,
+    only cards learnt before today). `credit` is what the schedule believes, by the same
+    rule (`prerequisite_credit.py`). The schedule sees only its belief: the memories its
+    answers give, with its credits; with neither, belief and truth are the same.
+    """
     model = MemoryModel(learner.parameters)
     profile = learner.profile
     days_rng = random.Random(f"days:{seed}")
     answers = random.Random(f"answers:{seed}")
-    cards = {c.card_id: _Card(c.card_id, c.weight, c.memory, int(c.last_day)) for c in bank}
+    cards = {
+        c.card_id: _Card(c.card_id, c.weight, c.memory, int(c.last_day), c.memory) for c in bank
+    }
     spent: list[float] = []
     learnt = reviews = 0
     for day in range(horizon):
@@ -82,7 +104,7 @@ def simulate(
             spent.append(0.0)
             continue
         view = [
-            PlanCard(c.card_id, c.memory, float(c.last - day), c.weight) for c in cards.values()
+            PlanCard(c.card_id, c.believed, float(c.last - day), c.weight) for c in cards.values()
         ]
         left = minutes * 60
         for card_id in schedule(view, day, horizon - day):
@@ -91,22 +113,30 @@ def simulate(
             card = cards[card_id]
             if card.memory is None:
                 grade = _draw(answers, (AGAIN, HARD, GOOD, EASY), profile.first_grades)
-                card.memory = model.learn(grade)
+                card.memory = card.believed = model.learn(grade)
                 left -= _seconds(answers, profile.new_card)
                 learnt += 1
+                good = True  # the learning steps end with Good
             elif card.last < day:
+                assert card.believed is not None
                 elapsed = day - card.last
                 if answers.random() < model.retrievability(elapsed, card.memory.stability):
                     grade = _draw(answers, (HARD, GOOD, EASY), profile.recall_grades)
                     card.memory = model.review(card.memory, elapsed, grade)
+                    card.believed = model.review(card.believed, elapsed, grade)
                     left -= _seconds(answers, profile.recalled)
+                    good = grade >= GOOD
                 else:
                     card.memory = model.relearn(card.memory, elapsed)
+                    card.believed = model.relearn(card.believed, elapsed)
                     left -= _seconds(answers, profile.forgotten)
+                    good = True  # the relearning step ends with Good
                 reviews += 1
             else:
                 continue  # already studied today
             card.last = day
+            if good:
+                _refresh_prerequisites(model, cards, card_id, day, transfer, credit)
         spent.append((minutes * 60 - left) / 60)
     total = weights = 0.0
     for card in cards.values():
@@ -116,12 +146,54 @@ def simulate(
     return SimulationResult(total / weights if weights else 0.0, tuple(spent), learnt, reviews)
 
 
+def _refresh_prerequisites(
+    model: MemoryModel,
+    cards: dict[str, _Card],
+    card_id: str,
+    day: int,
+    transfer: Targets | None,
+    credit: Targets | None,
+) -> None:
+    """A good answer's effect on the prerequisites: the true one and the credited one."""
+    for target_id, share in transfer.get(card_id, ()) if transfer else ():
+        target = cards[target_id]
+        if target.memory is not None and target.last < day and target.transferred < day:
+            target.memory = credited(model, target.memory, day - target.last, share)
+            target.transferred = day
+    for target_id, share in credit.get(card_id, ()) if credit else ():
+        target = cards[target_id]
+        if target.believed is not None and target.last < day and target.credited < day:
+            target.believed = credited(model, target.believed, day - target.last, share)
+            target.credited = day
+
+
 def _draw(rng: random.Random, values: Sequence[int], odds: Sequence[float]) -> int:
     return rng.choices(values, weights=odds)[0]
 
 
 def _seconds(rng: random.Random, mean: float) -> float:
     return mean * math.exp(rng.gauss(-(TIME_SPREAD**2) / 2, TIME_SPREAD))
+
+
+def synthetic_concepts(
+    card_ids: Sequence[str], seed: int, cards_per_concept: int = 4, requires_mean: float = 1.5
+) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """A concept graph over cards in study order, shaped like the bundled bank (about 3.6
+    cards and 1.45 prerequisites per concept): consecutive cards share a concept, and each
+    concept but the first requires one or two earlier ones, mostly recent. Returns the
+    concept of each card and the prerequisites of each concept."""
+    rng = random.Random(f"concepts:{seed}")
+    concept_of = {card_id: f"c{i // cards_per_concept:04d}" for i, card_id in enumerate(card_ids)}
+    concepts = sorted(set(concept_of.values()))
+    requires: dict[str, tuple[str, ...]] = {}
+    two = requires_mean - 1  # share of concepts that need two
+    for i, concept in enumerate(concepts):
+        if i == 0:
+            continue
+        wanted = min(i, 2 if rng.random() < two else 1)
+        earlier = concepts[max(0, i - 12) : i]
+        requires[concept] = tuple(sorted(rng.sample(earlier, min(wanted, len(earlier)))))
+    return concept_of, requires
 
 
 # -- the two schedules compared --------------------------------------------------------------
@@ -168,6 +240,26 @@ def interview_schedule(
         return [*first.reviews, *first.new, *extra]
 
     return today
+
+
+# -- minutes at equal recall -----------------------------------------------------------------
+def minutes_for_recall(points: Sequence[tuple[float, float]], recall: float) -> float | None:
+    """The fewest minutes that reach `recall`, from (minutes, recall) runs of one schedule
+    under different settings: along the cheapest-first frontier (each point beats every
+    cheaper one), interpolated linearly between neighbours. None when no run reached it;
+    the cheapest run's minutes when every run did (a bound: fewer might still do)."""
+    frontier: list[tuple[float, float]] = []
+    for point in sorted(points):
+        if not frontier or point[1] > frontier[-1][1]:
+            frontier.append(point)
+    if not frontier or recall > frontier[-1][1]:
+        return None
+    if recall <= frontier[0][1]:
+        return frontier[0][0]
+    for (m0, r0), (m1, r1) in zip(frontier, frontier[1:], strict=False):
+        if r0 < recall <= r1:
+            return m0 + (m1 - m0) * (recall - r0) / (r1 - r0)
+    raise AssertionError("unreachable: the frontier covers the recall")
 
 
 # -- review logs, for fitting parameters -------------------------------------------------------

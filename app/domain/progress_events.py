@@ -2,7 +2,8 @@
 
 Every change to a card's schedule is an event in the review log: a grade, a reset, a
 suspension or flag and its removal, a whole schedule set at once (an import, or a state
-an older database held without an event), a history moved from a retired card. Folding a
+an older database held without an event), a history moved from a retired card, a credit
+from a good answer to a card that builds on it (when prerequisite credit is on). Folding a
 card's events in order gives its progress; the stored `progress` row is only that fold kept
 ready, so it can always be rebuilt, checked, undone (drop the last event, fold again) or
 merged with another machine's log.
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from app.domain.scheduling import CardMemory, CardState
+from app.domain.scheduling import CardMemory, CardState, EnumTable
 
 
 class EventKind(IntEnum):
@@ -40,10 +41,14 @@ class EventKind(IntEnum):
     SET = 10  # a whole schedule at once (import; migration of an unlogged state)
     MOVE = 11  # a retired card's history now belongs to this card
     RESCHEDULED = 12  # another app's manual reschedule, kept as history; changes nothing here
+    CREDIT = 13  # a good answer to a card that builds on this one refreshed it a little
 
     @property
     def is_grade(self) -> bool:
         return self <= EventKind.EASY
+
+
+EVENT_KINDS = EnumTable(EventKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +103,10 @@ def single(value: float | None) -> float | None:
     """`value` rounded to the nearest single-precision float (exactly representable)."""
     if value is None:
         return None
-    return float(struct.unpack("<f", struct.pack("<f", value))[0])
+    return float(_F32.unpack(_F32.pack(value))[0])
+
+
+_F32 = struct.Struct("<f")
 
 
 def grade_event(
@@ -114,7 +122,7 @@ def grade_event(
     kept in single precision unless `exact` (a migrated review keeps what it had)."""
     keep = (lambda value: value) if exact else single
     return Event(
-        kind=EventKind(rating),
+        kind=EVENT_KINDS[rating],
         at=at,
         state_before=before.state,
         state_after=after.state,
@@ -140,6 +148,22 @@ def set_event(memory: CardMemory, at: datetime) -> Event:
     )
 
 
+def credit_event(before: CardMemory, after: CardMemory, at: datetime) -> Event:
+    """The event of a prerequisite credit (`domain/prerequisite_credit.py`): the stability
+    and the interval from the card's last review it gives, in the precision a grade keeps.
+    The card whose answer gave it is the event's source card in the log."""
+    return Event(
+        kind=EventKind.CREDIT,
+        at=at,
+        state_before=before.state,
+        state_after=after.state,
+        stability=single(after.stability),
+        difficulty=single(after.difficulty),
+        interval_before=interval(before),
+        interval_after=interval(after),
+    )
+
+
 def apply(progress: CardProgress, event: Event) -> CardProgress:
     """The progress after one event."""
     memory = progress.memory
@@ -158,7 +182,16 @@ def apply(progress: CardProgress, event: Event) -> CardProgress:
             reps=memory.reps + 1,
             lapses=memory.lapses + (1 if lapsed else 0),
         )
-        return replace(progress, memory=graded)
+        return CardProgress(graded, progress.suspended, progress.flagged)
+    if kind is EventKind.CREDIT:  # not an answer: last review and counters stay
+        assert memory.last_review is not None and event.interval_after is not None
+        credited = replace(
+            memory,
+            stability=event.stability,
+            difficulty=event.difficulty,
+            due=memory.last_review + event.interval_after,
+        )
+        return replace(progress, memory=credited)
     if kind is EventKind.RESET:
         return replace(progress, memory=CardMemory(card_id=memory.card_id))
     if kind is EventKind.SUSPEND or kind is EventKind.UNSUSPEND:

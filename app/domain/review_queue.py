@@ -8,22 +8,25 @@ new cards, then learning cards due within the learn-ahead window.
 
 from __future__ import annotations
 
-import heapq
+from bisect import bisect_right, insort
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from app.domain.scheduling import CardMemory, CardState
 from app.domain.study_day import QueueCounts
 
 LEARNING = (CardState.LEARNING, CardState.RELEARNING)
+_DUE = itemgetter(0)
 
 
 @dataclass
 class DayQueue:
     day_end: datetime
-    learning: list[tuple[datetime, str]] = field(default_factory=list)  # heap by due
+    # Sorted by due time, so the counts are a binary search, not a walk over the line.
+    learning: list[tuple[datetime, str]] = field(default_factory=list)
     reviews: deque[str] = field(default_factory=deque)
     new: deque[str] = field(default_factory=deque)
     memories: dict[str, CardMemory] = field(default_factory=dict)
@@ -48,14 +51,14 @@ class DayQueue:
 
     def _add_learning(self, memory: CardMemory) -> None:
         assert memory.due is not None
-        heapq.heappush(self.learning, (memory.due, memory.card_id))
+        insort(self.learning, (memory.due, memory.card_id))
         self.memories[memory.card_id] = memory
 
     def counts(self, now: datetime, learn_ahead: timedelta) -> QueueCounts:
         horizon = now + learn_ahead
         return QueueCounts(
             new=len(self.new),
-            learning=sum(1 for due, _ in self.learning if due <= horizon),
+            learning=bisect_right(self.learning, horizon, key=_DUE),
             review=len(self.reviews),
         )
 
@@ -75,7 +78,7 @@ class DayQueue:
         """Take the card off its queue; a learning step due today puts it back in line.
 
         The card's queue is known from what was stored for it (none: new), and it is nearly
-        always the one `next` offered, at the front, so this costs O(1), O(log n) for learning.
+        always the one `next` offered, at the front of its line.
         """
         card_id = after.card_id
         known = self.memories.pop(card_id, None)
@@ -84,14 +87,24 @@ class DayQueue:
         elif known.state in LEARNING:
             learning = self.learning
             if learning[0][1] == card_id:
-                heapq.heappop(learning)
+                del learning[0]
             else:
                 self.learning = [item for item in learning if item[1] != card_id]
-                heapq.heapify(self.learning)
         else:
             _take(self.reviews, card_id)
         if after.state in LEARNING and after.due is not None and after.due < self.day_end:
             self._add_learning(after)
+
+    def credited(self, after: CardMemory) -> None:
+        """A card whose prerequisite credit moved its due date: a review in today's queue
+        stays if it is still due today, with its new memory, and leaves it if not."""
+        known = self.memories.get(after.card_id)
+        if known is None or known.state in LEARNING:
+            return
+        if after.due is not None and after.due < self.day_end:
+            self.memories[after.card_id] = after
+        else:
+            self.answered(after)
 
 
 def _take(line: deque[str], card_id: str) -> None:

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
-from functools import cached_property
-from typing import TYPE_CHECKING
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import fsrs
@@ -28,6 +28,22 @@ class CardState(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+
+class EnumTable(dict[int, Any]):
+    """`table[value]` for `EnumClass(value)`: a plain dict lookup, where calling an Enum
+    costs microseconds (the review loop converts several numbers per grade). A value that
+    is no member goes through the Enum call, so it raises the same ValueError."""
+
+    def __init__(self, enum: type[IntEnum]) -> None:
+        super().__init__({int(member): member for member in enum})
+        self.enum = enum
+
+    def __missing__(self, value: int) -> Any:
+        return self.enum(value)
+
+
+CARD_STATES = EnumTable(CardState)
 
 
 class Grade(IntEnum):
@@ -56,9 +72,11 @@ class CardMemory:
     lapses: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("due", "last_review"):
-            value = getattr(self, name)
-            if value is not None and (value.tzinfo is None or value.utcoffset() != timedelta(0)):
+        # Made on every grade and read: UTC itself, the usual case, is checked first.
+        for name, value in (("due", self.due), ("last_review", self.last_review)):
+            if value is None or value.tzinfo is UTC:
+                continue
+            if value.tzinfo is None or value.utcoffset() != timedelta(0):
                 raise ValueError(f"{name} must be an aware UTC datetime, got {value!r}")
 
     @property
@@ -95,15 +113,21 @@ def fuzz_range(interval_days: int, maximum: int = 36500) -> tuple[int, int]:
 def fuzz_factor(card_id: str, reps: int) -> float:
     """A number in [0, 1) fixed by the card and how often it was answered, as Anki seeds its
     fuzz with the card id plus its review count: the same answer always gives the same
-    interval, so the interval a grade button shows is the one the grade gives."""
-    import random  # on first use, like fsrs: not needed before the first card
+    interval, so the interval a grade button shows is the one the grade gives. The number
+    is the first 64 bits of a hash of the two, uniform and cheap (seeding a Mersenne
+    Twister per grade cost a review's keypress about 10 microseconds)."""
+    digest = _blake2b()(f"{card_id}\0{reps}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 18446744073709551616.0  # 2**64
 
+
+@cache
+def _blake2b() -> Any:
+    """Imported on first use, like fsrs: not needed before the first card."""
     try:
         from _blake2 import blake2b  # hashlib's, without its OpenSSL start-up
     except ImportError:  # not CPython
         from hashlib import blake2b
-    seed = int.from_bytes(blake2b(card_id.encode(), digest_size=8).digest(), "big") + reps
-    return random.Random(seed).random()
+    return blake2b
 
 
 class Scheduler:
@@ -129,11 +153,9 @@ class Scheduler:
 
     def grade(self, memory: CardMemory, grade: Grade, now: datetime) -> CardMemory:
         """The card's memory after answering it with `grade` at `now`."""
-        import fsrs
-
         now = _utc(now)
         card = _to_fsrs(memory, now)
-        updated, _log = self._fsrs.review_card(card, fsrs.Rating(int(grade)), review_datetime=now)
+        updated, _log = self._fsrs.review_card(card, _fsrs_tables()[0][grade], review_datetime=now)
         lapsed = grade is Grade.AGAIN and memory.state is CardState.REVIEW
         due = _utc(updated.due)
         if self.settings.fuzz and int(updated.state) == CardState.REVIEW:
@@ -144,7 +166,7 @@ class Scheduler:
                 due = now + timedelta(days=min(fuzzed, high))
         return CardMemory(
             card_id=memory.card_id,
-            state=CardState(int(updated.state)),
+            state=CARD_STATES[updated.state],
             step=updated.step,
             stability=updated.stability,
             difficulty=updated.difficulty,
@@ -166,19 +188,38 @@ class Scheduler:
 
 
 def _utc(value: datetime) -> datetime:
+    if value.tzinfo is UTC:
+        return value
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}: scheduling needs aware UTC")
     return value.astimezone(UTC)
 
 
+@cache
+def _fsrs_tables() -> tuple[EnumTable, EnumTable, type[fsrs.Card]]:
+    """fsrs's Rating and State by number, and its card made for one call (imported on
+    first use)."""
+    import fsrs
+
+    class OneUseCard(fsrs.Card):
+        """Made by `_to_fsrs` for one call and dropped after it, so the defensive copy
+        `review_card` takes of its argument can be the card itself."""
+
+        def __copy__(self) -> OneUseCard:
+            return self
+
+    return EnumTable(fsrs.Rating), EnumTable(fsrs.State), OneUseCard
+
+
 def _to_fsrs(memory: CardMemory, now: datetime) -> fsrs.Card:
     import fsrs
 
+    _ratings, states, card = _fsrs_tables()
     if memory.is_new:
-        return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=_utc(now))
-    return fsrs.Card(
+        return card(card_id=1, state=fsrs.State.Learning, step=0, due=_utc(now))
+    return card(
         card_id=1,
-        state=fsrs.State(int(memory.state)),
+        state=states[memory.state],
         step=memory.step,
         stability=memory.stability,
         difficulty=memory.difficulty,

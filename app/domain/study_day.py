@@ -23,6 +23,10 @@ class StudySettings:
     # and the set they replaced, to revert to.
     fsrs_parameters: tuple[float, ...] = ()
     previous_fsrs_parameters: tuple[float, ...] = ()
+    # A Good or Easy answer lightly refreshes the cards of the concept's prerequisites
+    # (domain/prerequisite_credit.py). Off: in simulation it pays only when reviewing a
+    # concept really refreshes what it requires.
+    prerequisite_credit: bool = False
 
     def __post_init__(self) -> None:
         for name in ("fsrs_parameters", "previous_fsrs_parameters"):  # lists, from JSON

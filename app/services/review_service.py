@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +10,8 @@ from pathlib import Path
 from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
+from app.domain.memory_model import DEFAULT_PARAMETERS, MemoryModel
+from app.domain.prerequisite_credit import DEFAULT_SHARE, credit_card, gives_credit
 from app.domain.review_queue import DayQueue
 from app.domain.scheduling import (
     CardMemory,
@@ -26,7 +28,6 @@ from app.domain.study_day import (
     study_day_start,
 )
 from app.services.buried_cards import BuriedCards
-from app.storage.connection import faults_as_messages
 from app.storage.review_ledger import ReviewLedger
 
 MAX_ANSWER_MS = 10 * 60 * 1000
@@ -57,6 +58,7 @@ class Beyond:
 
 
 _UNLIMITED = 1_000_000
+_GRADED = Changes.QUEUE | Changes.PROGRESS  # made once: a Flag union costs microseconds
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,10 @@ class ReviewService:
     """One study session over the whole bank or a scope (a set of card ids).
 
     Today's queue lives in memory (see `DayQueue`) and is rebuilt when the study day rolls
-    over or when another connection has committed progress (quiz, browse, import).
+    over or when another connection has committed progress (quiz, browse, import). That is
+    checked once per card shown (`next_card`), after a grade with the version that grade's
+    own transaction read: the counts shown with the card and its grade use the same queue,
+    so a keypress asks the database only to save the grade.
     """
 
     def __init__(
@@ -90,6 +95,10 @@ class ReviewService:
         self.ledger = ReviewLedger(db_path, self.scope)
         self._queue: DayQueue | None = None
         self._seen_version: int | None = None
+        self._ahead: tuple[float, timedelta] = (-1, timedelta())
+        self._checked = False  # next_card has just checked for other connections' commits
+        # The version the last grade's transaction read: the check for the card after it.
+        self._graded_version: int | None = None
         self._undo: list[UndoEntry] = []
         self._front: str | None = None
         self._shown_at: datetime | None = None
@@ -114,12 +123,22 @@ class ReviewService:
     # -- today's queue --------------------------------------------------------------------
     @property
     def _learn_ahead(self) -> timedelta:
-        return timedelta(minutes=self.settings.learn_ahead_minutes)
+        minutes = self.settings.learn_ahead_minutes
+        if self._ahead[0] != minutes:  # made once, not on every keypress
+            self._ahead = (minutes, timedelta(minutes=minutes))
+        return self._ahead[1]
 
-    def _today(self) -> DayQueue:
+    def _today(self, recheck: bool = True) -> DayQueue:
+        """Today's queue; `recheck=False` skips asking whether another connection has
+        committed since the last check (the day's end is always checked)."""
         now = self.clock.now()
-        version = self.ledger.data_version()
         queue = self._queue
+        if not recheck and queue is not None and now < queue.day_end:
+            return queue
+        version = self._graded_version
+        if version is None:
+            version = self.ledger.data_version()
+        self._graded_version = None
         if queue is None or now >= queue.day_end or version != self._seen_version:
             queue = self._queue = self._build(now)
             self._seen_version = version
@@ -177,9 +196,7 @@ class ReviewService:
         new = [
             c
             for c in planned.new
-            if c in known
-            and (in_scope is None or c in in_scope)
-            and self.ledger.memory(c).is_new
+            if c in known and (in_scope is None or c in in_scope) and self.ledger.memory(c).is_new
         ]
         if beyond.new:
             extra = [i for i in self.ledger.new_ids(len(new) + beyond.new) if i not in new]
@@ -232,7 +249,9 @@ class ReviewService:
         self._queue = None
 
     def counts(self) -> QueueCounts:
-        return self._today().counts(self.clock.now(), self._learn_ahead)
+        """Today's counts; right after `next_card`, of the queue that card came from."""
+        checked, self._checked = self._checked, False
+        return self._today(recheck=not checked).counts(self.clock.now(), self._learn_ahead)
 
     def next_card(self) -> DueCard | None:
         """Learning cards due now, then reviews, then new cards, then learning ahead."""
@@ -246,6 +265,7 @@ class ReviewService:
             if front in self.bank.cards:
                 return DueCard(self.bank.cards[front], self.ledger.memory(front))
         memory = self._today().next(self.clock.now(), self._learn_ahead)
+        self._checked = True
         if memory is None:
             return None
         return DueCard(self.bank.cards[memory.card_id], memory)
@@ -282,12 +302,27 @@ class ReviewService:
         return {grade: format_interval(delta) for grade, delta in previews.items()}
 
     def answer(self, due: DueCard, grade: Grade) -> Changes:
-        """Grade the shown card: one transaction writes the new state and its review log."""
-        queue = self._today()
+        """Grade the shown card: one transaction writes the new state and its review log.
+        A grade the disk refuses raises StorageFault (saying why) and changes nothing."""
+        queue = self._today(recheck=False)  # the queue the card was shown from
         now = self.clock.now()
         shown = self._shown_at or now
         duration = min(MAX_ANSWER_MS, int((now - shown).total_seconds() * 1000))
-        with faults_as_messages(self.db_path):  # a refused grade says why; nothing changes
+        targets = self._credit_targets(due.card, grade)
+        credited: list[CardMemory] = []
+        if targets:
+            day_start = study_day_start(now, self.clock.local_tz, self.settings.day_starts_at_hour)
+            log_id, after, credited = self.ledger.record_grade_with_credits(
+                due.card.id,
+                lambda before: self.scheduler.grade(before, grade, now),
+                int(grade),
+                now,
+                duration,
+                targets,
+                self._credit_rule(now, day_start),
+                day_start,
+            )
+        else:
             log_id, after = self.ledger.record_grade(
                 due.card.id,
                 lambda before: self.scheduler.grade(before, grade, now),
@@ -296,16 +331,50 @@ class ReviewService:
                 duration,
             )
         queue.answered(after)
+        for memory in credited:
+            queue.credited(memory)
+        self._graded_version = self.ledger.version_at_grade()
         self._undo.append(UndoEntry(log_id, due.card.id))
-        return Changes.QUEUE | Changes.PROGRESS
+        return _GRADED
+
+    def _credit_targets(self, card: Card, grade: Grade) -> list[str]:
+        """The cards of the card's concept's direct prerequisites, when prerequisite credit
+        is on and the answer was Good or Easy (`domain/prerequisite_credit.py`)."""
+        if not self.settings.prerequisite_credit or not gives_credit(int(grade)):
+            return []
+        concept = self.bank.concepts.get(card.concept)
+        if concept is None:
+            return []
+        return [c.id for needed in concept.requires for c in self.bank.cards_of(needed)]
+
+    def _credit_rule(
+        self, now: datetime, day_start: datetime
+    ) -> Callable[[CardMemory, bool], CardMemory | None]:
+        """A prerequisite's card after a credit now (None: it gets none), with the
+        learner's parameters and desired retention."""
+        model = MemoryModel(self.settings.fsrs_parameters or DEFAULT_PARAMETERS)
+        scheduler = self.scheduler.settings
+
+        def credit(memory: CardMemory, credited_today: bool) -> CardMemory | None:
+            return credit_card(
+                memory,
+                DEFAULT_SHARE,
+                now,
+                day_start,
+                credited_today,
+                model,
+                scheduler.desired_retention,
+                scheduler.maximum_interval_days,
+            )
+
+        return credit
 
     def undo(self) -> Changes:
         """Take back the last grade; its card is shown next. `Changes.NONE`: nothing to undo."""
         if not self._undo:
             return Changes.NONE
         entry = self._undo[-1]
-        with faults_as_messages(self.db_path):
-            self.ledger.undo_review(entry.log_id)
+        self.ledger.undo_review(entry.log_id)  # StorageFault when refused: nothing changes
         self._undo.pop()
         self._queue = None  # rare: simply rebuild today's queue
         self._front = entry.card_id

@@ -9,13 +9,15 @@ connection: plain sqlite3, no ORM, the path from a keypress to the disk.
 
 from __future__ import annotations
 
+import sqlite3
 import weakref
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from app.domain.scheduling import CardMemory
-from app.storage.connection import connect
+from app.storage.connection import connect, fault_from
 from app.storage.review_log import ProgressLog
 from app.storage.wal_sync import WalSync
 
@@ -25,6 +27,7 @@ class ReviewLedger:
 
     def __init__(self, db_path: Path, scope: Collection[str] | None = None) -> None:
         # Its own connection, outside the ORM's pool: a session may live for hours.
+        self._path = db_path
         self._conn = connect(db_path)
         # Commits reach the log before answer() returns; the fsync and the checkpoints
         # happen on the WalSync worker, so no keypress waits for the disk (see wal_sync).
@@ -63,6 +66,11 @@ class ReviewLedger:
         """Changes whenever another connection commits to the database."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def version_at_grade(self) -> int | None:
+        """`data_version` as the last grade's own transaction read it (None before the
+        first grade): what it was just before that grade was saved, at no extra query."""
+        return self.log.version_at_grade
+
     # -- reading the queue ----------------------------------------------------------------
     def done_since(self, since: datetime) -> dict[int, int]:
         return self.log.done_since(since)
@@ -92,14 +100,54 @@ class ReviewLedger:
         duration_ms: int,
     ) -> tuple[int, CardMemory]:
         """Log the grade and save the new memory in one transaction (see
-        `ProgressLog.record_grade`); returns the event id and the memory as stored."""
-        result = self.log.record_grade(card_id, schedule, rating, reviewed_at, duration_ms)
+        `ProgressLog.record_grade`); returns the event id and the memory as stored. A write
+        the disk or another program refuses raises StorageFault; nothing is changed."""
+        try:
+            result = self.log.record_grade(card_id, schedule, rating, reviewed_at, duration_ms)
+        except (sqlite3.Error, OSError) as exc:
+            self._raise_fault(exc)
         self._after_commit()
         return result
 
+    def record_grade_with_credits(
+        self,
+        card_id: str,
+        schedule: Callable[[CardMemory], CardMemory],
+        rating: int,
+        reviewed_at: datetime,
+        duration_ms: int,
+        targets: Sequence[str],
+        credit: Callable[[CardMemory, bool], CardMemory | None],
+        day_start: datetime,
+    ) -> tuple[int, CardMemory, list[CardMemory]]:
+        """`record_grade` and the prerequisite credits it gives (`ProgressLog.record_credits`)
+        in one transaction, so one undo takes back both; also returns the credited memories.
+        Refused writes raise StorageFault, as `record_grade`'s do."""
+        try:
+            with self.log.transaction():
+                event_id, after = self.log.record_grade(
+                    card_id, schedule, rating, reviewed_at, duration_ms
+                )
+                credited = self.log.record_credits(card_id, targets, credit, reviewed_at, day_start)
+        except (sqlite3.Error, OSError) as exc:
+            self._raise_fault(exc)
+        self._after_commit()
+        return event_id, after, credited
+
+    def _raise_fault(self, exc: sqlite3.Error | OSError) -> NoReturn:
+        """What the disk or another program refused, as a StorageFault that says so
+        (anything else, damage or a bug, as it came)."""
+        fault = fault_from(exc, self._path)
+        if fault is None:
+            raise exc
+        raise fault from exc
+
     def undo_review(self, event_id: int) -> CardMemory | None:
         """Delete one review event and put the card back as its other events give it."""
-        memory = self.log.undo(event_id)
+        try:
+            memory = self.log.undo(event_id)
+        except (sqlite3.Error, OSError) as exc:
+            self._raise_fault(exc)
         self._after_commit()
         return memory
 

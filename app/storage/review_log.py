@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from app.domain.scheduling import CardMemory, CardState
+from app.domain.scheduling import CARD_STATES, CardMemory, CardState
 from app.storage.memory_codec import (
     MEMORY_COLUMNS,
     MEMORY_SELECT,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the write side is imported on first use, after the first ca
 LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 REVIEW_STATES = (int(CardState.REVIEW),)
 IS_GRADE = "kind <= 4"  # EventKind.AGAIN..EASY: the events that are reviews
+CREDIT = 13  # EventKind.CREDIT (the domain module is imported on first write only)
 
 # Column lists of the fast path; tests/test_schema.py checks them against models.py.
 LOG_COLUMNS = (
@@ -79,6 +80,19 @@ _UPSERT_PROGRESS = (
     f"VALUES ({', '.join('?' * len(PROGRESS_COLUMNS))}) ON CONFLICT(card_id) DO UPDATE SET "
     + ", ".join(f"{name} = excluded.{name}" for name in PROGRESS_COLUMNS[1:])
 )
+# A grade's one read: the card's progress (NULLs when it has none), the newest event id,
+# the connection's `data_version` (whether another connection has committed) and the card's
+# integer key (NULL when the card is not in the mirror).
+_SELECT_FOR_GRADE = (
+    f"SELECT {MEMORY_SELECT}, p.suspended, p.flagged, (SELECT max(id) FROM review_log), "
+    "(SELECT data_version FROM pragma_data_version()), "
+    "(SELECT key FROM card WHERE id = q.card_id) "
+    "FROM (SELECT ? AS card_id) q LEFT JOIN progress p ON p.card_id = q.card_id"
+)
+_UPDATE_PROGRESS = (
+    f"UPDATE progress SET {', '.join(f'{name} = ?' for name in PROGRESS_COLUMNS[1:])} "
+    "WHERE card_id = ?"
+)
 _SELECT_EVENTS = (
     "SELECT l.id, l.kind, l.duration_ms, l.state_before, l.state_after, l.step, "
     "l.interval_before, l.interval_after, l.stability, l.difficulty, "
@@ -89,14 +103,14 @@ _SELECT_EVENTS = (
 
 def event_from_row(row: Sequence[Any]) -> Event:
     """An `Event` from a `_SELECT_EVENTS` row."""
-    from app.domain.progress_events import Event, EventKind
+    from app.domain.progress_events import EVENT_KINDS, Event, EventKind
 
-    kind = EventKind(row[1])
+    kind = EVENT_KINDS[row[1]]
     schedule = None
     if kind is EventKind.SET:
         schedule = CardMemory(
             card_id="",
-            state=CardState(row[4]),
+            state=CARD_STATES[row[4]],
             step=row[5],
             stability=unpacked_float(row[8]),
             difficulty=unpacked_float(row[9]),
@@ -108,8 +122,8 @@ def event_from_row(row: Sequence[Any]) -> Event:
     return Event(
         kind=kind,
         at=from_micros(row[0]),
-        state_before=CardState(row[3]),
-        state_after=CardState(row[4]),
+        state_before=CARD_STATES[row[3]],
+        state_after=CARD_STATES[row[4]],
         step=row[5],
         stability=unpacked_float(row[8]),
         difficulty=unpacked_float(row[9]),
@@ -178,6 +192,12 @@ class ProgressLog:
         self.conn = conn
         self._scope = scope
         self._keys: dict[str, int] = {}
+        # The grade path's memo of decoded progress rows: card id -> (the row as stored,
+        # its CardProgress). Used only when the row read back is exactly the same, so it is
+        # never stale; it spares a keypress turning the row into objects again.
+        self._decoded: dict[str, tuple[tuple[Any, ...], CardProgress]] = {}
+        # `PRAGMA data_version` as the last grade's transaction saw it (None: no grade yet).
+        self.version_at_grade: int | None = None
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -384,20 +404,43 @@ class ProgressLog:
         Returns the event id (for undo) and the memory as stored: the scheduled one, with
         the review time moved to the event's time in the rare case that time was taken.
         """
-        from app.domain.progress_events import apply, grade_event
+        from app.domain.progress_events import CardProgress, apply, grade_event
 
-        with self.transaction():
-            before = self.progress(card_id)
-            event_id = self._next_id(reviewed_at)
+        # The path of every keypress in Review: one read (the progress and the newest id
+        # together), one insert into the log, one write of the progress row.
+        with self.transaction() as conn:
+            row = conn.execute(_SELECT_FOR_GRADE, (card_id,)).fetchone()
+            self.version_at_grade = row[12]
+            stored = row[:11]
+            known = self._decoded.get(card_id)
+            if known is not None and known[0] == stored:
+                before = known[1]
+            elif row[0] is None:
+                before = CardProgress(CardMemory(card_id=card_id))
+            else:
+                before = CardProgress(memory_from_row(row), bool(row[9]), bool(row[10]))
+            wanted, newest = to_micros(reviewed_at), row[11]
+            event_id = wanted if newest is None or wanted > newest else newest + 1
             at = from_micros(event_id)
             event = grade_event(before.memory, schedule(before.memory), rating, at, duration_ms)
             progress = apply(before, event)
-            insert_event(self.conn, event_id, self._key(card_id), event)
-            write_progress(self.conn, progress)
+            key = row[13] if row[13] is not None else self._key(card_id)
+            insert_event(conn, event_id, key, event)
+            written = (
+                *memory_to_row(progress.memory),
+                int(progress.suspended),
+                int(progress.flagged),
+            )
+            if row[0] is None:
+                conn.execute(_UPSERT_PROGRESS, written)
+            else:
+                conn.execute(_UPDATE_PROGRESS, (*written[1:], card_id))
+        self._decoded[card_id] = (written, progress)
         return event_id, progress.memory
 
     def undo(self, event_id: int) -> CardMemory | None:
-        """Delete one event and put its card back as its remaining events give it."""
+        """Delete one event and put its card back as its remaining events give it; the
+        prerequisite credits the event gave go with it."""
         from app.domain.progress_events import replay
 
         with self.transaction() as conn:
@@ -409,11 +452,92 @@ class ProgressLog:
             if row is None:
                 return None
             card_id, key = row
+            self._undo_credits(event_id, key)
             conn.execute("DELETE FROM review_log_detail WHERE event_id = ?", (event_id,))
             conn.execute("DELETE FROM review_log WHERE id = ?", (event_id,))
             progress = replay(card_id, self._events(key))
             write_progress(conn, progress)
         return progress.memory
+
+    # -- prerequisite credit --------------------------------------------------------------
+    def record_credits(
+        self,
+        source_id: str,
+        targets: Sequence[str],
+        credit: Callable[[CardMemory, bool], CardMemory | None],
+        at: datetime,
+        day_start: datetime,
+    ) -> list[CardMemory]:
+        """Credit the prerequisites' cards of a card just answered (`domain/
+        prerequisite_credit.py`): `credit` gets each target's memory and whether it was
+        credited since `day_start`, and returns its memory after the credit or None. Each
+        credit is a CREDIT event naming `source_id` as its source, logged right after the
+        grade (call it in the grade's transaction), so undoing the grade undoes them.
+        Returns the memories credited."""
+        from app.domain.progress_events import credit_event
+
+        credited = []
+        with self.transaction() as conn:
+            source = self._key(source_id)
+            for card_id in targets:
+                key = self._existing_key(card_id)
+                if key is None:
+                    continue  # never studied
+                before = self.progress(card_id)
+                already = conn.execute(
+                    "SELECT 1 FROM review_log WHERE card = ? AND kind = ? AND id >= ? LIMIT 1",
+                    (key, CREDIT, to_micros(day_start)),
+                ).fetchone()
+                after = credit(before.memory, already is not None)
+                if after is None:
+                    continue
+                event_id = self._next_id(at)
+                event = credit_event(before.memory, after, from_micros(event_id))
+                insert_event(conn, event_id, key, event, from_card=source)
+                progress = self._fold(before, event)
+                credited.append(progress.memory)
+        return credited
+
+    def credits(self, card_id: str) -> list[tuple[datetime, str]]:
+        """When a card was credited and the card whose answer credited it, oldest first."""
+        key = self._existing_key(card_id)
+        if key is None:
+            return []
+        rows = self.conn.execute(
+            "SELECT l.id, c.id FROM review_log l JOIN review_log_detail d ON d.event_id = l.id "
+            "JOIN card c ON c.key = d.from_card WHERE l.card = ? AND l.kind = ? ORDER BY l.id",
+            (key, CREDIT),
+        ).fetchall()
+        return [(from_micros(row[0]), row[1]) for row in rows]
+
+    def _fold(self, before: CardProgress, event: Event) -> CardProgress:
+        from app.domain.progress_events import apply
+
+        progress = apply(before, event)
+        write_progress(self.conn, progress)
+        return progress
+
+    def _undo_credits(self, event_id: int, source_key: int) -> None:
+        """Delete the credits a grade gave (the CREDIT events from its card logged right
+        after it) and fold each credited card again."""
+        from app.domain.progress_events import replay
+
+        conn = self.conn
+        rows = conn.execute(
+            "SELECT l.id, l.kind, l.card, d.from_card, c.id FROM review_log l "
+            "LEFT JOIN review_log_detail d ON d.event_id = l.id JOIN card c ON c.key = l.card "
+            "WHERE l.id > ? ORDER BY l.id",
+            (event_id,),
+        )
+        mine = []
+        for credit_id, kind, key, source, card_id in rows:
+            if kind != CREDIT or source != source_key:
+                break
+            mine.append((credit_id, key, card_id))
+        for credit_id, key, card_id in mine:
+            conn.execute("DELETE FROM review_log_detail WHERE event_id = ?", (credit_id,))
+            conn.execute("DELETE FROM review_log WHERE id = ?", (credit_id,))
+            write_progress(conn, replay(card_id, self._events(key)))
 
     def reset(self, card_ids: Sequence[str], at: datetime) -> None:
         """Make cards new again; their history, suspension and flag are kept."""

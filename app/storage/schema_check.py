@@ -44,7 +44,7 @@ RULES = {
     "duration_ms": "{c} >= 0",
     "stability": "{c} > 0",
     "difficulty": "{c} BETWEEN 1 AND 10",
-    "kind": "{c} BETWEEN 1 AND 12",  # review_log: a rating 1-4 or another EventKind
+    "kind": "{c} BETWEEN 1 AND 13",  # review_log: a rating 1-4 or another EventKind
 }
 # The review log's floats (declared BLOB, for no type affinity) are a REAL or, mostly, the
 # integer of their single-precision bits, which order as the floats do when positive.

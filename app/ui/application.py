@@ -29,7 +29,9 @@ STARTUP_FALLBACK_MS = 3000  # finish start-up even if the first card is never pa
 HANDOVER_WAIT_MS = 3000  # how long a second launch waits for the running one to answer
 
 
-def make_app(theme: str | None = None) -> QApplication:
+def make_app(theme: str | None = None, indicators: bool = True) -> QApplication:
+    """The QApplication on Fusion with our palette; `indicators=False` leaves the check
+    box style to the window's `finish_startup` (start-up: after the first paint)."""
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationVersion(__version__)
@@ -44,7 +46,8 @@ def make_app(theme: str | None = None) -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     choice = theme or os.environ.get("LATTICE_THEME")
-    apply_theme(app, choice == "dark" if choice in ("dark", "light") else system_prefers_dark())
+    dark = choice == "dark" if choice in ("dark", "light") else system_prefers_dark()
+    apply_theme(app, dark, indicators)
     return app
 
 
@@ -75,7 +78,7 @@ def _refuse(title: str, message: str, code: int) -> int:
 
 
 def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFile] | int:
-    app = make_app(getattr(args, "theme", None))
+    app = make_app(getattr(args, "theme", None), indicators=False)
     try:
         data = data_dir(args.data_dir)
         lock = single_instance_lock(data)

@@ -37,18 +37,24 @@ from app.domain.storage_fault import StorageFault
 from app.domain.study_day import StudySettings
 from app.services.application import Application
 from app.ui.background import run_in_background
-from app.ui.help import KeysDialog, WelcomeDialog
 from app.ui.interop_menu import InteropActions
 from app.ui.keys import KeyRow, key_rows
 from app.ui.review_view import ReviewView
 from app.ui.screen import Screen
-from app.ui.theme import apply_theme, is_dark, sidebar_style, system_prefers_dark
+from app.ui.theme import (
+    apply_theme,
+    is_dark,
+    sidebar_style,
+    system_prefers_dark,
+    use_indicator_style,
+)
 
 if TYPE_CHECKING:  # the other screens are imported when first built, not at start-up
     from pathlib import Path
 
     from app.ui.browse import BrowseScreen
     from app.ui.graph import GraphScreen
+    from app.ui.help import KeysDialog, WelcomeDialog
     from app.ui.quiz import QuizScreen
     from app.ui.stats_view import StatsScreen
     from app.ui.stories.round import BehaviouralRound
@@ -218,6 +224,7 @@ class MainWindow(QMainWindow):
             return
         self.started = True
         app = self.app
+        use_indicator_style(QApplication.instance())  # type: ignore[arg-type]
         self.review.prepare_answer()
         app.sync_search_index()
         if app.integrity_checked:
@@ -549,12 +556,16 @@ class MainWindow(QMainWindow):
         return key_rows(areas, actions)
 
     def show_keys(self) -> KeysDialog:
+        from app.ui.help import KeysDialog  # on first use: not needed for the first card
+
         dialog = KeysDialog(self.key_rows(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
     def show_welcome(self) -> WelcomeDialog:
+        from app.ui.help import WelcomeDialog  # on first use: not needed for the first card
+
         dialog = WelcomeDialog(self.app.data_dir, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -582,7 +593,8 @@ class MainWindow(QMainWindow):
         self.follow_system = choice == "system"
         dark = system_prefers_dark() if self.follow_system else choice == "dark"
         if dark != is_dark():
-            apply_theme(QApplication.instance(), dark)  # type: ignore[arg-type]
+            # Before start-up has finished, the check box style is left to finish_startup.
+            apply_theme(QApplication.instance(), dark, self.started)  # type: ignore[arg-type]
             self.restyle()
 
     def _system_scheme_changed(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -16,6 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.study_day import StudySettings
+
+CREDIT_HELP = (
+    "Prerequisite credit counts a Good answer as a light review of what the concept builds on; "
+    "it saves a few percent of your minutes only if answering a concept really exercises its "
+    "prerequisites, and otherwise costs recall."
+)
 
 
 class SettingsDialog(QDialog):
@@ -40,6 +47,10 @@ class SettingsDialog(QDialog):
         form.addRow("Next study day starts at", self.day_start)
         form.addRow("Learn ahead limit", self.learn_ahead)
         form.addRow("Desired retention", self.retention)
+        self.prerequisite_credit = QCheckBox("Credit prerequisites on good answers")
+        self.prerequisite_credit.setChecked(settings.prerequisite_credit)
+        self.prerequisite_credit.setToolTip(CREDIT_HELP)
+        form.addRow("", self.prerequisite_credit)
         layout.addLayout(form)
         note = QLabel(
             "Desired retention is the recall probability FSRS schedules for: higher means more "
@@ -47,6 +58,9 @@ class SettingsDialog(QDialog):
         )
         note.setWordWrap(True)
         layout.addWidget(note)
+        credit_note = QLabel(CREDIT_HELP)
+        credit_note.setWordWrap(True)
+        layout.addWidget(credit_note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -70,4 +84,5 @@ class SettingsDialog(QDialog):
             day_starts_at_hour=self.day_start.value(),
             learn_ahead_minutes=self.learn_ahead.value(),
             desired_retention=round(self.retention.value(), 2),
+            prerequisite_credit=self.prerequisite_credit.isChecked(),
         )

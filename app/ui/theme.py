@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
+from functools import cache
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 ACCENT = "#2f6bc4"  # white text on it passes WCAG AA (5.2:1)
 # Outlines of unchecked check boxes and radio buttons: at least 3:1 against every background
@@ -19,8 +22,9 @@ def system_prefers_dark() -> bool:
     return hints.colorScheme() == Qt.ColorScheme.Dark
 
 
-def apply_theme(app: QApplication, dark: bool) -> None:
-    """Our palette (the caller has put the application on the Fusion style)."""
+def apply_theme(app: QApplication, dark: bool, indicators: bool = True) -> None:
+    """Our palette (the caller has put the application on the Fusion style), and unless
+    `indicators` is False, the style that outlines check boxes (see `use_indicator_style`)."""
     palette = QPalette()
     if dark:
         colors = {
@@ -67,70 +71,88 @@ def apply_theme(app: QApplication, dark: bool) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
     app.setPalette(palette)
     app.setProperty("lattice_dark", dark)
-    if not isinstance(app.style(), IndicatorStyle):
-        app.setStyle(IndicatorStyle(app.style().name()))
+    if indicators:
+        use_indicator_style(app)
+
+
+def use_indicator_style(app: QApplication) -> None:
+    """Fusion with clearly outlined check boxes and radio buttons. Start-up installs it
+    after the first card is painted (the Review screen has none): importing QStyle makes
+    Qt build several hundred enum members, which the first card need not wait for."""
+    style = indicator_style_class()
+    if not isinstance(app.style(), style):
+        app.setStyle(style(app.style().name()))
 
 
 def indicator_color(dark: bool) -> QColor:
     return QColor(INDICATOR[dark])
 
 
-class IndicatorStyle(QProxyStyle):
-    """Fusion, with check boxes and radio buttons outlined clearly in either theme."""
+@cache
+def indicator_style_class() -> Any:
+    """The style class, made on first use (see `use_indicator_style`)."""
+    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtGui import QPainter, QPainterPath, QPen
+    from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QWidget
 
-    def drawPrimitive(  # noqa: N802
-        self,
-        element: QStyle.PrimitiveElement,
-        option: QStyleOption,
-        painter: QPainter,
-        widget: QWidget | None = None,
-    ) -> None:
-        kinds = {
-            QStyle.PrimitiveElement.PE_IndicatorCheckBox: "check",
-            QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck: "check",
-            QStyle.PrimitiveElement.PE_IndicatorRadioButton: "radio",
-        }
-        kind = kinds.get(element)
-        if kind is None:
-            super().drawPrimitive(element, option, painter, widget)
-            return
-        palette = option.palette
-        state = option.state
-        enabled = bool(state & QStyle.StateFlag.State_Enabled)
-        on = bool(state & QStyle.StateFlag.State_On)
-        partial = bool(state & QStyle.StateFlag.State_NoChange)
-        accent = palette.color(QPalette.ColorRole.Highlight)
-        outline = indicator_color(is_dark()) if enabled else palette.color(
-            QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
-        )
-        rect = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
-        side = min(rect.width(), rect.height())
-        rect = QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2, side, side)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        filled = (on or partial) and enabled
-        painter.setPen(QPen(accent if filled else outline, 1.3))
-        painter.setBrush(accent if filled and kind == "check" else palette.color(QPalette.ColorRole.Base))
-        if kind == "radio":
-            painter.drawEllipse(rect)
-            if on:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(accent if enabled else outline)
-                painter.drawEllipse(rect.center(), side * 0.26, side * 0.26)
-        else:
-            painter.drawRoundedRect(rect, 2.5, 2.5)
-            mark = QColor("#ffffff") if enabled else outline
-            painter.setPen(QPen(mark, max(1.6, side / 8), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            if partial:
-                y = rect.center().y()
-                painter.drawLine(QPointF(rect.left() + side * 0.25, y), QPointF(rect.right() - side * 0.25, y))
-            elif on:
-                tick = QPainterPath(QPointF(rect.left() + side * 0.22, rect.top() + side * 0.52))
-                tick.lineTo(rect.left() + side * 0.42, rect.top() + side * 0.72)
-                tick.lineTo(rect.left() + side * 0.78, rect.top() + side * 0.3)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawPath(tick)
-        painter.restore()
+    class IndicatorStyle(QProxyStyle):
+        """Fusion, with check boxes and radio buttons outlined clearly in either theme."""
+
+        def drawPrimitive(  # noqa: N802
+            self,
+            element: QStyle.PrimitiveElement,
+            option: QStyleOption,
+            painter: QPainter,
+            widget: QWidget | None = None,
+        ) -> None:
+            kinds = {
+                QStyle.PrimitiveElement.PE_IndicatorCheckBox: "check",
+                QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck: "check",
+                QStyle.PrimitiveElement.PE_IndicatorRadioButton: "radio",
+            }
+            kind = kinds.get(element)
+            if kind is None:
+                super().drawPrimitive(element, option, painter, widget)
+                return
+            palette = option.palette
+            state = option.state
+            enabled = bool(state & QStyle.StateFlag.State_Enabled)
+            on = bool(state & QStyle.StateFlag.State_On)
+            partial = bool(state & QStyle.StateFlag.State_NoChange)
+            accent = palette.color(QPalette.ColorRole.Highlight)
+            outline = indicator_color(is_dark()) if enabled else palette.color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+            rect = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
+            side = min(rect.width(), rect.height())
+            rect = QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2, side, side)
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            filled = (on or partial) and enabled
+            painter.setPen(QPen(accent if filled else outline, 1.3))
+            painter.setBrush(accent if filled and kind == "check" else palette.color(QPalette.ColorRole.Base))
+            if kind == "radio":
+                painter.drawEllipse(rect)
+                if on:
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(accent if enabled else outline)
+                    painter.drawEllipse(rect.center(), side * 0.26, side * 0.26)
+            else:
+                painter.drawRoundedRect(rect, 2.5, 2.5)
+                mark = QColor("#ffffff") if enabled else outline
+                painter.setPen(QPen(mark, max(1.6, side / 8), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+                if partial:
+                    y = rect.center().y()
+                    painter.drawLine(QPointF(rect.left() + side * 0.25, y), QPointF(rect.right() - side * 0.25, y))
+                elif on:
+                    tick = QPainterPath(QPointF(rect.left() + side * 0.22, rect.top() + side * 0.52))
+                    tick.lineTo(rect.left() + side * 0.42, rect.top() + side * 0.72)
+                    tick.lineTo(rect.left() + side * 0.78, rect.top() + side * 0.3)
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawPath(tick)
+            painter.restore()
+
+    return IndicatorStyle
 
 
 def is_dark() -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.content import ContentBank
-from app.domain.grading import bank_texts, match_key_points, word_weights
+from app.domain.grading import bank_texts, match_key_points, topic_weights, word_weights
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("strong", "partial", "wrong")
@@ -93,7 +93,8 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
             else:
                 phrasings.append(())
         start = time.perf_counter()
-        matches = match_key_points(points, record["answer"], phrasings, weights)
+        card_weights = topic_weights(weights, card.question, points, phrasings) if card else weights
+        matches = match_key_points(points, record["answer"], phrasings, card_weights)
         latencies.append((time.perf_counter() - start) * 1000)
         tally = by_kind[record["kind"]]
         for match, label in zip(matches, labels, strict=True):
