@@ -262,3 +262,86 @@ def test_the_questions_own_words_alone_do_not_tick_a_point() -> None:
     assert covered(card.key_points[0], on_topic)  # without the question, half the words
     assert [m.covered for m in grade_card(card, on_topic)] == [False, False]
     assert grade_card(card, "Beam search gives bland, generic text.")[0].covered
+
+
+def test_the_model_answers_own_words_make_up_for_a_missing_key_word() -> None:
+    point = "identity path carries gradient"
+    statement = "the skip connection lets the gradient flow straight back to the early layers"
+    answer = "Gradients flow straight back through the shortcut to the early layers."
+    assert not match_key_point(point, answer).covered  # one key word short on its own
+    supported = match_key_point(point, answer, support=statement)
+    assert supported.covered
+    assert supported.explanation.endswith(
+        "with the model answer's flow, straight, back, early, layers"
+    )
+    assert [answer[a:b] for a, b in supported.evidence][:3] == ["Gradients", "flow", "straight"]
+    # Its words count only where the answer asserts them, and never without the point's own.
+    negated = "Gradients don't flow back to layers."
+    assert not match_key_point(point, negated, support=statement).covered
+    unrelated = "Activations flow straight back to the early layers."
+    assert not match_key_point(point, unrelated, support=statement).covered
+
+
+def test_the_model_statement_of_a_point_is_the_clause_that_says_it_without_negating() -> None:
+    from app.domain.content import Card, Difficulty
+    from app.domain.grading import model_statements
+
+    answer = (
+        "**Residual blocks add their input back.** Here the skip path carries the gradient "
+        "straight to early layers; a plain net has no skip path that carries gradient.\n\n"
+        "```python\nskip_path = carries_gradient(x)\n```\n"
+    )
+    points = ("skip path carries the gradient", "trains hundreds of layers")
+    card = Card("res", "residuals", "Why residuals?", answer, points, Difficulty.EASY, 60)
+    statement = (
+        "Residual blocks add their input back Here the skip path carries the gradient "
+        "straight to early layers"
+    )
+    assert model_statements(card) == (statement, "")
+
+
+def test_a_points_words_must_sit_close_together_in_a_long_sentence() -> None:
+    point = "loss scaling prevents fp16 underflow"
+    spread = (
+        "Loss scaling is something we added early on, and over the weekend we trained many "
+        "epochs with a huge batch on eight GPUs, tuned dropout, warmup and weight decay, and "
+        "watched for fp16 underflow."
+    )
+    close = "Scaling the loss up prevents fp16 underflow of small gradients."
+    assert covered(point, close)
+    assert not covered(point, spread)
+
+
+def test_a_claim_about_another_compared_thing_does_not_tick() -> None:
+    question = "How do macro, micro and weighted averaging differ?"
+    points = ["macro averages per-class scores equally", "micro pools TP, FP, FN over classes"]
+    swapped = (
+        "Macro pools the TP, FP and FN over all classes; micro averages the per-class scores "
+        "so each class counts equally."
+    )
+    right = (
+        "Micro pools the TP, FP and FN over all classes; macro averages the per-class scores "
+        "so each class counts equally."
+    )
+    assert [m.covered for m in match_key_points(points, swapped, question=question)] == [
+        False,
+        False,
+    ]
+    why = match_key_points(points, swapped, question=question)[0].explanation
+    assert why == "says it of “micro”, not “macro”"
+    assert [m.covered for m in match_key_points(points, right, question=question)] == [True, True]
+
+
+def test_figures_tied_to_the_wrong_words_do_not_tick() -> None:
+    point = "Llama 3 8B uses 32 query, 8 KV heads"
+    swapped = match_key_point(point, "Llama 3 8B has 8 query heads and 32 KV heads.")
+    assert not swapped.covered
+    assert swapped.explanation == "ties “query” to 8, not 32"
+    assert covered(point, "Llama 3 8B: 32 query heads share 8 KV heads.")
+
+
+def test_a_figure_given_to_fewer_decimals_or_in_words_meets_the_points() -> None:
+    point = "1 nat ≈ 1.443 bits, 1 hartley ≈ 3.322 bits"
+    assert covered(point, "1 nat is about 1.44 bits and 1 hartley about 3.32 bits.")
+    assert not covered(point, "1 nat is about 1.25 bits and 1 hartley about 2.5 bits.")
+    assert covered("sized from 8k to 1M+ tokens", "Sizes go from 8 thousand to one million tokens.")

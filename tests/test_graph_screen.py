@@ -16,13 +16,11 @@ def open_graph(qtbot, window):  # type: ignore[no-untyped-def]
 
 
 def node_centre_on_screen(graph, concept_id: str) -> QPoint:  # type: ignore[no-untyped-def]
-    node = graph.scene.nodes[concept_id]
-    return graph.view.mapFromScene(node.sceneBoundingRect().center())
+    return graph.view.mapFromScene(graph.scene.nodes[concept_id].pos)
 
 
 def node_in_sight(graph, concept_id: str) -> bool:  # type: ignore[no-untyped-def]
-    node = graph.scene.nodes[concept_id]
-    shown = graph.view.mapFromScene(node.sceneBoundingRect()).boundingRect()
+    shown = graph.view.mapFromScene(graph.scene.nodes[concept_id].bounds).boundingRect()
     return graph.view.viewport().rect().contains(shown)
 
 
@@ -138,16 +136,20 @@ def test_dragged_nodes_filters_and_zoom_persist(qtbot, window, ctx) -> None:  # 
     qtbot.mouseRelease(
         graph.view.viewport(), Qt.MouseButton.LeftButton, pos=start + QPoint(40, 120)
     )
-    moved = graph.scene.nodes["beta"].pos()
+    moved = graph.scene.nodes["beta"].pos
     assert moved.y() > 50
+    # The link into beta follows it: hovering beta highlights a curve ending at its left side.
+    assert graph.scene.edges.highlight_path.boundingRect().contains(
+        graph.scene.nodes["beta"].pill.left(), moved.y()
+    )
     graph.toolbar.area_actions["llm"].setChecked(False)
     graph.view.set_zoom(1.5)
     graph.save_view()
 
     again = GraphScreen(Application(ctx))
     qtbot.addWidget(again)
-    assert again.scene.nodes["beta"].pos() == moved
-    assert not again.scene.nodes["gamma"].isVisible()
+    assert again.scene.nodes["beta"].pos == moved
+    assert not again.scene.nodes["gamma"].visible
     assert abs(again.view.zoom() - 1.5) < 1e-6
 
 
@@ -186,18 +188,29 @@ def test_mastery_threshold_is_a_setting(qtbot, window, ctx, clock) -> None:  # t
     assert abs(graph.service.threshold - (int(alpha * 100) - 1) / 100) < 1e-9
 
 
-def test_far_out_the_map_switches_to_bulk_overview_drawing(qtbot, window) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QGraphicsItem
-
+def test_far_out_every_node_is_a_dot_from_cached_tiles(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
-    no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    graph.view.resize(900, 500)
+    graph.select_concept("beta", centre=False)
     graph.view.set_zoom(0.1)
+    graph.view.centerOn(graph.scene.visible_rect().center())
     assert graph.scene.overview
-    assert all(node.flags() & no_contents for node in graph.scene.nodes.values())
-    assert sum(len(r) for r in graph.scene.edges.node_rects.values()) == 3
+    tiles = graph.scene.edges.tiles
+    image = graph.view.viewport().grab().toImage()
+    drawn = tiles.rendered
+    assert drawn > 0
+    for concept_id, node in graph.scene.nodes.items():  # each dot in its area's colour
+        at = graph.view.mapFromScene(node.pos)
+        colour = graph.scene.layer.palette[
+            graph.scene.layer.color[graph.scene.layer.index[concept_id]]
+        ]
+        pixel = image.pixelColor(at)
+        assert abs(pixel.red() - colour.red()) + abs(pixel.blue() - colour.blue()) < 60, concept_id
+    graph.scene.set_hovered("beta")  # hover and selection draw on top: the tiles are kept
+    graph.view.viewport().grab()
+    assert tiles.rendered == drawn
     graph.view.set_zoom(1.0)
     assert not graph.scene.overview
-    assert not any(node.flags() & no_contents for node in graph.scene.nodes.values())
 
 
 def test_the_review_concept_chip_opens_the_graph_on_that_concept(qtbot, window) -> None:  # type: ignore[no-untyped-def]

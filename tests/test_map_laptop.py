@@ -15,7 +15,7 @@ from app.domain.graph_layout import force_layout, layered_layout, overlaps
 from app.locations import content_dir
 from app.services.application import Application
 from app.services.context import open_context
-from app.ui.graph.node_item import LABEL_LOD
+from app.ui.graph.node_layer import LABEL_LOD
 from tests.benchmarks.synthetic import synthetic_shape, write_synthetic_content
 
 
@@ -36,21 +36,17 @@ def settle() -> None:
 
 
 def on_screen(graph, concept_id: str) -> QPoint:  # type: ignore[no-untyped-def]
-    return graph.view.mapFromScene(graph.scene.nodes[concept_id].sceneBoundingRect().center())
+    return graph.view.mapFromScene(graph.scene.nodes[concept_id].pos)
 
 
 def in_sight(graph, concept_id: str) -> bool:  # type: ignore[no-untyped-def]
-    shown = graph.view.mapFromScene(graph.scene.nodes[concept_id].sceneBoundingRect())
+    shown = graph.view.mapFromScene(graph.scene.nodes[concept_id].bounds)
     return graph.view.viewport().rect().contains(shown.boundingRect())
 
 
 def pill_overlaps(graph) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """Pairs of shown nodes whose drawn pills overlap, measured on the scene itself."""
-    pills = [
-        (node.rect.translated(node.pos()), cid)
-        for cid, node in graph.scene.nodes.items()
-        if node.isVisible()
-    ]
+    pills = [(node.pill, cid) for cid, node in graph.scene.nodes.items() if node.visible]
     pills.sort(key=lambda p: p[0].left())
     found = []
     for i, (rect, cid) in enumerate(pills):
@@ -104,7 +100,7 @@ def test_plus_and_minus_zoom_about_the_selection(qtbot, window) -> None:  # type
 def test_plus_without_a_selection_zooms_about_the_view_centre(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     graph = open_graph(qtbot, window)
     qtbot.mouseClick(graph.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
-    assert graph.view.hasFocus() and not graph.scene.selectedItems()
+    assert graph.view.hasFocus() and graph.scene.selected is None
     qtbot.mouseMove(graph.view.viewport(), QPoint(5, 5))  # keys must not zoom about it
     centre = graph.view.centre()
     zoom = graph.view.zoom()
@@ -213,5 +209,33 @@ def test_nodes_never_overlap_in_either_layout(qtbot, tmp_path: Path, bank: str) 
             for depth in (1, 3):
                 graph.toolbar.depth_box.setValue(depth)
                 assert pill_overlaps(graph) == [], (centre, depth)
+    finally:
+        ctx.close()
+
+
+def test_far_out_a_click_on_a_dot_selects_its_concept(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    content = tmp_path / "content"
+    write_synthetic_content(content, 300, 1, content_dir() / "areas.yaml")
+    data = tmp_path / "data"
+    data.mkdir()
+    ctx, graph = _bank_screen(qtbot, data, content)
+    try:
+        graph.show()
+        qtbot.waitUntil(lambda: graph._framed)
+        settle()
+        graph.view.set_zoom(0.1)
+        graph.view.centerOn(graph.scene.nodes["s00150"].pos)
+        settle()
+        assert graph.scene.overview
+        qtbot.mouseClick(
+            graph.view.viewport(), Qt.MouseButton.LeftButton, pos=on_screen(graph, "s00150")
+        )
+        assert graph.panel.concept_id == "s00150"
+        assert graph.scene.selected == "s00150"
+        # Between dots the press pans instead, and leaves nothing selected.
+        empty = on_screen(graph, "s00150") + QPoint(0, 200)
+        assert graph.scene.layer.at(graph.view.mapToScene(empty)) is None
+        qtbot.mouseClick(graph.view.viewport(), Qt.MouseButton.LeftButton, pos=empty)
+        assert graph.scene.selected is None
     finally:
         ctx.close()

@@ -6,12 +6,18 @@ contradicted. The matcher therefore:
 - compares *normalised* words: UK and US spelling meet ("quantisation", "quantized"),
   abbreviations meet their long forms ("KV" and "key-value", "RAG"), words candidates use for
   the same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
-  inflections meet through the Snowball stemmer, "100GB" is 100 GB, a possessive "'s" is not
+  inflections meet through the Snowball stemmer, "100GB" is 100 GB, "8 thousand" is 8k, a
+  figure to fewer decimals meets the point's ("1.44" for "1.443"), a possessive "'s" is not
   a word, and filler such as "versus" is ignored;
 - weighs the words: rare ones more, and the card's question's own words (or words several of
   its points share) less, since every answer on the topic, wrong ones included, uses them;
-- looks for the point inside **one sentence** of the answer, so words gathered from different
-  sentences do not add up to an idea nobody stated;
+- looks for the point inside **one sentence** (or two neighbouring ones) of the answer, and
+  there in a short stretch, so words gathered from different sentences, or from different
+  claims of one long sentence, do not add up to an idea nobody stated;
+- lets the card's **own model answer** widen a point's vocabulary: a stretch a word or two
+  short of the point still states it when it also holds telling words of the clause of the
+  model answer that states the point (`model_statements`), not words the question or the
+  card's other points use;
 - refuses a sentence that **negates** what the point asserts ("non-convex even for logistic
   regression" does not state "convex for logistic regression"), or asserts what it negates; a
   negation reaches to the next comma or sentence end, no further;
@@ -21,6 +27,9 @@ contradicted. The matcher therefore:
   does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
 - refuses a **different formula**: an answer that gives the point's defined word a formula
   with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
+- refuses a claim about **another of the things the question compares** ("micro averages the
+  per-class scores equally" for the point "macro averages per-class scores equally"), and
+  figures tied to the wrong words ("8 query heads and 32 KV heads");
 - accepts any of the point's alternative phrasings written in the content (`also:`), so a
   paraphrase the author foresaw is credited.
 
@@ -363,6 +372,7 @@ _NUMBER_WORDS = {
 # A figure run together with a unit or a second figure: "100gb", "224x224", "2nd" (a one-letter
 # unit stays on: "7b" is a model size, "10k" a count).
 _NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
+_SCALES = {"thousand": "k", "million": "m", "billion": "b", "trillion": "t"}
 _ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
 _SUPERSCRIPTS = {"²": "2", "³": "3"}
 # Between two words of a formula: operators, brackets and spaces only ("/(", " + ", " = ").
@@ -373,10 +383,10 @@ _PAUSE = re.compile(r"[,;:()\[\]—–]|\s-\s|[.!?](?=\s|$)|\n")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?:[.!?;]+(?=\s|$)|\n+)")
 # How much of a point's weighted key words one window must state.
-COVER_SHARE = 0.5
+COVER_SHARE = 0.45
 # An alternative phrasing is the author's guess at how candidates say it, wordier than the
 # point; it must be stated more fully, or on-topic wrong answers would tick it.
-ALTERNATIVE_SHARE = 0.6
+ALTERNATIVE_SHARE = 0.5
 # A point must be stated within this many adjacent sentences.
 SENTENCES_PER_WINDOW = 2
 # Negation this many tokens before a matched word (in the same clause) flips it.
@@ -481,7 +491,13 @@ def tokenize(text: str) -> list[Token]:
                 for part in (g for g in parts.groups() if g and g not in _ORDINALS):
                     raw.append((part, m.start(), m.end()))
                 continue
-        raw.append((_NUMBER_WORDS.get(word, word), m.start(), m.end()))
+        word = _NUMBER_WORDS.get(word, word)
+        scale = _SCALES.get(word)
+        if scale and raw and raw[-1][0].replace(".", "").isdigit():  # "8 thousand" is 8k
+            figure, start, _ = raw.pop()
+            raw.append((figure + scale, start, m.end()))
+            continue
+        raw.append((word, m.start(), m.end()))
     tokens: list[Token] = []
     i = 0
     while i < len(raw):
@@ -623,6 +639,8 @@ class _Verdict:
     evidence: tuple[tuple[int, int], ...]
     problem: str = ""
     needs: float = COVER_SHARE  # the share of weight this phrasing must reach
+    # Words of the model answer's statement of the point that make up for a missing one.
+    supported: tuple[str, ...] = ()
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
@@ -726,14 +744,60 @@ def _other_formula(point: _Point, window: _Window) -> str:
 _FORMULA_REACH = 12  # tokens from a word to the formula that defines it
 
 
+# A point's words must be stated close together: within this many tokens per key word (and
+# at least SPAN_MIN), so a long sentence cannot lend one claim's words to another.
+SPAN_PER_WORD = 3.0
+SPAN_MIN = 12
+
+
+def _near_figures(word: str, window: _Window) -> tuple[int, ...]:
+    """A decimal figure the point gives more precisely than the answer ("1.443" and "1.44"
+    or "1.4"): the answer's figure is the point's, rounded."""
+    if "." not in word or not word.replace(".", "").isdigit():
+        return ()
+    value = float(word)
+    places: list[int] = []
+    for i, token in enumerate(window.tokens):
+        text = token.canon
+        if "." in text and text.replace(".", "").isdigit() and text != word:
+            decimals = len(text.split(".")[1])
+            if decimals < len(word.split(".")[1]) and round(value, decimals) == float(text):
+                places.append(i)
+    return tuple(places)
+
+
+def _closest_stretch(
+    point: _Point, window: _Window, weights: Mapping[str, float]
+) -> tuple[int, int]:
+    """The stretch of tokens, no longer than the point allows, that holds the most of the
+    point's weight (the earliest such); the whole window when its words already fit."""
+    length = max(SPAN_MIN, math.ceil(SPAN_PER_WORD * len(point.wanted)))
+    places = sorted((i, w) for w in point.wanted for i in window.at.get(w, ()))
+    if not places or places[-1][0] - places[0][0] < length:
+        return 0, len(window.tokens)
+    best, best_weight = (0, len(window.tokens)), -1.0
+    for start, _ in places:
+        inside = {w for i, w in places if start <= i < start + length}
+        weight = sum(weights.get(w, 1.0) for w in inside)
+        if weight > best_weight + 1e-9:
+            best, best_weight = (start, start + length), weight
+    return best
+
+
 def _judge_window(
-    point: _Point, window: _Window, weights: Mapping[str, float], total: float, whole: _Window
+    point: _Point,
+    window: _Window,
+    weights: Mapping[str, float],
+    total: float,
+    whole: _Window,
+    rivals: tuple[str, frozenset[str]] = ("", frozenset()),
 ) -> _Verdict:
     tokens = window.tokens
     positions: dict[str, int] = {}
     flipped: list[str] = []
+    low, high = _closest_stretch(point, window, weights)
     for word in point.wanted:
-        places = window.at.get(word)
+        places = [i for i in window.at.get(word) or _near_figures(word, window) if low <= i < high]
         if not places:
             continue
         # Prefer an occurrence whose polarity agrees with the point's.
@@ -757,9 +821,86 @@ def _judge_window(
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
     elif swap := _swapped_relation(point, positions, tokens):
         problem = swap
+    elif rival := _rival_subject(point, positions, tokens, rivals):
+        problem = rival
+    elif bound := _numbers_rebound(point, tokens, low, high):
+        problem = bound
     elif point.formulas and (formula := _other_formula(point, whole)):
         problem = formula
     return _Verdict(share, found, missing, evidence, problem)
+
+
+def _rival_subject(
+    point: _Point,
+    positions: Mapping[str, int],
+    tokens: Sequence[Token],
+    rivals: tuple[str, frozenset[str]],
+) -> str:
+    """The card's question compares things ("macro, micro and weighted averaging"); each of
+    the point's other words is said of one of them (the one its clause names first, or the
+    point's subject, "macro", if none). The answer must say them of the same things: "macro
+    pools ...; micro averages the per-class scores equally" says nothing about macro, nor
+    "L1 is a Gaussian prior, L2 a Laplace one" that L2 is the Gaussian one."""
+    subject, things = rivals
+    if not things:
+        return ""
+    own = _phrasing_tokens(point.text)
+    agree, differ, named = 0, 0, ""
+    for word, at in positions.items():
+        if word in things:
+            continue
+        meant = (
+            next((_said_of(own, i, things) for i, t in enumerate(own) if t.canon == word), "")
+            or subject
+        )
+        said = _said_of(tokens, at, things)
+        if not meant or not said:
+            continue
+        if said == meant:
+            agree += 1
+        else:
+            differ, named = differ + 1, named or said
+    if differ > agree:
+        word = next(t.word for t in tokens if t.canon == named)
+        return f"says it of “{word}”, not “{subject or point.written.get(named, named)}”"
+    return ""
+
+
+def _said_of(tokens: Sequence[Token], at: int, things: frozenset[str]) -> str:
+    """Which of `things` the word at `at` is said of: the first one named in its clause
+    before it, else the last one named before that clause ("" if none)."""
+    start = at
+    while start > 0 and not tokens[start].after_pause and not tokens[start].breaks_clause:
+        start -= 1
+    named = next((t.canon for t in tokens[start:at] if t.canon in things), "")
+    if named:
+        return named
+    return next((t.canon for t in reversed(tokens[:start]) if t.canon in things), "")
+
+
+@lru_cache(maxsize=65536)
+def _phrasing_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(tokenize(text))
+
+
+def _numbers_rebound(point: _Point, tokens: Sequence[Token], low: int, high: int) -> str:
+    """The point ties a figure to a word ("32 query, 8 KV"); the answer ties one of the
+    point's other figures to that word ("8 query heads and 32 KV heads")."""
+    figures = {w for w in point.wanted if w[:1].isdigit()}
+    if len(figures) < 2:
+        return ""
+    ties = {
+        b: a
+        for a, b in zip(point.wanted, point.wanted[1:], strict=False)
+        if a in figures and b not in figures  # "8k to 1M tokens" is a range, not a tie
+    }
+    stretch = tokens[low:high]
+    for before, token in zip(stretch, stretch[1:], strict=False):
+        wanted_figure = ties.get(token.canon)
+        tied = before.canon in ties.values()
+        if wanted_figure and tied and before.canon != wanted_figure:
+            return f"ties “{token.word}” to {before.word}, not {wanted_figure}"
+    return ""
 
 
 def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
@@ -830,6 +971,8 @@ def _needed(count: int, share: float = COVER_SHARE) -> int:
 
 
 def _enough(verdict: _Verdict) -> bool:
+    if verdict.supported:
+        return True
     wanted = len(verdict.found) + len(verdict.missing)
     return verdict.share >= verdict.needs - 1e-9 and len(verdict.found) >= min(
         wanted, _needed(wanted, verdict.needs)
@@ -840,16 +983,58 @@ def _passes(verdict: _Verdict) -> bool:
     return _enough(verdict) and not verdict.problem
 
 
-def _best(point: _Point, index: AnswerIndex, weights: Mapping[str, float]) -> _Verdict:
+def _best(
+    point: _Point,
+    index: AnswerIndex,
+    weights: Mapping[str, float],
+    helpers: frozenset[str] = frozenset(),
+    rivals: tuple[str, frozenset[str]] = ("", frozenset()),
+) -> _Verdict:
     own = {w: weights.get(w, 1.0) for w in point.wanted}
     total = sum(own.values())
     nothing = _Verdict(0.0, (), tuple(point.written.get(w, w) for w in point.wanted), ())
     verdicts = [
-        _judge_window(point, w, own, total, index.whole)
+        _supported(_judge_window(point, w, own, total, index.whole, rivals), w, helpers)
         for w in index.windows
         if not w.at.keys().isdisjoint(point.wanted)  # a window without its words says nothing
     ]
     return max(verdicts, key=_rank, default=nothing)
+
+
+# A window short of a point by at most this many key words still states it when it holds
+# SUPPORT_WORDS other words of the model answer's statement of the point per missing word.
+SUPPORT_SHORT = 2
+SUPPORT_WORDS = 1
+# Only a telling word supports ("overflow", not "model"): one at least this rare in the bank.
+SUPPORT_MIN_WEIGHT = 5.0
+
+
+@lru_cache(maxsize=65536)
+def _support_words(statement: str, point: str) -> frozenset[str]:
+    """The model statement's key words the point does not already have."""
+    return (
+        frozenset(_point_words(statement)) - frozenset(_point_words(point))
+        if statement
+        else frozenset()
+    )
+
+
+def _supported(verdict: _Verdict, window: _Window, helpers: frozenset[str]) -> _Verdict:
+    if not helpers or verdict.problem or _enough(verdict) or not verdict.found:
+        return verdict
+    wanted = len(verdict.found) + len(verdict.missing)
+    short = max(1, _needed(wanted, verdict.needs) - len(verdict.found))
+    if short > SUPPORT_SHORT:
+        return verdict
+    tokens = window.tokens
+    places = {
+        w: i for w in helpers for i in reversed(window.at.get(w, ())) if not _negated(tokens, i)
+    }
+    if len(places) < SUPPORT_WORDS * short:
+        return verdict
+    ordered = sorted(places.values())
+    spans = tuple(sorted({*verdict.evidence, *((tokens[i].start, tokens[i].end) for i in ordered)}))
+    return replace(verdict, supported=tuple(tokens[i].word for i in ordered), evidence=spans)
 
 
 def match_key_point(
@@ -857,18 +1042,33 @@ def match_key_point(
     answer: str | AnswerIndex,
     alternatives: Iterable[str] = (),
     weights: Mapping[str, float] | None = None,
+    support: str = "",
+    rivals: tuple[str, frozenset[str]] = ("", frozenset()),
+    others: frozenset[str] = frozenset(),
 ) -> PointMatch:
-    """Whether `answer` states `point` (or one of its `alternatives`) in one window."""
+    """Whether `answer` states `point` (or one of its `alternatives`) in one window.
+    `support` is the model answer's own statement of the point: a window a word or so short
+    of the point is enough when it also holds enough of that statement's other words.
+    `rivals`: the point's subject (if one of them) and the things the question compares
+    (see `_rival_subject`). `others`: words that cannot support this point, since the
+    question or the card's other points use them."""
     index = answer if isinstance(answer, AnswerIndex) else AnswerIndex(answer)
     if not index.text.strip():
         return PointMatch(point, False, "nothing typed")
     weights = weights or {}
+    helpers = frozenset(
+        w
+        for w in _support_words(support, point) - others
+        if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT
+    )
     best: tuple[str, _Verdict] | None = None
     for phrasing in (point, *alternatives):
         prepared = _prepare(phrasing)
         if prepared is None:
             continue
-        verdict = _best(prepared, index, weights)
+        verdict = _best(
+            prepared, index, weights, helpers if phrasing == point else frozenset(), rivals
+        )
         if phrasing != point:
             verdict = replace(verdict, needs=ALTERNATIVE_SHARE)
         if best is None or _rank(verdict) > _rank(best[1]):
@@ -883,6 +1083,8 @@ def match_key_point(
             return PointMatch(point, True, f"mentions “{phrasing.strip()}”", verdict.evidence)
         what = ", ".join(verdict.found)
         explanation = f"{len(verdict.found)} of {wanted} key words{via}: {what}"
+        if verdict.supported:
+            explanation += f"; with the model answer's {', '.join(verdict.supported)}"
         return PointMatch(point, True, explanation, verdict.evidence)
     if verdict.problem and _enough(verdict):  # the words are there, but not the idea
         return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
@@ -916,26 +1118,105 @@ def match_key_points(
     answer: str,
     alternatives: Sequence[Sequence[str]] = (),
     weights: Mapping[str, float] | None = None,
+    support: Sequence[str] = (),
+    question: str = "",
 ) -> list[PointMatch]:
-    """Every point against one answer (indexed once)."""
+    """Every point against one answer (indexed once); `support` as in `match_key_point`.
+    With the card's `question`, a point about one thing it compares ("macro" of "macro,
+    micro and weighted averaging") is not credited for a claim about another."""
     points = list(points)
     alts = list(alternatives) + [()] * (len(points) - len(alternatives))
+    helps = list(support) + [""] * (len(points) - len(support))
     index = AnswerIndex(answer)
-    return [match_key_point(p, index, a, weights) for p, a in zip(points, alts, strict=True)]
+    compared = set(key_words(question))
+    firsts = [next(iter(_point_words(p)), "") for p in points]
+    subjects = frozenset(w for w in firsts if w in compared)
+    texts = [[p, *a] for p, a in zip(points, alts, strict=True)]
+    words = [frozenset(w for text in group for w in _point_words(text)) for group in texts]
+    topic = frozenset(compared)
+    return [
+        match_key_point(
+            p,
+            index,
+            a,
+            weights,
+            h,
+            (w if w in subjects else "", subjects),
+            topic.union(*(words[:i] + words[i + 1 :])),
+        )
+        for i, (p, a, h, w) in enumerate(zip(points, alts, helps, firsts, strict=True))
+    ]
 
 
 def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:
-    """A card's key points against a typed answer, crediting the phrasings the content gives;
-    `bank_points` (every key point and phrasing of the bank, see `bank_texts`) makes rare
-    words weigh more."""
+    """A card's key points against a typed answer, crediting the phrasings the content gives
+    and the model answer's own statement of each point (`card_phrasings`); `bank_points`
+    (every key point and phrasing of the bank, see `bank_texts`) makes rare words weigh more."""
+    phrasings = card_phrasings(card)
     weights = word_weights(bank_points) if bank_points else {}
-    weights = topic_weights(weights, card.question, card.key_points, card.phrasings)
-    return match_key_points(card.key_points, answer, card.phrasings, weights)
+    support = model_statements(card)
+    weights = topic_weights(weights, card.question, card.key_points, phrasings, support)
+    return match_key_points(
+        card.key_points,
+        answer,
+        phrasings,
+        weights,
+        support=support,
+        question=card.question,
+    )
+
+
+# -- the model answer's own words ------------------------------------------------------------
+
+# A clause of the model answer states a point when it holds this share of the point's words.
+MODEL_CLAUSE_SHARE = 0.5
+_FENCED = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", re.M | re.S)
+_MARKUP = re.compile(r"[*_`#>|]+|\[(?=[^\]]*\]\()|\]\([^)]*\)")
+_CLAUSE_END = re.compile(r"(?:[.!?;:]+(?=\s|$)|,\s|\n+|\s[-—–]\s|[—–()])")
+
+
+def model_clauses(answer: str) -> list[str]:
+    """The model answer as short clauses of prose: code and table rules left out, markup
+    stripped, split at sentence ends, commas, dashes and brackets."""
+    prose = _FENCED.sub("\n", answer)
+    lines = [line for line in prose.splitlines() if not set(line.strip()) <= set("|-: ")]
+    text = _MARKUP.sub(" ", "\n".join(lines))
+    return [c.strip() for c in _CLAUSE_END.split(text) if len(c.split()) >= 2]
+
+
+@lru_cache(maxsize=4096)
+def model_statements(card: Card) -> tuple[str, ...]:
+    """For each key point, the clause (with the one after it) of the card's own model answer
+    that states it best (the shortest of equals) ("" if none holds `MODEL_CLAUSE_SHARE` of its words, or its
+    negation differs). The bank's text says the idea at length, in more words than the
+    point: they widen each point's vocabulary without a hand-written list."""
+    clauses = model_clauses(card.answer)
+    spans = [" ".join(clauses[i : i + 2]) for i in range(len(clauses))]
+    words = [set(_point_words(span)) for span in spans]
+    negative = [any(t.negation for t in tokenize(span)) for span in spans]
+    result: list[str] = []
+    for point in card.key_points:
+        wanted = set(_point_words(point))
+        polarity = any(t.negation for t in tokenize(point))
+        best, best_share = "", 0.0
+        for span, present, negated in zip(spans, words, negative, strict=True):
+            if negated != polarity:  # "no longer equals" does not state "equals"
+                continue
+            share = len(wanted & present) / len(wanted) if wanted else 0.0
+            if share > best_share or (share == best_share and best and len(span) < len(best)):
+                best, best_share = span, share
+        result.append(best if best_share >= MODEL_CLAUSE_SHARE - 1e-9 else "")
+    return tuple(result)
+
+
+def card_phrasings(card: Card) -> tuple[tuple[str, ...], ...]:
+    """Each key point's phrasings as the content gives them (`()` where none)."""
+    return tuple(card.phrasings) + ((),) * (len(card.key_points) - len(card.phrasings))
 
 
 # How much a word of the card's question, or one several of its points share, still weighs.
-TOPIC_WEIGHT = 0.5
-SHARED_WEIGHT = 0.7
+TOPIC_WEIGHT = 0.35
+SHARED_WEIGHT = 0.5
 
 
 def topic_weights(
@@ -943,12 +1224,19 @@ def topic_weights(
     question: str,
     points: Sequence[str],
     phrasings: Sequence[Sequence[str]] = (),
+    support: Sequence[str] = (),
 ) -> dict[str, float]:
     """The weights of the words of a card's points and phrasings, where the question's own
     words, and words several of the points share, weigh less: they name the topic rather
-    than a claim about it, and any answer on topic, wrong ones included, uses them."""
+    than a claim about it, and any answer on topic, wrong ones included, uses them. The
+    words of the model answer's `support` statements keep the bank's weight (a word no
+    point uses is as rare as the rarest)."""
     texts = [*points, *(text for group in phrasings for text in group)]
     adjusted = {w: weights.get(w, 1.0) for text in texts for w in _point_words(text)}
+    rarest = max(weights.values(), default=1.0)
+    for text in support:
+        for word in _point_words(text):
+            adjusted.setdefault(word, weights.get(word, rarest))
     counts: dict[str, int] = {}
     for point in points:
         for word in set(_point_words(point)):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-
-import networkx as nx
 
 from app.domain.content import ContentBank
 from app.domain.scheduling import CardMemory, CardState, Scheduler
@@ -56,7 +55,7 @@ def all_mastery(
 
 
 def next_up(
-    prerequisites: nx.DiGraph,
+    requires: Mapping[str, Sequence[str]],
     mastery: Mapping[str, float],
     threshold: float = DEFAULT_MASTERY_THRESHOLD,
     order: Mapping[str, int] | None = None,
@@ -64,15 +63,35 @@ def next_up(
     """Concepts not yet mastered whose prerequisites all are, in prerequisite order.
 
     With no progress at all this is the set of entry concepts (those with no prerequisites).
-    `prerequisites` has an edge from each prerequisite to the concept that needs it.
+    `requires` maps each concept to its prerequisites (the bank's own tuples: a graph
+    object of 25,000 concepts would cost megabytes for what this reads once). Ties in
+    prerequisite order go to the lower `order`, then to the earlier concept.
     """
-    position = order or {node: i for i, node in enumerate(prerequisites.nodes)}
-    ready = [
-        node
-        for node in nx.lexicographical_topological_sort(
-            prerequisites, key=lambda n: position.get(n, 0)
-        )
-        if mastery.get(node, 0.0) < threshold
-        and all(mastery.get(p, 0.0) >= threshold for p in prerequisites.predecessors(node))
-    ]
+    nodes = list(requires)
+    known = set(nodes)
+    for prerequisites in requires.values():
+        for p in prerequisites:
+            if p not in known:
+                known.add(p)
+                nodes.append(p)
+    rank = {node: i for i, node in enumerate(nodes)}
+    position = order or rank
+    waiting = {node: len(requires.get(node, ())) for node in nodes}
+    dependents: dict[str, list[str]] = {}
+    for node in nodes:
+        for p in requires.get(node, ()):
+            dependents.setdefault(p, []).append(node)
+    heap = [(position.get(n, 0), rank[n], n) for n in nodes if not waiting[n]]
+    heapq.heapify(heap)
+    ready = []
+    while heap:
+        _, _, node = heapq.heappop(heap)
+        if mastery.get(node, 0.0) < threshold and all(
+            mastery.get(p, 0.0) >= threshold for p in requires.get(node, ())
+        ):
+            ready.append(node)
+        for dependent in dependents.get(node, ()):
+            waiting[dependent] -= 1
+            if not waiting[dependent]:
+                heapq.heappush(heap, (position.get(dependent, 0), rank[dependent], dependent))
     return ready

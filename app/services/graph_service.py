@@ -7,12 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-import networkx as nx
-
 from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import ContentBank
-from app.domain.content_loader import prerequisite_graph
 from app.domain.graph_layout import GraphShape, Point, force_layout, layered_layout, neighbourhood
 from app.domain.mastery import DEFAULT_MASTERY_THRESHOLD, all_mastery, next_up
 from app.domain.scheduling import CardMemory, CardState, Scheduler
@@ -82,7 +79,6 @@ class GraphService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.shape = shape_of(ctx.bank)
-        self.prerequisites: nx.DiGraph = prerequisite_graph(ctx.bank)
         self._layout: dict[str, Point] | None = None
 
     @property
@@ -100,7 +96,6 @@ class GraphService:
     def reload(self) -> bool:
         """Follow a change to the bank; True when the map's shape changed (nodes or links)."""
         shape = shape_of(self.ctx.bank)
-        self.prerequisites = prerequisite_graph(self.ctx.bank)
         if shape.fingerprint() == self.shape.fingerprint():
             return False
         self.shape = shape
@@ -114,7 +109,13 @@ class GraphService:
             fingerprint = self.shape.fingerprint()
             cached = self.ctx.store.get_setting(LAYOUT_KEY)
             if isinstance(cached, dict) and cached.get("fingerprint") == fingerprint:
-                positions = {k: (float(v[0]), float(v[1])) for k, v in cached["positions"].items()}
+                saved = cached["positions"]
+                # Keyed by the bank's own id strings, so the decoded copies can be freed.
+                positions = {
+                    cid: (float(saved[cid][0]), float(saved[cid][1]))
+                    for cid in self.ctx.bank.concepts
+                    if cid in saved
+                }
             else:
                 positions = layered_layout(self.shape)
                 self.ctx.store.set_setting(
@@ -207,7 +208,8 @@ class GraphService:
             cid: areas.get(concept.area, len(areas)) * count + i
             for i, (cid, concept) in enumerate(bank.concepts.items())
         }
-        return next_up(self.prerequisites, mastery or self.mastery(), self.threshold, order)
+        requires = {cid: concept.requires for cid, concept in bank.concepts.items()}
+        return next_up(requires, mastery or self.mastery(), self.threshold, order)
 
     def card_statuses(self, concept_id: str) -> list[CardStatus]:
         cards = self.ctx.bank.cards_of(concept_id)
@@ -231,10 +233,18 @@ class GraphService:
         return list(self.ctx.bank.concepts[concept_id].requires)
 
     def dependents_of(self, concept_id: str) -> list[str]:
-        return sorted(self.prerequisites.successors(concept_id))
+        return sorted(c.id for c in self.ctx.bank.concepts.values() if concept_id in c.requires)
 
     def with_prerequisites(self, concept_id: str) -> set[str]:
-        return {concept_id} | nx.ancestors(self.prerequisites, concept_id)
+        concepts = self.ctx.bank.concepts
+        found, todo = {concept_id}, [concept_id]
+        while todo:
+            concept = concepts.get(todo.pop())
+            for prerequisite in concept.requires if concept else ():
+                if prerequisite not in found:
+                    found.add(prerequisite)
+                    todo.append(prerequisite)
+        return found
 
     def card_ids(self, concept_ids: set[str]) -> list[str]:
         return [c.id for c in self.ctx.bank.cards.values() if c.concept in concept_ids]

@@ -72,6 +72,34 @@ def forget_imported_sources() -> None:
     linecache.clearcache()
 
 
+def forget_sources_as_read() -> None:
+    """Keep no source text from PySide6's look at each imported module, in the first place.
+
+    Dropping it later (`forget_imported_sources`) frees the memory, but the heap has grown
+    to hold it by then: with the ORM and networkx read during start-up, about 13 MB of the
+    peak with 100,000 cards. The check is PySide6's own (`_mod_uses_pyside`, in a module
+    loaded under two names); if a version has no such check, nothing changes."""
+    for name in ("shibokensupport.feature", "PySide6.support.feature"):
+        feature = sys.modules.get(name)
+        check = getattr(feature, "_mod_uses_pyside", None)
+        if check is None or getattr(check, "forgets_sources", False):
+            continue
+        feature._mod_uses_pyside = _forgetting(check)  # type: ignore[union-attr]
+
+
+def _forgetting(check: Callable[[object], object]) -> Callable[[object], object]:
+    def check_and_forget(module: object) -> object:
+        known = set(linecache.cache)
+        try:
+            return check(module)
+        finally:
+            for name in set(linecache.cache) - known:
+                linecache.cache.pop(name, None)
+
+    check_and_forget.forgets_sources = True  # type: ignore[attr-defined]
+    return check_and_forget
+
+
 DEFAULT_SIZE = QSize(1280, 820)
 THEMES = {"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}
 TITLE_BAR_ALLOWANCE = 48  # the window manager's title bar and border, outside our size
@@ -152,6 +180,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, app: Application, *, defer_startup: bool = False) -> None:
         super().__init__()
+        forget_sources_as_read()  # before `finish_startup` imports the ORM
         self.app = app
         MarkdownView.media = app.media  # card images and sounds load from this data folder
         self.screens: dict[str, ScreenSlot] = {}

@@ -2,9 +2,10 @@
 
 Prints precision, recall and F1 of the per-point verdicts, by kind of answer (strong, partial,
 wrong), the share of strong answers scored below half and of wrong answers at half or more, and
-the p95 time to grade one answer, on the labelled development set and the two held-out sets
-(tests/grading/), and on both held-out sets together. `-v` lists every disagreement of the development set; `--only dev.jsonl`
-measures the development set alone.
+the p95 time to grade one answer, on the two labelled development sets and the two held-out
+sets (tests/grading/), and on each pair together. `--dev` measures the development sets alone
+(while tuning: the held-out answers stay unseen); `--only FILE` measures one file; `-v` lists
+every disagreement of the development sets.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ sys.path.insert(0, str(ROOT))
 from app.domain.content_loader import load_bank  # noqa: E402
 from tests.grading.evaluate import evaluate, load_records, table  # noqa: E402
 
-SETS = ("dev.jsonl", "holdout.jsonl", "holdout2.jsonl")
+DEVELOPMENT = ("dev.jsonl", "dev2.jsonl")
 HELD_OUT = ("holdout.jsonl", "holdout2.jsonl")
+SETS = (*DEVELOPMENT, *HELD_OUT)
 
 
 def main() -> int:
@@ -29,17 +31,27 @@ def main() -> int:
     parser.add_argument(
         "--only",
         choices=SETS,
-        help="measure one file (while tuning: dev.jsonl, so the held-out answers stay unseen)",
+        help="measure one file",
+    )
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="measure the development sets only (while tuning, so the held-out answers stay unseen)",
     )
     args = parser.parse_args()
     bank = load_bank(ROOT / "content")
-    for name in [args.only] if args.only else SETS:
+    names = [args.only] if args.only else list(DEVELOPMENT) if args.dev else list(SETS)
+    for name in names:
         report = evaluate(load_records(name), bank)
         print(table(name, report))
-        if args.verbose and name == "dev.jsonl":
+        if args.verbose and name in DEVELOPMENT:
             print("\n".join(report.disagreements))
         print()
-    if not args.only:  # both held-out sets together: 180 answers by two authors
+    if len(names) > 1:  # the development sets together: 240 answers by two authors
+        both = [record for name in DEVELOPMENT for record in load_records(name)]
+        print(table("development sets together", evaluate(both, bank)))
+        print()
+    if names == list(SETS):  # both held-out sets together: 180 answers by two authors
         both = [record for name in HELD_OUT for record in load_records(name)]
         print(table("held-out sets together", evaluate(both, bank)))
     return 0

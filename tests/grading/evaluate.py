@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.content import ContentBank
-from app.domain.grading import bank_texts, match_key_points, topic_weights, word_weights
+from app.domain.grading import (
+    bank_texts,
+    card_phrasings,
+    match_key_points,
+    model_statements,
+    topic_weights,
+    word_weights,
+)
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("strong", "partial", "wrong")
@@ -86,15 +93,27 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
         card = bank.cards.get(record["card_id"])
         points = [p["point"] for p in record["points"]]
         labels = [bool(p["covered"]) for p in record["points"]]
+        every = card_phrasings(card) if card is not None else ()
         phrasings: list[tuple[str, ...]] = []
         for point in points:
-            if card is not None and card.phrasings and point in card.key_points:
-                phrasings.append(card.phrasings[card.key_points.index(point)])
+            if card is not None and point in card.key_points:
+                phrasings.append(every[card.key_points.index(point)])
             else:
                 phrasings.append(())
         start = time.perf_counter()
-        card_weights = topic_weights(weights, card.question, points, phrasings) if card else weights
-        matches = match_key_points(points, record["answer"], phrasings, card_weights)
+        support = [
+            model_statements(card)[card.key_points.index(p)]
+            if card and p in card.key_points
+            else ""
+            for p in points
+        ]
+        card_weights = (
+            topic_weights(weights, card.question, points, phrasings, support) if card else weights
+        )
+        question = card.question if card else ""
+        matches = match_key_points(
+            points, record["answer"], phrasings, card_weights, support, question
+        )
         latencies.append((time.perf_counter() - start) * 1000)
         tally = by_kind[record["kind"]]
         for match, label in zip(matches, labels, strict=True):

@@ -138,11 +138,11 @@ class CardTableModel(RowsTableModel):
         self.hits: dict[str, SearchHit] = {}
         self.now: datetime | None = None
         self.tz: tzinfo | None = None
-        self._row_of: dict[str, int] = {}
+        self._row_of: dict[str, int] | None = None  # made when first asked for
 
     def set_rows(self, rows: list[BrowseRow], now: datetime, tz: tzinfo) -> None:
         self.now, self.tz = now, tz
-        self._row_of = {r.card_id: i for i, r in enumerate(rows)}
+        self._row_of = None  # 100,000 cards make a 7 MB index: built only when a card is sought
         self.replace_rows(rows)
 
     def set_hits(self, hits: list[SearchHit]) -> None:
@@ -151,6 +151,8 @@ class CardTableModel(RowsTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, self.MATCH))
 
     def row_of(self, card_id: str) -> int | None:
+        if self._row_of is None:
+            self._row_of = {r.card_id: i for i, r in enumerate(self.rows)}
         return self._row_of.get(card_id)
 
     def extra_data(self, row: BrowseRow, column: int, role: int) -> Any:

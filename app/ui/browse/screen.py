@@ -269,9 +269,10 @@ class BrowseScreen(Screen):
         return str(index.data(CARD_ID_ROLE))
 
     def current_row(self) -> BrowseRow | None:
-        card_id = self.current_card_id()
-        row = self.model.row_of(card_id) if card_id else None
-        return self.model.rows[row] if row is not None else None
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.rows[self.proxy.mapToSource(index).row()]
 
     def selected_ids(self) -> list[str]:
         ids = [str(i.data(CARD_ID_ROLE)) for i in self.table.selectionModel().selectedRows()]

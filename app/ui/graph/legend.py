@@ -16,13 +16,17 @@ class ElidedLabel(QLabel):
     it whole), so the legend never forces the window wider."""
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(self.fontMetrics().horizontalAdvance("Wxyz…"), super().minimumSizeHint().height())
+        return QSize(
+            self.fontMetrics().horizontalAdvance("Wxyz…"), super().minimumSizeHint().height()
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
         text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
-        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+        painter.drawText(
+            self.rect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text
+        )
         painter.end()
 
 
@@ -53,7 +57,9 @@ class Swatch(QWidget):
                 painter.drawLine(rect.right() - 5, y + 4, rect.right(), y)
         else:  # a pill: "fill" half filled, "next" with a dashed ring
             dashed = self.kind == "next"
-            painter.setPen(QPen(self.color, 1.6, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine))
+            painter.setPen(
+                QPen(self.color, 1.6, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+            )
             if not dashed:
                 fill = QColor(self.color)
                 fill.setAlpha(110)

@@ -82,7 +82,9 @@ class MapView(QGraphicsView):
         self.zoom_by(factor)
         self.setTransformationAnchor(anchor)
         after = self.mapFromScene(point)
-        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + after.x() - before.x())
+        self.horizontalScrollBar().setValue(
+            self.horizontalScrollBar().value() + after.x() - before.x()
+        )
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + after.y() - before.y())
 
     def zoom_key(self, factor: float) -> None:

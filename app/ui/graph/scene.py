@@ -1,74 +1,94 @@
-"""The map's scene: nodes keyed by concept id and one edge layer. The scene keeps Qt's BSP
-index: nodes move only when the layout changes or one is dragged, while every repaint asks
-which nodes are exposed (on a 25,000-concept map, 1 ms with the index against 60 without)."""
+"""The map's scene: two layers (every link, every concept), the selection, hover and drags.
+
+Nodes are rows of the node layer rather than items of their own, so the scene keeps no
+index of its own (`NoIndex`): it holds two items, and the layers bucket their contents in
+grids to answer "what is exposed" and "what is under the pointer"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
 
-from PySide6.QtCore import QObject, QRectF, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import (
-    QGraphicsItem,
     QGraphicsScene,
     QGraphicsSceneHelpEvent,
+    QGraphicsSceneMouseEvent,
     QToolTip,
 )
 
 from app.ui.graph.edge_layer import EdgeLayer
-from app.ui.graph.node_item import NodeItem
+from app.ui.graph.node_layer import MapNode, NodeLayer
+
+
+class Nodes(Mapping[str, MapNode]):
+    """The map's concepts by id, each read as a `MapNode` when asked for."""
+
+    def __init__(self, layer: NodeLayer) -> None:
+        self._layer = layer
+
+    def __getitem__(self, concept_id: str) -> MapNode:
+        return self._layer.node(self._layer.index[concept_id])
+
+    def __contains__(self, concept_id: object) -> bool:
+        return concept_id in self._layer.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._layer.ids)
+
+    def __len__(self) -> int:
+        return len(self._layer.ids)
 
 
 class ConceptScene(QGraphicsScene):
-    """The map: nodes keyed by concept id, one edge layer, hover and drag bookkeeping."""
+    """The map: a node layer and an edge layer, the selected and hovered concepts."""
 
     node_dropped = Signal(str, float, float)
+    node_selected = Signal(str)  # a concept was selected (by click or by the screen)
 
     def __init__(self, dark: bool, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.node_font = QFont()
         self.node_font.setPointSizeF(10.0)
         self.metrics = QFontMetricsF(self.node_font)
-        self._colors: dict[str, QColor] = {}
         self.colors = _colors(dark)
         self.setBackgroundBrush(self.colors["background"])
-        self.nodes: dict[str, NodeItem] = {}
         self.requires: list[tuple[str, str]] = []
         self.related: list[tuple[str, str]] = []
-        self.neighbours: dict[str, tuple[str, ...]] = {}
         self.hovered: str | None = None
         self.overview = False
         self.dragged: set[str] = set()
+        self.layer = NodeLayer(self)
+        self.nodes = Nodes(self.layer)
         self.edges = EdgeLayer(self)
         self.addItem(self.edges)
-        self.selectionChanged.connect(self._on_selection_changed)
-        self._batch = False
+        self.addItem(self.layer)
         self.on_hover: Callable[[str | None], None] | None = None
 
     def set_dark(self, dark: bool) -> None:
         self.colors = _colors(dark)
         self.setBackgroundBrush(self.colors["background"])
-        for node in self.nodes.values():
-            node.update()
+        self.edges.tiles.clear()
+        self.layer.update()
         self.edges.update()
-
-    def shared_color(self, name: str) -> QColor:
-        """One QColor per distinct colour, shared by every node of that area."""
-        color = self._colors.get(name)
-        if color is None:
-            color = self._colors[name] = QColor(name)
-        return color
 
     def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # noqa: N802
         """A node's tooltip, made when asked for instead of stored on every node."""
-        item = self.itemAt(event.scenePos(), self.views()[0].transform()) if self.views() else None
-        if isinstance(item, NodeItem):
-            QToolTip.showText(event.screenPos(), item.tooltip(), event.widget())
+        found = self.layer.at(event.scenePos())
+        if found is not None:
+            node = self.layer.node(found)
+            tip = f"{node.title} — {round(node.mastery * 100)}% mastered"
+            QToolTip.showText(event.screenPos(), tip, event.widget())
             event.accept()
         else:
             QToolTip.hideText()
             event.ignore()
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:  # noqa: N802
+        super().mousePressEvent(event)
+        if not event.isAccepted():  # a press on the background: nothing is selected
+            self.select(None)
 
     def populate(
         self,
@@ -77,103 +97,98 @@ class ConceptScene(QGraphicsScene):
         related: list[tuple[str, str]],
         positions: Mapping[str, tuple[float, float]],
     ) -> None:
-        """Create one node per concept (`id -> (title, colour)`) at the given positions."""
-        self._batch = True
-        for concept_id, (title, color) in concepts.items():
-            node = NodeItem(concept_id, title, color, self)
-            x, y = positions.get(concept_id, (0.0, 0.0))
-            node.setPos(x, y)
-            self.addItem(node)
-            self.nodes[concept_id] = node
+        """One node per concept (`id -> (title, colour)`) at the given positions."""
+        self.layer.populate(concepts, positions)
         self.requires, self.related = list(requires), list(related)
-        linked: dict[str, set[str]] = {cid: set() for cid in concepts}
-        for a, b in self.requires + self.related:
-            if a in linked and b in linked:
-                linked[a].add(b)
-                linked[b].add(a)
-        # Tuples, not sets: a third of the memory, and only ever read whole.
-        self.neighbours = {cid: tuple(found) for cid, found in linked.items()}
-        self._batch = False
+        self.hovered = None
         self.dragged.clear()
         self.edges.rebuild()
         self.update_bounds()
 
     def update_bounds(self) -> None:
         """Leave room around the map so any node, even at an edge, can be centred."""
-        rect = self.visible_rect() | self.itemsBoundingRect()
+        rect = self.visible_rect() | self.layer.boundingRect()
         self.setSceneRect(rect.adjusted(-2000, -2000, 2000, 2000))
 
+    def show_only(self, shown: Set[str]) -> None:
+        self.layer.show_only(shown)
+        if self.hovered is not None and self.hovered not in shown:
+            self.set_hovered(None)
+
     def move_nodes(self, positions: Mapping[str, tuple[float, float]]) -> None:
-        self._batch = True
-        for concept_id, (x, y) in positions.items():
-            node = self.nodes.get(concept_id)
-            if node is not None:
-                node.setPos(x, y)
-        self._batch = False
+        self.layer.move(positions)
         self.dragged.clear()
         self.edges.rebuild()
         self.update_bounds()
 
-    def node_moved(self, node: NodeItem) -> None:
-        if self._batch:
-            return
-        self.dragged.add(node.concept_id)
-        self.edges.rebuild()
+    def node_moved(self, concept_id: str) -> None:
+        self.dragged.add(concept_id)
+        self.edges.move_node(concept_id)
 
     def finish_drag(self) -> None:
+        self.edges.rebuild()  # the far-out tiles and the bounds follow the dropped nodes
         for concept_id in sorted(self.dragged):
-            pos = self.nodes[concept_id].pos()
+            pos = self.nodes[concept_id].pos
             self.node_dropped.emit(concept_id, pos.x(), pos.y())
         self.dragged.clear()
 
     def set_overview(self, on: bool) -> None:
-        """Zoomed far out, nodes are drawn in bulk by the edge layer as plain coloured
-        rectangles; the node items then have no contents, so Qt skips them while painting."""
+        """Zoomed far out, the edge layer copies tiles of links and dots, and the node
+        layer draws only the nodes that must stand out."""
         if on == self.overview:
             return
         self.overview = on
-        for node in self.nodes.values():
-            node.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, on)
+        self.layer.update()
         self.edges.update()
 
-    def _on_selection_changed(self) -> None:
+    # -- selection and hover --------------------------------------------------------------
+    @property
+    def selected(self) -> str | None:
+        i = self.layer.selected
+        return None if i is None else self.layer.ids[i]
+
+    def select(self, concept_id: str | None) -> None:
+        """Select one concept (or none); listeners hear of a new selection only."""
+        i = None if concept_id is None else self.layer.index.get(concept_id)
+        if i == self.layer.selected:
+            return
+        self.layer.selected = i
+        self.layer.update()
         self.edges.refresh_highlight()
+        if concept_id is not None and i is not None:
+            self.node_selected.emit(concept_id)
 
     def focus(self) -> str | None:
         """The node whose links are highlighted: the hovered one, else the selected one."""
-        if self.hovered is not None:
-            return self.hovered
-        selected = [item for item in self.selectedItems() if isinstance(item, NodeItem)]
-        return selected[0].concept_id if selected else None
+        return self.hovered if self.hovered is not None else self.selected
 
     def set_hovered(self, concept_id: str | None) -> None:
         if concept_id == self.hovered:
             return
         self.hovered = concept_id
-        keep = {concept_id, *self.neighbours.get(concept_id, ())} if concept_id else None
-        for cid, node in self.nodes.items():
-            faded = keep is not None and cid not in keep
-            highlighted = keep is not None and cid in keep
-            if node.faded != faded or node.highlighted != highlighted:
-                node.faded, node.highlighted = faded, highlighted
-                node.update()
+        self.layer.update()
         self.edges.refresh_highlight()
         if self.on_hover:
             self.on_hover(concept_id)
 
     def set_knowledge(self, mastery: Mapping[str, float], next_up: set[str]) -> None:
-        for cid, node in self.nodes.items():
-            value, ready = mastery.get(cid, 0.0), cid in next_up
-            if value != node.mastery or ready != node.next_up:  # most nodes keep the defaults
-                node.mastery, node.next_up = value, ready
-                node.update()
+        self.layer.set_knowledge(mastery, next_up)
 
+    # -- geometry -------------------------------------------------------------------------
     def visible_rect(self) -> QRectF:
-        rect = QRectF()
-        for node in self.nodes.values():
-            if node.isVisible():
-                rect |= node.sceneBoundingRect()
-        return rect
+        return self.layer.visible_rect()
+
+    def node_rect(self, concept_id: str) -> QRectF:
+        """A node's pill with its ring: what framing it shows."""
+        return self.layer.bounds(self.layer.index[concept_id])
+
+    def node_centre(self, concept_id: str) -> QPointF:
+        i = self.layer.index[concept_id]
+        return QPointF(self.layer.xs[i], self.layer.ys[i])
+
+    def is_shown(self, concept_id: str) -> bool:
+        i = self.layer.index.get(concept_id)
+        return i is not None and bool(self.layer.visible[i])
 
 
 def _colors(dark: bool) -> dict[str, QColor]:

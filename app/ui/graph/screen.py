@@ -24,7 +24,7 @@ from app.services.application import Application
 from app.ui.graph.legend import MapLegend
 from app.ui.graph.map_view import MapView
 from app.ui.graph.next_up import NextUpList
-from app.ui.graph.node_item import DETAIL_LOD, NodeItem
+from app.ui.graph.node_layer import DETAIL_LOD
 from app.ui.graph.panel import ConceptPanel
 from app.ui.graph.scene import ConceptScene
 from app.ui.graph.toolbar import MapToolbar
@@ -110,7 +110,7 @@ class GraphScreen(Screen):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(splitter)
 
-        self.scene.selectionChanged.connect(self._on_selection)
+        self.scene.node_selected.connect(self._on_selection)
         self.scene.node_dropped.connect(lambda cid, x, y: self._on_drop(cid, x, y))
         self.panel.link_clicked.connect(self.select_concept)
         self.panel.study.connect(self._study)
@@ -157,9 +157,6 @@ class GraphScreen(Screen):
             self.refresh_knowledge()
             return
         selected = self.panel.concept_id
-        for node in list(self.scene.nodes.values()):
-            self.scene.removeItem(node)
-        self.scene.nodes.clear()
         self._populate()
         self._apply_filters()
         if selected in self.scene.nodes:
@@ -179,33 +176,32 @@ class GraphScreen(Screen):
     def select_concept(self, concept_id: str | None, centre: bool = True) -> None:
         if not concept_id or concept_id not in self.scene.nodes:
             return
-        node = self.scene.nodes[concept_id]
-        if not node.isVisible():
+        if not self.scene.is_shown(concept_id):
             if self.toolbar.local.isChecked():
                 self.local_centre = concept_id
                 self._apply_filters()
             else:
                 self.toolbar.show_area(self.bank.concepts[concept_id].area)
-        self.scene.clearSelection()
-        node.setSelected(True)
+        self.scene.select(concept_id)
         if centre:
-            self.view.fly_to(self.neighbourhood_rect(concept_id), node.sceneBoundingRect().center())
+            self.view.fly_to(
+                self.neighbourhood_rect(concept_id), self.scene.node_centre(concept_id)
+            )
             self._schedule_save()
 
     def neighbourhood_rect(self, concept_id: str) -> QRectF:
         """The node and its visible neighbours: what framing a concept shows."""
-        rect = self.scene.nodes[concept_id].sceneBoundingRect()
-        for other in self.scene.neighbours.get(concept_id, ()):
-            node = self.scene.nodes.get(other)
-            if node is not None and node.isVisible():
-                rect |= node.sceneBoundingRect()
+        rect = self.scene.node_rect(concept_id)
+        for other in self.scene.edges.neighbours_of(concept_id):
+            if self.scene.is_shown(other):
+                rect |= self.scene.node_rect(other)
         return rect
 
     def _selection_in_sight(self) -> QPointF | None:
-        selected = [item for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
-        if not selected:
+        selected = self.scene.selected
+        if selected is None or not self.scene.is_shown(selected):
             return None
-        point = selected[0].sceneBoundingRect().center()
+        point = self.scene.node_centre(selected)
         in_view = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
         return point if in_view.contains(point) else None
 
@@ -220,11 +216,7 @@ class GraphScreen(Screen):
             self.splitter.setSizes([max(1, total - PANEL_WIDTH), PANEL_WIDTH])
         self._schedule_save()
 
-    def _on_selection(self) -> None:
-        selected = [item for item in self.scene.selectedItems() if isinstance(item, NodeItem)]
-        if not selected:
-            return
-        concept_id = selected[0].concept_id
+    def _on_selection(self, concept_id: str) -> None:
         self._fill_panel(concept_id)
         if self.toolbar.local.isChecked() and concept_id != self.local_centre:
             self.local_centre = concept_id
@@ -273,19 +265,23 @@ class GraphScreen(Screen):
         arrangement = self.service.arrange(wanted, self.next_up)
         if wanted.local:
             self.local_centre = arrangement.centre
-        for cid, node in self.scene.nodes.items():
-            node.setVisible(cid in arrangement.visible)
+        self.scene.show_only(arrangement.visible)
         self.scene.move_nodes(arrangement.positions)
         if not self._restoring:
-            if wanted.local and self.local_centre in self.scene.nodes:
-                centre = self.scene.nodes[self.local_centre].sceneBoundingRect().center()
+            if (
+                wanted.local
+                and self.local_centre is not None
+                and self.local_centre in self.scene.nodes
+            ):
+                centre = self.scene.node_centre(self.local_centre)
                 self.view.frame(self.scene.visible_rect(), centre)
             else:
                 self.fit()
             self._schedule_save()
 
     def visible_concepts(self) -> set[str]:
-        return {cid for cid, node in self.scene.nodes.items() if node.isVisible()}
+        layer = self.scene.layer
+        return {layer.ids[i] for i in layer.visible_indices()}
 
     def fit(self) -> None:
         self.view.fit(self.scene.visible_rect())
@@ -364,10 +360,9 @@ class GraphScreen(Screen):
         if focus is None:
             self.fit()
             return
-        node = self.scene.nodes[focus]
         if self.panel.concept_id is None:
             self.select_concept(focus, centre=False)
-        self.view.frame(self.neighbourhood_rect(focus), node.sceneBoundingRect().center())
+        self.view.frame(self.neighbourhood_rect(focus), self.scene.node_centre(focus))
 
     def starting_concept(self) -> str | None:
         current = self.current_concept()
