@@ -50,7 +50,8 @@ def test_package_is_an_anki_collection_with_one_note_per_card(ctx, tmp_path) -> 
     assert "lattice::concept::alpha" in tags.split()
     assert fields[0] == "What is alpha?"
     assert "<strong>first</strong>" in fields[1]
-    assert 'style="color' in fields[1]  # code highlighted inline, no stylesheet needed
+    # code highlighted by classes the note type's stylesheet colours for day and night
+    assert '<div class="code"><pre>' in fields[1] and '<span class="k">' in fields[1]
     assert (
         fields[2]
         == "<ul><li>first letter</li><li>comes before beta</li><li>starts the chain</li></ul>"

@@ -185,9 +185,11 @@ def test_or_all_decks_into_one_concept(ctx, tmp_path) -> None:  # type: ignore[n
 def test_the_import_dialog_offers_the_deck_choice(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     dialog = window.interop.import_cards()
     dialog.set_source(_two_deck_package(tmp_path))
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert dialog.by_deck.isVisible() and dialog.by_deck.isChecked()
     assert "ML › Fine-tuning" in dialog.preview.text()
     dialog.by_deck.setChecked(False)
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert "ML › Fine-tuning" not in dialog.preview.text()
     dialog.reject()
 
@@ -198,8 +200,8 @@ def test_derived_key_points_are_never_unbalanced_fragments(answer: str) -> None:
     from app.domain.import_rules import _real_phrase, derive_key_points
 
     points = derive_key_points(answer, "Question?")
-    assert len(points) == 3
-    assert all(_real_phrase(p) or p == points[0] for p in points)
+    assert len(points) in (0, 3)  # three real phrases, or none: the card needs key points
+    assert all(_real_phrase(p) for p in points)
 
 
 def test_junk_fragments_from_the_report_are_not_key_points() -> None:

@@ -121,13 +121,16 @@ def test_csv_with_header_concepts_difficulty_and_key_points(ctx, tmp_path) -> No
         encoding="utf-8",
     )
     plan = CardImportService(ctx).import_path(csv_file, ImportTarget(area="llm"))
-    assert plan.added == 2 and plan.new_concepts == ["Sampling"] and plan.derived == 1
+    assert plan.added == 2 and plan.new_concepts == ["Sampling"] and plan.derived == 0
     top_p = next(c for c in ctx.bank.cards.values() if c.question == "What is top-p?")
     assert top_p.concept == "sampling" and top_p.difficulty == "hard"
     assert top_p.key_points == ("nucleus", "cumulative probability", "cut-off p")
     assert "### not a card" in top_p.answer  # would otherwise start a new card
     again = next(c for c in ctx.bank.cards.values() if c.question == "What is beta again?")
-    assert again.concept == "beta" and len(again.key_points) == 3
+    # "The second letter." holds one phrase, not three: no fragments, the card is marked
+    assert again.concept == "beta" and again.key_points == () and again.needs_key_points
+    assert plan.needs_points == ["What is beta again?"]
+    assert "1 card had no clear phrases to use as key points" in plan.summary()
 
 
 @pytest.mark.parametrize(

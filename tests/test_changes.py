@@ -98,8 +98,10 @@ def test_an_import_refreshes_every_screen(qtbot, window, monkeypatch) -> None:  
         QFileDialog, "getOpenFileName", lambda *a, **k: (str(ANKI / "modern.apkg"), "")
     )
     dialog.file_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy)  # read on a worker thread
     dialog.title.setText("Attention basics")
     dialog.area.setCurrentIndex(dialog.area.findData("llm"))
+    qtbot.waitUntil(lambda: not dialog.busy)
     dialog.import_button.click()
 
     # Review is on show: at once.

@@ -326,6 +326,7 @@ def test_the_import_dialog_opens_on_the_file(window, qtbot) -> None:  # type: ig
     open_for_import(window, ANKI / "modern.apkg")
     dialog = window.interop.dialog
     assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.busy)  # read on a worker thread
     assert dialog.source is not None
     assert "modern.apkg" in dialog.found.text()
     dialog.reject()

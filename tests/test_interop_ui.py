@@ -44,10 +44,14 @@ def test_import_dialog_imports_an_anki_deck_into_a_new_concept(window, qtbot, mo
         QFileDialog, "getOpenFileName", lambda *a, **k: (str(ANKI / "modern.apkg"), "")
     )
     dialog.file_button.click()
+    assert dialog.busy and dialog.progress.isVisible()  # read on a worker, with progress
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert not dialog.progress.isVisible()
     assert dialog.found.text() == "Anki package modern.apkg: 4 cards (1 empty note skipped)"
     assert dialog.title.text() == "Modern"
     dialog.title.setText("Attention basics")
     dialog.area.setCurrentIndex(dialog.area.findData("llm"))
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert "4 new cards; new concept: Attention basics." in dialog.preview.text()
     assert "derived" in dialog.preview.text()
     dialog.import_button.click()
@@ -63,6 +67,7 @@ def test_import_dialog_shows_why_a_file_is_refused(window, qtbot, monkeypatch, t
     bad.write_text("question,answer,difficulty\nQ,A,brutal\n")
     dialog = window.interop.import_cards()
     dialog.set_source(bad)
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert (
         dialog.found.text()
         == "Cannot import: bad.csv:2: difficulty 'brutal': use easy, medium or hard"
@@ -71,13 +76,15 @@ def test_import_dialog_shows_why_a_file_is_refused(window, qtbot, monkeypatch, t
     assert not dialog.grab().isNull()
 
 
-def test_existing_concept_choice(window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_existing_concept_choice(window, qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _quiet_boxes(monkeypatch)
     csv_file = tmp_path / "more.csv"
     csv_file.write_text("question,answer\nWhat is gamma's use?,Ending the chain.\n")
     dialog = window.interop.import_cards()
     dialog.set_source(csv_file)
+    qtbot.waitUntil(lambda: not dialog.busy)
     dialog.concept.setCurrentIndex(dialog.concept.findData("gamma"))
+    qtbot.waitUntil(lambda: not dialog.busy)
     assert not dialog.title.isEnabled()
     assert "1 new card." in dialog.preview.text()
     assert not dialog.grab().isNull()
@@ -129,7 +136,7 @@ def test_import_everything_refuses_a_bad_file_and_restarts_after_a_good_one(
     assert list(window.app.ctx.data_dir.glob("lattice.before-import-*.sqlite3"))
 
 
-def test_dialog_in_dark_theme(window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_dialog_in_dark_theme(window, qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
     from app.ui.theme import apply_theme
@@ -138,8 +145,48 @@ def test_dialog_in_dark_theme(window, monkeypatch, tmp_path) -> None:  # type: i
     try:
         dialog = window.interop.import_cards()
         dialog.set_source(ANKI / "legacy.apkg")
+        qtbot.waitUntil(lambda: not dialog.busy)
         dialog.area.setCurrentIndex(dialog.area.findData("llm"))
         assert dialog.area.isEnabled() and dialog.title.isEnabled()
         assert not dialog.grab().isNull()
     finally:
         apply_theme(QApplication.instance(), False)
+
+
+def test_reading_runs_on_a_worker_with_progress_and_can_be_cancelled(
+    window, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from app.domain.import_rules import ImportCancelled
+    from app.ui import import_dialog
+
+    reached, release = threading.Event(), threading.Event()
+    seen: dict[str, object] = {}
+
+    def slow_read(path, progress):  # type: ignore[no-untyped-def]
+        seen["thread"] = threading.current_thread()
+        progress("Converting note 1 of 5000…", 0.1)
+        reached.set()
+        release.wait(10)
+        try:
+            progress("Converting note 201 of 5000…", 0.2)  # cancelled meanwhile: stops here
+        except ImportCancelled:
+            seen["stopped"] = True
+            raise
+        seen["went on"] = True
+
+    monkeypatch.setattr(import_dialog, "read_source", slow_read)
+    dialog = window.interop.import_cards()
+    dialog.set_source(ANKI / "modern.apkg")
+    assert reached.wait(10)
+    qtbot.waitUntil(lambda: dialog.progress_text.text() == "Converting note 1 of 5000…")
+    assert dialog.progress.value() == 100 and dialog.cancel_button.isVisible()
+    assert not dialog.file_button.isEnabled() and not dialog.import_button.isEnabled()
+    dialog.cancel_button.click()
+    release.set()
+    qtbot.waitUntil(lambda: "stopped" in seen)
+    assert seen["thread"] is not threading.main_thread() and "went on" not in seen
+    assert dialog.found.text() == "Reading was cancelled; nothing was imported."
+    assert dialog.source is None and not dialog.busy and dialog.file_button.isEnabled()
+    assert not dialog.progress.isVisible()

@@ -266,6 +266,51 @@ def test_a_broken_story_in_an_export_is_refused_and_nothing_is_replaced(ctx, tmp
     assert (folder / "feature-store.md").read_text(encoding="utf-8") == serialize_story(story())
 
 
+def test_your_media_travels_with_everything_else(ctx, tmp_path, content_root, clock) -> None:  # type: ignore[no-untyped-def]
+    from app.storage.media_store import media_dir
+
+    folder = media_dir(ctx.data_dir)
+    folder.mkdir()
+    (folder / "curve.png").write_bytes(b"\x89PNG fake picture")
+    (folder / "hello.mp3").write_bytes(b"ID3 fake sound")
+    out = _prepare(ctx, tmp_path)
+    with zipfile.ZipFile(out) as archive:
+        assert {"media/curve.png", "media/hello.mp3"} <= set(archive.namelist())
+        assert json.loads(archive.read("manifest.json"))["user_media_files"] == 2
+    assert "2 images and sounds" in inspect_export(out, ctx.data_dir).describe()
+    other = tmp_path / "other"
+    open_context(other, content=content_root, clock=clock).close()
+    media_dir(other).mkdir()
+    (media_dir(other) / "old.png").write_bytes(b"old")
+    result = import_all(out, other, clock.now())
+    assert result.summary.media == 2
+    assert sorted(p.name for p in media_dir(other).iterdir()) == ["curve.png", "hello.mp3"]
+    assert (media_dir(other) / "curve.png").read_bytes() == b"\x89PNG fake picture"
+    kept = [p for p in other.iterdir() if p.name.startswith("media.before-import-")]
+    assert len(kept) == 1 and (kept[0] / "old.png").read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("name", ["media/../escape.png", "media/sub/x.png", "media/.hidden"])
+def test_a_media_member_with_a_bad_name_is_refused(ctx, tmp_path, name) -> None:  # type: ignore[no-untyped-def]
+    out = _prepare(ctx, tmp_path)
+
+    def add(members: dict[str, bytes]) -> dict[str, bytes]:
+        import hashlib
+
+        members[name] = b"x"
+        manifest = json.loads(members["manifest.json"])
+        manifest["files"][name] = hashlib.sha256(b"x").hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+        return members
+
+    bad = _rewrite(out, tmp_path / "bad.zip", add)
+    before = table_counts(database_path(ctx.data_dir))
+    with pytest.raises(ImportRefused, match="refused|unexpected file"):
+        import_all(bad, ctx.data_dir, ctx.clock.now())
+    assert table_counts(database_path(ctx.data_dir)) == before
+    assert not (ctx.data_dir / "escape.png").exists()
+
+
 def test_cards_edited_after_an_anki_import_stay_protected_on_the_new_laptop(
     ctx, tmp_path, content_root, clock
 ) -> None:  # type: ignore[no-untyped-def]

@@ -89,7 +89,7 @@ def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
         ]
         if card.seeds:
             lines.append(f"seeds: {_flow_list(card.seeds)}")
-        lines.append("key_points:")
+        lines.append("key_points:" if card.key_points else "key_points: []")
         phrasings = card.phrasings or ((),) * len(card.key_points)
         for point, also in zip(card.key_points, phrasings, strict=True):
             if also:
@@ -155,7 +155,9 @@ def draft_problems(draft: CardDraft) -> list[str]:
             "the answer has a line starting with '## ', which would start a new card; "
             "use '###' for headings inside an answer"
         )
-    if not MIN_KEY_POINTS <= len(draft.key_points) <= MAX_KEY_POINTS:
+    # None is allowed: the card then "needs key points" (content/README.md), as imports leave
+    # an answer with no real phrases to grade by; an edit need not add them at once.
+    if draft.key_points and not MIN_KEY_POINTS <= len(draft.key_points) <= MAX_KEY_POINTS:
         problems.append(
             f"{len(draft.key_points)} key points; write {MIN_KEY_POINTS} to {MAX_KEY_POINTS}, "
             "one per line"

@@ -59,6 +59,12 @@ class Card:
     def code_blocks(self) -> list[CodeBlock]:
         return extract_code_blocks(self.answer, self.answer_line)
 
+    @property
+    def needs_key_points(self) -> bool:
+        """An own card with no key points yet (an import found no real phrases to use): the
+        quiz lets the learner grade it themselves until some are written."""
+        return not self.key_points
+
 
 @dataclass(frozen=True, slots=True)
 class Concept:

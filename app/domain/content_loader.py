@@ -252,7 +252,8 @@ def _parse_card(
         )
     kp_line = _line_of(lines, "key_points", meta_start, close)
     key_points, phrasings = _key_points(meta["key_points"], kp_line)
-    if len(key_points) < MIN_KEY_POINTS:
+    # Your own card may have none yet (`key_points: []`): it is marked "needs key points".
+    if len(key_points) < MIN_KEY_POINTS and (key_points or not user):
         raise _FileError(
             kp_line, f"card has {len(key_points)} key points; at least {MIN_KEY_POINTS} needed"
         )

@@ -12,8 +12,18 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import nh3
+
+from app.domain.media_names import (
+    MediaNameRefused,
+    image_ref,
+    is_image,
+    is_sound,
+    safe_media_name,
+    sound_ref,
+)
 
 ALLOWED_TAGS = {
     "a",
@@ -31,6 +41,7 @@ ALLOWED_TAGS = {
     "h6",
     "hr",
     "i",
+    "img",
     "li",
     "ol",
     "p",
@@ -48,7 +59,12 @@ ALLOWED_TAGS = {
     "u",
     "ul",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "code": {"class"}, "pre": {"class"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href"},
+    "code": {"class"},
+    "img": {"src", "alt"},
+    "pre": {"class"},
+}
 DROPPED_CONTENT = {"script", "style", "title", "head", "template", "noscript", "iframe", "object"}
 
 # Characters str.splitlines() treats as line breaks, besides \n and \r.
@@ -56,7 +72,11 @@ LINE_BREAKERS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # Control characters, and what YAML refuses to read even inside quotes (C1 controls,
 # non-characters, lone surrogates).
 CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-SOUND = re.compile(r"\[sound:[^\]]*\]")
+SOUND = re.compile(r"\[sound:([^\]\n]{0,300})\]")
+# A sound tag stands in the text as SOUND_MARK, its index, SOUND_END until the Markdown is
+# written, so that escaping the text around it leaves the link it becomes intact.
+SOUND_MARK, SOUND_END = "\ue000", "\ue001"
+_SOUND_SLOT = re.compile(f"{SOUND_MARK}(\\d+){SOUND_END}")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 _LANGUAGE = re.compile(r"(?:language|lang)-([\w+#.-]+)")
@@ -182,6 +202,8 @@ class _Converter(HTMLParser):
             self.code = []
         elif tag == "br":
             self._emit("\n")
+        elif tag == "img":
+            self._emit(image_markdown(attributes.get("src") or "", attributes.get("alt") or ""))
         elif tag in ("b", "strong"):
             self._emit("**")
         elif tag in ("i", "em"):
@@ -312,21 +334,94 @@ class _Converter(HTMLParser):
         return "\n\n".join(block.removeprefix(LIST_MARK) for block in out)
 
 
+def media_name_of(src: str) -> str | None:
+    """The media folder name for a file an Anki field refers to (`<img src>`, `[sound:]`),
+    or None for a web address, a data: URI or a path that is not a plain file name."""
+    src = src.strip()
+    if not src or ":" in src.split("/")[0] or src.startswith("//"):
+        return None
+    raw = unquote(src) if "%" in src else src
+    try:
+        return safe_media_name(raw)
+    except MediaNameRefused:
+        return None
+
+
+def _alt(text: str) -> str:
+    return " ".join(re.sub(r"[\[\]\\<>&`*_|]", " ", text).split())[:200]
+
+
+def image_markdown(src: str, alt: str) -> str:
+    """An image of the package's media as a media reference; anything else as its alt text."""
+    name = media_name_of(src)
+    if name is None or not is_image(name):
+        return escape_markdown_text(" ".join(alt.split()))
+    return image_ref(name, _alt(alt))
+
+
+def _sound_markdown(raw: str) -> str:
+    name = media_name_of(raw)
+    if name is None or not is_sound(name):
+        return escape_markdown_text(f"(sound {raw.strip()})")
+    return sound_ref(name)
+
+
+def _mark_sounds(text: str, sounds: list[str]) -> str:
+    """Each `[sound:x]` as a slot holding its index in `sounds` (filled in at the end)."""
+    text = text.replace(SOUND_MARK, "").replace(SOUND_END, "")
+
+    def slot(match: re.Match[str]) -> str:
+        sounds.append(match.group(1))
+        return f"{SOUND_MARK}{len(sounds) - 1}{SOUND_END}"
+
+    return SOUND.sub(slot, text)
+
+
 def html_to_markdown(fragment: str) -> str:
-    """Sanitised Markdown for an HTML fragment; every piece of its text shows literally."""
-    cleaned = sanitise(SOUND.sub("", clean_text(fragment)))
+    """Sanitised Markdown for an HTML fragment; every piece of its text shows literally.
+    Images and sounds of the package's media become `media:` references."""
+    sounds: list[str] = []
+    cleaned = sanitise(_mark_sounds(clean_text(fragment), sounds))
     converter = _Converter()
     converter.feed(cleaned)
     converter.close()
-    return clean_text(converter.result()).strip()
+    result = _SOUND_SLOT.sub(lambda m: _sound_markdown(sounds[int(m.group(1))]), converter.result())
+    return clean_text(result).strip()
 
 
-def html_to_text(fragment: str) -> str:
-    """One line of plain text (a question): tags dropped, entities decoded, spaces collapsed."""
-    cleaned = sanitise(SOUND.sub("", clean_text(fragment)))
+_IMG_TAG = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'\b(src|alt)="([^"]*)"', re.IGNORECASE)
+
+
+def html_to_text(fragment: str, media: bool = False) -> str:
+    """One line of plain text (a question): tags dropped, entities decoded, spaces collapsed.
+
+    With `media`, images and sounds stay as `media:` references (a question's picture)."""
+    sounds: list[str] = []
+    slots: list[str] = []
+    if media:
+        fragment = _mark_sounds(clean_text(fragment), sounds)
+    else:
+        fragment = SOUND.sub("", clean_text(fragment))
+    cleaned = sanitise(fragment)
+    if media:
+
+        def image_slot(match: re.Match[str]) -> str:
+            found = {k.lower(): html.unescape(v) for k, v in _ATTRIBUTE.findall(match.group(1))}
+            slots.append(image_markdown(found.get("src", ""), found.get("alt", "")))
+            return f" {SOUND_MARK}i{len(slots) - 1}{SOUND_END} "
+
+        cleaned = _IMG_TAG.sub(image_slot, cleaned)
     cleaned = re.sub(r"<br\s*/?>|</(p|div|li|h\d)>", " ", cleaned, flags=re.IGNORECASE)
     text = re.sub(r"<[^>]*>", "", cleaned)
-    return " ".join(clean_text(html.unescape(text)).split())
+    text = " ".join(clean_text(html.unescape(text)).split())
+    if media:
+        text = re.sub(
+            f"{SOUND_MARK}(i?)(\\d+){SOUND_END}",
+            lambda m: slots[int(m.group(2))] if m.group(1) else _sound_markdown(sounds[int(m.group(2))]),
+            text,
+        )
+    return text.strip()
 
 
 def looks_like_html(text: str) -> bool:

@@ -28,6 +28,7 @@ from app.domain.card_writer import serialize_concept, slugify, unique_id
 from app.domain.content import FENCE_INFO, ID_PATTERN, Card, Concept, ContentBank, Difficulty
 from app.domain.content_loader import MAX_KEY_POINTS, MIN_KEY_POINTS, ParsedFile
 from app.domain.html_markdown import clean_text, html_to_markdown, html_to_text, looks_like_html
+from app.domain.media_names import MEDIA_SCHEME, is_media_name
 
 DERIVED_KEY_POINTS = 3
 MAX_KEY_POINT_CHARS = 90
@@ -37,6 +38,13 @@ MAX_CARDS_PER_IMPORT = 20_000
 
 class ImportRefused(Exception):
     """The source cannot be imported; the message says what is wrong and where."""
+
+
+class ImportCancelled(ImportRefused):
+    """The user stopped reading the source; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("reading was cancelled; nothing was imported")
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ class ImportPlan:
     added: int = 0
     updated: int = 0
     derived: int = 0  # cards whose key points were derived from the answer
+    needs_points: list[str] = field(default_factory=list)  # questions left without key points
     new_concepts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # card id -> fingerprint of the text as imported, to tell a card edited in Lattice since
@@ -84,6 +93,8 @@ class ImportPlan:
     schedules: list[ScheduleImport] = field(default_factory=list)
     # where this import's Anki cards came from (note, ordinal, note type), for export
     origins: ImportRecord = field(default_factory=ImportRecord)
+    # media files to add to the media folder: stored name -> unpacked file
+    media: dict[str, Path] = field(default_factory=dict)
 
     def summary(self) -> str:
         if not self.added and not self.updated and not self.new_concepts and not self.kept_edits:
@@ -109,6 +120,13 @@ class ImportPlan:
                 "derived from the first sentences or list items of the answer; "
                 "review them when you study."
             )
+        if self.needs_points:
+            count = len(self.needs_points)
+            lines.append(
+                f"{count} card{'s' if count != 1 else ''} had no clear phrases to use as key "
+                f"points and {'are' if count != 1 else 'is'} marked “needs key points” (Browse "
+                "▸ Status); the quiz lets you grade them yourself until you write some."
+            )
         if self.kept_edits:
             shown = "; ".join(self.kept_edits[:3]) + ("; …" if len(self.kept_edits) > 3 else "")
             lines.append(
@@ -125,8 +143,8 @@ def fingerprint(question: str, answer: str) -> str:
 
 # -- text -------------------------------------------------------------------------------
 # Bounded, and stopping at brackets, so a hostile run of `![a](` costs linear time.
-_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([^()\n]{0,2000}\)")
-_REF_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\](?:\[[^\[\]\n]{0,500}\])?")
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\(([^()\n]{0,2000})\)")
+_REF_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\](?!\()(?:\[[^\[\]\n]{0,500}\])?")
 _LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\(((?:[^()\n]|\([^()\n]{0,200}\)){0,2000})\)")
 _REF_DEFINITION = re.compile(r"^( {0,3})\[(?=[^\[\]\n]{1,500}\]:)")
 WEB_LINK = re.compile(r"\s*https?://[^\s<>]+(?:\s+\"[^\"\n]*\")?\s*")
@@ -145,12 +163,23 @@ def _outside_code(line: str, change: Any) -> str:
     return "".join(out)
 
 
+def _media_target(target: str) -> bool:
+    """`media:<name>` naming a file the media folder can hold (nothing else, no path)."""
+    return target.startswith(MEDIA_SCHEME) and is_media_name(target[len(MEDIA_SCHEME) :])
+
+
 def _web_only(match: re.Match[str]) -> str:
-    return match.group(0) if WEB_LINK.fullmatch(match.group(2)) else match.group(1)
+    target = match.group(2)
+    keep = WEB_LINK.fullmatch(target) or _media_target(target)
+    return match.group(0) if keep else match.group(1)
+
+
+def _image_or_alt(match: re.Match[str]) -> str:
+    return match.group(0) if _media_target(match.group(2)) else match.group(1)
 
 
 def _defuse(text: str) -> str:
-    text = _REF_IMAGE.sub(lambda m: m.group(1), _IMAGE.sub(lambda m: m.group(1), text))
+    text = _REF_IMAGE.sub(lambda m: m.group(1), _IMAGE.sub(_image_or_alt, text))
     text = _LINK.sub(_web_only, _REF_DEFINITION.sub(r"\1\\[", text))
     return _TAG_START.sub("&lt;", text)
 
@@ -159,7 +188,8 @@ def safe_markdown(text: str) -> str:
     """Markdown that stores safely as one card's answer.
 
     Outside code: raw HTML tags are shown as text, images (inline or reference-style) become
-    their alt text, links keep only web targets (no file:, data: or other scheme), reference
+    their alt text unless they show a file of the media folder (`media:<name>`), links keep
+    only web targets and `media:<name>` (no file:, data: or other scheme), reference
     definitions are shown as text (so `[zz]: file:///dev/zero` defines nothing), and a `## `
     line becomes `### ` (it would start a new card). An unclosed
     fence is closed, as the card splitter would otherwise swallow the following cards.
@@ -232,33 +262,31 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 def derive_key_points(
     answer: str, question: str = "", count: int = DERIVED_KEY_POINTS
 ) -> tuple[str, ...]:
-    """`count` short phrases from the answer: its list items, else its first sentences.
+    """`count` short phrases from the answer: its list items, else its sentences or clauses.
 
-    Falls back to clauses, then to runs of words, so even a one-line answer yields points;
-    a grader should still review them, which the import summary says.
+    Only real phrases count (words, brackets closed): "TP", "/", "max(0" or "x)" are
+    fragments no grader can match fairly. An answer without `count` of them gives none,
+    and the card is marked as needing key points instead.
     """
     lines = _without_code(answer)
     items = [_plain(m.group(1)) for line in lines if (m := _LIST_ITEM.match(line))]
-    prose = _plain(" ".join(line for line in lines if not _LIST_ITEM.match(line)))
-    sentences = [s for s in _SENTENCE_END.split(prose) if s.strip()]
+    paragraphs = "\n".join(line for line in lines if not _LIST_ITEM.match(line)).split("\n\n")
+    sentences = [
+        s for para in paragraphs for s in _SENTENCE_END.split(_plain(para)) if s.strip()
+    ]
     clauses = [c for s in sentences for c in re.split(r"[,;:]\s+|\s+[—–-]\s+", s) if c.strip()]
-    words = _plain(" ".join(lines)).split()
-    third = max(1, len(words) // count)
-    runs = [" ".join(words[i : i + third]) for i in range(0, len(words), third)]
-    asked = _plain(question)
+    asked = _plain(question).lower()
     points: list[str] = []
-    for source in (items, sentences, clauses, runs, [asked]):
+    for source in (items, sentences, clauses):
         for candidate in source:
-            point = _shorten(candidate)
-            if not _real_phrase(point):
-                continue  # "max(0", "x)", "/": fragments a grader could not match fairly
-            if point and point.lower() not in {p.lower() for p in points}:
+            point = candidate.strip(" .;:,")
+            if len(point) > MAX_KEY_POINT_CHARS or not _real_phrase(point) or point.lower() == asked:
+                continue  # cut short, a long sentence would end mid-phrase; its clauses may do
+            if point.lower() not in {p.lower() for p in points}:
                 points.append(point)
             if len(points) == count:
                 return tuple(points)
-    # A one- or two-word answer: repeat it rather than invent points.
-    filler = points[0] if points else (_shorten(_plain(" ".join(lines))) or "answer")
-    return tuple(points + [filler] * (count - len(points)))
+    return ()
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -355,7 +383,7 @@ def anki_note_to_cards(note: AnkiNote) -> list[SourceCard]:
             _card(
                 note,
                 n - 1,
-                html_to_text(cloze.front(parts, n)),
+                html_to_text(cloze.front(parts, n), media=True),
                 [html_to_markdown(cloze.back(parts, n)), *_extras(extra)],
             )
             for n in numbers or [1]
@@ -371,7 +399,7 @@ def anki_note_to_cards(note: AnkiNote) -> list[SourceCard]:
         shown = [name for name in _refs(template.back, by_name) if name not in asked]
         if not asked or not shown:
             continue
-        question = html_to_text(" ".join(by_name[n][1] for n in asked))
+        question = html_to_text(" ".join(by_name[n][1] for n in asked), media=True)
         answer_parts = [
             html_to_markdown(by_name[shown[0]][1]),
             *_extras([by_name[n] for n in shown[1:]]),
@@ -440,7 +468,7 @@ def anki_note_to_card(note: AnkiNote) -> SourceCard | None:
         return None
     q_index = _pick(fields, QUESTION_FIELDS, 0)
     assert q_index is not None
-    question = html_to_text(fields[q_index][1])
+    question = html_to_text(fields[q_index][1], media=True)
     rest = [i for i in range(len(fields)) if i != q_index]
     a_index = _pick([fields[i] for i in rest], ANSWER_FIELDS, 0)
     answer_parts = []
@@ -683,8 +711,10 @@ def _put(
     concept_file.cards.append(card)
     concept_file.touched = True
     plan.added += 1
-    if derived:
+    if derived and card.key_points:
         plan.derived += 1
+    elif not card.key_points:
+        plan.needs_points.append(card.question)
 
 
 def _same(old: Card, new: Card, derived: bool) -> bool:

@@ -41,7 +41,8 @@ from app.domain.content_loader import study_order
 from app.domain.import_rules import basic_field_indexes, fingerprint
 from app.domain.progress_events import Event
 from app.domain.scheduling import CardMemory
-from app.services.render import render_markdown
+from app.services.media import MediaLibrary, anki_media_html, original_media
+from app.services.render import question_html, render_markdown, web_code_css
 
 if TYPE_CHECKING:
     from app.services.context import AppContext
@@ -52,18 +53,32 @@ ROOT_DECK = "Lattice"
 GUID_NAMESPACE = "lattice-card"
 FIELDS = ["Question", "Answer", "Key points", "Lattice id"]
 
+# On a narrow phone (390 px) only a code block scrolls sideways: the card wraps long words,
+# a wide table or picture shrinks or scrolls inside itself. Code takes Pygments' day colours,
+# and its night colours under Anki's night mode (render.web_code_css, appended in `model`).
 CSS = """
 .card { font-family: -apple-system, "Segoe UI", Roboto, sans-serif; font-size: 18px;
-        text-align: left; color: #1f2328; background: #ffffff; line-height: 1.45; }
+        text-align: left; color: #1f2328; background: #ffffff; line-height: 1.45;
+        overflow-wrap: anywhere; }
 .nightMode .card, .card.nightMode { color: #e6edf3; background: #0d1117; }
+.nightMode a, .card.nightMode a { color: #58a6ff; }
 .question { font-size: 21px; font-weight: 600; }
 .keypoints { margin-top: 14px; padding: 8px 12px; border-left: 4px solid #0b63c5;
              background: rgba(11, 99, 197, 0.08); }
+.nightMode .keypoints, .card.nightMode .keypoints { background: rgba(88, 166, 255, 0.12); }
 .keypoints ul { margin: 4px 0 0 0; }
 pre, code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 15px; }
 code { background: rgba(127, 127, 127, 0.15); padding: 0 3px; border-radius: 3px; }
-table.code code, pre code { background: none; padding: 0; }
-table.code { color: #1f2328; }
+.code { max-width: 100%; overflow-x: auto; border-radius: 6px; margin: 10px 0; }
+.code pre { margin: 0; padding: 10px 12px; overflow-wrap: normal; white-space: pre; }
+.code code, pre code { background: none; padding: 0; }
+table { display: block; max-width: 100%; overflow-x: auto; border-collapse: collapse; }
+img { max-width: 100%; height: auto; }
+"""
+# After Pygments' rules, which would give code the card's own background.
+CODE_BACKGROUNDS = """
+.code { background: #f6f8fa; border: 1px solid #d0d7de; }
+.nightMode .code, .card.nightMode .code { background: #161b22; border-color: #3d444d; }
 """
 
 FRONT = '<div class="question">{{Question}}</div>'
@@ -90,7 +105,7 @@ def model() -> genanki.Model:
         MODEL_NAME,
         fields=[{"name": name} for name in FIELDS],
         templates=[{"name": "Question and answer", "qfmt": FRONT, "afmt": BACK}],
-        css=CSS,
+        css=CSS + web_code_css() + CODE_BACKGROUNDS,
     )
 
 
@@ -100,14 +115,20 @@ _NOT_A_TAG = re.compile(r"<(?!/?[a-zA-Z0-9]+(?: [^<>]*|/?)>|!--)")
 
 
 def answer_html(answer: str) -> str:
-    return _NOT_A_TAG.sub("&lt;", render_markdown(answer, False))
+    return _NOT_A_TAG.sub("&lt;", render_markdown(answer, False, web=True))
 
 
-def card_fields(card: Card) -> list[str]:
-    answer = answer_html(card.answer)
+def card_fields(
+    card: Card, media: MediaLibrary | None = None, files: dict[str, Path] | None = None
+) -> list[str]:
+    """The note's fields; the media files they show are added to `files` (by name)."""
+    question, shown = anki_media_html(question_html(card.question), media)
+    answer, more = anki_media_html(answer_html(card.answer), media)
+    if files is not None:
+        files.update({path.name: path for path in shown + more})
     points = "".join(f"<li>{html.escape(p)}</li>" for p in card.key_points)
     return [
-        html.escape(card.question),
+        question,
         answer,
         f"<ul>{points}</ul>" if points else "",
         html.escape(card.id),
@@ -181,13 +202,20 @@ def _origin_model(kind: AnkiNotetype) -> genanki.Model:
     )
 
 
-def _write_edit(note: genanki.Note, kind: AnkiNotetype, card: Card) -> None:
+def _write_edit(
+    note: genanki.Note,
+    kind: AnkiNotetype,
+    card: Card,
+    media: MediaLibrary | None,
+    files: dict[str, Path],
+) -> None:
     """A card from a basic Anki note, edited in Lattice: its question and answer go into
     the fields the import read them from."""
     question, answer = basic_field_indexes(kind.fields)
-    note.fields[question] = html.escape(card.question)
+    shown = card_fields(card, media, files)
+    note.fields[question] = shown[0]
     if answer is not None:
-        note.fields[answer] = answer_html(card.answer)
+        note.fields[answer] = shown[1]
 
 
 def export_anki(
@@ -197,6 +225,7 @@ def export_anki(
     areas: Sequence[str] = (),
     scheduling: Scheduling | None = None,
     origins: ImportRecord | None = None,
+    media: MediaLibrary | None = None,
 ) -> AnkiExport:
     """Write the cards (of `areas`, or all) to `out`; the file appears only when complete.
 
@@ -212,6 +241,7 @@ def export_anki(
     the_model = model()
     origins = origins or ImportRecord()
     models: dict[int, genanki.Model] = {}
+    files: dict[str, Path] = {}  # the media the cards show, by their name in the package
     decks: dict[str, genanki.Deck] = {}
     planned: dict[str, _Planned] = {}  # by note GUID
     kept_in_lattice = 0  # edits Anki's note cannot take (a cloze or reverse card's)
@@ -242,7 +272,7 @@ def export_anki(
             imported = origins.fingerprints.get(card_id)
             if imported and imported != fingerprint(card.question, card.answer):
                 if ordinal == 0 and not kind.cloze:
-                    _write_edit(planned[guid].note, kind, card)
+                    _write_edit(planned[guid].note, kind, card, media, files)
                 else:
                     kept_in_lattice += 1
             planned[guid].cards[ordinal] = card_id
@@ -252,11 +282,18 @@ def export_anki(
         guid = note_guid(card.id)
         planned[guid] = _Planned(
             genanki.Note(
-                model=the_model, fields=card_fields(card), tags=card_tags(bank, card), guid=guid
+                model=the_model,
+                fields=card_fields(card, media, files),
+                tags=card_tags(bank, card),
+                guid=guid,
             ),
             {0: card_id},
         )
         deck(f"{ROOT_DECK}::{title}", f"deck:{concept.area}").add_note(planned[guid].note)
+    for kept in planned.values():  # notes going back as they came: the media they show
+        if kept.note.model is not the_model:
+            texts = [bank.cards[c].question + "\n" + bank.cards[c].answer for c in kept.cards.values()]
+            files.update(original_media(list(kept.note.fields), texts, media))
     if not order:
         raise ValueError("no cards to export")
     out = out.with_suffix(".apkg") if out.suffix.lower() != ".apkg" else out
@@ -278,7 +315,10 @@ def export_anki(
         try:
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.write(collection, "collection.anki2")
-                archive.writestr("media", json.dumps({}))
+                names = sorted(files)
+                archive.writestr("media", json.dumps({str(n): name for n, name in enumerate(names)}))
+                for n, name in enumerate(names):
+                    archive.write(files[name], str(n))
             os.replace(partial, out)
         finally:
             partial.unlink(missing_ok=True)
@@ -311,7 +351,8 @@ def export_from(
 
     origins = CardImportService(ctx).record()
     scheduling = scheduling_of(ctx, list(ctx.bank.cards)) if with_progress else None
-    return export_anki(ctx.bank, out, ctx.clock.now(), areas, scheduling, origins)
+    media = MediaLibrary(ctx.data_dir)
+    return export_anki(ctx.bank, out, ctx.clock.now(), areas, scheduling, origins, media)
 
 
 def _write_scheduling(

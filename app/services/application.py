@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from app.services.card_import import CardImportService
     from app.services.graph_service import GraphService
     from app.services.interview_service import InterviewForecast, InterviewService
+    from app.services.media import MediaLibrary
     from app.services.memory_service import MemoryService
     from app.services.quiz_service import QuizService
     from app.services.stats_service import StatsService
@@ -90,6 +91,7 @@ class Application:
         self._interview: InterviewService | None = None
         self._memory: MemoryService | None = None
         self._backups: BackupService | None = None
+        self._media: MediaLibrary | None = None
         self._card_import: CardImportService | None = None
         self._stories: StoryService | None = None
         self._rehearsal: RehearsalService | None = None
@@ -326,6 +328,15 @@ class Application:
         from app.services.anki_export import export_from
 
         return export_from(self.ctx, out, with_progress=with_progress)
+
+    @property
+    def media(self) -> MediaLibrary:
+        """The images and sounds cards show (`DATA/media/`), for the screens to load."""
+        if self._media is None:
+            from app.services.media import MediaLibrary
+
+            self._media = MediaLibrary(self.ctx.data_dir)
+        return self._media
 
     def export_all(self, out: Path) -> TransferSummary:
         from app.services.transfer import export_all

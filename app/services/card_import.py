@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -48,11 +49,18 @@ from app.domain.import_rules import (
     plan_markdown_import,
     stable_key,
 )
+from app.domain.media_names import MEDIA_REF, drop_refs, referenced, rename_refs
 from app.locations import user_content_dir
 from app.services.anki_import import AnkiPackage, read_package
+from app.services.anki_media import PackageMedia, read_media
 from app.services.context import AppContext
 from app.services.csv_import import read_csv
 from app.services.markdown_import import read_folder
+from app.storage.media_store import MediaStore, media_dir
+
+# What reading reports as it goes: (what it is doing, share done 0..1). It may raise
+# ImportCancelled to stop; reading then ends without a result and nothing was written.
+Progress = Callable[[str, float], None]
 
 ANKI_SUFFIXES = (".apkg",)
 FUTURE_TOLERANCE = timedelta(days=1)  # another device's clock may run a little ahead
@@ -96,6 +104,7 @@ class ImportSource:
     progress: dict[str, ImportedProgress] = field(default_factory=dict)  # by stable key
     orphan_reviews: int = 0
     origins: ImportRecord = field(default_factory=ImportRecord)  # cards keyed by stable key
+    media: PackageMedia = field(default_factory=PackageMedia)
 
     @property
     def needs_target(self) -> bool:
@@ -110,24 +119,53 @@ class ImportSource:
         )
 
 
-def read_source(path: Path) -> ImportSource:
-    """Read and check a source; raises ImportRefused with what is wrong and where."""
+def read_source(path: Path, progress: Progress | None = None) -> ImportSource:
+    """Read and check a source; raises ImportRefused with what is wrong and where.
+
+    `progress` hears what is being done; it runs on the caller's thread (a worker's, in the
+    app) and may raise ImportCancelled."""
+    report = progress or (lambda _what, _share: None)
     if not path.exists():
         raise ImportRefused(f"{path}: no such file or folder")
     kind = kind_of(path)
+    report(f"Reading {path.name}…", 0.0)
     if kind is SourceKind.MARKDOWN:
         return ImportSource(path, kind, files=read_folder(path))
     if kind is SourceKind.CSV:
         return ImportSource(path, kind, cards=read_csv(path))
     package = read_package(path)
     notes = package.notes
-    per_note = [anki_note_to_cards(note) for note in notes]
+    per_note: list[list[SourceCard]] = []
+    for index, note in enumerate(notes):
+        if index % 200 == 0:
+            report(f"Converting note {index + 1} of {len(notes)}…", 0.1 + 0.6 * index / len(notes))
+        per_note.append(anki_note_to_cards(note))
     cards = [card for made in per_note for card in made]
     if not cards:
         raise ImportRefused(f"{path.name}: none of its {len(notes)} notes has text to import")
+    wanted = {name for card in cards for name in referenced(card.question + "\n" + card.answer)}
+
+    def media_step(done: int, total: int) -> None:
+        report(f"Unpacking media file {done} of {total}…", 0.7 + 0.25 * done / total)
+
+    media = read_media(path, wanted, media_step)
+    skipped = sum(1 for made in per_note if not made)
+    if media.absent:
+        missing = set(media.absent)
+        kept = [c for c in cards if _has_text(c.question, missing) and _has_text(c.answer, missing)]
+        skipped += len({c.stable_key.split(":")[1] for c in cards if c not in kept})
+        cards = [
+            replace(c, question=drop_refs(c.question, missing), answer=drop_refs(c.answer, missing))
+            for c in kept
+        ]
+        if not cards:
+            media.discard()
+            raise ImportRefused(f"{path.name}: none of its {len(notes)} notes has text to import")
+    report("Reading the review history…", 0.95)
     try:
-        progress, orphans = _anki_progress(package, {c.stable_key for c in cards})
+        found, orphans = _anki_progress(package, {c.stable_key for c in cards})
     except Absurd as exc:
+        media.discard()
         raise ImportRefused(
             f"{path.name}: {exc}; no Anki collection holds that, so nothing was imported"
         ) from None
@@ -135,11 +173,17 @@ def read_source(path: Path) -> ImportSource:
         path,
         kind,
         cards=cards,
-        skipped=sum(1 for made in per_note if not made),
-        progress=progress,
+        skipped=skipped,
+        progress=found,
         orphan_reviews=orphans,
         origins=_origins(package, per_note),
+        media=media,
     )
+
+
+def _has_text(text: str, missing: set[str]) -> bool:
+    """Whether `text` says something besides the files the package lacks."""
+    return bool(MEDIA_REF.sub(lambda m: "" if m.group(3) in missing else "x", text).strip())
 
 
 def _origins(package: AnkiPackage, per_note: list[list[SourceCard]]) -> ImportRecord:
@@ -195,10 +239,34 @@ class CardImportService:
                 continue
         return parsed
 
+    @property
+    def media_store(self) -> MediaStore:
+        return MediaStore(media_dir(self.ctx.data_dir))
+
+    def _placed_media(self, source: ImportSource) -> tuple[list[SourceCard], dict[str, Path]]:
+        """The source's cards pointing at the names their media will have in the media
+        folder (the same bytes already there are reused), and the files to add."""
+        if not source.media.files:
+            return source.cards, {}
+        placed = self.media_store.placement(source.media.files)
+        renames = {old: new for old, new in placed.items() if old != new}
+        cards = [
+            replace(c, question=rename_refs(c.question, renames), answer=rename_refs(c.answer, renames))
+            for c in source.cards
+        ] if renames else source.cards
+        store = self.media_store
+        to_add = {
+            placed[name]: path
+            for name, path in source.media.files.items()
+            if store.path_of(placed[name]) is None
+        }
+        return cards, to_add
+
     def plan(self, source: ImportSource, target: ImportTarget) -> ImportPlan:
         """What importing `source` into `target` would write; nothing is written yet."""
         user = self._user_files()
         name = source.path.name
+        cards, media = self._placed_media(source)
         if source.kind is SourceKind.MARKDOWN:
             plan = plan_markdown_import(
                 source.files, self.ctx.bank, user, self.cards_root, source_name=name
@@ -206,7 +274,7 @@ class CardImportService:
         else:
             prefix = "anki" if source.kind is SourceKind.ANKI else "csv"
             plan = plan_import(
-                source.cards,
+                cards,
                 target,
                 self.ctx.bank,
                 user,
@@ -223,6 +291,21 @@ class CardImportService:
             plan.notes.append(
                 f"{source.skipped} note{'s' if source.skipped != 1 else ''} with no text "
                 "(only images or sound) skipped."
+            )
+        plan.media = media
+        if media:
+            count = len(media)
+            plan.notes.append(
+                f"{count} image or sound file{'s' if count != 1 else ''} added to the media "
+                "folder."
+            )
+        absent = source.media.absent
+        if absent:
+            shown = ", ".join(absent[:3]) + (", …" if len(absent) > 3 else "")
+            plan.notes.append(
+                f"{len(absent)} file{'s' if len(absent) != 1 else ''} the notes show "
+                f"{'are' if len(absent) != 1 else 'is'} not in the package (Anki's missing "
+                f"media), so the cards show the name instead: {shown}."
             )
         return plan
 
@@ -333,13 +416,18 @@ class CardImportService:
             temp.unlink(missing_ok=True)
 
     def import_path(self, path: Path, target: ImportTarget) -> ImportPlan:
-        plan = self.plan(read_source(path), target)
-        self.commit(plan)
+        source = read_source(path)
+        try:
+            plan = self.plan(source, target)
+            self.commit(plan)  # reads the source's unpacked media, so it is kept till then
+        finally:
+            source.media.discard()
         return plan
 
     def commit(self, plan: ImportPlan) -> Changes:
         """Write the plan's files all or nothing, then reload the bank."""
         if not plan.files:
+            self._add_media(plan)  # the cards are there already; their files may not be
             updated = self._updated_record(plan)
             if updated is not None:
                 self._write_record(updated)
@@ -348,10 +436,16 @@ class CardImportService:
         root.mkdir(parents=True, exist_ok=True)
         destinations = self._destinations(plan)
         staging = Path(tempfile.mkdtemp(prefix=".import-", dir=self.ctx.data_dir))
+        added: list[str] = []
         try:
             staged = self._stage(plan, destinations, staging)
             self._validate(plan, staged)
+            added = self._add_media(plan)
             self._move_into_place(staged, staging)
+        except BaseException:
+            for name in added:  # the cards did not arrive, so neither do their files
+                (self.media_store.folder / name).unlink(missing_ok=True)
+            raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         updated = self._updated_record(plan)
@@ -360,6 +454,16 @@ class CardImportService:
         self._set_schedules(plan)
         self.ctx.reload_user_content()
         return Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS
+
+    def _add_media(self, plan: ImportPlan) -> list[str]:
+        if not plan.media:
+            return []
+        try:
+            return self.media_store.add(plan.media)
+        except OSError as exc:
+            raise ImportRefused(
+                f"could not write to the media folder ({exc}); nothing was imported"
+            ) from None
 
     def _destinations(self, plan: ImportPlan) -> dict[Path, Path]:
         """Final path of each planned file; a new file never overwrites a file already there."""

@@ -145,6 +145,7 @@ MAX_INLINE_OPENERS = 120
 LINK_WINDOW = 500
 _OPENERS = re.compile(r"[\[\]()*_`!>]")
 WEB_SCHEMES = ("http://", "https://")
+MEDIA_SCHEME = "media:"  # a file of the user's media folder (app/domain/media_names.py)
 
 
 # Math spans: Anki's \(…\) and \[…\] (stored with Markdown's escaped backslash), and
@@ -251,12 +252,18 @@ def _markdown_extensions() -> list[Any]:
     class OnlyWebLinks(Treeprocessor):
         def run(self, root: Any) -> None:
             for parent in root.iter():
-                for index, child in enumerate(list(parent)):
+                for index, child in reversed(list(enumerate(list(parent)))):
                     if child.tag == "img":
-                        _replace_with_text(parent, index, child, child.get("alt") or "")
-                    elif child.tag == "a" and not (child.get("href") or "").startswith(WEB_SCHEMES):
-                        child.tag = "span"
-                        child.attrib.clear()
+                        name = media_target(child.get("src") or "")
+                        if name is None or not is_image(name):
+                            _replace_with_text(parent, index, child, child.get("alt") or "")
+                        else:
+                            child.attrib = {"src": MEDIA_SCHEME + name, "alt": child.get("alt") or ""}
+                    elif child.tag == "a":
+                        href = child.get("href") or ""
+                        if not href.startswith(WEB_SCHEMES) and media_target(href) is None:
+                            child.tag = "span"
+                            child.attrib.clear()
 
     class Bounded(Extension):
         def extendMarkdown(self, md: Any) -> None:  # noqa: N802
@@ -284,6 +291,22 @@ def _markdown_extensions() -> list[Any]:
     return [Bounded()]
 
 
+def media_target(url: str) -> str | None:
+    """The media folder file a `media:<name>` URL names, or None for any other URL."""
+    from app.domain.media_names import is_media_name
+
+    if not url.startswith(MEDIA_SCHEME):
+        return None
+    name = url[len(MEDIA_SCHEME) :]
+    return name if is_media_name(name) else None
+
+
+def is_image(name: str) -> bool:
+    from app.domain.media_names import is_image as image
+
+    return image(name)
+
+
 def _replace_with_text(parent: Any, index: int, child: Any, text: str) -> None:
     """Drop `child` from `parent`, keeping `text` and its tail in the flow."""
     keep = text + (child.tail or "")
@@ -296,11 +319,24 @@ def _replace_with_text(parent: Any, index: int, child: Any, text: str) -> None:
 
 
 @lru_cache(maxsize=512)
-def render_markdown(text: str, dark: bool = False) -> str:
-    """HTML for one Markdown text, in the light or dark palette."""
+def render_markdown(text: str, dark: bool = False, web: bool = False) -> str:
+    """HTML for one Markdown text, in the light or dark palette.
+
+    `web` is for a browser engine (Anki's card view) instead of Qt's: code blocks are
+    `<div class="code"><pre>` with Pygments' CSS classes, so a stylesheet can colour them
+    for day and night and let them scroll on their own (`web_code_css`)."""
     import markdown
 
     colors = palette(dark)
+    code_config: dict[str, Any] = (
+        {"guess_lang": False, "css_class": "code", "noclasses": False}
+        if web
+        else {
+            "guess_lang": False,
+            "pygments_formatter": _formatter_for(colors),
+            "css_class": "codehilite",
+        }
+    )
     md = markdown.Markdown(
         extensions=[
             "fenced_code",
@@ -310,13 +346,7 @@ def render_markdown(text: str, dark: bool = False) -> str:
             "smarty",
             *_markdown_extensions(),
         ],
-        extension_configs={
-            "codehilite": {
-                "guess_lang": False,
-                "pygments_formatter": _formatter_for(colors),
-                "css_class": "codehilite",
-            }
-        },
+        extension_configs={"codehilite": code_config},
         output_format="html",
     )
     # Answers are Markdown only: text such as "i<j and k>i" must show as text, and no HTML
@@ -335,5 +365,42 @@ def render_markdown(text: str, dark: bool = False) -> str:
     return body
 
 
+_QUESTION_MEDIA = re.compile(r"(!?)\[([^\[\]\n]{0,500})\]\(media:([^()\s]{1,200})\)")
+
+
+def question_html(question: str) -> str:
+    """A question's text as HTML: escaped, its `media:` images and sounds shown as such."""
+
+    def media(match: re.Match[str]) -> str:
+        bang, alt, target = match.groups()
+        name = media_target(MEDIA_SCHEME + html.unescape(target))
+        if name is None:
+            return alt
+        if bang:
+            return f'<br /><img src="{MEDIA_SCHEME}{name}" alt="{html.escape(html.unescape(alt))}" />'
+        return f'<a href="{MEDIA_SCHEME}{name}">▶ {html.escape(name)}</a>'
+
+    return _QUESTION_MEDIA.sub(media, html.escape(question, quote=False))
+
+
+def question_media(question: str) -> str:
+    """Only the images and sounds of a question, as HTML ("" when it has none): for screens
+    that show the question's words in a label."""
+    shown = [m.group(0) for m in _QUESTION_MEDIA.finditer(question)]
+    return question_html(" ".join(shown)).removeprefix("<br />") if shown else ""
+
+
+def web_code_css() -> str:
+    """Pygments' token colours for `web` code blocks: the light style, and the dark one under
+    Anki's night mode (`.nightMode` on the card or an ancestor)."""
+    from pygments.formatters import HtmlFormatter
+
+    day = HtmlFormatter(style=LIGHT.pygments_style).get_style_defs(".code")
+    night = HtmlFormatter(style=DARK.pygments_style).get_style_defs(
+        [".nightMode .code", ".card.nightMode .code"]
+    )
+    return f"{day}\n{night}"
+
+
 def render_question(question: str, dark: bool = False) -> str:
-    return f"<h2>{html.escape(question)}</h2>"
+    return f"<h2>{question_html(question)}</h2>"

@@ -2,7 +2,8 @@
 the user's own cards.
 
 The file is a zip holding a consistent copy of the database (SQLite's backup API), the user's
-cards folder, their STAR stories folder and `manifest.json` (format and schema versions, row counts, a SHA-256 per file).
+cards folder, their STAR stories folder, their media folder (the images and sounds cards show)
+and `manifest.json` (format and schema versions, row counts, a SHA-256 per file).
 Importing checks all of it (names, sizes, hashes, `integrity_check`, schema version, counts,
 every card file) in a staging folder before anything is replaced; the current database and
 cards folder are then kept aside, never deleted.
@@ -24,6 +25,7 @@ from typing import Any
 from app import __version__
 from app.domain.content_loader import parse_concept_file
 from app.domain.import_rules import ImportRefused
+from app.domain.media_names import is_media_name
 from app.domain.stories import parse_story
 from app.locations import user_content_dir
 from app.services.archive_safety import Limits, MiB, open_archive, read_member
@@ -32,6 +34,7 @@ from app.services.stories import STORIES_FOLDER, stories_dir
 from app.storage.backup import STAMP
 from app.storage.connection import fsync_path
 from app.storage.database import Database, database_path
+from app.storage.media_store import MEDIA_FOLDER, MediaStore, media_dir
 from app.storage.migrations import SCHEMA_VERSION, migrate
 from app.storage.schema_check import SchemaRefused, check_database
 from app.storage.snapshot import COUNTED_TABLES, copy_database, schema_version, table_counts
@@ -43,7 +46,8 @@ DB_MEMBER = "lattice.sqlite3"
 CARDS_PREFIX = "cards/"
 RECORD_MEMBER = CARDS_PREFIX + IMPORT_RECORD
 STORIES_PREFIX = STORIES_FOLDER + "/"
-LIMITS = Limits(max_entries=10_000, max_entry_bytes=2048 * MiB, max_total_bytes=4096 * MiB)
+MEDIA_PREFIX = MEDIA_FOLDER + "/"
+LIMITS = Limits(max_entries=60_000, max_entry_bytes=2048 * MiB, max_total_bytes=8192 * MiB)
 
 
 def _sha256(path: Path) -> str:
@@ -66,14 +70,17 @@ class TransferSummary:
     cards: int
     # None for an export made before stories travelled with it (import leaves yours alone).
     stories: int | None = None
+    # Likewise for the media folder's images and sounds.
+    media: int | None = None
 
     def describe(self) -> str:
         c = self.counts
         stories = "" if self.stories is None else f"{self.stories} of your stories, "
+        media = "" if self.media is None else f"{self.media} images and sounds, "
         return (
             f"{c.get('review_log', 0)} reviews of {c.get('progress', 0)} cards, "
             f"{c.get('quiz_session', 0)} quizzes, {self.cards} cards of your own "
-            f"in {self.card_files} files, {stories}{c.get('setting', 0)} settings "
+            f"in {self.card_files} files, {stories}{media}{c.get('setting', 0)} settings "
             f"(exported {self.created_at[:16].replace('T', ' ')} UTC by Lattice {self.app_version})"
         )
 
@@ -118,6 +125,10 @@ def export_all(data_dir: Path, out: Path, now: datetime) -> TransferSummary:
         story_files = _story_files(data_dir)
         for path in story_files:
             files[STORIES_PREFIX + path.name] = path
+        store = MediaStore(media_dir(data_dir))
+        media_names = store.names()
+        for name in media_names:
+            files[MEDIA_PREFIX + name] = store.folder / name
         summary = TransferSummary(
             created_at=now.astimezone(UTC).isoformat(timespec="seconds"),
             app_version=__version__,
@@ -126,6 +137,7 @@ def export_all(data_dir: Path, out: Path, now: datetime) -> TransferSummary:
             card_files=card_files,
             cards=cards,
             stories=len(story_files),
+            media=len(media_names),
         )
         manifest = {
             "format": FORMAT,
@@ -137,6 +149,7 @@ def export_all(data_dir: Path, out: Path, now: datetime) -> TransferSummary:
             "user_card_files": summary.card_files,
             "user_cards": cards,
             "user_story_files": len(story_files),
+            "user_media_files": len(media_names),
             "files": {name: _sha256(path) for name, path in files.items()},
         }
         partial = out.with_name(out.name + ".partial")
@@ -195,7 +208,8 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         for name in content:
             card = name.startswith(CARDS_PREFIX) and name.endswith(".md")
             story = _is_story_member(name)
-            if name not in (DB_MEMBER, RECORD_MEMBER) and not (card or story):
+            picture = name.startswith(MEDIA_PREFIX) and is_media_name(name[len(MEDIA_PREFIX) :])
+            if name not in (DB_MEMBER, RECORD_MEMBER) and not (card or story or picture):
                 raise ImportRefused(f"{label}: unexpected file {name!r} inside")
         if sorted(content) != sorted(expected) or DB_MEMBER not in expected:
             raise ImportRefused(f"{label}: the files inside do not match its manifest")
@@ -234,6 +248,7 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
     if cards != manifest["user_cards"] or len(card_files) != manifest["user_card_files"]:
         raise ImportRefused(f"{label}: the number of your cards does not match the manifest")
     stories = _check_stories(staging, label, manifest.get("user_story_files"))
+    media = _check_media(staging, label, manifest.get("user_media_files"))
     _check_record(staging / RECORD_MEMBER, label)
     return TransferSummary(
         created_at=str(manifest.get("created_at", "")),
@@ -243,7 +258,21 @@ def check_export(path: Path, staging: Path) -> TransferSummary:
         card_files=len(card_files),
         cards=cards,
         stories=stories,
+        media=media,
     )
+
+
+def _check_media(staging: Path, label: str, expected: object) -> int | None:
+    """The media files' number matches the manifest (their names were checked on reading)."""
+    folder = staging / MEDIA_FOLDER
+    count = sum(1 for _ in folder.iterdir()) if folder.is_dir() else 0
+    if expected is None:  # an export from before media travelled with it
+        if count:
+            raise ImportRefused(f"{label}: the manifest does not list your media files")
+        return None
+    if not isinstance(expected, int) or count != expected:
+        raise ImportRefused(f"{label}: the number of your media files does not match the manifest")
+    return count
 
 
 def _check_record(record: Path, label: str) -> None:
@@ -342,4 +371,11 @@ def _replace(
         staged_stories = staging / STORIES_FOLDER
         staged_stories.mkdir(exist_ok=True)
         shutil.move(str(staged_stories), str(stories))
+    if summary.media is not None:  # the export carries the media folder: it replaces yours
+        media = media_dir(data_dir)
+        if media.exists():
+            os.replace(media, media.with_name(f"{media.name}.before-import-{stamp}"))
+        staged_media = staging / MEDIA_FOLDER
+        staged_media.mkdir(exist_ok=True)
+        shutil.move(str(staged_media), str(media))
     return ImportAllResult(summary, db_aside, cards_aside)

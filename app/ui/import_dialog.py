@@ -1,14 +1,17 @@
 """File ▸ Import…: choose an Anki package, a CSV file or a Markdown folder, and a concept.
 
 The dialog only gathers choices and shows what the import service says: what it found, what
-would be written, or why it refuses. Nothing is written until Import is pressed.
+would be written, or why it refuses. Nothing is written until Import is pressed. Reading the
+source and working out the plan run on a worker thread (a big deck takes seconds), with a
+progress bar and a Cancel button; the worker never touches a widget, it only returns a value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,15 +22,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.import_rules import ImportPlan, ImportRefused, ImportTarget
+from app.domain.import_rules import ImportCancelled, ImportPlan, ImportRefused, ImportTarget
 from app.services.card_import import CardImportService, ImportSource, describe, read_source
+from app.ui.background import Job, run_job
 
 NEW_CONCEPT = "__new__"
+PLAN_DELAY_MS = 250
 FILE_FILTER = "Cards (*.apkg *.csv *.tsv *.txt);;Anki package (*.apkg);;CSV (*.csv *.tsv *.txt)"
 
 
@@ -63,6 +69,27 @@ class ImportDialog(QDialog):
         self.found.setObjectName("import-found")
         self.found.setWordWrap(True)
         layout.addWidget(self.found)
+        working = QHBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setObjectName("import-progress")
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress_text = QLabel("")
+        self.progress_text.setObjectName("import-progress-text")
+        self.cancel_button = QPushButton("Cancel reading")
+        self.cancel_button.setObjectName("import-cancel")
+        self.cancel_button.clicked.connect(self.cancel_work)
+        working.addWidget(self.progress_text)
+        working.addWidget(self.progress, 1)
+        working.addWidget(self.cancel_button)
+        layout.addLayout(working)
+        self.job: Job | None = None
+        self._show_working(False)
+        # Typing a concept's title re-plans once the typing pauses, not at every key.
+        self.plan_timer = QTimer(self)
+        self.plan_timer.setSingleShot(True)
+        self.plan_timer.setInterval(PLAN_DELAY_MS)
+        self.plan_timer.timeout.connect(self._start_plan)
 
         form = QFormLayout()
         self.concept = QComboBox()
@@ -122,18 +149,76 @@ class ImportDialog(QDialog):
             self.set_source(Path(path))
 
     def set_source(self, path: Path) -> None:
-        try:
-            self.source = read_source(path)
-        except ImportRefused as refused:
-            self.source = None
-            self._show_found(f"Cannot import: {refused}", error=True)
-        else:
-            self._show_found(describe(self.source), error=False)
+        """Read `path` on a worker thread; the dialog shows progress until it is read."""
+        self._forget_source()
+        self._show_found(f"Reading {path.name}…", error=False)
+        self._start(lambda job: read_source(path, job.report), lambda r: self._source_read(path, r))
+
+    def _source_read(self, path: Path, result: object) -> None:
+        if isinstance(result, ImportSource):
+            self.source = result
+            self._show_found(describe(result), error=False)
             if not self.title.text():
                 self.title.setText(
                     path.stem.replace("_", " ").replace("-", " ").strip().capitalize()
                 )
+        else:
+            self._show_found(f"Cannot import: {_reason(result)}", error=True)
         self._changed()
+
+    def _forget_source(self) -> None:
+        if self.source is not None:
+            self.source.media.discard()
+        self.source = None
+        self.plan = None
+
+    # -- work off the GUI thread -------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.job is not None or self.plan_timer.isActive()
+
+    def _stop_job(self) -> None:
+        self.plan_timer.stop()
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+            self._show_working(False)
+
+    def _start(self, work: Callable[[Job], object], then: Callable[[object], None]) -> None:
+        self._stop_job()
+
+        def done(result: object) -> None:
+            self.job = None
+            self._show_working(False)
+            then(result)
+
+        self.job = run_job(self, work, done, self._show_progress, ImportCancelled)
+        self._show_working(True)
+
+    def cancel_work(self) -> None:
+        """Stop reading (or planning): the worker stops at its next step, its result unseen."""
+        if not self.busy:
+            return
+        self._stop_job()
+        if self.source is None:
+            self._show_found("Reading was cancelled; nothing was imported.", error=False)
+        else:
+            self.preview.setText("Cancelled; choose again to see what importing would add.")
+        self.import_button.setEnabled(False)
+
+    def _show_progress(self, text: str, share: float) -> None:
+        self.progress_text.setText(text)
+        self.progress.setValue(round(share * 1000))
+
+    def _show_working(self, working: bool) -> None:
+        for widget in (self.progress, self.progress_text, self.cancel_button):
+            widget.setVisible(working)
+        for widget in (self.file_button, self.folder_button):
+            widget.setEnabled(not working)
+        if working:
+            self.progress.setValue(0)
+            self.progress_text.setText("Starting…")
+            self.import_button.setEnabled(False)
 
     def target(self) -> ImportTarget:
         chosen = self.concept.currentData()
@@ -165,17 +250,31 @@ class ImportDialog(QDialog):
         self.title.setEnabled(new and not markdown)
         self.area.setEnabled((new or self.by_deck.isVisible()) and not markdown)
         self.plan = None
+        self.import_button.setEnabled(False)
         if self.source is None:
-            self.preview.setText("")
+            if not self.busy:
+                self.preview.setText("")
         elif new and not self.title.text().strip() and self.source.needs_target:
             self.preview.setText("Name the new concept, or choose an existing one.")
         else:
-            try:
-                self.plan = self.service.plan(self.source, self.target())
-            except ImportRefused as refused:
-                self.preview.setText(f"Cannot import: {refused}")
-            else:
-                self.preview.setText("Importing will add:\n" + self.plan.summary())
+            self._stop_job()
+            self.preview.setText("Working out what importing would add…")
+            self.plan_timer.start()
+            return
+        if self.source is not None:  # nothing to plan: drop a plan under way (not a reading)
+            self._stop_job()
+
+    def _start_plan(self) -> None:
+        source, target = self.source, self.target()
+        if source is not None:
+            self._start(lambda job: self.service.plan(source, target), self._planned)
+
+    def _planned(self, result: object) -> None:
+        if isinstance(result, ImportPlan):
+            self.plan = result
+            self.preview.setText("Importing will add:\n" + result.summary())
+        else:
+            self.preview.setText(f"Cannot import: {_reason(result)}")
         self.import_button.setEnabled(self.plan is not None and bool(self.plan.files))
 
     def do_import(self) -> None:
@@ -188,4 +287,17 @@ class ImportDialog(QDialog):
             self.import_button.setEnabled(False)
             return
         self.imported.emit(self.plan.summary(), changes)
+        self._forget_source()
         self.accept()
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt's name
+        """Closing (Import, Cancel, Esc) stops any reading still going on."""
+        self.cancel_work()
+        super().done(result)
+
+
+def _reason(result: object) -> str:
+    """What went wrong, in words for the dialog (an unexpected error is named as such)."""
+    if isinstance(result, ImportRefused):
+        return str(result)
+    return f"an unexpected error while reading ({type(result).__name__}: {result})"

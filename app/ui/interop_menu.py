@@ -156,7 +156,8 @@ class InteropActions(QObject):
             self.window,
             "Replace everything?",
             f"This file holds {summary.describe()}.\n\nIt replaces your progress, quiz history, "
-            "settings and your own cards on this computer. The current ones are kept aside in "
+            "settings, your own cards, stories and media (images and sounds) on this computer. "
+            "The current ones are kept aside in "
             f"{self.app.data_dir}. Lattice restarts afterwards.",
         )
         if answer != QMessageBox.StandardButton.Yes:

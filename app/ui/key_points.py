@@ -29,6 +29,9 @@ from app.ui.quiz.palette import RED, score_color
 from app.ui.widgets import checkbox_text, drop, heading, muted
 
 FOUND = "#2e9d5b"
+# A card with no key points yet (an import found none worth using): one box to grade by.
+SELF_GRADE = "I covered the model answer"
+NO_POINTS = "This card has no key points yet: grade yourself against the model answer."
 
 
 def typed_beside(
@@ -60,6 +63,8 @@ class KeyPointChecklist(QGroupBox):
 
     def __init__(self, title: str, name_prefix: str, typed_view: QPlainTextEdit) -> None:
         super().__init__(title)
+        self.title_text = title
+        self.self_graded = False  # the card had no key points: one box, "I covered it"
         self.name_prefix = name_prefix
         self.typed_view = typed_view
         self.grid = QGridLayout(self)
@@ -80,7 +85,9 @@ class KeyPointChecklist(QGroupBox):
             drop(self.grid, widget)
         self.boxes, self.notes = [], []
         self.matches = list(matches)
-        for i, label in enumerate(labels):
+        self.self_graded = not labels
+        self.setTitle(NO_POINTS if self.self_graded else self.title_text)
+        for i, label in enumerate(labels or [SELF_GRADE]):
             box = QCheckBox(checkbox_text(f"{i + 1}   {label}" if i < 9 else label))
             box.setObjectName(f"{self.name_prefix}-{i + 1}")
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -88,7 +95,8 @@ class KeyPointChecklist(QGroupBox):
             box.toggled.connect(lambda _=False: self.changed.emit())
             match = matches[i] if i < len(matches) else None
             found = match is not None and match.covered
-            note = muted(("✓ found: " if found else "✗ ") + (match.explanation if match else ""))
+            explained = ("✓ found: " if found else "✗ ") + (match.explanation if match else "")
+            note = muted("no key points to check: tick it if you did" if self.self_graded else explained)
             note.setTextFormat(Qt.TextFormat.PlainText)
             for widget in (box, note):
                 widget.setProperty("point", i)

@@ -39,6 +39,7 @@ from app.services.application import Application
 from app.ui.background import run_in_background
 from app.ui.interop_menu import InteropActions
 from app.ui.keys import KeyRow, key_rows
+from app.ui.markdown_view import MarkdownView
 from app.ui.review_view import ReviewView
 from app.ui.screen import Screen
 from app.ui.theme import (
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         forget_sources_as_read()  # before `finish_startup` imports the ORM
         self.app = app
+        MarkdownView.media = app.media  # card images and sounds load from this data folder
         self.screens: dict[str, ScreenSlot] = {}
         self.started = False
         self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round

@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.services.render import render_markdown, stylesheet
 from app.ui.theme import is_dark
 
+if TYPE_CHECKING:
+    from app.services.media import MediaLibrary
+
 READING_WIDTH = 860
 TOP_MARGIN = 24
+MAX_IMAGE_PIXELS = 40_000_000  # a larger picture is refused before it is decoded
+MIN_IMAGE_WIDTH = 200
+IMAGE_RESOURCE = QTextDocument.ResourceType.ImageResource.value
+
+
+def media_name(name: QUrl | str) -> str | None:
+    """The media folder name a `media:<name>` URL asks for; None for any other URL."""
+    url = name if isinstance(name, QUrl) else QUrl(name)
+    if url.scheme() != "media" or url.host() or url.hasQuery() or url.hasFragment():
+        return None
+    return url.path(QUrl.ComponentFormattingOption.FullyDecoded)
+
+
+def media_image(path: str, max_width: int) -> QImage | None:
+    """The picture at `path`, scaled down to `max_width`; None if it cannot be read or is
+    too large to decode safely."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if not size.isValid() or size.width() * size.height() > MAX_IMAGE_PIXELS:
+        return None
+    if size.width() > max_width:
+        reader.setScaledSize(QSize(max_width, max(1, size.height() * max_width // size.width())))
+    image = reader.read()
+    return None if image.isNull() else image
 
 
 class MarkdownView(QTextBrowser):
+    # The user's media folder (set by the main window): `media:` images load from it, and
+    # `media:` links (sounds) open there with the system's player. Nothing else ever loads.
+    media: ClassVar[MediaLibrary | None] = None
+
     def __init__(
         self, parent: QWidget | None = None, *, reading_width: int | None = READING_WIDTH
     ) -> None:
         super().__init__(parent)
         self.reading_width = reading_width
         self.setOpenLinks(False)
+        self.anchorClicked.connect(self.open_link)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.document().setDocumentMargin(24)
@@ -48,9 +81,24 @@ class MarkdownView(QTextBrowser):
         root.setFrameFormat(frame)
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:  # noqa: N802
-        """Nothing outside the text is ever loaded: a card naming `file:///dev/zero` or a
-        remote image gets an empty resource, never a read."""
-        return None
+        """Only a picture of the media folder is ever loaded: a card naming
+        `file:///dev/zero`, a data: URI or a remote image gets an empty resource, never a read."""
+        wanted = media_name(name)
+        if getattr(kind, "value", kind) != IMAGE_RESOURCE or wanted is None:
+            return None
+        path = self.media.image_path(wanted) if self.media is not None else None
+        if path is None:
+            return None
+        margins = 2 * self.document().documentMargin() + 2 * TOP_MARGIN
+        width = max(MIN_IMAGE_WIDTH, int(min(self.viewport().width(), READING_WIDTH) - margins))
+        return media_image(str(path), width)
+
+    def open_link(self, url: QUrl) -> None:
+        """A sound of the media folder plays in the system's player; nothing else opens."""
+        wanted = media_name(url)
+        path = self.media.sound_path(wanted) if self.media is not None and wanted else None
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def show_html(self, body: str) -> None:
         self.document().setDefaultStyleSheet(stylesheet(is_dark()))

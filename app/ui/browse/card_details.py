@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.browse_service import BrowseRow, HistoryEntry
-from app.services.render import render_markdown
+from app.services.render import question_html, render_markdown
 from app.ui.browse.models import HistoryModel
 from app.ui.markdown_view import MarkdownView
 from app.ui.theme import is_dark
@@ -110,8 +110,14 @@ def card_html(row: BrowseRow) -> str:
     if row.flagged:
         meta.append("⚑ flagged")
     points = "".join(f"<li>{html.escape(p)}</li>" for p in card.key_points)
+    listed = (
+        f"<p><b>Key points</b></p><ul>{points}</ul>"
+        if points
+        else "<p><b>Needs key points:</b> this card has none yet, so the quiz lets you grade "
+        "it yourself. Edit it (Ctrl+E) to write three to seven.</p>"
+    )
     return (
-        f"<h2>{html.escape(card.question)}</h2>"
+        f"<h2>{question_html(card.question)}</h2>"
         f'<p class="muted">{" · ".join(meta)}</p>'
-        f"<p><b>Key points</b></p><ul>{points}</ul><hr>" + render_markdown(card.answer, is_dark())
+        f"{listed}<hr>" + render_markdown(card.answer, is_dark())
     )

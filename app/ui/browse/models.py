@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 
+from app.domain.media_names import plain_text
 from app.domain.scheduling import CardState
 from app.services.browse_service import (
     BrowseRow,
@@ -24,6 +25,8 @@ CARD_ID_ROLE = Qt.ItemDataRole.UserRole
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 2
 DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 FLAG = "⚑ "
+NEEDS_POINTS = "   · needs key points"  # after the question of a card with none yet
+NEEDS_POINTS_STATUS = "needs-points"
 SUSPENDED_COLOR = "#8c959f"
 
 
@@ -72,7 +75,9 @@ class CardTableModel(RowsTableModel):
     COLUMNS = (
         Column(
             "Question",
-            lambda _m, r: (FLAG if r.flagged else "") + r.card.question,
+            lambda _m, r: (FLAG if r.flagged else "")
+            + plain_text(r.card.question)
+            + (NEEDS_POINTS if r.card.needs_key_points else ""),
             sort=lambda _m, r: r.card.question.lower(),
             tooltip=_question_tip,
         ),
@@ -201,6 +206,8 @@ class CardFilter(QSortFilterProxyModel):
             return row.flagged
         if status == "mine":
             return row.card.user
+        if status == NEEDS_POINTS_STATUS:
+            return row.card.needs_key_points
         return not row.suspended and row.memory.state.label == status
 
     def lessThan(self, left: Index, right: Index) -> bool:  # noqa: N802

@@ -25,7 +25,7 @@ from app.services.browse_service import BrowseRow
 from app.ui.browse.actions import CardActions
 from app.ui.browse.card_details import CardDetails
 from app.ui.browse.highlight_delegate import HighlightDelegate
-from app.ui.browse.models import CARD_ID_ROLE, CardFilter, CardTableModel
+from app.ui.browse.models import CARD_ID_ROLE, NEEDS_POINTS_STATUS, CardFilter, CardTableModel
 from app.ui.keys import bind
 from app.ui.screen import Screen
 
@@ -39,6 +39,7 @@ STATUSES = (
     ("Suspended", "suspended"),
     ("Flagged", "flagged"),
     ("My cards", "mine"),
+    ("Needs key points", NEEDS_POINTS_STATUS),
 )
 DIFFICULTIES = (("Any difficulty", ""), ("Easy", "easy"), ("Medium", "medium"), ("Hard", "hard"))
 

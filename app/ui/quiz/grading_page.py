@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.media_names import plain_text
 from app.domain.quiz import PointMatch, format_clock
 from app.services.quiz_service import QuizRun
 from app.ui.key_points import KeyPointChecklist, typed_beside
@@ -90,7 +91,7 @@ class GradingPage(QWidget):
             )
         else:
             self.outcome_label.setText(f"Submitted after {used} of {format_clock(answer.budget)}")
-        self.g_question.setText(card.question)
+        self.g_question.setText(plain_text(card.question))
         self.typed_view.setPlainText(answer.typed)
         self.model_view.show_markdown(card.answer)
         self.checklist.show_points(card.key_points, matches, answer.covered)

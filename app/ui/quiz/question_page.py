@@ -14,8 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.media_names import without_refs
 from app.domain.quiz import Countdown, format_clock, urgency
 from app.services.quiz_service import QuizRun
+from app.services.render import question_media
+from app.ui.markdown_view import MarkdownView
 from app.ui.quiz.palette import BAR_COLORS
 from app.ui.widgets import bind_keys, heading, muted
 
@@ -55,6 +58,11 @@ class QuestionPage(QWidget):
         self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.question_label.setContentsMargins(0, 18, 0, 12)
         layout.addWidget(self.question_label)
+        # The question's pictures and sounds (an imported "Name the curve: <img>"), if any.
+        self.question_media = MarkdownView(reading_width=None)
+        self.question_media.setObjectName("quiz-question-media")
+        self.question_media.setVisible(False)
+        layout.addWidget(self.question_media, 2)
         self.answer_stack = QStackedWidget()
         self.answer_box = QPlainTextEdit()
         self.answer_box.setObjectName("quiz-answer")
@@ -106,12 +114,19 @@ class QuestionPage(QWidget):
             if run.total_budget is not None
             else f"{format_clock(run.question.budget)} for this question"
         )
-        self.question_label.setText(run.question.card.question)
+        self._show_question_text(run.question.card.question)
         self.answer_box.setReadOnly(False)
         self.answer_box.setPlainText(run.draft_text)
         self.answer_box.moveCursor(self.answer_box.textCursor().MoveOperation.End)
         self.answer_stack.setCurrentIndex(0)
         self.pause_button.setText("Pause   (Ctrl+P)")
+
+    def _show_question_text(self, question: str) -> None:
+        self.question_label.setText(without_refs(question))
+        media = question_media(question)
+        self.question_media.setVisible(bool(media))
+        if media:
+            self.question_media.show_html(media)
 
     def typed(self) -> str:
         return self.answer_box.toPlainText()
@@ -137,12 +152,13 @@ class QuestionPage(QWidget):
         """Paused: the question is hidden. Resumed: it is back and the box has the focus."""
         if paused:
             self.question_label.setText("…")
+            self.question_media.setVisible(False)
             self.answer_stack.setCurrentIndex(1)
             self.pause_button.setText("Resume   (Ctrl+P)")
             self.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.answer_stack.setCurrentIndex(0)
-            self.question_label.setText(run.question.card.question if run.question else "")
+            self._show_question_text(run.question.card.question if run.question else "")
             self.pause_button.setText("Pause   (Ctrl+P)")
             self.answer_box.setFocus(Qt.FocusReason.OtherFocusReason)
 
