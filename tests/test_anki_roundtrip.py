@@ -2,11 +2,9 @@
 
 - Lattice -> Anki: cards studied in Lattice arrive in a fresh Anki profile with their due
   days, intervals, FSRS memory, counts and every review.
-- Anki -> Lattice -> Anki: a deck built and studied in Anki (basic, reversed and cloze notes)
-  comes back as the same notes and cards, due on the same days, with the same review counts.
-
-Media is another part's job: `build_anki_deck` takes the notes to add, so a test with images
-or sound only adds a note whose field names a file (and the file to the collection).
+- Anki -> Lattice -> Anki: a deck built and studied in Anki (basic, reversed and cloze notes,
+  one showing a picture and playing a sound) comes back as the same notes and cards, due on
+  the same days, with the same review counts and the same media files.
 """
 
 from __future__ import annotations
@@ -199,7 +197,22 @@ DECK: list[NoteSpec] = [
         {"Text": "Adam keeps {{c1::first}} and {{c2::second}} moments", "Back Extra": "per weight"},
         "ML",
     ),
+    (
+        "Basic",
+        {
+            "Front": 'Name the curve: <img src="sigmoid curve.png">',
+            "Back": "The logistic sigmoid [sound:sigmoid.mp3]",
+        },
+        "ML",
+    ),
 ]
+
+
+def media_files() -> dict[str, bytes]:
+    """The files the deck's notes name, as Anki keeps them."""
+    from tests.test_anki_media import SOUND, _png
+
+    return {"sigmoid curve.png": _png(), "sigmoid.mp3": SOUND}
 
 
 def build_anki_deck(
@@ -207,6 +220,8 @@ def build_anki_deck(
 ) -> Any:
     col = open_anki(path)
     col.set_config("fsrs", fsrs)
+    for name, data in media_files().items():
+        col.media.write_data(name, data)
     for kind, fields, deck in notes:
         note = col.new_note(col.models.by_name(kind))
         for name, value in fields.items():
@@ -328,7 +343,7 @@ def test_an_anki_deck_goes_to_lattice_and_back_unchanged(
         before = snapshot(direct)
     finally:
         direct.close()
-    assert len(before) == 10  # 2 basic + 2 x 2 reversed + 2 x 2 cloze
+    assert len(before) == 11  # 3 basic + 2 x 2 reversed + 2 x 2 cloze
     types = sorted(v[3] for v in before.values())
     assert types[0] == 0 and 3 in types and types.count(2) >= 6  # new, relearning, review
     assert sum(1 for v in before.values() if v[4] == -1 and v[-2] == 4) == 1  # suspended, blue
@@ -340,11 +355,15 @@ def test_an_anki_deck_goes_to_lattice_and_back_unchanged(
     try:
         import_package(fresh, back.path)
         everything = snapshot(fresh)
+        arrived = Path(fresh.media.dir())
+        assert fresh.media.check().missing == []  # every file a note names is there
+        for name, data in media_files().items():
+            assert (arrived / name).read_bytes() == data, name  # the same bytes, same name
     finally:
         fresh.close()
     guids = {guid for guid, _ in before}
     after = {key: value for key, value in everything.items() if key[0] in guids}
-    assert len(everything) - len(after) == len(ctx.bank.cards) - 10  # Lattice's own cards
+    assert len(everything) - len(after) == len(ctx.bank.cards) - 11  # Lattice's own cards
     assert set(after) == set(before)  # the same notes (GUIDs) and cards (ordinals)
     for key, was in before.items():
         now = after[key]
@@ -380,7 +399,7 @@ def test_the_notes_go_back_into_the_same_anki_profile_in_place(
         assert {g: notes_after[g] for g in notes_before} == notes_before
         assert len(original.models.all_names_and_ids()) == len(kinds_before) + 1  # Lattice's
         own = len(notes_after) - len(notes_before)
-        assert own == len(ctx.bank.cards) - 10  # only Lattice's own cards are new notes
+        assert own == len(ctx.bank.cards) - 11  # only Lattice's own cards are new notes
         assert original.card_count() == cards_before + own
     finally:
         original.close()
