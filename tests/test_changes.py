@@ -103,6 +103,7 @@ def test_an_import_refreshes_every_screen(qtbot, window, monkeypatch) -> None:  
     dialog.area.setCurrentIndex(dialog.area.findData("llm"))
     qtbot.waitUntil(lambda: not dialog.busy)
     dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())  # written on a worker thread
 
     # Review is on show: at once.
     assert new_count(window) == new_before + 4  # the cloze note with c1 and c2: two cards

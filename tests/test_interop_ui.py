@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -54,7 +55,19 @@ def test_import_dialog_imports_an_anki_deck_into_a_new_concept(window, qtbot, mo
     qtbot.waitUntil(lambda: not dialog.busy)
     assert "4 new cards; new concept: Attention basics." in dialog.preview.text()
     assert "derived" in dialog.preview.text()
+    written_on: list[str] = []
+    write = dialog.service.write
+
+    def recording_write(plan):  # type: ignore[no-untyped-def]
+        written_on.append(threading.current_thread().name)
+        return write(plan)
+
+    monkeypatch.setattr(dialog.service, "write", recording_write)
     dialog.import_button.click()
+    assert dialog.busy and dialog.progress.isVisible()  # written on a worker, with progress
+    dialog.reject()  # Esc while it is written: it finishes, never half an import
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert written_on and written_on[0] != threading.main_thread().name
     assert len(window.app.ctx.bank.cards) == before + 4
     assert (user_content_dir(window.app.ctx.data_dir) / "llm" / "attention-basics.md").is_file()
     assert shown and shown[0].startswith("Cards imported: 4 new cards")
@@ -89,6 +102,7 @@ def test_existing_concept_choice(window, qtbot, monkeypatch, tmp_path) -> None: 
     assert "1 new card." in dialog.preview.text()
     assert not dialog.grab().isNull()
     dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
     assert any(c.question == "What is gamma's use?" for c in window.app.ctx.bank.cards_of("gamma"))
 
 

@@ -53,7 +53,7 @@ from app.domain.media_names import MEDIA_REF, drop_refs, referenced, rename_refs
 from app.locations import user_content_dir
 from app.services.anki_import import AnkiPackage, read_package
 from app.services.anki_media import PackageMedia, read_media
-from app.services.context import AppContext
+from app.services.context import AppContext, LoadedContent
 from app.services.csv_import import read_csv
 from app.services.markdown_import import read_folder
 from app.storage.media_store import MediaStore, media_dir
@@ -117,6 +117,15 @@ class ImportSource:
             if self.kind is not SourceKind.MARKDOWN
             else sum(len(f.cards) for f in self.files)
         )
+
+
+@dataclass(frozen=True)
+class Written:
+    """An import written to disk; the new bank (None: the cards were there already) is
+    swapped in by `CardImportService.install`."""
+
+    changes: Changes
+    loaded: LoadedContent | None
 
 
 def read_source(path: Path, progress: Progress | None = None) -> ImportSource:
@@ -426,12 +435,18 @@ class CardImportService:
 
     def commit(self, plan: ImportPlan) -> Changes:
         """Write the plan's files all or nothing, then reload the bank."""
+        return self.install(self.write(plan))
+
+    def write(self, plan: ImportPlan) -> Written:
+        """Everything importing does but the bank's swap: card files (all or nothing),
+        media, the import record, history and progress, the new bank read from disk. It
+        leaves `ctx.bank` alone, so the dialog runs it on a worker thread."""
         if not plan.files:
             self._add_media(plan)  # the cards are there already; their files may not be
             updated = self._updated_record(plan)
             if updated is not None:
                 self._write_record(updated)
-            return self._set_schedules(plan)
+            return Written(self._set_schedules(plan), None)
         root = self.cards_root
         root.mkdir(parents=True, exist_ok=True)
         destinations = self._destinations(plan)
@@ -452,8 +467,14 @@ class CardImportService:
         if updated is not None:
             self._write_record(updated)
         self._set_schedules(plan)
-        self.ctx.reload_user_content()
-        return Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS
+        loaded = self.ctx.read_user_content()
+        return Written(Changes.CONTENT | Changes.QUEUE | Changes.PROGRESS, loaded)
+
+    def install(self, written: Written) -> Changes:
+        """The new bank in place (GUI thread); returns what changed."""
+        if written.loaded is not None:
+            self.ctx.install_user_content(written.loaded)
+        return written.changes
 
     def _add_media(self, plan: ImportPlan) -> list[str]:
         if not plan.media:

@@ -175,17 +175,27 @@ class AppContext:
     def reload_user_content(self) -> None:
         """Re-read the user's own cards and re-assemble the bank *in place*, so every
         service holding `ctx.bank` sees the change. The bundled files are not parsed again."""
+        self.install_user_content(self.read_user_content())
+
+    def read_user_content(self) -> LoadedContent:
+        """The bank with the user's cards as they are on disk now, with the database's mirror
+        of the cards and the search index brought up to it; `ctx.bank` is not touched, so
+        this may run on a worker thread while the screens keep reading the current bank."""
         if self.bundled is None:
             self.bundled = parse_content_root(self.content_root)
         loaded = _parse(self.content_root, self.user_root, self.bundled)
+        _mirror(self.db_path, loaded.order)  # cards not yet in the bank are skipped by the queue
+        _sync_search(loaded.bank, self.db_path)
+        return loaded
+
+    def install_user_content(self, loaded: LoadedContent) -> None:
+        """Swap a bank made by `read_user_content` in (on the GUI thread: a few assignments)."""
         fresh = loaded.bank
         self.bank.areas = fresh.areas
         self.bank.concepts = fresh.concepts
         self.bank.cards = fresh.cards
         self.bank.problems = fresh.problems
         self.card_order = [card_id for card_id, _concept in loaded.order]
-        _mirror(self.db_path, loaded.order)
-        self.sync_search_index()
 
 
 def _load_settings(raw: object) -> StudySettings:

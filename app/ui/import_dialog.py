@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.import_rules import ImportCancelled, ImportPlan, ImportRefused, ImportTarget
-from app.services.card_import import CardImportService, ImportSource, describe, read_source
+from app.services.card_import import (
+    CardImportService,
+    ImportSource,
+    Written,
+    describe,
+    read_source,
+)
 from app.ui.background import Job, run_job
 
 NEW_CONCEPT = "__new__"
@@ -84,6 +90,7 @@ class ImportDialog(QDialog):
         working.addWidget(self.cancel_button)
         layout.addLayout(working)
         self.job: Job | None = None
+        self.writing = False  # an import being written is never cancelled half-way
         self._show_working(False)
         # Typing a concept's title re-plans once the typing pauses, not at every key.
         self.plan_timer = QTimer(self)
@@ -178,6 +185,8 @@ class ImportDialog(QDialog):
         return self.job is not None or self.plan_timer.isActive()
 
     def _stop_job(self) -> None:
+        if self.writing:
+            return
         self.plan_timer.stop()
         if self.job is not None:
             self.job.cancel()
@@ -278,26 +287,44 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(self.plan is not None and bool(self.plan.files))
 
     def do_import(self) -> None:
-        if self.plan is None:
+        """Write the import on a worker thread (files, history, the new bank read from
+        disk) with progress; the bank is swapped in here, on the GUI thread."""
+        plan = self.plan
+        if plan is None:
             return
-        try:
-            changes = self.service.commit(self.plan)
-        except ImportRefused as refused:
-            self.preview.setText(f"Nothing was imported: {refused}")
+        self.writing = True
+        self._start(lambda job: self._write(job, plan), lambda result: self._written(plan, result))
+        self.cancel_button.setEnabled(False)  # half an import cannot be taken back mid-way
+
+    def _write(self, job: Job, plan: ImportPlan) -> Written:
+        job.report(f"Importing {len(plan.card_ids)} cards…", 0.1)
+        return self.service.write(plan)
+
+    def _written(self, plan: ImportPlan, result: object) -> None:
+        self.writing = False
+        self.cancel_button.setEnabled(True)
+        if not isinstance(result, Written):
+            said = "Nothing was imported" if isinstance(result, ImportRefused) else "Importing stopped"
+            self.preview.setText(f"{said}: {_reason(result, 'importing')}")
             self.import_button.setEnabled(False)
             return
-        self.imported.emit(self.plan.summary(), changes)
+        changes = self.service.install(result)
+        self.imported.emit(plan.summary(), changes)
         self._forget_source()
         self.accept()
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt's name
-        """Closing (Import, Cancel, Esc) stops any reading still going on."""
+        """Closing (Import, Cancel, Esc) stops any reading still going on; an import being
+        written finishes first (the dialog closes itself when it is in)."""
+        if self.writing:
+            self.progress_text.setText("Importing… the dialog closes when it is done")
+            return
         self.cancel_work()
         super().done(result)
 
 
-def _reason(result: object) -> str:
+def _reason(result: object, doing: str = "reading") -> str:
     """What went wrong, in words for the dialog (an unexpected error is named as such)."""
     if isinstance(result, ImportRefused):
         return str(result)
-    return f"an unexpected error while reading ({type(result).__name__}: {result})"
+    return f"an unexpected error while {doing} ({type(result).__name__}: {result})"
