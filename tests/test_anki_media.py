@@ -239,3 +239,21 @@ def test_a_note_from_anki_goes_back_with_its_own_media_names(ctx, tmp_path) -> N
         assert col.media.check().missing == []
     finally:
         col.close()
+
+
+def test_browse_shows_a_found_question_with_its_picture_named_not_its_reference(
+    window, qtbot, tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    from app.domain.changes import Changes
+    from app.ui.browse.models import HIGHLIGHT_ROLE, CardTableModel
+
+    CardImportService(window.app.ctx).import_path(_anki_deck(tmp_path, False), NEW)
+    window.broadcast(Changes.CONTENT)
+    window.show_screen("browse")
+    browse = window.browse
+    qtbot.keyClicks(browse.search, "curve")
+    qtbot.waitUntil(lambda: bool(browse.visible_ids()))
+    top = browse.proxy.index(0, CardTableModel.QUESTION)
+    shown = top.data(HIGHLIGHT_ROLE)
+    assert "curve</span>" in shown and "[image: sigmoid-curve.png]" in shown
+    assert "media:" not in shown

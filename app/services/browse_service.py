@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.changes import Changes
 from app.domain.content import Card
+from app.domain.media_names import plain_text
 from app.domain.scheduling import CardMemory, CardState, Grade, Scheduler, format_interval
 from app.services.context import AppContext
 from app.storage.search_store import MARK_END, MARK_START, SearchHit, SearchStore, query_terms
@@ -56,6 +58,18 @@ def marked_to_html(marked: str, style: str = MARK_STYLE) -> str:
 
 def strip_marks(marked: str) -> str:
     return marked.replace(MARK_START, "").replace(MARK_END, "")
+
+
+# A media reference in marked text: a match may have marked part of its file name.
+_MARKED_MEDIA_REF = re.compile(
+    rf"!?\[[^\[\]\n]{{0,500}}\]\(media:[\w.\-{MARK_START}{MARK_END}]{{1,250}}\)"
+)
+
+
+def marked_plain(marked: str) -> str:
+    """Marked text with its media references as short words ("[image: curve.png]"), as
+    the lists show them; a match inside a reference's file name is not highlighted."""
+    return _MARKED_MEDIA_REF.sub(lambda m: plain_text(strip_marks(m.group())), marked)
 
 
 class BrowseService:

@@ -15,6 +15,7 @@ from app.services.browse_service import (
     BrowseRow,
     HistoryEntry,
     SearchHit,
+    marked_plain,
     marked_to_html,
     strip_marks,
 )
@@ -160,7 +161,9 @@ class CardTableModel(RowsTableModel):
             return row.card_id
         if role == HIGHLIGHT_ROLE and column == self.QUESTION:
             hit = self.hits.get(row.card_id)
-            return (FLAG if row.flagged else "") + marked_to_html(hit.question) if hit else None
+            if hit is None:
+                return None
+            return (FLAG if row.flagged else "") + marked_to_html(marked_plain(hit.question))
         return None
 
 
