@@ -24,6 +24,7 @@ from typing import Any
 from app.domain.anki_origin import AnkiNotetype
 from app.domain.anki_progress import AnkiCard, AnkiReview
 from app.domain.import_rules import AnkiNote, AnkiTemplate, ImportRefused
+from app.domain.protobuf_fields import strings as proto_strings
 from app.services.archive_safety import MiB, copy_limited, open_archive
 from app.storage.schema_check import bounded
 
@@ -110,43 +111,10 @@ class _Model:
         )
 
 
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while at < len(data) and shift < 64:
-        byte = data[at]
-        value |= (byte & 0x7F) << shift
-        at += 1
-        shift += 7
-        if not byte & 0x80:
-            return value, at
-    raise ValueError("a truncated number in a card template")
-
-
 def _template_formats(config: bytes) -> tuple[str, str]:
     """(front, back) from a newer collection's template config (protobuf fields 1 and 2)."""
-    found = _proto_strings(config, (1, 2))
+    found = proto_strings(config, (1, 2))
     return found[1], found[2]
-
-
-def _proto_strings(config: bytes, numbers: tuple[int, ...]) -> dict[int, str]:
-    """The string fields `numbers` of a protobuf message ("" when absent)."""
-    found = dict.fromkeys(numbers, "")
-    at = 0
-    while at < len(config):
-        key, at = _varint(config, at)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            _, at = _varint(config, at)
-        elif wire == 2:
-            length, at = _varint(config, at)
-            if number in found:
-                found[number] = config[at : at + length].decode("utf-8", "replace")
-            at += length
-        elif wire in (1, 5):
-            at += 8 if wire == 1 else 4
-        else:
-            raise ValueError(f"an unknown field type {wire} in a card template")
-    return found
 
 
 def _models(conn: sqlite3.Connection) -> dict[int, _Model]:
@@ -172,7 +140,7 @@ def _models(conn: sqlite3.Connection) -> dict[int, _Model]:
                     )
         for ntid, name, config in conn.execute("SELECT id, name, config FROM notetypes"):
             names = [name for _, name in sorted(fields.get(int(ntid), []))]
-            kind = _proto_strings(config, (3,)) if isinstance(config, bytes) else {3: ""}
+            kind = proto_strings(config, (3,)) if isinstance(config, bytes) else {3: ""}
             models[int(ntid)] = _Model(
                 names,
                 int(ntid) in cloze_ids,

@@ -17,12 +17,13 @@ import tempfile
 import weakref
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.domain.import_rules import ImportRefused
 from app.domain.media_names import MediaNameRefused, safe_media_name
+from app.domain.protobuf_fields import fields
 from app.services.archive_safety import MiB, copy_limited, open_archive, read_limited
 from app.storage.media_store import MAX_MEDIA_BYTES
 
@@ -50,48 +51,15 @@ class PackageMedia:
             self._remove()
 
 
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while at < len(data) and shift < 64:
-        byte = data[at]
-        value |= (byte & 0x7F) << shift
-        at += 1
-        shift += 7
-        if not byte & 0x80:
-            return value, at
-    raise ValueError("a truncated number")
-
-
-def _fields(data: bytes) -> Iterable[tuple[int, int, bytes | int]]:
-    """(field number, wire type, value) of one protobuf message."""
-    at = 0
-    while at < len(data):
-        key, at = _varint(data, at)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            value, at = _varint(data, at)
-            yield number, wire, value
-        elif wire == 2:
-            length, at = _varint(data, at)
-            if at + length > len(data):
-                raise ValueError("a truncated field")
-            yield number, wire, data[at : at + length]
-            at += length
-        elif wire in (1, 5):
-            at += 8 if wire == 1 else 4
-        else:
-            raise ValueError(f"an unknown field type {wire}")
-
-
 def _protobuf_map(data: bytes) -> dict[str, str]:
     """Member -> file name from Anki's MediaEntries (entry n is member n unless it says)."""
     found: dict[str, str] = {}
     index = 0
-    for number, wire, entry in _fields(data):
+    for number, wire, entry in fields(data):
         if number != 1 or wire != 2 or not isinstance(entry, bytes):
             continue
         name, member = "", str(index)
-        for sub, sub_wire, value in _fields(entry):
+        for sub, sub_wire, value in fields(entry):
             if sub == 1 and sub_wire == 2 and isinstance(value, bytes):
                 name = value.decode("utf-8", "replace")
             elif sub == 255 and sub_wire == 0 and isinstance(value, int):
