@@ -263,11 +263,22 @@ def test_buried_cards_stay_hidden_until_tomorrow(ctx, tmp_path: Path) -> None:  
         tmp_path / "buried.apkg",
         "UPDATE cards SET queue = -3, due = 0 WHERE type = 2",  # overdue, and buried today
     )
+    from app.services.buried_cards import BuriedCards
+    from app.services.review_service import ReviewService
+
     plan = CardImportService(ctx).import_path(buried, ImportTarget(new_title="Anki", area="llm"))
     assert "buried until tomorrow" in plan.summary()
-    tomorrow = study_day_end(ctx.clock.now(), ctx.clock.local_tz, ctx.settings.day_starts_at_hour)
     studied = [m for m in ctx.store.memories().values() if m.state == 2]
-    assert studied and all(m.due == tomorrow for m in studied)
+    now = ctx.clock.now()
+    assert studied and all(m.due is not None and m.due <= now for m in studied)  # Anki's due kept
+    aside = BuriedCards(ctx.db_path).buried(now)
+    assert {m.card_id for m in studied} <= set(aside)  # buried, as in Anki
+    session = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings)
+    shown = session.next_card()
+    assert shown is None or shown.card.id not in aside  # not shown today
+    tomorrow = study_day_end(now, ctx.clock.local_tz, ctx.settings.day_starts_at_hour)
+    ctx.clock.set(tomorrow + timedelta(minutes=1))
+    assert not BuriedCards(ctx.db_path).buried(ctx.clock.now())  # the next day lifts it
 
 
 def test_a_newer_anki_history_wins_over_the_last_import(ctx, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

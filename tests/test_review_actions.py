@@ -146,7 +146,7 @@ def test_a_buried_card_stays_aside_after_a_restart_until_the_next_study_day(
     assert shown(again) != first
     assert first in again.review.service.buried.buried(clock.now())
     clock.advance(timedelta(days=1))  # the next study day lifts it, and forgets the mark
-    assert first not in BuriedCards.load(ctx.db_path, clock.now()).buried(clock.now())
+    assert first not in BuriedCards(ctx.db_path).buried(clock.now())
     later = build_window(Application(ctx))
     qtbot.addWidget(later)
     assert shown(later) == first  # first in line again

@@ -91,6 +91,8 @@ class ImportPlan:
     kept_edits: list[str] = field(default_factory=list)  # questions of cards left as edited
     # another app's progress to set once the cards are in: history, schedule and marks
     schedules: list[ScheduleImport] = field(default_factory=list)
+    # cards Anki had put aside for the rest of the day: buried here too, until the day ends
+    buried: list[str] = field(default_factory=list)
     # where this import's Anki cards came from (note, ordinal, note type), for export
     origins: ImportRecord = field(default_factory=ImportRecord)
     # media files to add to the media folder: stored name -> unpacked file

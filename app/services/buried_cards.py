@@ -8,7 +8,8 @@ card aside; the next study day forgets it, and expired marks are dropped when re
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import sqlite3
+from collections.abc import Callable, Collection
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -21,43 +22,42 @@ BURIED_KEY = "buried_cards"
 
 
 class BuriedCards:
-    """The buried cards of one data folder; every change is written before it returns."""
+    """The buried cards of one data folder, read from the database each time they are
+    asked for (an import may bury cards too), every change written before it returns."""
 
-    def __init__(self, db_path: Path, until: dict[str, datetime]) -> None:
+    def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
-        self._until = until
 
-    @classmethod
-    def load(cls, db_path: Path, now: datetime) -> BuriedCards:
-        with closing(connect(db_path)) as conn:
-            stored = read_setting(conn, BURIED_KEY, {})
+    def _read(self, conn: sqlite3.Connection, now: datetime | None) -> dict[str, datetime]:
+        stored = read_setting(conn, BURIED_KEY, {})
         until: dict[str, datetime] = {}
         if isinstance(stored, dict):
             for card, text in stored.items():
                 when = from_db_time(text) if isinstance(text, str) else None
-                if when is not None and when > now:
+                if when is not None and (now is None or when > now):
                     until[str(card)] = when
-        return cls(db_path, until)
+        return until
 
     def buried(self, now: datetime) -> Collection[str]:
-        return {card for card, until in self._until.items() if until > now}
+        with closing(connect(self.db_path)) as conn:
+            return set(self._read(conn, now))
 
-    def bury(self, card_id: str, until: datetime) -> None:
-        self._until[card_id] = until
-        self._save()
+    def bury(self, card_ids: Collection[str], until: datetime, now: datetime) -> None:
+        """Put `card_ids` aside until `until`; marks that ran out are dropped meanwhile."""
+        self._change(now, lambda marks: marks.update(dict.fromkeys(card_ids, until)))
 
-    def unbury(self, card_id: str) -> bool:
+    def unbury(self, card_id: str, now: datetime) -> bool:
         """False when the card was not buried."""
-        if self._until.pop(card_id, None) is None:
-            return False
-        self._save()
-        return True
+        found: list[bool] = []
+        self._change(now, lambda marks: found.append(marks.pop(card_id, None) is not None))
+        return found[0]
 
-    def _save(self) -> None:
-        value = {card: db_time(until) for card, until in self._until.items()}
+    def _change(self, now: datetime, change: Callable[[dict[str, datetime]], object]) -> None:
         with (
             faults_as_messages(self.db_path),
             closing(connect(self.db_path)) as conn,
             in_transaction(conn),
         ):
-            write_setting(conn, BURIED_KEY, value)
+            marks = self._read(conn, now)
+            change(marks)
+            write_setting(conn, BURIED_KEY, {c: db_time(u) for c, u in marks.items()})

@@ -53,6 +53,7 @@ from app.domain.media_names import MEDIA_REF, drop_refs, referenced, rename_refs
 from app.locations import user_content_dir
 from app.services.anki_import import AnkiPackage, read_package
 from app.services.anki_media import PackageMedia, read_media
+from app.services.buried_cards import BuriedCards
 from app.services.context import AppContext, LoadedContent
 from app.services.csv_import import read_csv
 from app.services.markdown_import import read_folder
@@ -324,6 +325,9 @@ class CardImportService:
         if not plan.schedules:
             return Changes.NONE
         outcome = self.ctx.store.import_schedules(plan.schedules)
+        if plan.buried:
+            now = self.ctx.clock.now()
+            BuriedCards(self.ctx.db_path).bury(plan.buried, self._next_study_day(now), now)
         if outcome.kept:
             plan.notes.append(
                 f"{len(outcome.kept)} card{'s' if len(outcome.kept) != 1 else ''} already "
@@ -334,14 +338,15 @@ class CardImportService:
                     else "."
                 )
             )
-        return Changes.QUEUE | Changes.PROGRESS if outcome.done or outcome.answers else Changes.NONE
+        if outcome.done or outcome.answers or plan.buried:
+            return Changes.QUEUE | Changes.PROGRESS
+        return Changes.NONE
 
     def _add_schedules(self, plan: ImportPlan, source: ImportSource) -> None:
         """The plan's cards' Anki history and progress, to set once the cards are in.
         Refuses answers dated in the future: they would put the review log out of order."""
         now = self.ctx.clock.now()
         latest = now + FUTURE_TOLERANCE
-        tomorrow = self._next_study_day(now)
         imported = set(plan.card_ids)
         chosen: list[ImportedProgress] = []
         for card in source.cards:
@@ -357,8 +362,8 @@ class CardImportService:
                     "package. Nothing was imported"
                 )
             memory = replace(progress.memory, card_id=card_id)
-            if progress.buried and memory.due is not None and memory.due < tomorrow:
-                memory = replace(memory, due=tomorrow)  # buried: not shown again today
+            if progress.buried:
+                plan.buried.append(card_id)  # set aside as in Anki; its due date unchanged
             chosen.append(replace(progress, memory=memory))
             plan.schedules.append(
                 ScheduleImport(memory, progress.suspended, progress.flagged, tuple(progress.events))

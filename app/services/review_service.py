@@ -104,7 +104,7 @@ class ReviewService:
         self._shown_at: datetime | None = None
         # Cards put aside until the study day ends (Anki's bury), shared by the sessions of
         # one run and kept across restarts; the end of the day lifts it.
-        self.buried = buried if buried is not None else BuriedCards.load(db_path, clock.now())
+        self.buried = buried if buried is not None else BuriedCards(db_path)
         self._beyond = Beyond()
         self._planned: PlannedDay | None = None
 
@@ -280,13 +280,13 @@ class ReviewService:
 
     def bury(self, card_id: str) -> Changes:
         """Put the card aside for the rest of the study day."""
-        self.buried.bury(card_id, self._today().day_end)
+        self.buried.bury([card_id], self._today().day_end, self.clock.now())
         self._queue = None
         return Changes.QUEUE
 
     def unbury(self, card_id: str) -> Changes:
         """Bring a buried card back; it is shown next."""
-        if not self.buried.unbury(card_id):
+        if not self.buried.unbury(card_id, self.clock.now()):
             return Changes.NONE
         self._queue = None
         self._front = card_id
