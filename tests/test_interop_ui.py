@@ -65,6 +65,7 @@ def test_import_dialog_imports_an_anki_deck_into_a_new_concept(window, qtbot, mo
     monkeypatch.setattr(dialog.service, "write", recording_write)
     dialog.import_button.click()
     assert dialog.busy and dialog.progress.isVisible()  # written on a worker, with progress
+    assert not dialog.title.isEnabled() and not dialog.cancel_button.isEnabled()  # locked
     dialog.reject()  # Esc while it is written: it finishes, never half an import
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert written_on and written_on[0] != threading.main_thread().name
@@ -204,3 +205,31 @@ def test_reading_runs_on_a_worker_with_progress_and_can_be_cancelled(
     assert dialog.found.text() == "Reading was cancelled; nothing was imported."
     assert dialog.source is None and not dialog.busy and dialog.file_button.isEnabled()
     assert not dialog.progress.isVisible()
+
+
+def test_an_import_refused_while_written_says_so_and_imports_nothing(  # type: ignore[no-untyped-def]
+    window, qtbot, monkeypatch, tmp_path
+) -> None:
+    from app.domain.import_rules import ImportRefused
+
+    csv_file = tmp_path / "more.csv"
+    csv_file.write_text("question,answer\nWhat is gamma's use?,Ending the chain.\n")
+    dialog = window.interop.import_cards()
+    dialog.set_source(csv_file)
+    qtbot.waitUntil(lambda: not dialog.busy)
+    dialog.title.setText("More")
+    dialog.area.setCurrentIndex(dialog.area.findData("llm"))
+    qtbot.waitUntil(lambda: not dialog.busy)
+    before = len(window.app.ctx.bank.cards)
+
+    def refuse(plan):  # type: ignore[no-untyped-def]
+        raise ImportRefused("the disk is full")
+
+    monkeypatch.setattr(dialog.service, "write", refuse)
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert dialog.isVisible()
+    assert dialog.preview.text() == "Nothing was imported: the disk is full"
+    assert dialog.title.isEnabled() and not dialog.import_button.isEnabled()
+    assert len(window.app.ctx.bank.cards) == before
+    dialog.reject()

@@ -91,6 +91,7 @@ class ImportDialog(QDialog):
         layout.addLayout(working)
         self.job: Job | None = None
         self.writing = False  # an import being written is never cancelled half-way
+        self._unlocked: list[bool] = []
         self._show_working(False)
         # Typing a concept's title re-plans once the typing pauses, not at every key.
         self.plan_timer = QTimer(self)
@@ -185,8 +186,6 @@ class ImportDialog(QDialog):
         return self.job is not None or self.plan_timer.isActive()
 
     def _stop_job(self) -> None:
-        if self.writing:
-            return
         self.plan_timer.stop()
         if self.job is not None:
             self.job.cancel()
@@ -205,8 +204,9 @@ class ImportDialog(QDialog):
         self._show_working(True)
 
     def cancel_work(self) -> None:
-        """Stop reading (or planning): the worker stops at its next step, its result unseen."""
-        if not self.busy:
+        """Stop reading (or planning): the worker stops at its next step, its result unseen.
+        An import being written is never stopped half-way."""
+        if not self.busy or self.writing:
             return
         self._stop_job()
         if self.source is None:
@@ -248,6 +248,8 @@ class ImportDialog(QDialog):
         self.found.setStyleSheet("color: #d9534f;" if error else "")
 
     def _changed(self) -> None:
+        if self.writing:  # the choices are locked while the import is written
+            return
         new = self.concept.currentData() == NEW_CONCEPT
         markdown = self.source is not None and not self.source.needs_target
         decks = {c.deck for c in self.source.cards if c.deck} if self.source else set()
@@ -292,17 +294,25 @@ class ImportDialog(QDialog):
         plan = self.plan
         if plan is None:
             return
-        self.writing = True
         self._start(lambda job: self._write(job, plan), lambda result: self._written(plan, result))
-        self.cancel_button.setEnabled(False)  # half an import cannot be taken back mid-way
+        self._lock_choices(True)
+
+    def _lock_choices(self, writing: bool) -> None:
+        """While an import is written nothing can change it or cancel it half-way; after
+        it, each choice is as enabled as it was before."""
+        self.writing = writing
+        widgets = (self.concept, self.title, self.area, self.by_deck, self.cancel_button)
+        if writing:
+            self._unlocked = [w.isEnabled() for w in widgets]
+        for widget, enabled in zip(widgets, self._unlocked, strict=True):
+            widget.setEnabled(enabled and not writing)
 
     def _write(self, job: Job, plan: ImportPlan) -> Written:
         job.report(f"Importing {len(plan.card_ids)} cards…", 0.1)
         return self.service.write(plan)
 
     def _written(self, plan: ImportPlan, result: object) -> None:
-        self.writing = False
-        self.cancel_button.setEnabled(True)
+        self._lock_choices(False)
         if not isinstance(result, Written):
             said = "Nothing was imported" if isinstance(result, ImportRefused) else "Importing stopped"
             self.preview.setText(f"{said}: {_reason(result, 'importing')}")
