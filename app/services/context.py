@@ -316,9 +316,14 @@ def open_context(
     db_path = database_path(directory)
     try:
         recovery = _recover_if_damaged(db_path, full_check, lock_wait, the_clock.now())
-        migrate(db_path)
-        _move_retired_history(db_path, loaded.bank.retired, the_clock.now())
-        settings = _mirror(db_path, loaded.order)
+        # Held open while the steps below open and close their own: the last connection
+        # to close copies the log into the file and deletes it, so without this each
+        # step would pay that (and its fsyncs) once more.
+        with closing(connect(db_path)) as keeper:
+            keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # joins the log
+            migrate(db_path)
+            _move_retired_history(db_path, loaded.bank.retired, the_clock.now())
+            settings = _mirror(db_path, loaded.order)
     except (sqlite3.Error, OSError) as exc:
         fault = fault_from(exc, db_path)
         if fault is None:
