@@ -103,12 +103,18 @@ def load_content(root: Path, user_root: Path, cache: Path | None) -> LoadedConte
     """The bundled content plus the user's cards: from the cache when no file changed."""
     if cache is None:
         return _parse(root, user_root)
-    key = content_cache.content_key(_content_files(root, user_root), _schema())
+    files, schema = _content_files(root, user_root), _schema()
+    quick = content_cache.stat_key(files, schema)
+    remembered = content_cache.known_key(cache, quick)
+    key = remembered or content_cache.content_key(files, schema)
     cached = content_cache.load(cache, key)
     if isinstance(cached, LoadedContent):
+        if remembered is None:
+            content_cache.remember_key(cache, quick, key, files)
         return cached
     loaded = _parse(root, user_root)
     content_cache.save(cache, key, loaded)
+    content_cache.remember_key(cache, quick, key, files)
     return loaded
 
 

@@ -142,7 +142,8 @@ class MainWindow(QMainWindow):
     def __init__(self, app: Application, *, defer_startup: bool = False) -> None:
         super().__init__()
         self.app = app
-        MarkdownView.media = app.media  # card images and sounds load from this data folder
+        # Card images and sounds load from this data folder (opened when first needed).
+        MarkdownView.media, MarkdownView.media_source = None, app
         self.screens: dict[str, ScreenSlot] = {}
         self.started = False
         self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round

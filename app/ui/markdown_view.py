@@ -52,9 +52,12 @@ def media_image(path: str, max_width: int) -> QImage | None:
 
 
 class MarkdownView(QTextBrowser):
-    # The user's media folder (set by the main window): `media:` images load from it, and
-    # `media:` links (sounds) open there with the system's player. Nothing else ever loads.
+    # The user's media folder: `media:` images load from it, and `media:` links (sounds)
+    # open there with the system's player. Nothing else ever loads. The main window names
+    # where it comes from (`media_source`, anything with a `media` attribute) and the
+    # library is opened on first use, so the first card does not wait for it.
     media: ClassVar[MediaLibrary | None] = None
+    media_source: ClassVar[Any] = None
 
     def __init__(
         self, parent: QWidget | None = None, *, reading_width: int | None = READING_WIDTH
@@ -110,17 +113,25 @@ class MarkdownView(QTextBrowser):
         wanted = media_name(name)
         if getattr(kind, "value", kind) != IMAGE_RESOURCE or wanted is None:
             return None
-        path = self.media.image_path(wanted) if self.media is not None else None
+        media = self._media()
+        path = media.image_path(wanted) if media is not None else None
         if path is None:
             return None
         margins = 2 * self.document().documentMargin() + 2 * TOP_MARGIN
         width = max(MIN_IMAGE_WIDTH, int(min(self.viewport().width(), READING_WIDTH) - margins))
         return media_image(str(path), width)
 
+    @classmethod
+    def _media(cls) -> MediaLibrary | None:
+        if cls.media is None and cls.media_source is not None:
+            MarkdownView.media = cls.media_source.media
+        return cls.media
+
     def open_link(self, url: QUrl) -> None:
         """A sound of the media folder plays in the system's player; nothing else opens."""
         wanted = media_name(url)
-        path = self.media.sound_path(wanted) if self.media is not None and wanted else None
+        media = self._media()
+        path = media.sound_path(wanted) if media is not None and wanted else None
         if path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
