@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QSize, QTimer, QUrl
 from PySide6.QtGui import (
     QDesktopServices,
     QImage,
@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.services.render import render_markdown, stylesheet
+from app.ui.qt_numbers import no_focus
 from app.ui.theme import is_dark
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class MarkdownView(QTextBrowser):
         self.reading_width = reading_width
         self.setOpenLinks(False)
         self.anchorClicked.connect(self.open_link)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.document().setDocumentMargin(24)
         font = self.font()
