@@ -14,7 +14,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QProcess, QSize, QTimer
+from PySide6 import QtCore, QtWidgets  # dialogs, QProcess: built when first used
+from PySide6.QtCore import QByteArray, QSize, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QToolButton,
@@ -238,8 +238,8 @@ class MainWindow(QMainWindow):
             return
         if problem is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning,
             "The database is damaged",
             f"Lattice found damage in its database ({problem}). It can set the damaged file "
             "aside (it is kept, not deleted), restore the newest healthy backup and restart. "
@@ -247,8 +247,8 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         box.setObjectName("damage-message")
-        restore = box.addButton("Restore and restart", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        restore = box.addButton("Restore and restart", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QtWidgets.QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(restore)
         box.finished.connect(lambda _r: self._recover(box.clickedButton() is restore))
         box.open()
@@ -258,7 +258,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The database is damaged: File ▸ Backups… restores one")
             return
         self.app.recover_now()
-        QMessageBox.information(self, "Lattice recovered your data", self.recovery_text())
+        QtWidgets.QMessageBox.information(self, "Lattice recovered your data", self.recovery_text())
         self.restart()
 
     # -- the screens, each built on first use ---------------------------------------------
@@ -464,8 +464,8 @@ class MainWindow(QMainWindow):
 
     def tell_about_recovery(self) -> None:
         self.statusBar().showMessage("Progress restored from a backup — see the message", 15000)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning,
             "Lattice recovered your data",
             self.recovery_text(),
             parent=self,
@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _restart_after_restore(self, aside: str) -> None:
-        QMessageBox.information(
+        QtWidgets.QMessageBox.information(
             self,
             "Backup restored",
             f"The previous database was kept as {aside}. Lattice will now restart.",
@@ -505,7 +505,7 @@ class MainWindow(QMainWindow):
         self.restart()
 
     def restart(self) -> None:
-        QProcess.startDetached(sys.executable, sys.argv)
+        QtCore.QProcess.startDetached(sys.executable, sys.argv)
         QApplication.instance().quit()  # type: ignore[union-attr]
 
     def undo(self) -> None:
@@ -610,7 +610,7 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         bank = self.app.bank
-        QMessageBox.about(
+        QtWidgets.QMessageBox.about(
             self,
             "About Lattice",
             f"<b>Lattice</b><br>Study for AI / ML / LLM engineering interviews.<br><br>"
@@ -636,8 +636,8 @@ class MainWindow(QMainWindow):
         return "\n".join(self.app.content_problems())
 
     def show_content_problems(self) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
+        box = QtWidgets.QMessageBox(self)
+        box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
         box.setWindowTitle("Content problems")
         box.setText("These files were skipped or partly loaded; everything else is available.")
         box.setDetailedText(self.content_problem_text())
