@@ -418,8 +418,10 @@ _SPELLING = (
     (re.compile(r"(?<=.{2})tre(s?)$"), r"ter\1"),
     (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
     (re.compile(r"ogue(s?)$"), r"og\1"),
+    # Not a spelling but an adverb the stemmer leaves apart: "greedily" is "greedy".
+    (re.compile(r"(?<=.{3})ily$"), "y"),
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥]|>=")
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
     word: str(value)
@@ -433,7 +435,7 @@ _NUMBER_WORDS = {
 _NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
 _SCALES = {"thousand": "k", "million": "m", "billion": "b", "trillion": "t"}
 _ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
-_SUPERSCRIPTS = {"²": "2", "³": "3"}
+_SUPERSCRIPTS = {"²": "2", "³": "3", "≥": "least", ">=": "least"}  # "≥1" is "at least 1"
 # Between two words of a formula: operators, brackets and spaces only ("/(", " + ", " = ").
 # ("=" is not one: it ends the defined word, "precision = tp/(tp+fp)".)
 _OPERATOR_GAP = re.compile(r"[\s()\[\]]*(?:[+*/÷×−^·]|\s-\s)[\s()\[\]+*/÷×−^·-]*")
@@ -770,7 +772,9 @@ def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
 
 
 _SYMBOL = 3  # the longest term of a symbolic formula ("tp", "lr", "ndcg" is a word)
-_CODE = frozenset({"np", "jnp", "tf", "torch", "math"})  # "np.log(r)" is "log r"
+# Notation, not terms: "np.log(r)" is "log r", "binom(n-c, k)" and "C(n-c, k)" have the
+# same terms.
+_CODE = frozenset({"np", "jnp", "tf", "torch", "math", "binom", "comb", "sqrt", "exp", "log", "ln"})
 
 
 def _other_formula(point: _Point, window: _Window) -> str:
