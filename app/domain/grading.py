@@ -1193,7 +1193,7 @@ def match_key_points(
     index = AnswerIndex(answer)
     compared = set(key_words(question))
     firsts = [next(iter(_point_words(p)), "") for p in points]
-    subjects = frozenset(w for w in firsts if w in compared)
+    subjects = _compared_things(question, firsts)
     texts = [[p, *a] for p, a in zip(points, alts, strict=True)]
     words = [frozenset(w for text in group for w in _point_words(text)) for group in texts]
     topic = frozenset(compared)
@@ -1209,6 +1209,25 @@ def match_key_points(
         )
         for i, (p, a, h, w) in enumerate(zip(points, alts, helps, firsts, strict=True))
     ]
+
+
+# Things a question compares are named close together ("macro, micro and weighted", "PPO and
+# GRPO", "L1 vs L2"): at most this many words apart.
+COMPARED_GAP = 3
+
+
+def _compared_things(question: str, firsts: Sequence[str]) -> frozenset[str]:
+    """The points' subjects (their first words) that the question names as things it compares:
+    each next to another within `COMPARED_GAP` words, as a list or a contrast. "What is data
+    drift, and how would you detect it in production?" compares nothing: "production" is
+    where, not a rival of "drift"."""
+    wanted = set(firsts)
+    places = [(i, t.canon) for i, t in enumerate(tokenize(question)) if t.canon in wanted]
+    things: set[str] = set()
+    for (a, first), (b, second) in zip(places, places[1:], strict=False):
+        if first != second and b - a <= COMPARED_GAP + 1:
+            things.update((first, second))
+    return frozenset(things)
 
 
 def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:
