@@ -886,6 +886,8 @@ def _judge_window(
         problem = swap
     elif rival := _rival_subject(point, positions, tokens, rivals):
         problem = rival
+    elif crossed := _crossed_pairs(point, positions, tokens):
+        problem = crossed
     elif bound := _numbers_rebound(point, tokens, low, high):
         problem = bound
     elif point.formulas and (formula := _other_formula(point, whole)):
@@ -926,6 +928,53 @@ def _rival_subject(
     if differ > agree:
         word = next(t.word for t in tokens if t.canon == named)
         return f"says it of “{word}”, not “{subject or point.written.get(named, named)}”"
+    return ""
+
+
+# Where a point's parts divide: "encoder bidirectional, decoder causal"; "L1 sparse vs L2 smooth".
+_PART_BREAK = re.compile(r"[,;]|\s(?:and|but|vs\.?|versus|whereas|while)\s")
+
+
+@lru_cache(maxsize=65536)
+def _point_parts(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The point's parts that each say something of their own subject (the part's first key
+    word): ("encod", {"bidirect"}), ("decod", {"causal", ...}). Parts of one word (a list such
+    as "clustering, dedup, classification") say nothing of a subject and are left out."""
+    parts = []
+    for piece in _PART_BREAK.split(text):
+        words = _point_words(piece)
+        if len(words) >= 2:
+            parts.append((words[0], frozenset(words[1:])))
+    return tuple(parts)
+
+
+def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
+    """The point says one thing of each of two subjects ("encoder bidirectional, decoder
+    causal"); the answer says them the other way round ("the encoder is causal and the decoder
+    is bidirectional"). Each of the point's words is taken as said of the nearest of the
+    subjects named before it; more words said of the wrong subject than of the right one (two
+    at least) is a crossed claim, whatever words it shares with the point."""
+    parts = [part for part in _point_parts(point.text) if part[0] in positions]
+    subjects = {subject for subject, _ in parts}
+    if len(subjects) < 2:
+        return ""
+    meant: dict[str, str] = {}
+    for subject, words in parts:
+        for word in words - subjects:
+            meant[word] = "" if word in meant else subject  # in two parts: says nothing
+    agree, differ, crossed = 0, 0, ""
+    for word, subject in meant.items():
+        if not subject or word not in positions:
+            continue
+        at = positions[word]
+        said = next((t.canon for t in reversed(tokens[:at]) if t.canon in subjects), "")
+        if said == subject:
+            agree += 1
+        elif said:
+            differ, crossed = differ + 1, crossed or word
+    if differ > max(agree, 1):  # two crossings at least: one could be a shared word
+        word, subject = tokens[positions[crossed]].word, point.written.get(meant[crossed], "")
+        return f"says “{word}” of another thing than “{subject}”"
     return ""
 
 
@@ -971,8 +1020,15 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
     node"); does the answer tie it to the other ("tensor parallelism across nodes")? The side
     that counts is the first one after the subject that governs the same word as in the point
     ("across GPUs within a node" still says "within a node"). A point that names both sides
-    ("trades compute for memory") is not checked."""
+    ("trades compute for memory") is checked only word by word (`_qualified_otherwise`)."""
     contrast_of = _contrast_of()
+    for side in (w for w in point.wanted if contrast_of.get(w) in point.wanted):
+        # Both sides, each on its own word ("lowers bias, raises variance"): neither word
+        # may carry only the other side ("lower bias and lower variance").
+        if qualified := _qualified_otherwise(
+            tokens, side, contrast_of[side], _governed(point.wanted, side)
+        ):
+            return qualified
     sides = [w for w in point.wanted if w in contrast_of and contrast_of[w] not in point.wanted]
     subjects = [w for w in point.wanted if w not in contrast_of and w in positions]
     if not sides or not subjects:
