@@ -734,6 +734,9 @@ class _Point:
     formulas: tuple[frozenset[str], ...] = ()
     defines: str = ""
     symbols: frozenset[str] = frozenset()  # every normalised word of the point
+    # The words the point's own negation reaches ("patched" in "designed around, not
+    # patched"); the others it asserts, and an answer that negates them says the opposite.
+    negated: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -750,7 +753,12 @@ def _prepare(phrasing: str) -> _Point | None:
     formulas = tuple(terms for _, terms in runs)
     symbols = frozenset(t.canon for t in tokens)
     negative = any(t.negation for t in tokens)
-    return _Point(phrasing, wanted, written, negative, formulas, defines, symbols)
+    negated = frozenset(
+        t.canon for i, t in enumerate(tokens) if not t.negation and _negated(tokens, i)
+    )
+    if negative and not negated & set(wanted):  # a negation reaching none of its words
+        negated = frozenset(wanted)
+    return _Point(phrasing, wanted, written, negative, formulas, defines, symbols, negated)
 
 
 def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
@@ -863,10 +871,11 @@ def _judge_window(
         places = [i for i in window.at.get(word) or _near_figures(word, window) if low <= i < high]
         if not places:
             continue
-        # Prefer an occurrence whose polarity agrees with the point's.
-        agreeing = [i for i in places if _negated(tokens, i) == point.negative]
+        # Prefer an occurrence whose polarity agrees with the point's for that word.
+        negated = word in point.negated
+        agreeing = [i for i in places if _negated(tokens, i) == negated]
         positions[word] = agreeing[0] if agreeing else places[0]
-        if not agreeing:
+        if not agreeing and not negated:
             flipped.append(word)
     share = sum(weights[w] for w in positions) / total if total else 0.0
     found = tuple(tokens[positions[w]].word for w in point.wanted if w in positions)
@@ -880,7 +889,7 @@ def _judge_window(
         problem = f"the point's number {absent} is not in the answer"
     elif positions and point.negative and not any(_negated(tokens, i) for i in positions.values()):
         problem = "leaves out the point's negation"
-    elif flipped and not point.negative:
+    elif flipped:
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
     elif swap := _swapped_relation(point, positions, tokens):
         problem = swap
