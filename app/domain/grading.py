@@ -275,7 +275,7 @@ _SYNONYM_GROUPS = (
     ("split", "divide", "partition", "shard"),
     ("confident", "sure", "certain"),
     ("mistake", "error"),
-    ("cost", "expense", "price", "costly", "pricey"),
+    ("cost", "expense", "price", "costly", "pricey", "spend", "spending"),
     ("answer", "response", "reply", "output"),
     ("check", "verify", "validate", "review", "inspect"),
     ("pick", "choose", "select", "decide", "decision", "choice"),
@@ -321,7 +321,7 @@ _SYNONYM_GROUPS = (
     ("monitor", "watch", "track"),
     ("ban", "prohibit", "forbid"),
     ("employee", "staff", "worker"),
-    ("provide", "offer", "supply"),
+    ("provide", "offer", "supply", "vendor", "vendors"),
     ("enterprise", "corporate"),
     ("improve", "better", "improvement"),
     ("forget", "lose", "forgetting"),
@@ -344,7 +344,7 @@ _SYNONYM_GROUPS = (
     ("role", "contribution"),
     ("ignore", "disregard", "overlook"),
     ("conflict", "contradict", "disagree", "inconsistent", "contradictory"),
-    ("separate", "isolate", "decouple", "distinguish"),
+    ("separate", "isolate", "decouple", "distinguish", "independent", "independently"),
     ("fail", "failure"),
     ("retrieve", "fetch"),
     ("instruction", "command", "directive"),
@@ -405,8 +405,19 @@ _SYNONYM_GROUPS = (
     ("dedup", "deduplicate", "deduplication", "near duplicate", "near duplicates"),
     ("random", "stochastic", "nondeterministic", "nondeterminism", "randomness"),
     ("recur", "recurs", "reoccur", "keeps coming back", "comes back", "come back"),
-    ("wrong", "incorrect", "mistaken"),
     ("delta", "correction"),
+    ("wrong", "incorrect", "mistaken"),
+    # Pairs the bank's own alternative phrasings swap for each other on many cards.
+    ("limit", "cap", "caps", "capped", "ceiling"),
+    ("query", "question"),
+    ("traffic", "volume"),
+    ("example", "shot", "shots", "demonstration", "demonstrations"),
+    ("risk", "stake", "stakes"),
+    ("parallel", "concurrent", "concurrently", "simultaneous", "simultaneously"),
+    ("threshold", "cutoff", "cut off"),
+    ("classify", "classification", "classifier"),
+    ("penalty", "penalize", "penalise", "penalized"),
+    ("compute", "flops", "flop"),
 )
 # Spelling rules UK -> US, applied to every word of both texts (so a rule that also touches
 # an unrelated word does no harm: the point and the answer change alike).
@@ -471,7 +482,11 @@ def _spell(word: str) -> str:
 
 @cache
 def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(_spell(word)))
+    stem = str(_stemmer().stemWord(_spell(word)))
+    # The stemmer keeps the "s" of an acronym's plural ("GPUs", "LLMs", "CNNs"): drop it.
+    if len(stem) >= 3 and stem.endswith("s") and not stem.endswith("ss"):
+        stem = stem[:-1]
+    return stem
 
 
 @cache
