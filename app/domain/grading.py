@@ -91,6 +91,7 @@ _CONTRASTS = (
     ("local", "global"),
     ("harmonic", "arithmetic"),
     ("short", "long"),
+    ("add", "remove"),
 )
 
 # Long forms that mean the same as a short one: both sides are rewritten to the short form.
@@ -899,7 +900,9 @@ def _judge_window(
     problem = ""
     # Numbers the point writes as digits must be there; "one" or "ZeRO" are words, not figures.
     numbers = [w for w in point.wanted if w[:1].isdigit() and point.written.get(w, w)[:1].isdigit()]
-    if positions and any(n not in positions for n in numbers):
+    if positions and all(w in _COMMONPLACE_FIGURES for w in positions):
+        problem = "only a figure any formula has, none of the point's words"
+    elif positions and any(n not in positions for n in numbers):
         absent = next(point.written.get(n, n) for n in numbers if n not in positions)
         problem = f"the point's number {absent} is not in the answer"
     elif positions and point.negative and not any(_negated(tokens, i) for i in positions.values()):
@@ -908,6 +911,8 @@ def _judge_window(
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
     elif swap := _swapped_relation(point, positions, tokens):
         problem = swap
+    elif instead := _other_side_instead(point, positions, tokens, window):
+        problem = instead
     elif rival := _rival_subject(point, positions, tokens, rivals):
         problem = rival
     elif crossed := _crossed_pairs(point, positions, tokens):
@@ -917,6 +922,10 @@ def _judge_window(
     elif point.formulas and (formula := _other_formula(point, whole)):
         problem = formula
     return _Verdict(share, found, missing, evidence, problem)
+
+
+# Figures every formula or list has ("1 − …", "pass@1", "one of"): alone, they state nothing.
+_COMMONPLACE_FIGURES = frozenset({"0", "1", "2"})
 
 
 def _rival_subject(
@@ -1074,6 +1083,37 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
             subject = tokens[subject_at].word
             return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
     return ""
+
+
+def _other_side_instead(
+    point: _Point, positions: Mapping[str, int], tokens: Sequence[Token], window: _Window
+) -> str:
+    """The point does one of two opposite things to something ("drops the learned critic");
+    the answer does not say it there, and does the other right before one of the point's
+    words instead ("adds a second critic")."""
+    contrast_of = _contrast_of()
+    for side in point.wanted:
+        other = contrast_of.get(side)
+        if side not in _actions() or other in point.wanted or side in positions:
+            continue
+        for at in positions.values():
+            for before in reversed(tokens[max(0, at - _QUALIFIER_REACH) : at]):
+                if before.canon == other:
+                    return f"says “{before.word}”, the other side of “{point.written[side]}”"
+                if before.after_pause or before.breaks_clause:
+                    break
+    return ""
+
+
+_QUALIFIER_REACH = 3  # tokens before a word that act on it ("adds a second critic")
+# Opposite actions on a thing (of `_CONTRASTS`); not adjectives such as "first" and "last",
+# which an answer often uses in another sense ("last month's logs").
+_ACTIONS = (("add", "remove"), ("increase", "decrease"))
+
+
+@cache
+def _actions() -> frozenset[str]:
+    return frozenset(_canon(word) for pair in _ACTIONS for word in pair)
 
 
 def _qualified_otherwise(tokens: Sequence[Token], side: str, other: str, governed: str) -> str:
