@@ -399,7 +399,7 @@ _SYNONYM_GROUPS = (
     ("require", "mandate", "mandatory", "oblige", "obliged", "compulsory"),
     ("rely", "depend", "act on"),
     ("update", "revise", "adjust", "modify", "amend"),
-    ("full", "whole", "entire", "complete"),
+    ("full", "whole", "entire"),
     ("write", "draft", "compose"),
     ("relevant", "pertinent"),
     ("chunk", "passage", "snippet"),
@@ -900,7 +900,11 @@ def _judge_window(
     problem = ""
     # Numbers the point writes as digits must be there; "one" or "ZeRO" are words, not figures.
     numbers = [w for w in point.wanted if w[:1].isdigit() and point.written.get(w, w)[:1].isdigit()]
-    if positions and all(w in _COMMONPLACE_FIGURES for w in positions):
+    if (
+        positions
+        and all(w in _COMMONPLACE_FIGURES for w in positions)
+        and not (point.formulas and frozenset().union(*point.formulas) <= window.at.keys())
+    ):  # the terms of the point's formula ("1 − binom(n-c, k)/binom(n, k)") are its words
         problem = "only a figure any formula has, none of the point's words"
     elif positions and any(n not in positions for n in numbers):
         absent = next(point.written.get(n, n) for n in numbers if n not in positions)

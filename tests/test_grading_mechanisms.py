@@ -1,0 +1,100 @@
+"""Mechanisms of the key-point grader that fix whole classes of disagreement with an
+interviewer: each case shows an answer the quiz now ticks and one it must still not tick.
+"""
+
+from __future__ import annotations
+
+from app.domain.grading import match_key_point, match_key_points
+
+
+def covered(point: str, answer: str) -> bool:
+    return match_key_point(point, answer).covered
+
+
+def test_shorthand_typed_under_a_timer_meets_its_long_form() -> None:
+    point = "roll back to a checkpoint before the spike"
+    assert covered(point, "Restore the ckpt from ~100 steps before the spike and resume.")
+    assert not covered(point, "Save a ckpt every hour so nothing is lost.")
+    point = "clip gradients by global norm"
+    assert covered(point, "Clip grads to a max global norm of 1.0.")
+    assert not covered(point, "Log the grads every step.")
+
+
+def test_an_acronyms_plural_meets_its_singular() -> None:
+    assert covered("GPUs sit idle", "During the all-reduce the GPU is idle.")
+    assert not covered("GPUs sit idle", "During the all-reduce the CPU is idle.")
+    assert covered("LLMs hallucinate", "An LLM will hallucinate sources.")
+
+
+def test_everyday_equivalents_meet() -> None:
+    # "cap" and "limit", "roll back" and "restore", "legally" and "law", "RAM" and "memory".
+    assert covered("cap the number of steps", "Set a max-step limit on the number of steps.")
+    assert covered("law requires it in some cases", "In some cases you're legally required to.")
+    assert covered("memory-hungry, deletes are awkward", "It lives in RAM and deletes are hard.")
+    assert not covered("law requires it in some cases", "Some teams like to label AI text.")
+
+
+def test_a_points_subject_has_rivals_only_when_the_question_compares_them() -> None:
+    point = "production data differs from training data"
+    other = "drift triggers investigation, not automatic retraining"
+    answer = "Data drift is when production data shifts away from the training data."
+    question = "What is data drift, and how would you detect it in production?"
+    assert match_key_points([point, other], answer, question=question)[0].covered
+    compared = "How do macro, micro and weighted averaging differ?"
+    points = ["macro averages per-class scores equally", "micro pools TP, FP, FN over classes"]
+    swapped = "Macro pools the TP, FP and FN over all classes; micro averages per-class scores."
+    assert not match_key_points(points, swapped, question=compared)[0].covered
+
+
+def test_at_least_written_as_a_symbol() -> None:
+    point = "sample at least k completions"
+    assert covered(point, "Per problem you draw n ≥ k completions, e.g. 200.")
+    assert covered(point, "Per problem you draw n >= k completions, e.g. 200.")
+    assert not covered(point, "Per problem you draw exactly one completion.")
+
+
+def test_a_formulas_notation_is_not_its_terms() -> None:
+    point = "1 − C(n−c, k) / C(n, k)"
+    assert covered(point, "pass@k ≈ 1 - binom(n-c, k)/binom(n, k), averaged over problems.")
+    # "1" is in any formula or list: alone it states nothing.
+    why = match_key_point(point, "pass@1 is just the plain success rate.")
+    assert not why.covered
+    assert why.explanation == "only a figure any formula has, none of the point's words"
+
+
+def test_an_adverb_meets_its_adjective() -> None:
+    assert covered("greedy decoding", "It just decodes greedily, one token at a time.")
+    assert not covered("greedy decoding", "It decodes with beam search.")
+
+
+def test_claims_crossed_between_two_subjects_do_not_tick() -> None:
+    point = "encoder bidirectional, decoder causal with cross-attention"
+    crossed = match_key_point(point, "The encoder is causal and the decoder is bidirectional.")
+    assert not crossed.covered
+    assert crossed.explanation == "says “bidirectional” of another thing than “encoder”"
+    assert covered(
+        point, "The encoder is bidirectional; the decoder is causal with cross-attention."
+    )
+
+
+def test_a_point_naming_both_sides_of_a_contrast_keeps_each_on_its_word() -> None:
+    point = "more capacity lowers bias, raises variance"
+    assert not covered(point, "More capacity gives lower bias and lower variance.")
+    assert covered(point, "More capacity lowers bias but raises variance.")
+
+
+def test_each_word_keeps_the_points_polarity() -> None:
+    point = "limits are designed around, not patched"
+    wrong = "They are temporary bugs the vendor patches, so we don't need to design around limits."
+    result = match_key_point(point, wrong)
+    assert not result.covered
+    assert result.explanation.startswith("says the opposite")
+    assert covered(point, "We design the product around these limits; they are not patched away.")
+
+
+def test_the_opposite_action_on_the_points_thing_does_not_tick() -> None:
+    point = "drops the learned critic (value network)"
+    wrong = match_key_point(point, "GRPO adds a second critic, one value network per group.")
+    assert not wrong.covered
+    assert wrong.explanation == "says “adds”, the other side of “drops”"
+    assert covered(point, "GRPO drops the learned critic and its value network entirely.")
