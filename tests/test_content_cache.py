@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -92,4 +93,64 @@ def test_a_change_to_the_cached_classes_misses(tmp_path: Path) -> None:
     assert "key_lines" in _schema()  # the classes' fields are part of the key
     assert content_cache.content_key([one], _schema()) != content_cache.content_key(
         [one], _schema().replace("key_lines", "renamed")
+    )
+
+
+def _age(files: list[Path], seconds: int) -> None:
+    for path in files:
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns - seconds * 10**9, st.st_mtime_ns - seconds * 10**9))
+
+
+def _refuse_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object) -> str:
+        raise AssertionError("the content files were read to make the key")
+
+    monkeypatch.setattr(content_cache, "content_key", refuse)
+
+
+def test_settled_files_are_not_read_again_to_know_they_are_unchanged(
+    content_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As git's index does: sizes and times tell an unchanged file, once they are settled."""
+    cache, user = tmp_path / "cache", tmp_path / "user"
+    files = sorted(content_root.rglob("*.*"))
+    _age(files, 60)
+    first = load_content(content_root, user, cache)
+    _refuse_reading(monkeypatch)
+    _refuse_parsing(monkeypatch)
+    assert load_content(content_root, user, cache).bank.cards == first.bank.cards
+
+
+def test_files_changed_a_moment_ago_are_read_on_every_open(
+    content_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two edits inside one tick of a coarse clock look alike by their times: until the
+    files have settled, their bytes make the key."""
+    cache, user = tmp_path / "cache", tmp_path / "user"
+    for path in content_root.rglob("*.*"):
+        os.utime(path)  # written just now
+    load_content(content_root, user, cache)
+    assert not list(cache.glob("content-stat-*"))
+    _refuse_reading(monkeypatch)
+    with pytest.raises(AssertionError, match="were read"):
+        load_content(content_root, user, cache)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows keeps no change time apart from creation")
+def test_an_edit_that_keeps_the_size_and_the_modification_time_is_seen(
+    content_root: Path, tmp_path: Path
+) -> None:
+    cache, user = tmp_path / "cache", tmp_path / "user"
+    files = sorted(content_root.rglob("*.*"))
+    _age(files, 60)
+    load_content(content_root, user, cache)
+    assert list(cache.glob("content-stat-*"))  # remembered: the files had settled
+    alpha = content_root / "basics" / "alpha.md"
+    before = alpha.stat()
+    alpha.write_text(alpha.read_text().replace("What is alpha?", "What is alphA?"))
+    os.utime(alpha, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a careless tool might
+    assert alpha.stat().st_size == before.st_size
+    assert load_content(content_root, user, cache).bank.cards["alpha-what"].question == (
+        "What is alphA?"
     )

@@ -8,7 +8,8 @@ import sys
 
 
 def test_modules_imported_after_the_window_leave_no_source_text(window) -> None:  # type: ignore[no-untyped-def]
-    """The window installs the guard when it is made (the `window` fixture makes one)."""
+    """PySide6 asks, for each module imported after it, whether it uses PySide6; the
+    screens' package answers from the module's name (app/ui/feature_scan.py), no file read."""
     name = "sqlalchemy.dialects.postgresql"  # never imported by Lattice (SQLite only)
     assert name not in sys.modules
     importlib.import_module(name)

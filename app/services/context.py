@@ -103,12 +103,18 @@ def load_content(root: Path, user_root: Path, cache: Path | None) -> LoadedConte
     """The bundled content plus the user's cards: from the cache when no file changed."""
     if cache is None:
         return _parse(root, user_root)
-    key = content_cache.content_key(_content_files(root, user_root), _schema())
+    files, schema = _content_files(root, user_root), _schema()
+    quick = content_cache.stat_key(files, schema)
+    remembered = content_cache.known_key(cache, quick)
+    key = remembered or content_cache.content_key(files, schema)
     cached = content_cache.load(cache, key)
     if isinstance(cached, LoadedContent):
+        if remembered is None:
+            content_cache.remember_key(cache, quick, key, files)
         return cached
     loaded = _parse(root, user_root)
     content_cache.save(cache, key, loaded)
+    content_cache.remember_key(cache, quick, key, files)
     return loaded
 
 
@@ -316,9 +322,14 @@ def open_context(
     db_path = database_path(directory)
     try:
         recovery = _recover_if_damaged(db_path, full_check, lock_wait, the_clock.now())
-        migrate(db_path)
-        _move_retired_history(db_path, loaded.bank.retired, the_clock.now())
-        settings = _mirror(db_path, loaded.order)
+        # Held open while the steps below open and close their own: the last connection
+        # to close copies the log into the file and deletes it, so without this each
+        # step would pay that (and its fsyncs) once more.
+        with closing(connect(db_path)) as keeper:
+            keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # joins the log
+            migrate(db_path)
+            _move_retired_history(db_path, loaded.bank.retired, the_clock.now())
+            settings = _mirror(db_path, loaded.order)
     except (sqlite3.Error, OSError) as exc:
         fault = fault_from(exc, db_path)
         if fault is None:

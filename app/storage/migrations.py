@@ -215,22 +215,23 @@ def migrate(path: Path, target: int = SCHEMA_VERSION) -> tuple[int, int]:
                 f"this database has schema version {before}, newer than this Lattice "
                 f"understands ({SCHEMA_VERSION}); update Lattice to open it"
             )
-        version = before
-        while version < target:
-            step = version + 1
+        steps = list(range(before + 1, target + 1))
+        # A new database is made in one transaction (one fsync, not one per step); an
+        # existing one moves a step per transaction, each step kept once it is done.
+        for group in [steps] if before == 0 and steps else [[step] for step in steps]:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                MIGRATIONS[step](conn)
+                for step in group:
+                    MIGRATIONS[step](conn)
                 conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
-                    (str(step),),
+                    (str(group[-1]),),
                 )
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:  # a full disk has already rolled it back
                     conn.execute("ROLLBACK")
                 raise
-            version = step
-        return before, version
+        return before, max(before, target)
     finally:
         conn.close()

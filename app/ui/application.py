@@ -17,7 +17,6 @@ from app import APP_NAME, ORG_NAME, __version__
 from app.domain.storage_fault import StorageFault
 from app.locations import data_dir, resource_path
 from app.services.application import Application
-from app.ui.first_paint import AfterFirstPaint
 from app.ui.main_window import MainWindow
 from app.ui.theme import apply_theme, system_prefers_dark
 
@@ -99,13 +98,13 @@ def _start(args: argparse.Namespace) -> tuple[QApplication, MainWindow, QLockFil
         window.apply_theme_choice(window.theme_choice())
     window.restore_geometry()
     report_storage_faults(window)
-    AfterFirstPaint(window.review.view.viewport(), lambda: _finish_startup(window))
     if getattr(args, "startup_probe", False):
         from app.ui.startup_probe import install_startup_probe
 
-        # Installed last, so its filter runs first (Qt's order) and it reports the first
-        # card before the rest of start-up runs, as a user would see it.
+        # Installed first, so it reports the first card before the rest of start-up runs,
+        # as a user would see it.
         install_startup_probe(window)
+    window.review.view.after_next_paint(lambda: _finish_startup(window))
     QTimer.singleShot(STARTUP_FALLBACK_MS, lambda: _finish_startup(window))  # e.g. minimised
     window.show()
     if not getattr(args, "startup_probe", False):

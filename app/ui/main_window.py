@@ -8,7 +8,6 @@ backup, an unfinished quiz. Every other screen is built the first time it is nee
 
 from __future__ import annotations
 
-import linecache
 import sys
 from collections.abc import Callable
 from contextlib import suppress
@@ -60,44 +59,6 @@ if TYPE_CHECKING:  # the other screens are imported when first built, not at sta
     from app.ui.stats_view import StatsScreen
     from app.ui.stories.round import BehaviouralRound
     from app.ui.stories.screen import StoriesScreen
-
-
-def forget_imported_sources() -> None:
-    """Drop the source text PySide6 read while modules were being imported.
-
-    PySide6 reads the source of every module imported after it (looking for its
-    `__feature__` switches) and Python's line cache keeps it: the ORM and networkx alone
-    leave tens of megabytes of text behind that nothing else uses. Tracebacks read
-    sources again on demand."""
-    linecache.clearcache()
-
-
-def forget_sources_as_read() -> None:
-    """Keep no source text from PySide6's look at each imported module, in the first place.
-
-    Dropping it later (`forget_imported_sources`) frees the memory, but the heap has grown
-    to hold it by then: with the ORM and networkx read during start-up, about 13 MB of the
-    peak with 100,000 cards. The check is PySide6's own (`_mod_uses_pyside`, in a module
-    loaded under two names); if a version has no such check, nothing changes."""
-    for name in ("shibokensupport.feature", "PySide6.support.feature"):
-        feature = sys.modules.get(name)
-        check = getattr(feature, "_mod_uses_pyside", None)
-        if check is None or getattr(check, "forgets_sources", False):
-            continue
-        feature._mod_uses_pyside = _forgetting(check)  # type: ignore[union-attr]
-
-
-def _forgetting(check: Callable[[object], object]) -> Callable[[object], object]:
-    def check_and_forget(module: object) -> object:
-        known = set(linecache.cache)
-        try:
-            return check(module)
-        finally:
-            for name in set(linecache.cache) - known:
-                linecache.cache.pop(name, None)
-
-    check_and_forget.forgets_sources = True  # type: ignore[attr-defined]
-    return check_and_forget
 
 
 DEFAULT_SIZE = QSize(1280, 820)
@@ -180,9 +141,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, app: Application, *, defer_startup: bool = False) -> None:
         super().__init__()
-        forget_sources_as_read()  # before `finish_startup` imports the ORM
         self.app = app
-        MarkdownView.media = app.media  # card images and sounds load from this data folder
+        # Card images and sounds load from this data folder (opened when first needed).
+        MarkdownView.media, MarkdownView.media_source = None, app
         self.screens: dict[str, ScreenSlot] = {}
         self.started = False
         self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round
@@ -322,7 +283,6 @@ class MainWindow(QMainWindow):
         slot = self.screens[name]
         if slot.widget is None:
             widget = slot.widget = slot.entry.load()(self.app)
-            forget_imported_sources()
             widget.changed.connect(lambda changes, n=name: self.broadcast(changes, source=n))
             for signal, slot_name in NAVIGATION.items():
                 if hasattr(widget, signal):

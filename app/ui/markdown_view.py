@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QResizeEvent, QTextDocument
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QImageReader,
+    QPaintEvent,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.services.render import render_markdown, stylesheet
@@ -44,9 +52,12 @@ def media_image(path: str, max_width: int) -> QImage | None:
 
 
 class MarkdownView(QTextBrowser):
-    # The user's media folder (set by the main window): `media:` images load from it, and
-    # `media:` links (sounds) open there with the system's player. Nothing else ever loads.
+    # The user's media folder: `media:` images load from it, and `media:` links (sounds)
+    # open there with the system's player. Nothing else ever loads. The main window names
+    # where it comes from (`media_source`, anything with a `media` attribute) and the
+    # library is opened on first use, so the first card does not wait for it.
     media: ClassVar[MediaLibrary | None] = None
+    media_source: ClassVar[Any] = None
 
     def __init__(
         self, parent: QWidget | None = None, *, reading_width: int | None = READING_WIDTH
@@ -61,6 +72,22 @@ class MarkdownView(QTextBrowser):
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5) + 0.5)
         self.document().setDefaultFont(font)
+        self._after_paint: list[Callable[[], None]] = []
+
+    def after_next_paint(self, then: Callable[[], None]) -> None:
+        """Run `then` once, as soon as the text has next been painted (start-up shows the
+        first card before it does the rest). Hooked on the paint itself rather than by
+        filtering the viewport's events: asking for the viewport, a widget PySide6 has not
+        seen yet, makes it search every widget class for its type, a tenth of the time to
+        the first card."""
+        self._after_paint.append(then)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self._after_paint:
+            waiting, self._after_paint = self._after_paint, []
+            for then in waiting:  # in the order asked, once this paint has finished
+                QTimer.singleShot(0, then)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         self._set_margins(event.size().width())
@@ -86,17 +113,25 @@ class MarkdownView(QTextBrowser):
         wanted = media_name(name)
         if getattr(kind, "value", kind) != IMAGE_RESOURCE or wanted is None:
             return None
-        path = self.media.image_path(wanted) if self.media is not None else None
+        media = self._media()
+        path = media.image_path(wanted) if media is not None else None
         if path is None:
             return None
         margins = 2 * self.document().documentMargin() + 2 * TOP_MARGIN
         width = max(MIN_IMAGE_WIDTH, int(min(self.viewport().width(), READING_WIDTH) - margins))
         return media_image(str(path), width)
 
+    @classmethod
+    def _media(cls) -> MediaLibrary | None:
+        if cls.media is None and cls.media_source is not None:
+            MarkdownView.media = cls.media_source.media
+        return cls.media
+
     def open_link(self, url: QUrl) -> None:
         """A sound of the media folder plays in the system's player; nothing else opens."""
         wanted = media_name(url)
-        path = self.media.sound_path(wanted) if self.media is not None and wanted else None
+        media = self._media()
+        path = media.sound_path(wanted) if media is not None and wanted else None
         if path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 

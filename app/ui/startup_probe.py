@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from app.ui.first_paint import AfterFirstPaint
 from app.ui.main_window import MainWindow
 
 MARKER = "first-card-painted"
@@ -21,4 +20,4 @@ def _report() -> None:
 
 def install_startup_probe(window: MainWindow) -> None:
     """Report and quit after the review screen's card view first paints."""
-    AfterFirstPaint(window.review.view.viewport(), _report)
+    window.review.view.after_next_paint(_report)
