@@ -98,3 +98,20 @@ def test_the_opposite_action_on_the_points_thing_does_not_tick() -> None:
     assert not wrong.covered
     assert wrong.explanation == "says “adds”, the other side of “drops”"
     assert covered(point, "GRPO drops the learned critic and its value network entirely.")
+
+
+def test_a_claim_about_another_labelled_thing_does_not_tick() -> None:
+    point = "stage 1 shards optimizer state"
+    wrong = match_key_point(point, "Stage 1 shards parameters, stage 3 shards optimizer state.")
+    assert not wrong.covered
+    assert wrong.explanation == "says it of stage 3, not stage 1"
+    assert covered(point, "Stage 1 shards the optimizer state, stage 2 adds the gradients.")
+
+
+def test_a_vision_transformer_is_a_vit() -> None:
+    question = "CNN vs Vision Transformer: when would you choose each?"
+    points = ["CNN has strong locality prior", "ViT needs more data or pretraining"]
+    right = "A CNN has a strong locality prior. A Vision Transformer needs more data."
+    wrong = "A vision transformer has the strong locality prior, so it needs less data."
+    assert [m.covered for m in match_key_points(points, right, question=question)] == [True, True]
+    assert not match_key_points(points, wrong, question=question)[0].covered

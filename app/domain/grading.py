@@ -203,6 +203,8 @@ ABBREVIATIONS: Mapping[str, str] = {
     "model flops utilization": "mfu",
     "model flops utilisation": "mfu",
     "end to end": "e2e",
+    "vision transformer": "vit",
+    "vision transformers": "vit",
     # Shorthand candidates type under a timer (not the field's named acronyms above).
     "grad": "gradient",
     "grads": "gradients",
@@ -921,6 +923,8 @@ def _judge_window(
         problem = rival
     elif crossed := _crossed_pairs(point, positions, tokens):
         problem = crossed
+    elif relabelled := _label_rebound(point, positions, tokens):
+        problem = relabelled
     elif bound := _numbers_rebound(point, tokens, low, high):
         problem = bound
     elif point.formulas and (formula := _other_formula(point, whole)):
@@ -1012,6 +1016,53 @@ def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence
     if differ > max(agree, 1):  # two crossings at least: one could be a shared word
         word, subject = tokens[positions[crossed]].word, point.written.get(meant[crossed], "")
         return f"says “{word}” of another thing than “{subject}”"
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def _point_label(text: str) -> tuple[str, str]:
+    """A word the point labels with a figure right after it ("stage 1", "layer 0"), and the
+    figure; ("", "") if none."""
+    wanted = set(_point_words(text))
+    own = _phrasing_tokens(text)
+    for word, figure in zip(own, own[1:], strict=False):
+        label, number = word.canon, figure.canon
+        if label in wanted and not label[:1].isdigit() and number[:1].isdigit():
+            return label, number
+    return "", ""
+
+
+def _label_rebound(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
+    """The point says something of one labelled thing ("stage 1 shards optimizer state"); the
+    answer names several ("stage 1 ..., stage 2 ..., stage 3 ...") and says the point's words
+    under another of them ("stage 3 finally shards the optimizer states"). Each mention of a
+    word is taken as said of the labelled thing named last before it."""
+    label, figure = _point_label(point.text)
+    if not label:
+        return ""
+    named = [
+        (i, tokens[i + 1].canon)
+        for i, t in enumerate(tokens[:-1])
+        if t.canon == label and tokens[i + 1].canon[:1].isdigit()
+    ]
+    if len({number for _, number in named}) < 2:
+        return ""
+    agree, differ, other = 0, 0, ""
+    for word in positions:
+        if word in (label, figure) or word[:1].isdigit():
+            continue
+        said = {  # the labelled thing each of the word's mentions falls under
+            next((number for i, number in reversed(named) if i < at), "")
+            for at, token in enumerate(tokens)
+            if token.canon == word
+        } - {""}
+        if figure in said:
+            agree += 1
+        elif said:
+            differ, other = differ + 1, other or min(said)
+    if differ > agree:
+        word = point.written.get(label, label)
+        return f"says it of {word} {other}, not {word} {figure}"
     return ""
 
 
