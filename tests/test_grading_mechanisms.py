@@ -115,3 +115,22 @@ def test_a_vision_transformer_is_a_vit() -> None:
     wrong = "A vision transformer has the strong locality prior, so it needs less data."
     assert [m.covered for m in match_key_points(points, right, question=question)] == [True, True]
     assert not match_key_points(points, wrong, question=question)[0].covered
+
+
+def test_a_thing_dismissed_right_after_it_is_not_stated() -> None:
+    point, phrasing = "standardise features", ("feature scaling",)
+    wrong = "Feature scaling doesn't matter for GD, only for trees."
+    dismissed = match_key_point(point, wrong, phrasing)
+    assert not dismissed.covered
+    assert dismissed.explanation.startswith("says the opposite")
+    assert match_key_point(point, "Feature scaling matters a lot for GD.", phrasing).covered
+    assert not covered("human review of a sample", "Human review of samples isn't needed.")
+    assert covered("human review of a sample", "Have humans review a sample every week.")
+
+
+def test_the_opposite_effect_on_the_points_thing_does_not_tick() -> None:
+    point = "resampling and class weights break calibration"
+    wrong = match_key_point(point, "Class weights and SMOTE improve calibration.")
+    assert not wrong.covered
+    assert wrong.explanation.startswith("says “improve”, the other side")
+    assert covered(point, "Resampling or class weights distort probabilities and hurt calibration.")

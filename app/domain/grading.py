@@ -92,6 +92,7 @@ _CONTRASTS = (
     ("harmonic", "arithmetic"),
     ("short", "long"),
     ("add", "remove"),
+    ("improve", "worsen"),
 )
 
 # Long forms that mean the same as a short one: both sides are rewritten to the short form.
@@ -327,6 +328,7 @@ _SYNONYM_GROUPS = (
     ("provide", "offer", "supply", "vendor", "vendors"),
     ("enterprise", "corporate"),
     ("improve", "better", "improvement"),
+    ("worsen", "worse", "hurt", "hurts", "degrade", "harm", "break", "breaks", "misleading"),
     ("forget", "lose", "forgetting"),
     ("narrow", "specialized", "specialised", "specific"),
     ("additional", "further", "extra", "continued"),
@@ -724,7 +726,38 @@ class _Verdict:
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
     """A negation within reach before tokens[index], in the same clause; small words
-    ("can't really use the full window") do not count towards the reach."""
+    ("can't really use the full window") do not count towards the reach. Or the word is
+    dismissed right after it ("feature scaling doesn't matter", "human review isn't needed")."""
+    return _dismissed(tokens, index) or _negated_before(tokens, index)
+
+
+# Predicates that, negated right after a thing, deny the thing itself: "X doesn't matter",
+# "X isn't needed", "X is not used", "X is unnecessary".
+_DISMISSALS = ("matter", "need", "needed", "include", "use", "help", "require", "necessary")
+_DISMISSIVE = ("unnecessary", "irrelevant", "pointless")
+DISMISSAL_REACH = 3  # tokens after the thing (small words count)
+
+
+@cache
+def _dismissal_words() -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(_canon(w) for w in _DISMISSALS), frozenset(_canon(w) for w in _DISMISSIVE)
+
+
+def _dismissed(tokens: Sequence[Token], index: int) -> bool:
+    dismissals, dismissive = _dismissal_words()
+    negated = False
+    for j in range(index + 1, min(len(tokens), index + 1 + DISMISSAL_REACH + 1)):
+        token = tokens[j]
+        if token.after_pause or token.breaks_clause:
+            return False
+        if token.negation:
+            negated = True
+        elif (negated and token.canon in dismissals) or token.canon in dismissive:
+            return True
+    return False
+
+
+def _negated_before(tokens: Sequence[Token], index: int) -> bool:
     stop = _stop_canon()
     reach = NEGATION_REACH
     for j in range(index - 1, -1, -1):
@@ -1163,7 +1196,7 @@ def _other_side_instead(
 _QUALIFIER_REACH = 3  # tokens before a word that act on it ("adds a second critic")
 # Opposite actions on a thing (of `_CONTRASTS`); not adjectives such as "first" and "last",
 # which an answer often uses in another sense ("last month's logs").
-_ACTIONS = (("add", "remove"), ("increase", "decrease"))
+_ACTIONS = (("add", "remove"), ("increase", "decrease"), ("improve", "worsen"))
 
 
 @cache
