@@ -4,11 +4,12 @@ An interviewer credits the idea, not the vocabulary, and never credits an idea t
 contradicted. The matcher therefore:
 
 - compares *normalised* words: UK and US spelling meet ("quantisation", "quantized"),
-  abbreviations meet their long forms ("KV" and "key-value", "RAG"), words candidates use for
-  the same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
-  inflections meet through the Snowball stemmer, "100GB" is 100 GB, "8 thousand" is 8k, a
-  figure to fewer decimals meets the point's ("1.44" for "1.443"), a possessive "'s" is not
-  a word, and filler such as "versus" is ignored;
+  abbreviations and typed shorthand meet their long forms ("KV" and "key-value", "RAG",
+  "grads", "ckpt"), an acronym's plural its singular ("GPUs"), words candidates use for the
+  same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
+  inflections meet through the Snowball stemmer, "100GB" is 100 GB, "8 thousand" is 8k, "≥1"
+  is "at least 1", a figure to fewer decimals meets the point's ("1.44" for "1.443"), a
+  possessive "'s" is not a word, and filler such as "versus" is ignored;
 - weighs the words: rare ones more, and the card's question's own words (or words several of
   its points share) less, since every answer on the topic, wrong ones included, uses them;
 - looks for the point inside **one sentence** (or two neighbouring ones) of the answer, and
@@ -20,11 +21,17 @@ contradicted. The matcher therefore:
   card's other points use;
 - refuses a sentence that **negates** what the point asserts ("non-convex even for logistic
   regression" does not state "convex for logistic regression"), or asserts what it negates; a
-  negation reaches to the next comma or sentence end, no further;
+  negation reaches to the next comma or sentence end, no further, and each word keeps its own
+  side of the point's negation; a thing **dismissed** right after it is named ("feature
+  scaling doesn't matter") is negated too;
 - refuses a **swapped relation**: when the point ties its subject to one side of a contrast
   ("tensor parallelism within a node"), a sentence tying it to the other side ("tensor
   parallelism across nodes") does not state it, even if the first word appears later on; so
   does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
+- refuses the **opposite action** on the point's thing ("adds a second critic" for "drops
+  the learned critic"), **crossed claims** ("the encoder is causal and the decoder
+  bidirectional" for "encoder bidirectional, decoder causal") and words said under **another
+  labelled thing** ("stage 3 shards the optimizer state" for "stage 1 shards optimizer state");
 - refuses a **different formula**: an answer that gives the point's defined word a formula
   with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
 - refuses a claim about **another of the things the question compares** ("micro averages the
