@@ -32,6 +32,8 @@ def test_everyday_equivalents_meet() -> None:
     assert covered("law requires it in some cases", "In some cases you're legally required to.")
     assert covered("memory-hungry, deletes are awkward", "It lives in RAM and deletes are hard.")
     assert not covered("law requires it in some cases", "Some teams like to label AI text.")
+    assert covered("deploy behind a feature flag", "Roll it out behind a feature flag.")
+    assert not covered("deploy behind a feature flag", "Test it behind a mock.")
 
 
 def test_a_points_subject_has_rivals_only_when_the_question_compares_them() -> None:
@@ -44,6 +46,12 @@ def test_a_points_subject_has_rivals_only_when_the_question_compares_them() -> N
     points = ["macro averages per-class scores equally", "micro pools TP, FP, FN over classes"]
     swapped = "Macro pools the TP, FP and FN over all classes; micro averages per-class scores."
     assert not match_key_points(points, swapped, question=compared)[0].covered
+
+
+def test_a_currency_sign_is_cost() -> None:
+    point = "drives cost and latency"
+    assert covered(point, "Longer prompts = more $$ and higher latency.")
+    assert not covered(point, "Longer prompts = more tokens in the window.")
 
 
 def test_at_least_written_as_a_symbol() -> None:

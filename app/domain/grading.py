@@ -279,7 +279,7 @@ _SYNONYM_GROUPS = (
         "bring down",
     ),
     ("increase", "raise", "grow", "boost", "higher"),
-    ("remove", "drop", "discard", "delete", "eliminate"),
+    ("remove", "drop", "discard", "delete", "eliminate", "rid"),
     ("example", "sample", "instance", "data point", "datapoint"),
     ("keep", "retain", "preserve", "maintain"),
     ("combine", "merge", "fuse", "blend", "mix"),
@@ -419,6 +419,7 @@ _SYNONYM_GROUPS = (
     ("recur", "recurs", "reoccur", "keeps coming back", "comes back", "come back"),
     ("delta", "correction"),
     ("wrong", "incorrect", "mistaken"),
+    ("deploy", "deployment", "roll out", "rollout", "ship", "shipping"),
     # Pairs the bank's own alternative phrasings swap for each other on many cards.
     ("limit", "cap", "caps", "capped", "ceiling"),
     ("query", "question"),
@@ -444,7 +445,7 @@ _SPELLING = (
     # Not a spelling but an adverb the stemmer leaves apart: "greedily" is "greedy".
     (re.compile(r"(?<=.{3})ily$"), "y"),
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥]|>=")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥$€£]|>=")
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
     word: str(value)
@@ -458,7 +459,16 @@ _NUMBER_WORDS = {
 _NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
 _SCALES = {"thousand": "k", "million": "m", "billion": "b", "trillion": "t"}
 _ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
-_SUPERSCRIPTS = {"²": "2", "³": "3", "≥": "least", ">=": "least"}  # "≥1" is "at least 1"
+# Symbols that are words: "≥1" is "at least 1", "more $$" is more cost.
+_SYMBOL_WORDS = {
+    "²": "2",
+    "³": "3",
+    "≥": "least",
+    ">=": "least",
+    "$": "cost",
+    "€": "cost",
+    "£": "cost",
+}
 # Between two words of a formula: operators, brackets and spaces only ("/(", " + ", " = ").
 # ("=" is not one: it ends the defined word, "precision = tp/(tp+fp)".)
 _OPERATOR_GAP = re.compile(r"[\s()\[\]]*(?:[+*/÷×−^·]|\s-\s)[\s()\[\]+*/÷×−^·-]*")
@@ -567,7 +577,7 @@ def tokenize(text: str) -> list[Token]:
             if raw and _OPERATOR_GAP.fullmatch(gap):
                 operated.add(len(raw))
         previous_end = m.end()
-        word = _SUPERSCRIPTS.get(m.group(), m.group()).lower().replace("’", "'")
+        word = _SYMBOL_WORDS.get(m.group(), m.group()).lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
         if word[:1].isdigit():
