@@ -32,8 +32,8 @@ def test_everyday_equivalents_meet() -> None:
     assert covered("law requires it in some cases", "In some cases you're legally required to.")
     assert covered("memory-hungry, deletes are awkward", "It lives in RAM and deletes are hard.")
     assert not covered("law requires it in some cases", "Some teams like to label AI text.")
-    assert covered("deploy behind a feature flag", "Roll it out behind a feature flag.")
-    assert not covered("deploy behind a feature flag", "Test it behind a mock.")
+    assert covered("deploy gradually", "Roll out gradually, 1% of users first.")
+    assert not covered("deploy gradually", "Test it gradually on 1% of users.")
 
 
 def test_a_points_subject_has_rivals_only_when_the_question_compares_them() -> None:
