@@ -142,3 +142,41 @@ def test_the_opposite_effect_on_the_points_thing_does_not_tick() -> None:
     assert not wrong.covered
     assert wrong.explanation.startswith("says “improve”, the other side")
     assert covered(point, "Resampling or class weights distort probabilities and hurt calibration.")
+
+
+def test_a_comparison_the_other_way_round_does_not_tick() -> None:
+    point, phrasings = "judging is easier than demonstrating", ("comparing answers is easier",)
+    reversed_ = match_key_point(point, "Demonstrating is easier than judging.", phrasings)
+    assert not reversed_.covered
+    assert reversed_.explanation == "compares the other way round"
+    assert match_key_point(point, "Judging two answers is easier than demonstrating.").covered
+
+
+def test_taking_the_points_thing_away_negates_it() -> None:
+    point = "KL penalty moved into the loss"
+    removed = match_key_point(point, "It removes the KL penalty entirely.")
+    assert not removed.covered
+    assert removed.explanation.startswith("says the opposite")
+    assert covered(point, "The KL penalty is moved out of the reward into the loss.")
+    # A point that takes something away itself is stated by an answer that does too.
+    assert covered("drops the learned critic", "GRPO drops the learned critic.")
+
+
+def test_the_alternative_phrasings_words_support_a_point_a_word_short() -> None:
+    point = "watch the training loss for sudden spikes"
+    phrasings = ("alert on sudden jumps in the training loss curve", "abrupt divergence of the run")
+    # Two of the point's words, a word short, and two telling words of its phrasings: each
+    # counts for half a missing word (a word of the model answer's statement for a whole one).
+    assert match_key_point(point, "Monitor the loss; alert on abrupt changes.", phrasings).covered
+    assert not match_key_point(point, "Monitor the loss; alert me.", phrasings).covered
+
+
+def test_the_questions_topic_word_alone_gets_no_support() -> None:
+    question = "What is probability calibration, and how do you fix it?"
+    points = ["fit calibrator on held-out data", "Platt scaling or isotonic regression"]
+    support = ["fit the calibrator on a held-out validation split", ""]
+    weights = {"calibr": 2.0, "fit": 3.0, "held": 6.0, "data": 1.0, "valid": 6.0, "split": 6.0}
+    topic_only = "You measure calibration with a calibration curve on a validation split."
+    stated = "Fit the calibrator on a held-out validation split."
+    assert not match_key_points(points, topic_only, (), weights, support, question)[0].covered
+    assert match_key_points(points, stated, (), weights, support, question)[0].covered

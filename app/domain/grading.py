@@ -17,8 +17,9 @@ contradicted. The matcher therefore:
   claims of one long sentence, do not add up to an idea nobody stated;
 - lets the card's **own model answer** widen a point's vocabulary: a stretch a word or two
   short of the point still states it when it also holds telling words of the clause of the
-  model answer that states the point (`model_statements`), not words the question or the
-  card's other points use;
+  model answer that states the point (`model_statements`), or twice as many of the point's
+  alternative phrasings, not words the question or the card's other points use (and not for
+  a stretch that holds only the question's topic words of the point);
 - refuses a sentence that **negates** what the point asserts ("non-convex even for logistic
   regression" does not state "convex for logistic regression"), or asserts what it negates; a
   negation reaches to the next comma or sentence end, no further, and each word keeps its own
@@ -29,7 +30,8 @@ contradicted. The matcher therefore:
   parallelism across nodes") does not state it, even if the first word appears later on; so
   does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
 - refuses the **opposite action** on the point's thing ("adds a second critic" for "drops
-  the learned critic"), **crossed claims** ("the encoder is causal and the decoder
+  the learned critic", "removes the KL penalty"), a **comparison the other way round**
+  ("demonstrating is easier than judging"), **crossed claims** ("the encoder is causal and the decoder
   bidirectional" for "encoder bidirectional, decoder causal") and words said under **another
   labelled thing** ("stage 3 shards the optimizer state" for "stage 1 shards optimizer state");
 - refuses a **different formula**: an answer that gives the point's defined word a formula
@@ -543,6 +545,8 @@ class Token:
     after_pause: bool = False
     # Joined to the word before by an operator ("tp/(tp+fp)"): part of a formula.
     after_operator: bool = False
+    # Takes its object away ("removes the KL penalty"): in an answer, as good as "no".
+    removal: bool = False
 
 
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -561,6 +565,23 @@ _PHRASES = _phrases()
 def _emphasis(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
     """ "not only", "not just": emphasis that adds, not a negation."""
     return raw[i][0] == "not" and i + 1 < len(raw) and raw[i + 1][0] in ("only", "just")
+
+
+# Verbs that take their object away ("removes the KL penalty", "drops the critic"): as "no".
+_REMOVALS = frozenset(
+    "remove removes removed removing eliminate eliminates eliminated discard discards "
+    "discarded delete deletes deleted".split()
+)
+# "drop" takes away only what it governs ("drops the critic"), not in "quality drops on".
+_DROPS = frozenset("drop drops dropped dropping".split())
+_DETERMINERS = frozenset("the a an its their any all this that these those".split())
+
+
+def _removes(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
+    word = raw[i][0]
+    if word in _REMOVALS:
+        return True
+    return word in _DROPS and i + 1 < len(raw) and raw[i + 1][0] in _DETERMINERS
 
 
 def tokenize(text: str) -> list[Token]:
@@ -627,7 +648,10 @@ def tokenize(text: str) -> list[Token]:
             else:
                 canon, negation, clause = _canon(word), False, word in _CLAUSE_BREAKS
             written = text[start:end].lower() if word.isdigit() else word
-            tokens.append(Token(canon, written, start, end, negation, clause, pause, joined))
+            removal = _removes(raw, i)
+            tokens.append(
+                Token(canon, written, start, end, negation, clause, pause, joined, removal)
+            )
             i += 1
     return tokens
 
@@ -739,6 +763,8 @@ class _Verdict:
     needs: float = COVER_SHARE  # the share of weight this phrasing must reach
     # Words of the model answer's statement of the point that make up for a missing one.
     supported: tuple[str, ...] = ()
+    canon: tuple[str, ...] = ()  # the point's words found, normalised
+    phrased: tuple[str, ...] = ()  # words of the point's phrasings that make up for one
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
@@ -774,13 +800,19 @@ def _dismissed(tokens: Sequence[Token], index: int) -> bool:
     return False
 
 
-def _negated_before(tokens: Sequence[Token], index: int) -> bool:
+def _removed(tokens: Sequence[Token], index: int) -> bool:
+    """A verb that takes away, within reach before tokens[index] in the same clause
+    ("it removes the KL penalty entirely")."""
+    return _negated_before(tokens, index, removal=True)
+
+
+def _negated_before(tokens: Sequence[Token], index: int, removal: bool = False) -> bool:
     stop = _stop_canon()
     reach = NEGATION_REACH
     for j in range(index - 1, -1, -1):
         if tokens[j].breaks_clause or tokens[j + 1].after_pause:
             return False
-        if tokens[j].negation:
+        if tokens[j].removal if removal else tokens[j].negation:
             return True
         if tokens[j].canon not in stop:
             reach -= 1
@@ -805,6 +837,7 @@ class _Point:
     # The words the point's own negation reaches ("patched" in "designed around, not
     # patched"); the others it asserts, and an answer that negates them says the opposite.
     negated: frozenset[str] = frozenset()
+    removes: bool = False  # the point itself takes something away ("drops the critic")
 
 
 @lru_cache(maxsize=65536)
@@ -826,7 +859,8 @@ def _prepare(phrasing: str) -> _Point | None:
     )
     if negative and not negated & set(wanted):  # a negation reaching none of its words
         negated = frozenset(wanted)
-    return _Point(phrasing, wanted, written, negative, formulas, defines, symbols, negated)
+    removes = any(t.removal for t in tokens)
+    return _Point(phrasing, wanted, written, negative, formulas, defines, symbols, negated, removes)
 
 
 def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
@@ -941,7 +975,14 @@ def _judge_window(
             continue
         # Prefer an occurrence whose polarity agrees with the point's for that word.
         negated = word in point.negated
-        agreeing = [i for i in places if _negated(tokens, i) == negated]
+        # An answer that takes away what the point asserts ("removes the KL penalty" for
+        # "KL penalty moved into the loss") negates it.
+        removable = not negated and not point.removes
+        agreeing = [
+            i
+            for i in places
+            if _negated(tokens, i) == negated and not (removable and _removed(tokens, i))
+        ]
         positions[word] = agreeing[0] if agreeing else places[0]
         if not agreeing and not negated:
             flipped.append(word)
@@ -975,11 +1016,14 @@ def _judge_window(
         problem = crossed
     elif relabelled := _label_rebound(point, positions, tokens):
         problem = relabelled
+    elif reversed_ := _reversed_comparison(point, positions, tokens):
+        problem = reversed_
     elif bound := _numbers_rebound(point, tokens, low, high):
         problem = bound
     elif point.formulas and (formula := _other_formula(point, whole)):
         problem = formula
-    return _Verdict(share, found, missing, evidence, problem)
+    canon = tuple(w for w in point.wanted if w in positions)
+    return _Verdict(share, found, missing, evidence, problem, canon=canon)
 
 
 # Figures every formula or list has ("1 − …", "pass@1", "one of"): alone, they state nothing.
@@ -1066,6 +1110,51 @@ def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence
     if differ > max(agree, 1):  # two crossings at least: one could be a shared word
         word, subject = tokens[positions[crossed]].word, point.written.get(meant[crossed], "")
         return f"says “{word}” of another thing than “{subject}”"
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def _compared_sides(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The point's words before and after its "than" ("judging is easier than
+    demonstrating"); two empty sets if it compares nothing."""
+    own = _phrasing_tokens(text)
+    at = next((i for i, t in enumerate(own) if t.word == "than"), -1)
+    if at < 0:
+        return frozenset(), frozenset()
+    wanted = set(_point_words(text))
+    # (the comparative itself, "easier", stands before "than" on either side's telling)
+    before = frozenset(t.canon for t in own[: at - 1] if t.canon in wanted)
+    after = frozenset(t.canon for t in own[at + 1 :] if t.canon in wanted)
+    return before - after, after - before
+
+
+def _reversed_comparison(
+    point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]
+) -> str:
+    """The point compares one thing with another ("comparing answers is easier than writing
+    them"); the answer puts them the other way round ("writing demonstrations is cheaper than
+    comparing answers"): the point's words are on the wrong sides of the answer's "than"."""
+    before, after = _compared_sides(point.text)
+    if not before or not after:
+        return ""
+    thans = [i for i, t in enumerate(tokens) if t.word == "than"]
+    if not thans:
+        return ""
+    found = sorted(positions.values())
+    middle = found[len(found) // 2]
+    than = min(thans, key=lambda i: abs(i - middle))  # the comparison the words are about
+    crossed = sum(
+        1
+        for w, at in positions.items()
+        if (w in before and at > than) or (w in after and at < than)
+    )
+    kept = sum(
+        1
+        for w, at in positions.items()
+        if (w in before and at < than) or (w in after and at > than)
+    )
+    if crossed > kept:
+        return "compares the other way round"
     return ""
 
 
@@ -1259,7 +1348,7 @@ def _needed(count: int, share: float = COVER_SHARE) -> int:
 
 
 def _enough(verdict: _Verdict) -> bool:
-    if verdict.supported:
+    if verdict.supported or verdict.phrased:
         return True
     wanted = len(verdict.found) + len(verdict.missing)
     return verdict.share >= verdict.needs - 1e-9 and len(verdict.found) >= min(
@@ -1275,14 +1364,17 @@ def _best(
     point: _Point,
     index: AnswerIndex,
     weights: Mapping[str, float],
-    helpers: frozenset[str] = frozenset(),
+    helpers: Mapping[str, float] | None = None,
     rivals: tuple[str, frozenset[str]] = ("", frozenset()),
+    topic: frozenset[str] = frozenset(),
 ) -> _Verdict:
     own = {w: weights.get(w, 1.0) for w in point.wanted}
     total = sum(own.values())
     nothing = _Verdict(0.0, (), tuple(point.written.get(w, w) for w in point.wanted), ())
     verdicts = [
-        _supported(_judge_window(point, w, own, total, index.whole, rivals), w, helpers)
+        _supported(
+            _judge_window(point, w, own, total, index.whole, rivals), w, helpers or {}, topic
+        )
         for w in index.windows
         if not w.at.keys().isdisjoint(point.wanted)  # a window without its words says nothing
     ]
@@ -1295,6 +1387,10 @@ SUPPORT_SHORT = 2
 SUPPORT_WORDS = 1
 # Only a telling word supports ("overflow", not "model"): one at least this rare in the bank.
 SUPPORT_MIN_WEIGHT = 5.0
+# A telling word of the point's alternative phrasings (not of the model answer's statement)
+# supports it too, but counts for this much of a missing word: the phrasings are guesses at
+# how candidates word it, the model answer states it.
+PHRASING_SUPPORT = 0.5
 
 
 @lru_cache(maxsize=65536)
@@ -1307,8 +1403,15 @@ def _support_words(statement: str, point: str) -> frozenset[str]:
     )
 
 
-def _supported(verdict: _Verdict, window: _Window, helpers: frozenset[str]) -> _Verdict:
+def _supported(
+    verdict: _Verdict, window: _Window, helpers: Mapping[str, float], topic: frozenset[str]
+) -> _Verdict:
+    """`helpers`: each supporting word and what it counts for (`PHRASING_SUPPORT` for a word
+    only the point's alternative phrasings use). The point's own words found must say more
+    than the question's topic ("calibration" of "What is probability calibration?")."""
     if not helpers or verdict.problem or _enough(verdict) or not verdict.found:
+        return verdict
+    if set(verdict.canon) <= topic:
         return verdict
     wanted = len(verdict.found) + len(verdict.missing)
     short = max(1, _needed(wanted, verdict.needs) - len(verdict.found))
@@ -1318,11 +1421,13 @@ def _supported(verdict: _Verdict, window: _Window, helpers: frozenset[str]) -> _
     places = {
         w: i for w in helpers for i in reversed(window.at.get(w, ())) if not _negated(tokens, i)
     }
-    if len(places) < SUPPORT_WORDS * short:
+    if sum(helpers[w] for w in places) < SUPPORT_WORDS * short - 1e-9:
         return verdict
     ordered = sorted(places.values())
     spans = tuple(sorted({*verdict.evidence, *((tokens[i].start, tokens[i].end) for i in ordered)}))
-    return replace(verdict, supported=tuple(tokens[i].word for i in ordered), evidence=spans)
+    stated = tuple(tokens[i].word for i in ordered if helpers[tokens[i].canon] >= 1.0)
+    phrased = tuple(tokens[i].word for i in ordered if helpers[tokens[i].canon] < 1.0)
+    return replace(verdict, supported=stated, phrased=phrased, evidence=spans)
 
 
 def match_key_point(
@@ -1333,6 +1438,7 @@ def match_key_point(
     support: str = "",
     rivals: tuple[str, frozenset[str]] = ("", frozenset()),
     others: frozenset[str] = frozenset(),
+    topic: frozenset[str] = frozenset(),
 ) -> PointMatch:
     """Whether `answer` states `point` (or one of its `alternatives`) in one window.
     `support` is the model answer's own statement of the point: a window a word or so short
@@ -1344,18 +1450,21 @@ def match_key_point(
     if not index.text.strip():
         return PointMatch(point, False, "nothing typed")
     weights = weights or {}
-    helpers = frozenset(
+    alternatives = tuple(alternatives)
+    telling = {
         w
-        for w in _support_words(support, point) - others
+        for w in _support_words(" ".join((support, *alternatives)), point) - others
         if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT
-    )
+    }
+    stated = _support_words(support, point)
+    helpers = {w: 1.0 if w in stated else PHRASING_SUPPORT for w in telling}
     best: tuple[str, _Verdict] | None = None
     for phrasing in (point, *alternatives):
         prepared = _prepare(phrasing)
         if prepared is None:
             continue
         verdict = _best(
-            prepared, index, weights, helpers if phrasing == point else frozenset(), rivals
+            prepared, index, weights, helpers if phrasing == point else {}, rivals, topic
         )
         if phrasing != point:
             verdict = replace(verdict, needs=ALTERNATIVE_SHARE)
@@ -1373,6 +1482,8 @@ def match_key_point(
         explanation = f"{len(verdict.found)} of {wanted} key words{via}: {what}"
         if verdict.supported:
             explanation += f"; with the model answer's {', '.join(verdict.supported)}"
+        if verdict.phrased:
+            explanation += f"; with its phrasings' {', '.join(verdict.phrased)}"
         return PointMatch(point, True, explanation, verdict.evidence)
     if verdict.problem and _enough(verdict):  # the words are there, but not the idea
         return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
@@ -1431,6 +1542,7 @@ def match_key_points(
             h,
             (w if w in subjects else "", subjects),
             topic.union(*(words[:i] + words[i + 1 :])),
+            topic,
         )
         for i, (p, a, h, w) in enumerate(zip(points, alts, helps, firsts, strict=True))
     ]
