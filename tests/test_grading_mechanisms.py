@@ -180,3 +180,12 @@ def test_the_questions_topic_word_alone_gets_no_support() -> None:
     stated = "Fit the calibrator on a held-out validation split."
     assert not match_key_points(points, topic_only, (), weights, support, question)[0].covered
     assert match_key_points(points, stated, (), weights, support, question)[0].covered
+
+
+def test_a_formulas_constant_is_notation_not_a_figure_to_give() -> None:
+    point, phrasing = "L2 shrinks weights", ("ridge scales weights by 1/(1 + λ)",)
+    answer = "Ridge scales every weight down by a constant factor, never to exactly zero."
+    assert match_key_point("ridge scales weights by 1/(1 + λ)", answer).covered
+    assert match_key_point(point, answer, phrasing).covered
+    # A figure that is not a formula's constant must still be given.
+    assert not covered("7B needs about 112 GB", "A 7B model needs over 100 GB.")

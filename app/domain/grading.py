@@ -838,6 +838,9 @@ class _Point:
     # patched"); the others it asserts, and an answer that negates them says the opposite.
     negated: frozenset[str] = frozenset()
     removes: bool = False  # the point itself takes something away ("drops the critic")
+    # Figures every formula has, inside the point's formula ("1/(1 + λ)"): notation, which
+    # an answer may write otherwise, not a figure it must give.
+    constants: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -860,7 +863,24 @@ def _prepare(phrasing: str) -> _Point | None:
     if negative and not negated & set(wanted):  # a negation reaching none of its words
         negated = frozenset(wanted)
     removes = any(t.removal for t in tokens)
-    return _Point(phrasing, wanted, written, negative, formulas, defines, symbols, negated, removes)
+    constants = frozenset(
+        t.canon
+        for i, t in enumerate(tokens)
+        if t.canon in _COMMONPLACE_FIGURES
+        and (t.after_operator or (i + 1 < len(tokens) and tokens[i + 1].after_operator))
+    )
+    return _Point(
+        phrasing,
+        wanted,
+        written,
+        negative,
+        formulas,
+        defines,
+        symbols,
+        negated,
+        removes,
+        constants,
+    )
 
 
 def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
@@ -992,7 +1012,11 @@ def _judge_window(
     evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
     problem = ""
     # Numbers the point writes as digits must be there; "one" or "ZeRO" are words, not figures.
-    numbers = [w for w in point.wanted if w[:1].isdigit() and point.written.get(w, w)[:1].isdigit()]
+    numbers = [
+        w
+        for w in point.wanted
+        if w[:1].isdigit() and point.written.get(w, w)[:1].isdigit() and w not in point.constants
+    ]
     if (
         positions
         and all(w in _COMMONPLACE_FIGURES for w in positions)
