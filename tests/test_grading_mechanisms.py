@@ -158,6 +158,9 @@ def test_taking_the_points_thing_away_negates_it() -> None:
     assert not removed.covered
     assert removed.explanation.startswith("says the opposite")
     assert covered(point, "The KL penalty is moved out of the reward into the loss.")
+    instead = "Instead of the clipped ratio it uses the plain REINFORCE gradient."
+    assert not covered("keeps the clipped ratio", instead)
+    assert covered("keeps the clipped ratio", "It keeps PPO's clipped ratio.")
     # A point that takes something away itself is stated by an answer that does too.
     assert covered("drops the learned critic", "GRPO drops the learned critic.")
 

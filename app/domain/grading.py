@@ -578,10 +578,15 @@ _DETERMINERS = frozenset("the a an its their any all this that these those".spli
 
 
 def _removes(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
-    word = raw[i][0]
+    word, after = raw[i][0], raw[i + 1][0] if i + 1 < len(raw) else ""
     if word in _REMOVALS:
         return True
-    return word in _DROPS and i + 1 < len(raw) and raw[i + 1][0] in _DETERMINERS
+    if (word, after) in _SET_ASIDE:  # "instead of the clipped ratio it uses ..."
+        return True
+    return word in _DROPS and after in _DETERMINERS
+
+
+_SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
 
 
 def tokenize(text: str) -> list[Token]:
