@@ -34,6 +34,8 @@ def test_everyday_equivalents_meet() -> None:
     assert not covered("law requires it in some cases", "Some teams like to label AI text.")
     assert covered("deploy gradually", "Roll out gradually, 1% of users first.")
     assert not covered("deploy gradually", "Test it gradually on 1% of users.")
+    assert covered("versioned and tested like code", "Keep it in git and run evals like for code.")
+    assert not covered("versioned and tested like code", "Write it like a README for code.")
 
 
 def test_a_points_subject_has_rivals_only_when_the_question_compares_them() -> None:

@@ -422,6 +422,9 @@ _SYNONYM_GROUPS = (
     ("delta", "correction"),
     ("wrong", "incorrect", "mistaken"),
     ("deploy", "deployment", "roll out", "rollout", "ship", "shipping"),
+    ("evaluation", "test", "tests", "testing", "tested"),
+    ("explicit", "explicitly", "spell out", "spells out", "spelled out"),
+    ("version", "versioned", "versioning", "git", "version control"),
     # Pairs the bank's own alternative phrasings swap for each other on many cards.
     ("limit", "cap", "caps", "capped", "ceiling"),
     ("query", "question"),
