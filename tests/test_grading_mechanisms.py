@@ -194,3 +194,9 @@ def test_a_formulas_constant_is_notation_not_a_figure_to_give() -> None:
     assert match_key_point(point, answer, phrasing).covered
     # A figure that is not a formula's constant must still be given.
     assert not covered("7B needs about 112 GB", "A 7B model needs over 100 GB.")
+
+
+def test_two_words_of_the_point_written_as_one() -> None:
+    point = "semi-supervised pseudo-labelling of unlabelled data"
+    assert covered(point, "Train on pseudolabels the model gives the unlabelled data.")
+    assert not covered(point, "Label the data by hand before training.")

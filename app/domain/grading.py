@@ -849,6 +849,9 @@ class _Point:
     # Figures every formula has, inside the point's formula ("1/(1 + λ)"): notation, which
     # an answer may write otherwise, not a figure it must give.
     constants: frozenset[str] = frozenset()
+    # Two neighbouring words and the word they make written as one ("pseudo", "label",
+    # "pseudolabel"), see `_closed_compounds`.
+    compounds: tuple[tuple[str, str, str], ...] = ()
 
 
 @lru_cache(maxsize=65536)
@@ -888,6 +891,11 @@ def _prepare(phrasing: str) -> _Point | None:
         negated,
         removes,
         constants,
+        tuple(
+            (a, b, joined)
+            for a, b in zip(wanted, wanted[1:], strict=False)
+            if (joined := _canon(written.get(a, a) + written.get(b, b))) not in (a, b)
+        ),
     )
 
 
@@ -967,6 +975,18 @@ def _near_figures(word: str, window: _Window) -> tuple[int, ...]:
     return tuple(places)
 
 
+def _closed_compounds(point: _Point, window: _Window) -> dict[str, tuple[int, ...]]:
+    """Two of the point's words written as one in the answer ("pseudo-label" and
+    "pseudolabels", "mini batch" and "minibatch"): where each of the two is."""
+    found: dict[str, tuple[int, ...]] = {}
+    for a, b, joined in point.compounds:
+        places = window.at.get(joined, ())
+        if places:
+            found.setdefault(a, places)
+            found.setdefault(b, places)
+    return found
+
+
 def _closest_stretch(
     point: _Point, window: _Window, weights: Mapping[str, float]
 ) -> tuple[int, int]:
@@ -997,8 +1017,13 @@ def _judge_window(
     positions: dict[str, int] = {}
     flipped: list[str] = []
     low, high = _closest_stretch(point, window, weights)
+    closed = _closed_compounds(point, window)
     for word in point.wanted:
-        places = [i for i in window.at.get(word) or _near_figures(word, window) if low <= i < high]
+        places = [
+            i
+            for i in window.at.get(word) or _near_figures(word, window) or closed.get(word, ())
+            if low <= i < high
+        ]
         if not places:
             continue
         # Prefer an occurrence whose polarity agrees with the point's for that word.
