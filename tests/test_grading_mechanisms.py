@@ -136,6 +136,9 @@ def test_a_thing_dismissed_right_after_it_is_not_stated() -> None:
     assert match_key_point(point, "Feature scaling matters a lot for GD.", phrasing).covered
     assert not covered("human review of a sample", "Human review of samples isn't needed.")
     assert covered("human review of a sample", "Have humans review a sample every week.")
+    # "X doesn't need Y" denies Y, not X.
+    point = "GRPO samples a group of responses per prompt"
+    assert covered(point, "GRPO doesn't need a critic; it samples a group of responses per prompt.")
 
 
 def test_the_opposite_effect_on_the_points_thing_does_not_tick() -> None:

@@ -783,19 +783,17 @@ def _negated(tokens: Sequence[Token], index: int) -> bool:
 
 
 # Predicates that, negated right after a thing, deny the thing itself: "X doesn't matter",
-# "X isn't needed", "X is not used", "X is unnecessary".
-_DISMISSALS = ("matter", "need", "needed", "include", "use", "help", "require", "necessary")
-_DISMISSIVE = ("unnecessary", "irrelevant", "pointless")
+# "X isn't needed", "X is not used", "X is unnecessary"; as written, for "X doesn't need Y"
+# denies Y, not X.
+_DISMISSALS = frozenset(
+    "matter matters needed used included required necessary important help helps".split()
+)
+_DISMISSIVE = frozenset({"unnecessary", "irrelevant", "pointless"})
 DISMISSAL_REACH = 3  # tokens after the thing (small words count)
 
 
-@cache
-def _dismissal_words() -> tuple[frozenset[str], frozenset[str]]:
-    return frozenset(_canon(w) for w in _DISMISSALS), frozenset(_canon(w) for w in _DISMISSIVE)
-
-
 def _dismissed(tokens: Sequence[Token], index: int) -> bool:
-    dismissals, dismissive = _dismissal_words()
+    dismissals, dismissive = _DISMISSALS, _DISMISSIVE
     negated = False
     for j in range(index + 1, min(len(tokens), index + 1 + DISMISSAL_REACH + 1)):
         token = tokens[j]
@@ -803,7 +801,7 @@ def _dismissed(tokens: Sequence[Token], index: int) -> bool:
             return False
         if token.negation:
             negated = True
-        elif (negated and token.canon in dismissals) or token.canon in dismissive:
+        elif (negated and token.word in dismissals) or token.word in dismissive:
             return True
     return False
 
