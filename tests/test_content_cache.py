@@ -28,6 +28,10 @@ def test_an_unchanged_bank_is_not_parsed_again(
     second = load_content(content_root, tmp_path / "no-user-cards", cache)
     assert second.bank.cards == first.bank.cards
     assert second.bank.concepts == first.bank.concepts
+    # every field, those equality skips included (error messages read key_lines)
+    assert [c.key_lines for c in second.bank.concepts.values()] == [
+        c.key_lines for c in first.bank.concepts.values()
+    ]
     assert second.order == first.order
     assert second.bank is not first.bank  # a fresh copy: editing one never leaks into another
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 
 from app.domain.import_rules import safe_markdown
 from app.domain.media_names import (
@@ -24,6 +25,7 @@ from app.domain.media_names import (
 from app.services import render
 from app.services.media import MediaLibrary
 from app.storage.media_store import MediaStore
+from app.ui import markdown_view
 from app.ui.markdown_view import MarkdownView
 
 FAST = settings(
@@ -157,12 +159,10 @@ def test_the_view_loads_media_only_from_its_folder(qtbot, tmp_path) -> None:  # 
 
 
 def test_a_sound_link_opens_in_the_system_player(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from app.ui import markdown_view
-
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "hello.mp3").write_bytes(b"ID3")
     opened: list[QUrl] = []
-    monkeypatch.setattr(markdown_view.QDesktopServices, "openUrl", opened.append)
+    monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
     MarkdownView.media = MediaLibrary(tmp_path)
     view = MarkdownView()
     qtbot.addWidget(view)
@@ -177,8 +177,6 @@ def test_a_sound_link_opens_in_the_system_player(qtbot, tmp_path, monkeypatch) -
 
 def test_a_picture_too_large_to_decode_safely_is_not_loaded(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtGui import QColor, QImage
-
-    from app.ui import markdown_view
 
     (tmp_path / "media").mkdir()
     image = QImage(300, 200, QImage.Format.Format_RGB32)
@@ -200,14 +198,12 @@ def test_a_picture_too_large_to_decode_safely_is_not_loaded(qtbot, tmp_path, mon
 
 def test_only_pictures_and_sounds_become_media(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from app.domain.html_markdown import html_to_markdown
-    from app.ui import markdown_view
-
     text = html_to_markdown('<img src="tool.exe" alt="a tool"> [sound:setup.exe] [sound:talk.webm]')
     assert text == "a tool (sound setup.exe) [▶ talk.webm](media:talk.webm)"
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "setup.exe").write_bytes(b"MZ")
     opened: list[QUrl] = []
-    monkeypatch.setattr(markdown_view.QDesktopServices, "openUrl", opened.append)
+    monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
     MarkdownView.media = MediaLibrary(tmp_path)
     view = MarkdownView()
     qtbot.addWidget(view)

@@ -122,6 +122,28 @@ def test_theme_follows_the_system_and_can_be_chosen(qtbot, window) -> None:  # t
     assert window.theme_choice() == "system"
 
 
+def test_a_dark_system_is_followed_once_the_first_card_is_up(  # type: ignore[no-untyped-def]
+    qtbot, ctx, monkeypatch
+) -> None:
+    """Before the first card the platform's palette tells the system's scheme (Qt's own
+    answer costs PySide6 its whole `Qt` namespace); Qt is asked right after the first
+    card, and wins where the two disagree."""
+    from app.ui import main_window as module
+
+    app = make_app("light")
+    window = module.MainWindow(Application(ctx), defer_startup=True)
+    qtbot.addWidget(window)
+    monkeypatch.setattr(module, "system_prefers_dark", lambda: True)
+    try:
+        window.apply_theme_choice("system")
+        assert app.property("lattice_dark") is False  # the offscreen palette is light
+        window.finish_startup()
+        assert app.property("lattice_dark") is True
+        assert window.theme_actions["system"].isChecked()
+    finally:
+        apply_theme(app, False)
+
+
 @pytest.mark.parametrize("dark", [False, True])
 def test_every_palette_pair_meets_wcag_aa(qtbot, dark: bool) -> None:  # type: ignore[no-untyped-def]
     app = make_app("light")

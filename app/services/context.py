@@ -190,7 +190,8 @@ class AppContext:
         if self.bundled is None:
             self.bundled = parse_content_root(self.content_root)
         loaded = _parse(self.content_root, self.user_root, self.bundled)
-        _mirror(self.db_path, loaded.order)  # cards not yet in the bank are skipped by the queue
+        with closing(connect(self.db_path)) as conn:  # cards not yet in the bank: skipped
+            _mirror(conn, loaded.order)
         _sync_search(loaded.bank, self.db_path)
         return loaded
 
@@ -242,28 +243,26 @@ def _refresh_if_changed(
             write_setting(conn, key, fingerprint)
 
 
-def _mirror(db_path: Path, order: list[tuple[str, str]]) -> StudySettings:
+def _mirror(conn: sqlite3.Connection, order: list[tuple[str, str]]) -> StudySettings:
     """Mirror the card list when it changed; returns the saved study settings."""
-    with closing(connect(db_path)) as conn:
-        _refresh_if_changed(
-            conn, CARDS_FINGERPRINT_KEY, _fingerprint(order), lambda: mirror_cards(conn, order)
-        )
-        return _load_settings(read_setting(conn, SETTINGS_KEY, {}))
+    _refresh_if_changed(
+        conn, CARDS_FINGERPRINT_KEY, _fingerprint(order), lambda: mirror_cards(conn, order)
+    )
+    return _load_settings(read_setting(conn, SETTINGS_KEY, {}))
 
 
-def _move_retired_history(db_path: Path, retired: dict[str, str], now: datetime) -> None:
+def _move_retired_history(conn: sqlite3.Connection, retired: dict[str, str], now: datetime) -> None:
     """When the retired-id mapping changed, give each replacing card the history of the card
     it replaced, as MOVE events of the review log (moving again is harmless: a moved card
     has nothing left to move)."""
     fingerprint = json.dumps(sorted(retired.items()))
-    with closing(connect(db_path)) as conn:
 
-        def move_all() -> None:
-            log = ProgressLog(conn)
-            for old, new in sorted(retired.items()):
-                log.move_card_history(old, new, now)
+    def move_all() -> None:
+        log = ProgressLog(conn)
+        for old, new in sorted(retired.items()):
+            log.move_card_history(old, new, now)
 
-        _refresh_if_changed(conn, RETIRED_FINGERPRINT_KEY, fingerprint, move_all)
+    _refresh_if_changed(conn, RETIRED_FINGERPRINT_KEY, fingerprint, move_all)
 
 
 def _sync_search(bank: ContentBank, db_path: Path) -> None:
@@ -322,14 +321,15 @@ def open_context(
     db_path = database_path(directory)
     try:
         recovery = _recover_if_damaged(db_path, full_check, lock_wait, the_clock.now())
-        # Held open while the steps below open and close their own: the last connection
-        # to close copies the log into the file and deletes it, so without this each
-        # step would pay that (and its fsyncs) once more.
-        with closing(connect(db_path)) as keeper:
-            keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()  # joins the log
-            migrate(db_path)
-            _move_retired_history(db_path, loaded.bank.retired, the_clock.now())
-            settings = _mirror(db_path, loaded.order)
+        with closing(connect(db_path)) as conn:
+            # These commits wait for no fsync: the log keeps them in order, and closing the
+            # last connection copies them into the file with one. A power cut before that
+            # costs no one's work: they are the schema, the card list and moves of retired
+            # cards' history, all made again at the next start when not found.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            migrate(db_path, conn=conn)
+            _move_retired_history(conn, loaded.bank.retired, the_clock.now())
+            settings = _mirror(conn, loaded.order)
     except (sqlite3.Error, OSError) as exc:
         fault = fault_from(exc, db_path)
         if fault is None:

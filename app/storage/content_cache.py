@@ -25,7 +25,7 @@ from typing import Any
 
 from app.storage.digest import blake2b
 
-FORMAT_VERSION = 2  # of this file's layout; the classes inside are covered by `schema`
+FORMAT_VERSION = 3  # of this file's layout; the classes inside are covered by `schema`
 KEEP = 4  # entries kept: the bundled content with a few different sets of user cards
 _PREFIX = "content-"
 _SUFFIX = ".pickle"

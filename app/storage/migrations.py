@@ -205,9 +205,13 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(path: Path, target: int = SCHEMA_VERSION) -> tuple[int, int]:
-    """Bring the database at `path` to `target`; returns (version before, version after)."""
-    conn = connect(path)
+def migrate(
+    path: Path, target: int = SCHEMA_VERSION, conn: sqlite3.Connection | None = None
+) -> tuple[int, int]:
+    """Bring the database at `path` to `target` (through `conn` when given, else a
+    connection of its own); returns (version before, version after)."""
+    own = conn is None
+    conn = connect(path) if conn is None else conn
     try:
         before = current_version(conn)
         if before > SCHEMA_VERSION:
@@ -234,4 +238,5 @@ def migrate(path: Path, target: int = SCHEMA_VERSION) -> tuple[int, int]:
                 raise
         return before, max(before, target)
     finally:
-        conn.close()
+        if own:
+            conn.close()

@@ -18,7 +18,7 @@ from app.domain.storage_fault import StorageFault
 from app.locations import data_dir, resource_path
 from app.services.application import Application
 from app.ui.main_window import MainWindow
-from app.ui.theme import apply_theme, system_prefers_dark
+from app.ui.theme import apply_theme, platform_palette_is_dark
 
 if TYPE_CHECKING:
     from app.domain.quiz import QuizSettings
@@ -45,7 +45,9 @@ def make_app(theme: str | None = None, indicators: bool = True) -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     choice = theme or os.environ.get("LATTICE_THEME")
-    dark = choice == "dark" if choice in ("dark", "light") else system_prefers_dark()
+    # Following the system: the platform's palette tells (the window checks Qt's own
+    # answer once the first card is up, see MainWindow.finish_startup).
+    dark = choice == "dark" if choice in ("dark", "light") else platform_palette_is_dark()
     apply_theme(app, dark, indicators)
     return app
 

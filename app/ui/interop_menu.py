@@ -11,9 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QProcess
+from PySide6 import QtCore, QtWidgets  # dialogs, QProcess: built when first used
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu
 
 from app.domain.changes import Changes
 from app.services.application import Application
@@ -69,12 +70,12 @@ class InteropActions(QObject):
     def _imported(self, summary: str, changes: Changes) -> None:
         self.report(changes)
         self._status(summary.splitlines()[0])
-        QMessageBox.information(self.window, "Cards imported", summary)
+        QtWidgets.QMessageBox.information(self.window, "Cards imported", summary)
 
     def export_to_anki(self) -> None:
         # The choice of file type is the option: with progress (the first, so the default)
         # or the cards only, all new in Anki.
-        path, chosen = QFileDialog.getSaveFileName(
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(
             self.window,
             "Export to Anki",
             str(Path.home() / "Lattice.apkg"),
@@ -87,7 +88,9 @@ class InteropActions(QObject):
         try:
             result = self.app.export_anki(Path(path), with_progress=with_progress)
         except (ValueError, OSError) as exc:
-            QMessageBox.warning(self.window, "Export to Anki", f"Nothing was exported: {exc}")
+            QtWidgets.QMessageBox.warning(
+                self.window, "Export to Anki", f"Nothing was exported: {exc}"
+            )
             return
         self._status(f"Exported {result.notes} cards to {result.path.name}")
         progress = (
@@ -101,7 +104,7 @@ class InteropActions(QObject):
                 f". {result.edits_not_exported} edits of cloze or reverse cards that came from "
                 "Anki stay in Lattice only: their Anki note is written as it was imported"
             )
-        QMessageBox.information(
+        QtWidgets.QMessageBox.information(
             self.window,
             "Exported to Anki",
             f"{result.notes} cards in {result.decks} decks were written to {result.path}"
@@ -118,7 +121,7 @@ class InteropActions(QObject):
     # -- everything ------------------------------------------------------------------------
     def export_everything(self) -> None:
         now = self.app.clock.now().astimezone(self.app.local_tz)
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
             self.window,
             "Export everything",
             str(Path.home() / f"lattice-{now:%Y-%m-%d}.zip"),
@@ -129,10 +132,12 @@ class InteropActions(QObject):
         try:
             summary = self.app.export_all(Path(path))
         except OSError as exc:
-            QMessageBox.warning(self.window, "Export everything", f"Nothing was written: {exc}")
+            QtWidgets.QMessageBox.warning(
+                self.window, "Export everything", f"Nothing was written: {exc}"
+            )
             return
         self._status(f"Exported everything to {Path(path).name}")
-        QMessageBox.information(
+        QtWidgets.QMessageBox.information(
             self.window,
             "Everything exported",
             f"{summary.describe()}.\n\nOpen it on the other computer with "
@@ -142,7 +147,7 @@ class InteropActions(QObject):
     def import_everything(self) -> None:
         from app.domain.import_rules import ImportRefused
 
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
             self.window, "Import everything", str(Path.home()), "Lattice export (*.zip)"
         )
         if not path:
@@ -150,9 +155,11 @@ class InteropActions(QObject):
         try:
             summary = self.app.inspect_export(Path(path))
         except ImportRefused as refused:
-            QMessageBox.warning(self.window, "Import everything", f"Nothing was changed: {refused}")
+            QtWidgets.QMessageBox.warning(
+                self.window, "Import everything", f"Nothing was changed: {refused}"
+            )
             return
-        answer = QMessageBox.question(
+        answer = QtWidgets.QMessageBox.question(
             self.window,
             "Replace everything?",
             f"This file holds {summary.describe()}.\n\nIt replaces your progress, quiz history, "
@@ -160,15 +167,17 @@ class InteropActions(QObject):
             "The current ones are kept aside in "
             f"{self.app.data_dir}. Lattice restarts afterwards.",
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != QtWidgets.QMessageBox.StandardButton.Yes:
             return
         try:
             result = self.app.import_all(Path(path))
         except ImportRefused as refused:
-            QMessageBox.warning(self.window, "Import everything", f"Nothing was changed: {refused}")
+            QtWidgets.QMessageBox.warning(
+                self.window, "Import everything", f"Nothing was changed: {refused}"
+            )
             return
         kept = result.database_aside.name if result.database_aside else "nothing"
-        QMessageBox.information(
+        QtWidgets.QMessageBox.information(
             self.window,
             "Everything imported",
             f"Your previous database was kept as {kept}. Lattice will now restart.",
@@ -176,5 +185,5 @@ class InteropActions(QObject):
         self.restart()
 
     def restart(self) -> None:
-        QProcess.startDetached(sys.executable, sys.argv)
+        QtCore.QProcess.startDetached(sys.executable, sys.argv)
         QApplication.instance().quit()  # type: ignore[union-attr]

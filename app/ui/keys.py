@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-WHERE_CHILDREN = Qt.ShortcutContext.WidgetWithChildrenShortcut
+from app.ui.qt_numbers import WIDGET_WITH_CHILDREN_SHORTCUT, set_property
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 
 def bind(
@@ -18,14 +21,15 @@ def bind(
     keys: Iterable[str],
     slot: Callable[[], object],
     what: str,
-    context: Qt.ShortcutContext = WHERE_CHILDREN,
+    context: int | Qt.ShortcutContext = WIDGET_WITH_CHILDREN_SHORTCUT,
 ) -> list[QShortcut]:
-    """Shortcuts for `keys` on `owner` (by default active while focus is inside it); `what`
-    is the line Help ▸ Keyboard shortcuts shows for them."""
+    """Shortcuts for `keys` on `owner` (by default active while focus is inside it; screens
+    built before the first card give `context` by number, see qt_numbers); `what` is the
+    line Help ▸ Keyboard shortcuts shows for them."""
     made = []
     for key in keys:
         shortcut = QShortcut(QKeySequence(key), owner)
-        shortcut.setContext(context)
+        set_property(shortcut, "context", context if isinstance(context, int) else context.value)
         shortcut.setWhatsThis(what)
         shortcut.activated.connect(slot)
         made.append(shortcut)

@@ -14,15 +14,15 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QProcess, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6 import QtCore, QtWidgets  # dialogs, QProcess: built when first used
+from PySide6.QtCore import QByteArray, QSize, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QHBoxLayout,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QToolButton,
@@ -39,11 +39,13 @@ from app.ui.background import run_in_background
 from app.ui.interop_menu import InteropActions
 from app.ui.keys import KeyRow, key_rows
 from app.ui.markdown_view import MarkdownView
+from app.ui.qt_numbers import APPLICATION_SHORTCUT, TEXT_ONLY, set_property, set_shortcut
 from app.ui.review_view import ReviewView
 from app.ui.screen import Screen
 from app.ui.theme import (
     apply_theme,
     is_dark,
+    platform_palette_is_dark,
     sidebar_style,
     system_prefers_dark,
     use_indicator_style,
@@ -168,7 +170,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.sidebar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.follow_system = True
+        self.follow_system = False  # set by apply_theme_choice (the saved or chosen theme)
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         for index, entry in enumerate(SCREENS, start=1):
@@ -186,6 +188,8 @@ class MainWindow(QMainWindow):
         if self.started:
             return
         self.started = True
+        if self.follow_system:  # now by Qt's own answer (the first card had the palette's)
+            self.apply_theme_choice("system")
         app = self.app
         use_indicator_style(QApplication.instance())  # type: ignore[arg-type]
         self.review.prepare_answer()
@@ -234,8 +238,8 @@ class MainWindow(QMainWindow):
             return
         if problem is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning,
             "The database is damaged",
             f"Lattice found damage in its database ({problem}). It can set the damaged file "
             "aside (it is kept, not deleted), restore the newest healthy backup and restart. "
@@ -243,8 +247,8 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         box.setObjectName("damage-message")
-        restore = box.addButton("Restore and restart", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        restore = box.addButton("Restore and restart", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QtWidgets.QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(restore)
         box.finished.connect(lambda _r: self._recover(box.clickedButton() is restore))
         box.open()
@@ -254,7 +258,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The database is damaged: File ▸ Backups… restores one")
             return
         self.app.recover_now()
-        QMessageBox.information(self, "Lattice recovered your data", self.recovery_text())
+        QtWidgets.QMessageBox.information(self, "Lattice recovered your data", self.recovery_text())
         self.restart()
 
     # -- the screens, each built on first use ---------------------------------------------
@@ -264,7 +268,7 @@ class MainWindow(QMainWindow):
         button.setObjectName(f"nav-{entry.name}")
         button.setText(f"{entry.title}\nCtrl+{index}")
         button.setCheckable(True)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        set_property(button, "toolButtonStyle", TEXT_ONLY)
         button.setMinimumHeight(52)
         button.setFixedWidth(96)
         button.clicked.connect(lambda _=False, n=entry.name: self.show_screen(n))
@@ -275,7 +279,7 @@ class MainWindow(QMainWindow):
         self.screens[entry.name] = ScreenSlot(entry, button, placeholder)
         action = QAction(entry.title, self)
         action.setToolTip(f"the {entry.title} screen")
-        action.setShortcut(QKeySequence(f"Ctrl+{index}"))
+        set_shortcut(action, f"Ctrl+{index}")
         action.triggered.connect(lambda _=False, n=entry.name: self.show_screen(n))
         self.view_menu.addAction(action)
 
@@ -356,7 +360,7 @@ class MainWindow(QMainWindow):
         self.app.outside.acknowledge()
         slot.button.setChecked(True)
         self.setWindowTitle(f"{slot.entry.title} — {APP_NAME}")
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        widget.setFocus()  # Qt's default reason, OtherFocusReason
 
     def show_concept_on_graph(self, concept_id: str) -> None:
         self.show_screen("graph")
@@ -393,7 +397,7 @@ class MainWindow(QMainWindow):
         backups_action.triggered.connect(self.show_backups)
         file_menu.addAction(backups_action)
         settings_action = QAction("&Settings…", self)
-        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        set_shortcut(settings_action, "Ctrl+,")
         settings_action.triggered.connect(self.show_settings)
         file_menu.addAction(settings_action)
         memory_action = QAction("Your &memory model…", self)
@@ -403,19 +407,19 @@ class MainWindow(QMainWindow):
         self.interop.install(file_menu, backups_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        set_shortcut(quit_action, "Ctrl+Q")
+        set_property(quit_action, "shortcutContext", APPLICATION_SHORTCUT)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("&Edit")
         self.undo_action = QAction("&Undo", self)
         self.undo_action.setToolTip("Undo the last grade or card action in Review")
-        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        set_shortcut(self.undo_action, "Ctrl+Z")
         self.undo_action.triggered.connect(self.undo)
         edit_menu.addAction(self.undo_action)
         find = QAction("&Find cards…", self)
-        find.setShortcut(QKeySequence("Ctrl+F"))
-        find.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        set_shortcut(find, "Ctrl+F")
+        set_property(find, "shortcutContext", APPLICATION_SHORTCUT)
         find.triggered.connect(self.find_cards)
         edit_menu.addAction(find)
         self.view_menu = self.menuBar().addMenu("&Go")
@@ -433,7 +437,7 @@ class MainWindow(QMainWindow):
         self.theme_actions["system"].setChecked(True)
         help_menu = self.menuBar().addMenu("&Help")
         self.keys_action = QAction("&Keyboard shortcuts", self)
-        self.keys_action.setShortcut(QKeySequence("F1"))
+        set_shortcut(self.keys_action, "F1")
         self.keys_action.setToolTip("list every key (this list)")
         self.keys_action.triggered.connect(self.show_keys)
         help_menu.addAction(self.keys_action)
@@ -460,8 +464,8 @@ class MainWindow(QMainWindow):
 
     def tell_about_recovery(self) -> None:
         self.statusBar().showMessage("Progress restored from a backup — see the message", 15000)
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
+        box = QtWidgets.QMessageBox(
+            QtWidgets.QMessageBox.Icon.Warning,
             "Lattice recovered your data",
             self.recovery_text(),
             parent=self,
@@ -493,7 +497,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _restart_after_restore(self, aside: str) -> None:
-        QMessageBox.information(
+        QtWidgets.QMessageBox.information(
             self,
             "Backup restored",
             f"The previous database was kept as {aside}. Lattice will now restart.",
@@ -501,7 +505,7 @@ class MainWindow(QMainWindow):
         self.restart()
 
     def restart(self) -> None:
-        QProcess.startDetached(sys.executable, sys.argv)
+        QtCore.QProcess.startDetached(sys.executable, sys.argv)
         QApplication.instance().quit()  # type: ignore[union-attr]
 
     def undo(self) -> None:
@@ -518,6 +522,8 @@ class MainWindow(QMainWindow):
         return key_rows(areas, actions)
 
     def show_keys(self) -> KeysDialog:
+        from PySide6.QtCore import Qt
+
         from app.ui.help import KeysDialog  # on first use: not needed for the first card
 
         dialog = KeysDialog(self.key_rows(), self)
@@ -526,6 +532,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_welcome(self) -> WelcomeDialog:
+        from PySide6.QtCore import Qt
+
         from app.ui.help import WelcomeDialog  # on first use: not needed for the first card
 
         dialog = WelcomeDialog(self.app.data_dir, self)
@@ -553,11 +561,16 @@ class MainWindow(QMainWindow):
     def apply_theme_choice(self, choice: str) -> None:
         self.theme_actions[choice].setChecked(True)
         self.follow_system = choice == "system"
-        dark = system_prefers_dark() if self.follow_system else choice == "dark"
+        dark = self._system_dark() if self.follow_system else choice == "dark"
         if dark != is_dark():
             # Before start-up has finished, the check box style is left to finish_startup.
             apply_theme(QApplication.instance(), dark, self.started)  # type: ignore[arg-type]
             self.restyle()
+
+    def _system_dark(self) -> bool:
+        """Before the first card, the platform palette's answer; after it, Qt's own (whose
+        enum costs PySide6 its whole `Qt` namespace, see qt_numbers)."""
+        return system_prefers_dark() if self.started else platform_palette_is_dark()
 
     def _system_scheme_changed(self) -> None:
         if self.follow_system:
@@ -597,7 +610,7 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         bank = self.app.bank
-        QMessageBox.about(
+        QtWidgets.QMessageBox.about(
             self,
             "About Lattice",
             f"<b>Lattice</b><br>Study for AI / ML / LLM engineering interviews.<br><br>"
@@ -623,8 +636,8 @@ class MainWindow(QMainWindow):
         return "\n".join(self.app.content_problems())
 
     def show_content_problems(self) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
+        box = QtWidgets.QMessageBox(self)
+        box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
         box.setWindowTitle("Content problems")
         box.setText("These files were skipped or partly loaded; everything else is available.")
         box.setDetailedText(self.content_problem_text())

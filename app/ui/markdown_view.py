@@ -5,21 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import (
-    QDesktopServices,
-    QImage,
-    QImageReader,
-    QPaintEvent,
-    QResizeEvent,
-    QTextDocument,
-)
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPaintEvent, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.services.render import render_markdown, stylesheet
+from app.ui.qt_numbers import no_focus
 from app.ui.theme import is_dark
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the media classes are imported when a card first shows media:
+    # building their PySide6 types (enums and all) need not delay the first card
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage
+
     from app.services.media import MediaLibrary
 
 READING_WIDTH = 860
@@ -31,6 +29,8 @@ IMAGE_RESOURCE = QTextDocument.ResourceType.ImageResource.value
 
 def media_name(name: QUrl | str) -> str | None:
     """The media folder name a `media:<name>` URL asks for; None for any other URL."""
+    from PySide6.QtCore import QUrl
+
     url = name if isinstance(name, QUrl) else QUrl(name)
     if url.scheme() != "media" or url.host() or url.hasQuery() or url.hasFragment():
         return None
@@ -40,6 +40,9 @@ def media_name(name: QUrl | str) -> str | None:
 def media_image(path: str, max_width: int) -> QImage | None:
     """The picture at `path`, scaled down to `max_width`; None if it cannot be read or is
     too large to decode safely."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImageReader
+
     reader = QImageReader(path)
     reader.setAutoTransform(True)
     size = reader.size()
@@ -66,7 +69,7 @@ class MarkdownView(QTextBrowser):
         self.reading_width = reading_width
         self.setOpenLinks(False)
         self.anchorClicked.connect(self.open_link)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.document().setDocumentMargin(24)
         font = self.font()
@@ -133,6 +136,9 @@ class MarkdownView(QTextBrowser):
         media = self._media()
         path = media.sound_path(wanted) if media is not None and wanted else None
         if path is not None:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def show_html(self, body: str) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,6 +27,7 @@ from app.services.render import render_markdown, render_question
 from app.services.review_service import DueCard, ReviewService
 from app.ui.keys import bind
 from app.ui.markdown_view import MarkdownView
+from app.ui.qt_numbers import RICH_TEXT, STRONG_FOCUS, no_focus, set_property
 from app.ui.screen import Screen
 from app.ui.theme import STATE_COLORS, is_dark
 
@@ -82,7 +83,7 @@ class ReviewView(Screen):
         # else the function that reverses a card action.
         self.history: list[Undo | None] = []
         self.editor: QWidget | None = None
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        set_property(self, "focusPolicy", STRONG_FOCUS)
         self._build()
         self._bind_keys()
 
@@ -95,15 +96,15 @@ class ReviewView(Screen):
         self.scope_label.setObjectName("scope")
         self.concept_label = QLabel()
         self.concept_label.setObjectName("concept")
-        self.concept_label.setTextFormat(Qt.TextFormat.RichText)
+        set_property(self.concept_label, "textFormat", RICH_TEXT)
         self.concept_label.setToolTip("Show this concept on the graph")
         self.concept_label.linkActivated.connect(self.graph_requested.emit)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("counts")
-        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
+        set_property(self.counts_label, "textFormat", RICH_TEXT)
         self.clear_scope_button = QPushButton("Study all cards")
         self.clear_scope_button.setObjectName("clear-scope")
-        self.clear_scope_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.clear_scope_button)
         self.clear_scope_button.setFlat(True)
         self.clear_scope_button.clicked.connect(lambda: self.study(None))
         self.clear_scope_button.hide()
@@ -115,7 +116,7 @@ class ReviewView(Screen):
             button = QPushButton(f"{action.label} ({action.keys[0]})")
             button.setObjectName(f"action-{action.name}")
             button.setFlat(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(button)
             button.setToolTip(f"{action.help[0].upper()}{action.help[1:]} ({action.keys[0]})")
             button.clicked.connect(lambda _=False, n=action.name: self.run_action(n))
             self.action_buttons[action.name] = button
@@ -136,7 +137,7 @@ class ReviewView(Screen):
         self.show_button = QPushButton("Show answer   (Space)")
         self.show_button.setObjectName("show-answer")
         self.show_button.setMinimumHeight(44)
-        self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        no_focus(self.show_button)
         self.show_button.clicked.connect(self.reveal)
         reveal_page = QWidget()
         reveal_layout = QHBoxLayout(reveal_page)
@@ -155,7 +156,7 @@ class ReviewView(Screen):
             button.setObjectName(f"grade-{grade.label.lower()}")
             button.setMinimumHeight(52)
             button.setMinimumWidth(110)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            no_focus(button)
             button.setToolTip(f"{grade.label} (key {int(grade)})")
             button.clicked.connect(lambda _=False, g=grade: self.grade(g))
             color = GRADE_COLORS[grade]
@@ -207,7 +208,9 @@ class ReviewView(Screen):
             "show the answer; after it, grade Good",
         )
         for grade in Grade:
-            bind(self, [str(int(grade))], partial(self.grade, grade), "grade Again, Hard, Good, Easy")
+            bind(
+                self, [str(int(grade))], partial(self.grade, grade), "grade Again, Hard, Good, Easy"
+            )
         for action in CARD_ACTIONS:
             bind(self, list(action.keys), partial(self.run_action, action.name), action.help)
         bar = self.view.verticalScrollBar()
@@ -323,7 +326,9 @@ class ReviewView(Screen):
         try:
             if name == "bury":
                 changes = self.service.bury(card.id)
-                self._done(changes, lambda: self.service.unbury(card.id), "Card buried until tomorrow")
+                self._done(
+                    changes, lambda: self.service.unbury(card.id), "Card buried until tomorrow"
+                )
             elif name == "suspend":
                 changes = self.app.browse.set_suspended([card.id], True)
                 self._done(changes, lambda: self._unsuspend(card.id), "Card suspended")
@@ -361,8 +366,12 @@ class ReviewView(Screen):
     def edit_card(self, card: Card) -> None:
         """E: edit the shown card if it is one of yours (bundled cards are read-only)."""
         if not card.user:
-            self.said.emit("Bundled cards are read-only; Browse ▸ New card (Ctrl+N) writes your own")
+            self.said.emit(
+                "Bundled cards are read-only; Browse ▸ New card (Ctrl+N) writes your own"
+            )
             return
+        from PySide6.QtCore import Qt  # after the first card (see qt_numbers)
+
         from app.domain.card_writer import CardDraft
         from app.ui.card_editor import CardEditor
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -18,8 +17,20 @@ STATE_COLORS = {"new": "#3b7ddd", "learning": "#d9534f", "review": "#2e9d5b"}
 
 
 def system_prefers_dark() -> bool:
-    hints = QGuiApplication.styleHints()
-    return hints.colorScheme() == Qt.ColorScheme.Dark
+    """Qt's own answer: the platform's colour scheme is dark."""
+    from PySide6.QtCore import Qt  # after the first card (see qt_numbers)
+
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def platform_palette_is_dark() -> bool:
+    """The platform's palette (read before ours replaces it) has light text on a dark
+    window: how the system's scheme shows before the first card. Asking Qt for the scheme
+    itself (`system_prefers_dark`) builds PySide6's whole `Qt` namespace, see qt_numbers;
+    the window asks it once the first card is up, and follows if the two disagree."""
+    palette = QGuiApplication.palette()
+    window = palette.color(QPalette.ColorRole.Window).lightness()
+    return window < palette.color(QPalette.ColorRole.WindowText).lightness()
 
 
 def apply_theme(app: QApplication, dark: bool, indicators: bool = True) -> None:
@@ -91,7 +102,7 @@ def indicator_color(dark: bool) -> QColor:
 @cache
 def indicator_style_class() -> Any:
     """The style class, made on first use (see `use_indicator_style`)."""
-    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtCore import QPointF, QRectF, Qt
     from PySide6.QtGui import QPainter, QPainterPath, QPen
     from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QWidget
 
