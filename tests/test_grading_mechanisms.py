@@ -168,6 +168,9 @@ def test_taking_the_points_thing_away_negates_it() -> None:
     assert covered("keeps the clipped ratio", "It keeps PPO's clipped ratio.")
     # A point that takes something away itself is stated by an answer that does too.
     assert covered("drops the learned critic", "GRPO drops the learned critic.")
+    # and by one that denies it: what a point takes away, "no ..." takes away too.
+    assert covered("drops the learned critic model", "There's no learned critic model any more.")
+    assert not covered("drops the learned critic model", "It trains a second critic.")
 
 
 def test_the_alternative_phrasings_words_support_a_point_a_word_short() -> None:

@@ -573,7 +573,7 @@ def _emphasis(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
 # Verbs that take their object away ("removes the KL penalty", "drops the critic"): as "no".
 _REMOVALS = frozenset(
     "remove removes removed removing eliminate eliminates eliminated discard discards "
-    "discarded delete deletes deleted".split()
+    "discarded delete deletes deleted rid".split()
 )
 # "drop" takes away only what it governs ("drops the critic"), not in "quality drops on".
 _DROPS = frozenset("drop drops dropped dropping".split())
@@ -844,6 +844,7 @@ class _Point:
     # patched"); the others it asserts, and an answer that negates them says the opposite.
     negated: frozenset[str] = frozenset()
     removes: bool = False  # the point itself takes something away ("drops the critic")
+    taken: frozenset[str] = frozenset()  # the words it takes away
     # Figures every formula has, inside the point's formula ("1/(1 + λ)"): notation, which
     # an answer may write otherwise, not a figure it must give.
     constants: frozenset[str] = frozenset()
@@ -872,6 +873,8 @@ def _prepare(phrasing: str) -> _Point | None:
     if negative and not negated & set(wanted):  # a negation reaching none of its words
         negated = frozenset(wanted)
     removes = any(t.removal for t in tokens)
+    # What the point takes away ("gets rid of the critic") an answer may deny ("no critic").
+    taken = frozenset(t.canon for i, t in enumerate(tokens) if removes and _removed(tokens, i))
     constants = frozenset(
         t.canon
         for i, t in enumerate(tokens)
@@ -888,6 +891,7 @@ def _prepare(phrasing: str) -> _Point | None:
         symbols,
         negated,
         removes,
+        taken,
         constants,
         tuple(
             (a, b, joined)
@@ -1032,7 +1036,8 @@ def _judge_window(
         agreeing = [
             i
             for i in places
-            if _negated(tokens, i) == negated and not (removable and _removed(tokens, i))
+            if (_negated(tokens, i) == negated and not (removable and _removed(tokens, i)))
+            or (word in point.taken and (_negated(tokens, i) or _removed(tokens, i)))
         ]
         positions[word] = agreeing[0] if agreeing else places[0]
         if not agreeing and not negated:
