@@ -206,3 +206,13 @@ def test_two_words_of_the_point_written_as_one() -> None:
     point = "semi-supervised pseudo-labelling of unlabelled data"
     assert covered(point, "Train on pseudolabels the model gives the unlabelled data.")
     assert not covered(point, "Label the data by hand before training.")
+
+
+def test_a_plain_mention_outweighs_a_negated_one_of_the_same_word() -> None:
+    point = "specialised prompts and tool sets"
+    answer = (
+        "Each sub-agent gets a clean context so one doesn't drown in the others' tool output, "
+        "and you can give them narrow, specialised prompts and only the tools they need."
+    )
+    assert covered(point, answer)
+    assert not covered(point, "Specialised prompts help, but the agents get no tools at all.")

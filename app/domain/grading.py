@@ -989,6 +989,19 @@ def _closed_compounds(point: _Point, window: _Window) -> dict[str, tuple[int, ..
     return found
 
 
+def _agreeing_places(point: _Point, window: _Window) -> list[tuple[int, str]]:
+    """Where each of the point's words is, leaving out a mention the answer negates when it
+    also says the word plainly ("doesn't drown in tool output ... only the tools they need")."""
+    places = []
+    for word in point.wanted:
+        at = window.at.get(word, ())
+        if len(at) > 1 and word not in point.negated:
+            plain = [i for i in at if not _negated(window.tokens, i)]
+            at = plain or at
+        places += [(i, word) for i in at]
+    return places
+
+
 def _closest_stretch(
     point: _Point, window: _Window, weights: Mapping[str, float]
 ) -> tuple[int, int]:
@@ -996,6 +1009,8 @@ def _closest_stretch(
     point's weight (the earliest such); the whole window when its words already fit."""
     length = max(SPAN_MIN, math.ceil(SPAN_PER_WORD * len(point.wanted)))
     places = sorted((i, w) for w in point.wanted for i in window.at.get(w, ()))
+    if places and places[-1][0] - places[0][0] >= length:
+        places = sorted(_agreeing_places(point, window))
     if not places or places[-1][0] - places[0][0] < length:
         return 0, len(window.tokens)
     best, best_weight = (0, len(window.tokens)), -1.0
