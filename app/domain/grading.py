@@ -996,7 +996,7 @@ def _agreeing_places(point: _Point, window: _Window) -> list[tuple[int, str]]:
     for word in point.wanted:
         at = window.at.get(word, ())
         if len(at) > 1 and word not in point.negated:
-            plain = [i for i in at if not _negated(window.tokens, i)]
+            plain = tuple(i for i in at if not _negated(window.tokens, i))
             at = plain or at
         places += [(i, word) for i in at]
     return places
