@@ -12,11 +12,15 @@ from app.services.context import load_content
 from app.storage import content_cache
 
 
-def _refuse_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+def _refuse(monkeypatch: pytest.MonkeyPatch, module: object, name: str, what: str) -> None:
     def refuse(*_args: object) -> None:
-        raise AssertionError("the content was parsed again")
+        raise AssertionError(what)
 
-    monkeypatch.setattr(context_module, "parse_content_root", refuse)
+    monkeypatch.setattr(module, name, refuse)
+
+
+def _refuse_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    _refuse(monkeypatch, context_module, "parse_content_root", "the content was parsed again")
 
 
 def test_an_unchanged_bank_is_not_parsed_again(
@@ -107,10 +111,7 @@ def _age(files: list[Path], seconds: int) -> None:
 
 
 def _refuse_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*_args: object) -> str:
-        raise AssertionError("the content files were read to make the key")
-
-    monkeypatch.setattr(content_cache, "content_key", refuse)
+    _refuse(monkeypatch, content_cache, "content_key", "the content files were read for the key")
 
 
 def test_settled_files_are_not_read_again_to_know_they_are_unchanged(

@@ -124,3 +124,12 @@ def test_the_view_loads_no_resource(qtbot) -> None:  # type: ignore[no-untyped-d
     view.show_html('<p>x</p><img src="file:///dev/zero"><img src="https://example.com/a.png">')
     assert view.loadResource(2, view.source()) is None
     assert view.toPlainText().strip().startswith("x")
+
+
+def test_a_busy_paragraph_opening_with_backticks_is_still_literal() -> None:
+    """Three backticks with no closing fence open no code block (Markdown reads a
+    paragraph), so a busy paragraph starting so is shown as written, emphasis and all."""
+    text = "```*a(**" + "*a**[a](x " * 40
+    html = render.render_markdown(text)
+    assert "<strong>" not in html and "<em>" not in html and "<code>" not in html
+    assert html.count("**") == text.count("**")

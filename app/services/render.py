@@ -200,12 +200,12 @@ def _split_busy(text: str) -> list[tuple[bool, str]]:
         elif block:
             normal.append(block)
 
-    for line in text.split("\n"):
-        if FENCE_LINE.match(line) or in_fence:
+    fenced = _fenced_lines(text)
+    for number, line in enumerate(text.split("\n")):
+        if number in fenced:
             if not in_fence:
                 flush()
-            if FENCE_LINE.match(line):
-                in_fence = not in_fence
+            in_fence = number + 1 in fenced
             normal.append(line)
         elif not line.strip():
             flush()
@@ -217,6 +217,19 @@ def _split_busy(text: str) -> list[tuple[bool, str]]:
     if normal:
         runs.append((False, "\n".join(normal)))
     return runs
+
+
+def _fenced_lines(text: str) -> set[int]:
+    """The numbers of the lines of `text` in fenced code blocks (fences included), as
+    Python-Markdown finds them: a line of backticks followed by a paragraph, with no
+    closing fence, is a paragraph like any other (and may be too busy to parse inline)."""
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
+    lines: set[int] = set()
+    for block in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text):
+        first = text.count("\n", 0, block.start())
+        lines.update(range(first, first + block.group(0).count("\n") + 1))
+    return lines
 
 
 def _literal(block: str) -> str:
