@@ -666,8 +666,12 @@ def tokenize(text: str) -> list[Token]:
 
 def key_words(text: str) -> list[str]:
     """The normalised words that carry a phrase's idea (no small words, no negations)."""
+    return _key_words_of(tokenize(text))
+
+
+def _key_words_of(tokens: Iterable[Token]) -> list[str]:
     seen: dict[str, None] = {}
-    for token in tokenize(text):
+    for token in tokens:
         if token.negation or token.breaks_clause:
             continue
         if token.canon in _stop_canon() or (len(token.canon) < 2 and not token.canon.isdigit()):
@@ -679,7 +683,7 @@ def key_words(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def _point_words(text: str) -> tuple[str, ...]:
     """`key_words` of a point or phrasing, cached: the bank's texts recur on every answer."""
-    return tuple(key_words(text))
+    return tuple(_key_words_of(_phrasing_tokens(text)))
 
 
 @cache
@@ -736,8 +740,12 @@ def _window(tokens: Sequence[Token]) -> _Window:
     at: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
         at.setdefault(token.canon, []).append(i)
+    stop = _stop_canon()
     for i in range(len(tokens) - 1):  # "warm up" states "warmup", "pseudo label" "pseudolabel"
-        at.setdefault(_canon(tokens[i].word + tokens[i + 1].word), []).append(i)
+        first, second = tokens[i], tokens[i + 1]
+        if first.canon in stop or first.word[:1].isdigit() or second.word[:1].isdigit():
+            continue  # ("in the", "3 GPUs": no word of the field is written so)
+        at.setdefault(_canon(first.word + second.word), []).append(i)
     places = {word: tuple(places) for word, places in at.items()}
     return _Window(tuple(tokens), places, tuple(_formula_runs(tokens)))
 
@@ -859,7 +867,7 @@ def _prepare(phrasing: str) -> _Point | None:
     wanted = _point_words(phrasing)
     if not wanted:
         return None
-    tokens = tokenize(phrasing)
+    tokens = _phrasing_tokens(phrasing)
     written = {t.canon: t.word for t in reversed(tokens)}
     runs = _formula_runs(tokens)
     first = runs[0][0] if runs else 0
