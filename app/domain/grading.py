@@ -4,11 +4,12 @@ An interviewer credits the idea, not the vocabulary, and never credits an idea t
 contradicted. The matcher therefore:
 
 - compares *normalised* words: UK and US spelling meet ("quantisation", "quantized"),
-  abbreviations meet their long forms ("KV" and "key-value", "RAG"), words candidates use for
-  the same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
-  inflections meet through the Snowball stemmer, "100GB" is 100 GB, "8 thousand" is 8k, a
-  figure to fewer decimals meets the point's ("1.44" for "1.443"), a possessive "'s" is not
-  a word, and filler such as "versus" is ignored;
+  abbreviations and typed shorthand meet their long forms ("KV" and "key-value", "RAG",
+  "grads", "ckpt"), an acronym's plural its singular ("GPUs"), words candidates use for the
+  same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
+  inflections meet through the Snowball stemmer, "100GB" is 100 GB, "8 thousand" is 8k, "≥1"
+  is "at least 1", a figure to fewer decimals meets the point's ("1.44" for "1.443"), a
+  possessive "'s" is not a word, and filler such as "versus" is ignored;
 - weighs the words: rare ones more, and the card's question's own words (or words several of
   its points share) less, since every answer on the topic, wrong ones included, uses them;
 - looks for the point inside **one sentence** (or two neighbouring ones) of the answer, and
@@ -16,15 +17,23 @@ contradicted. The matcher therefore:
   claims of one long sentence, do not add up to an idea nobody stated;
 - lets the card's **own model answer** widen a point's vocabulary: a stretch a word or two
   short of the point still states it when it also holds telling words of the clause of the
-  model answer that states the point (`model_statements`), not words the question or the
-  card's other points use;
+  model answer that states the point (`model_statements`), or twice as many of the point's
+  alternative phrasings, not words the question or the card's other points use (and not for
+  a stretch that holds only the question's topic words of the point);
 - refuses a sentence that **negates** what the point asserts ("non-convex even for logistic
   regression" does not state "convex for logistic regression"), or asserts what it negates; a
-  negation reaches to the next comma or sentence end, no further;
+  negation reaches to the next comma or sentence end, no further, and each word keeps its own
+  side of the point's negation; a thing **dismissed** right after it is named ("feature
+  scaling doesn't matter") is negated too;
 - refuses a **swapped relation**: when the point ties its subject to one side of a contrast
   ("tensor parallelism within a node"), a sentence tying it to the other side ("tensor
   parallelism across nodes") does not state it, even if the first word appears later on; so
   does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
+- refuses the **opposite action** on the point's thing ("adds a second critic" for "drops
+  the learned critic", "removes the KL penalty"), a **comparison the other way round**
+  ("demonstrating is easier than judging"), **crossed claims** ("the encoder is causal and the decoder
+  bidirectional" for "encoder bidirectional, decoder causal") and words said under **another
+  labelled thing** ("stage 3 shards the optimizer state" for "stage 1 shards optimizer state");
 - refuses a **different formula**: an answer that gives the point's defined word a formula
   with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
 - refuses a claim about **another of the things the question compares** ("micro averages the
@@ -91,6 +100,8 @@ _CONTRASTS = (
     ("local", "global"),
     ("harmonic", "arithmetic"),
     ("short", "long"),
+    ("add", "remove"),
+    ("improve", "worsen"),
 )
 
 # Long forms that mean the same as a short one: both sides are rewritten to the short form.
@@ -202,6 +213,48 @@ ABBREVIATIONS: Mapping[str, str] = {
     "model flops utilization": "mfu",
     "model flops utilisation": "mfu",
     "end to end": "e2e",
+    "vision transformer": "vit",
+    "vision transformers": "vit",
+    # Shorthand candidates type under a timer (not the field's named acronyms above).
+    "grad": "gradient",
+    "grads": "gradients",
+    "ckpt": "checkpoint",
+    "ckpts": "checkpoints",
+    "nbr": "neighbor",
+    "nbrs": "neighbors",
+    "msg": "message",
+    "msgs": "messages",
+    "avg": "average",
+    "perf": "performance",
+    "mem": "memory",
+    "emb": "embedding",
+    "embs": "embeddings",
+    "tok": "token",
+    "toks": "tokens",
+    "ctx": "context",
+    "hparams": "hyperparameters",
+    "seqs": "sequences",
+    "img": "image",
+    "imgs": "images",
+    "req": "request",
+    "reqs": "requests",
+    "resp": "response",
+    "repr": "representation",
+    "impl": "implementation",
+    "cfg": "configuration",
+    "config": "configuration",
+    "env": "environment",
+    "num": "number",
+    "prev": "previous",
+    "diff": "difference",
+    "conv": "convolution",
+    "convs": "convolutions",
+    "fwd": "forward",
+    "bwd": "backward",
+    "recs": "recommendations",
+    "se": "standard error",
+    "ses": "standard errors",
+    "std dev": "standard deviation",
 }
 
 # Words that stand for the same idea in this field; each maps to one representative stem.
@@ -228,14 +281,14 @@ _SYNONYM_GROUPS = (
         "bring down",
     ),
     ("increase", "raise", "grow", "boost", "higher"),
-    ("remove", "drop", "discard", "delete", "eliminate"),
+    ("remove", "drop", "discard", "delete", "eliminate", "rid"),
     ("example", "sample", "instance", "data point", "datapoint"),
     ("keep", "retain", "preserve", "maintain"),
     ("combine", "merge", "fuse", "blend", "mix"),
     ("split", "divide", "partition", "shard"),
     ("confident", "sure", "certain"),
     ("mistake", "error"),
-    ("cost", "expense", "price", "costly", "pricey"),
+    ("cost", "expense", "price", "costly", "pricey", "spend", "spending"),
     ("answer", "response", "reply", "output"),
     ("check", "verify", "validate", "review", "inspect"),
     ("pick", "choose", "select", "decide", "decision", "choice"),
@@ -244,7 +297,7 @@ _SYNONYM_GROUPS = (
     # How candidates say the same thing in this field (written from how people talk in
     # interviews, not from any labelled answer).
     ("cheap", "cheaper", "cheapest", "inexpensive", "low cost"),
-    ("human", "person", "manual", "manually"),
+    ("human", "person", "people", "manual", "manually"),
     ("current", "existing", "incumbent"),
     ("historical", "past"),
     ("diverse", "diversity", "varied", "variety"),
@@ -281,9 +334,10 @@ _SYNONYM_GROUPS = (
     ("monitor", "watch", "track"),
     ("ban", "prohibit", "forbid"),
     ("employee", "staff", "worker"),
-    ("provide", "offer", "supply"),
+    ("provide", "offer", "supply", "vendor", "vendors"),
     ("enterprise", "corporate"),
     ("improve", "better", "improvement"),
+    ("worsen", "worse", "hurt", "hurts", "degrade", "harm", "break", "breaks", "misleading"),
     ("forget", "lose", "forgetting"),
     ("narrow", "specialized", "specialised", "specific"),
     ("additional", "further", "extra", "continued"),
@@ -304,7 +358,7 @@ _SYNONYM_GROUPS = (
     ("role", "contribution"),
     ("ignore", "disregard", "overlook"),
     ("conflict", "contradict", "disagree", "inconsistent", "contradictory"),
-    ("separate", "isolate", "decouple", "distinguish"),
+    ("separate", "isolate", "decouple", "distinguish", "independent", "independently"),
     ("fail", "failure"),
     ("retrieve", "fetch"),
     ("instruction", "command", "directive"),
@@ -348,6 +402,40 @@ _SYNONYM_GROUPS = (
     ("requirement", "constraint", "spec"),
     ("simple", "naive", "simplest", "straightforward"),
     ("standalone", "self contained"),
+    # Everyday equivalents across many cards (how people paraphrase, not one answer's words).
+    ("restore", "roll back", "rollback", "revert", "reload", "go back to"),
+    ("memory", "ram", "vram"),
+    ("halve", "halves", "halved", "in half"),
+    ("overflow", "overflows", "inf", "infs", "nan", "nans"),
+    ("doubt", "unsure", "uncertain"),
+    ("law", "laws", "legal", "legally", "statutory"),
+    ("require", "mandate", "mandatory", "oblige", "obliged", "compulsory"),
+    ("rely", "depend", "act on"),
+    ("update", "revise", "adjust", "modify", "amend"),
+    ("full", "whole", "entire"),
+    ("write", "draft", "compose"),
+    ("relevant", "pertinent"),
+    ("chunk", "passage", "snippet"),
+    ("dedup", "deduplicate", "deduplication", "near duplicate", "near duplicates"),
+    ("random", "stochastic", "nondeterministic", "nondeterminism", "randomness"),
+    ("recur", "recurs", "reoccur", "keeps coming back", "comes back", "come back"),
+    ("delta", "correction"),
+    ("wrong", "incorrect", "mistaken"),
+    ("deploy", "deployment", "roll out", "rollout", "ship", "shipping"),
+    ("evaluation", "test", "tests", "testing", "tested"),
+    ("explicit", "explicitly", "spell out", "spells out", "spelled out"),
+    ("version", "versioned", "versioning", "git", "version control"),
+    # Pairs the bank's own alternative phrasings swap for each other on many cards.
+    ("limit", "cap", "caps", "capped", "ceiling"),
+    ("query", "question"),
+    ("traffic", "volume"),
+    ("example", "shot", "shots", "demonstration", "demonstrations"),
+    ("risk", "stake", "stakes"),
+    ("parallel", "concurrent", "concurrently", "simultaneous", "simultaneously"),
+    ("threshold", "cutoff", "cut off"),
+    ("classify", "classification", "classifier"),
+    ("penalty", "penalize", "penalise", "penalized"),
+    ("compute", "flops", "flop"),
 )
 # Spelling rules UK -> US, applied to every word of both texts (so a rule that also touches
 # an unrelated word does no harm: the point and the answer change alike).
@@ -359,8 +447,10 @@ _SPELLING = (
     (re.compile(r"(?<=.{2})tre(s?)$"), r"ter\1"),
     (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
     (re.compile(r"ogue(s?)$"), r"og\1"),
+    # Not a spelling but an adverb the stemmer leaves apart: "greedily" is "greedy".
+    (re.compile(r"(?<=.{3})ily$"), "y"),
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥$€£]|>=")
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
     word: str(value)
@@ -374,7 +464,16 @@ _NUMBER_WORDS = {
 _NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
 _SCALES = {"thousand": "k", "million": "m", "billion": "b", "trillion": "t"}
 _ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
-_SUPERSCRIPTS = {"²": "2", "³": "3"}
+# Symbols that are words: "≥1" is "at least 1", "more $$" is more cost.
+_SYMBOL_WORDS = {
+    "²": "2",
+    "³": "3",
+    "≥": "least",
+    ">=": "least",
+    "$": "cost",
+    "€": "cost",
+    "£": "cost",
+}
 # Between two words of a formula: operators, brackets and spaces only ("/(", " + ", " = ").
 # ("=" is not one: it ends the defined word, "precision = tp/(tp+fp)".)
 _OPERATOR_GAP = re.compile(r"[\s()\[\]]*(?:[+*/÷×−^·]|\s-\s)[\s()\[\]+*/÷×−^·-]*")
@@ -410,7 +509,11 @@ def _spell(word: str) -> str:
 
 @cache
 def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(_spell(word)))
+    stem = str(_stemmer().stemWord(_spell(word)))
+    # The stemmer keeps the "s" of an acronym's plural ("GPUs", "LLMs", "CNNs"): drop it.
+    if len(stem) >= 3 and stem.endswith("s") and not stem.endswith("ss"):
+        stem = stem[:-1]
+    return stem
 
 
 @cache
@@ -445,6 +548,8 @@ class Token:
     after_pause: bool = False
     # Joined to the word before by an operator ("tp/(tp+fp)"): part of a formula.
     after_operator: bool = False
+    # Takes its object away ("removes the KL penalty"): in an answer, as good as "no".
+    removal: bool = False
 
 
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -465,6 +570,28 @@ def _emphasis(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
     return raw[i][0] == "not" and i + 1 < len(raw) and raw[i + 1][0] in ("only", "just")
 
 
+# Verbs that take their object away ("removes the KL penalty", "drops the critic"): as "no".
+_REMOVALS = frozenset(
+    "remove removes removed removing eliminate eliminates eliminated discard discards "
+    "discarded delete deletes deleted rid".split()
+)
+# "drop" takes away only what it governs ("drops the critic"), not in "quality drops on".
+_DROPS = frozenset("drop drops dropped dropping".split())
+_DETERMINERS = frozenset("the a an its their any all this that these those".split())
+
+
+def _removes(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
+    word, after = raw[i][0], raw[i + 1][0] if i + 1 < len(raw) else ""
+    if word in _REMOVALS:
+        return True
+    if (word, after) in _SET_ASIDE:  # "instead of the clipped ratio it uses ..."
+        return True
+    return word in _DROPS and after in _DETERMINERS
+
+
+_SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
+
+
 def tokenize(text: str) -> list[Token]:
     """Words of `text`, normalised, with multi-word forms folded into one token."""
     raw: list[tuple[str, int, int]] = []
@@ -479,7 +606,7 @@ def tokenize(text: str) -> list[Token]:
             if raw and _OPERATOR_GAP.fullmatch(gap):
                 operated.add(len(raw))
         previous_end = m.end()
-        word = _SUPERSCRIPTS.get(m.group(), m.group()).lower().replace("’", "'")
+        word = _SYMBOL_WORDS.get(m.group(), m.group()).lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
         if word[:1].isdigit():
@@ -529,15 +656,22 @@ def tokenize(text: str) -> list[Token]:
             else:
                 canon, negation, clause = _canon(word), False, word in _CLAUSE_BREAKS
             written = text[start:end].lower() if word.isdigit() else word
-            tokens.append(Token(canon, written, start, end, negation, clause, pause, joined))
+            removal = _removes(raw, i)
+            tokens.append(
+                Token(canon, written, start, end, negation, clause, pause, joined, removal)
+            )
             i += 1
     return tokens
 
 
 def key_words(text: str) -> list[str]:
     """The normalised words that carry a phrase's idea (no small words, no negations)."""
+    return _key_words_of(tokenize(text))
+
+
+def _key_words_of(tokens: Iterable[Token]) -> list[str]:
     seen: dict[str, None] = {}
-    for token in tokenize(text):
+    for token in tokens:
         if token.negation or token.breaks_clause:
             continue
         if token.canon in _stop_canon() or (len(token.canon) < 2 and not token.canon.isdigit()):
@@ -549,7 +683,7 @@ def key_words(text: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def _point_words(text: str) -> tuple[str, ...]:
     """`key_words` of a point or phrasing, cached: the bank's texts recur on every answer."""
-    return tuple(key_words(text))
+    return tuple(_key_words_of(_phrasing_tokens(text)))
 
 
 @cache
@@ -606,8 +740,12 @@ def _window(tokens: Sequence[Token]) -> _Window:
     at: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
         at.setdefault(token.canon, []).append(i)
+    stop = _stop_canon()
     for i in range(len(tokens) - 1):  # "warm up" states "warmup", "pseudo label" "pseudolabel"
-        at.setdefault(_canon(tokens[i].word + tokens[i + 1].word), []).append(i)
+        first, second = tokens[i], tokens[i + 1]
+        if first.canon in stop or first.word[:1].isdigit() or second.word[:1].isdigit():
+            continue  # ("in the", "3 GPUs": no word of the field is written so)
+        at.setdefault(_canon(first.word + second.word), []).append(i)
     places = {word: tuple(places) for word, places in at.items()}
     return _Window(tuple(tokens), places, tuple(_formula_runs(tokens)))
 
@@ -641,17 +779,54 @@ class _Verdict:
     needs: float = COVER_SHARE  # the share of weight this phrasing must reach
     # Words of the model answer's statement of the point that make up for a missing one.
     supported: tuple[str, ...] = ()
+    canon: tuple[str, ...] = ()  # the point's words found, normalised
+    phrased: tuple[str, ...] = ()  # words of the point's phrasings that make up for one
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
     """A negation within reach before tokens[index], in the same clause; small words
-    ("can't really use the full window") do not count towards the reach."""
+    ("can't really use the full window") do not count towards the reach. Or the word is
+    dismissed right after it ("feature scaling doesn't matter", "human review isn't needed")."""
+    return _dismissed(tokens, index) or _negated_before(tokens, index)
+
+
+# Predicates that, negated right after a thing, deny the thing itself: "X doesn't matter",
+# "X isn't needed", "X is not used", "X is unnecessary"; as written, for "X doesn't need Y"
+# denies Y, not X.
+_DISMISSALS = frozenset(
+    "matter matters needed used included required necessary important help helps".split()
+)
+_DISMISSIVE = frozenset({"unnecessary", "irrelevant", "pointless"})
+DISMISSAL_REACH = 3  # tokens after the thing (small words count)
+
+
+def _dismissed(tokens: Sequence[Token], index: int) -> bool:
+    dismissals, dismissive = _DISMISSALS, _DISMISSIVE
+    negated = False
+    for j in range(index + 1, min(len(tokens), index + 1 + DISMISSAL_REACH + 1)):
+        token = tokens[j]
+        if token.after_pause or token.breaks_clause:
+            return False
+        if token.negation:
+            negated = True
+        elif (negated and token.word in dismissals) or token.word in dismissive:
+            return True
+    return False
+
+
+def _removed(tokens: Sequence[Token], index: int) -> bool:
+    """A verb that takes away, within reach before tokens[index] in the same clause
+    ("it removes the KL penalty entirely")."""
+    return _negated_before(tokens, index, removal=True)
+
+
+def _negated_before(tokens: Sequence[Token], index: int, removal: bool = False) -> bool:
     stop = _stop_canon()
     reach = NEGATION_REACH
     for j in range(index - 1, -1, -1):
         if tokens[j].breaks_clause or tokens[j + 1].after_pause:
             return False
-        if tokens[j].negation:
+        if tokens[j].removal if removal else tokens[j].negation:
             return True
         if tokens[j].canon not in stop:
             reach -= 1
@@ -673,6 +848,17 @@ class _Point:
     formulas: tuple[frozenset[str], ...] = ()
     defines: str = ""
     symbols: frozenset[str] = frozenset()  # every normalised word of the point
+    # The words the point's own negation reaches ("patched" in "designed around, not
+    # patched"); the others it asserts, and an answer that negates them says the opposite.
+    negated: frozenset[str] = frozenset()
+    removes: bool = False  # the point itself takes something away ("drops the critic")
+    taken: frozenset[str] = frozenset()  # the words it takes away
+    # Figures every formula has, inside the point's formula ("1/(1 + λ)"): notation, which
+    # an answer may write otherwise, not a figure it must give.
+    constants: frozenset[str] = frozenset()
+    # Two neighbouring words and the word they make written as one ("pseudo", "label",
+    # "pseudolabel"), see `_closed_compounds`.
+    compounds: tuple[tuple[str, str, str], ...] = ()
 
 
 @lru_cache(maxsize=65536)
@@ -681,7 +867,7 @@ def _prepare(phrasing: str) -> _Point | None:
     wanted = _point_words(phrasing)
     if not wanted:
         return None
-    tokens = tokenize(phrasing)
+    tokens = _phrasing_tokens(phrasing)
     written = {t.canon: t.word for t in reversed(tokens)}
     runs = _formula_runs(tokens)
     first = runs[0][0] if runs else 0
@@ -689,7 +875,38 @@ def _prepare(phrasing: str) -> _Point | None:
     formulas = tuple(terms for _, terms in runs)
     symbols = frozenset(t.canon for t in tokens)
     negative = any(t.negation for t in tokens)
-    return _Point(phrasing, wanted, written, negative, formulas, defines, symbols)
+    negated = frozenset(
+        t.canon for i, t in enumerate(tokens) if not t.negation and _negated(tokens, i)
+    )
+    if negative and not negated & set(wanted):  # a negation reaching none of its words
+        negated = frozenset(wanted)
+    removes = any(t.removal for t in tokens)
+    # What the point takes away ("gets rid of the critic") an answer may deny ("no critic").
+    taken = frozenset(t.canon for i, t in enumerate(tokens) if removes and _removed(tokens, i))
+    constants = frozenset(
+        t.canon
+        for i, t in enumerate(tokens)
+        if t.canon in _COMMONPLACE_FIGURES
+        and (t.after_operator or (i + 1 < len(tokens) and tokens[i + 1].after_operator))
+    )
+    return _Point(
+        phrasing,
+        wanted,
+        written,
+        negative,
+        formulas,
+        defines,
+        symbols,
+        negated,
+        removes,
+        taken,
+        constants,
+        tuple(
+            (a, b, joined)
+            for a, b in zip(wanted, wanted[1:], strict=False)
+            if (joined := _canon(written.get(a, a) + written.get(b, b))) not in (a, b)
+        ),
+    )
 
 
 def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
@@ -711,7 +928,9 @@ def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
 
 
 _SYMBOL = 3  # the longest term of a symbolic formula ("tp", "lr", "ndcg" is a word)
-_CODE = frozenset({"np", "jnp", "tf", "torch", "math"})  # "np.log(r)" is "log r"
+# Notation, not terms: "np.log(r)" is "log r", "binom(n-c, k)" and "C(n-c, k)" have the
+# same terms.
+_CODE = frozenset({"np", "jnp", "tf", "torch", "math", "binom", "comb", "sqrt", "exp", "log", "ln"})
 
 
 def _other_formula(point: _Point, window: _Window) -> str:
@@ -766,6 +985,31 @@ def _near_figures(word: str, window: _Window) -> tuple[int, ...]:
     return tuple(places)
 
 
+def _closed_compounds(point: _Point, window: _Window) -> dict[str, tuple[int, ...]]:
+    """Two of the point's words written as one in the answer ("pseudo-label" and
+    "pseudolabels", "mini batch" and "minibatch"): where each of the two is."""
+    found: dict[str, tuple[int, ...]] = {}
+    for a, b, joined in point.compounds:
+        places = window.at.get(joined, ())
+        if places:
+            found.setdefault(a, places)
+            found.setdefault(b, places)
+    return found
+
+
+def _agreeing_places(point: _Point, window: _Window) -> list[tuple[int, str]]:
+    """Where each of the point's words is, leaving out a mention the answer negates when it
+    also says the word plainly ("doesn't drown in tool output ... only the tools they need")."""
+    places = []
+    for word in point.wanted:
+        at = window.at.get(word, ())
+        if len(at) > 1 and word not in point.negated:
+            plain = tuple(i for i in at if not _negated(window.tokens, i))
+            at = plain or at
+        places += [(i, word) for i in at]
+    return places
+
+
 def _closest_stretch(
     point: _Point, window: _Window, weights: Mapping[str, float]
 ) -> tuple[int, int]:
@@ -773,6 +1017,8 @@ def _closest_stretch(
     point's weight (the earliest such); the whole window when its words already fit."""
     length = max(SPAN_MIN, math.ceil(SPAN_PER_WORD * len(point.wanted)))
     places = sorted((i, w) for w in point.wanted for i in window.at.get(w, ()))
+    if places and places[-1][0] - places[0][0] >= length:
+        places = sorted(_agreeing_places(point, window))
     if not places or places[-1][0] - places[0][0] < length:
         return 0, len(window.tokens)
     best, best_weight = (0, len(window.tokens)), -1.0
@@ -796,14 +1042,28 @@ def _judge_window(
     positions: dict[str, int] = {}
     flipped: list[str] = []
     low, high = _closest_stretch(point, window, weights)
+    closed = _closed_compounds(point, window)
     for word in point.wanted:
-        places = [i for i in window.at.get(word) or _near_figures(word, window) if low <= i < high]
+        places = [
+            i
+            for i in window.at.get(word) or _near_figures(word, window) or closed.get(word, ())
+            if low <= i < high
+        ]
         if not places:
             continue
-        # Prefer an occurrence whose polarity agrees with the point's.
-        agreeing = [i for i in places if _negated(tokens, i) == point.negative]
+        # Prefer an occurrence whose polarity agrees with the point's for that word.
+        negated = word in point.negated
+        # An answer that takes away what the point asserts ("removes the KL penalty" for
+        # "KL penalty moved into the loss") negates it.
+        removable = not negated and not point.removes
+        agreeing = [
+            i
+            for i in places
+            if (_negated(tokens, i) == negated and not (removable and _removed(tokens, i)))
+            or (word in point.taken and (_negated(tokens, i) or _removed(tokens, i)))
+        ]
         positions[word] = agreeing[0] if agreeing else places[0]
-        if not agreeing:
+        if not agreeing and not negated:
             flipped.append(word)
     share = sum(weights[w] for w in positions) / total if total else 0.0
     found = tuple(tokens[positions[w]].word for w in point.wanted if w in positions)
@@ -811,23 +1071,46 @@ def _judge_window(
     evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
     problem = ""
     # Numbers the point writes as digits must be there; "one" or "ZeRO" are words, not figures.
-    numbers = [w for w in point.wanted if w[:1].isdigit() and point.written.get(w, w)[:1].isdigit()]
-    if positions and any(n not in positions for n in numbers):
+    numbers = [
+        w
+        for w in point.wanted
+        if w[:1].isdigit() and point.written.get(w, w)[:1].isdigit() and w not in point.constants
+    ]
+    if (
+        positions
+        and all(w in _COMMONPLACE_FIGURES for w in positions)
+        and not (point.formulas and frozenset().union(*point.formulas) <= window.at.keys())
+    ):  # the terms of the point's formula ("1 − binom(n-c, k)/binom(n, k)") are its words
+        problem = "only a figure any formula has, none of the point's words"
+    elif positions and any(n not in positions for n in numbers):
         absent = next(point.written.get(n, n) for n in numbers if n not in positions)
         problem = f"the point's number {absent} is not in the answer"
     elif positions and point.negative and not any(_negated(tokens, i) for i in positions.values()):
         problem = "leaves out the point's negation"
-    elif flipped and not point.negative:
+    elif flipped:
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
     elif swap := _swapped_relation(point, positions, tokens):
         problem = swap
+    elif instead := _other_side_instead(point, positions, tokens, window):
+        problem = instead
     elif rival := _rival_subject(point, positions, tokens, rivals):
         problem = rival
+    elif crossed := _crossed_pairs(point, positions, tokens):
+        problem = crossed
+    elif relabelled := _label_rebound(point, positions, tokens):
+        problem = relabelled
+    elif reversed_ := _reversed_comparison(point, positions, tokens):
+        problem = reversed_
     elif bound := _numbers_rebound(point, tokens, low, high):
         problem = bound
     elif point.formulas and (formula := _other_formula(point, whole)):
         problem = formula
-    return _Verdict(share, found, missing, evidence, problem)
+    canon = tuple(w for w in point.wanted if w in positions)
+    return _Verdict(share, found, missing, evidence, problem, canon=canon)
+
+
+# Figures every formula or list has ("1 − …", "pass@1", "one of"): alone, they state nothing.
+_COMMONPLACE_FIGURES = frozenset({"0", "1", "2"})
 
 
 def _rival_subject(
@@ -863,6 +1146,145 @@ def _rival_subject(
     if differ > agree:
         word = next(t.word for t in tokens if t.canon == named)
         return f"says it of “{word}”, not “{subject or point.written.get(named, named)}”"
+    return ""
+
+
+# Where a point's parts divide: "encoder bidirectional, decoder causal"; "L1 sparse vs L2 smooth".
+_PART_BREAK = re.compile(r"[,;]|\s(?:and|but|vs\.?|versus|whereas|while)\s")
+
+
+@lru_cache(maxsize=65536)
+def _point_parts(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The point's parts that each say something of their own subject (the part's first key
+    word): ("encod", {"bidirect"}), ("decod", {"causal", ...}). Parts of one word (a list such
+    as "clustering, dedup, classification") say nothing of a subject and are left out."""
+    parts = []
+    for piece in _PART_BREAK.split(text):
+        words = _point_words(piece)
+        if len(words) >= 2:
+            parts.append((words[0], frozenset(words[1:])))
+    return tuple(parts)
+
+
+def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
+    """The point says one thing of each of two subjects ("encoder bidirectional, decoder
+    causal"); the answer says them the other way round ("the encoder is causal and the decoder
+    is bidirectional"). Each of the point's words is taken as said of the nearest of the
+    subjects named before it; more words said of the wrong subject than of the right one (two
+    at least) is a crossed claim, whatever words it shares with the point."""
+    parts = [part for part in _point_parts(point.text) if part[0] in positions]
+    subjects = {subject for subject, _ in parts}
+    if len(subjects) < 2:
+        return ""
+    meant: dict[str, str] = {}
+    for subject, words in parts:
+        for word in words - subjects:
+            meant[word] = "" if word in meant else subject  # in two parts: says nothing
+    agree, differ, crossed = 0, 0, ""
+    for word, subject in meant.items():
+        if not subject or word not in positions:
+            continue
+        at = positions[word]
+        said = next((t.canon for t in reversed(tokens[:at]) if t.canon in subjects), "")
+        if said == subject:
+            agree += 1
+        elif said:
+            differ, crossed = differ + 1, crossed or word
+    if differ > max(agree, 1):  # two crossings at least: one could be a shared word
+        word, subject = tokens[positions[crossed]].word, point.written.get(meant[crossed], "")
+        return f"says “{word}” of another thing than “{subject}”"
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def _compared_sides(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The point's words before and after its "than" ("judging is easier than
+    demonstrating"); two empty sets if it compares nothing."""
+    own = _phrasing_tokens(text)
+    at = next((i for i, t in enumerate(own) if t.word == "than"), -1)
+    if at < 0:
+        return frozenset(), frozenset()
+    wanted = set(_point_words(text))
+    # (the comparative itself, "easier", stands before "than" on either side's telling)
+    before = frozenset(t.canon for t in own[: at - 1] if t.canon in wanted)
+    after = frozenset(t.canon for t in own[at + 1 :] if t.canon in wanted)
+    return before - after, after - before
+
+
+def _reversed_comparison(
+    point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]
+) -> str:
+    """The point compares one thing with another ("comparing answers is easier than writing
+    them"); the answer puts them the other way round ("writing demonstrations is cheaper than
+    comparing answers"): the point's words are on the wrong sides of the answer's "than"."""
+    before, after = _compared_sides(point.text)
+    if not before or not after:
+        return ""
+    thans = [i for i, t in enumerate(tokens) if t.word == "than"]
+    if not thans:
+        return ""
+    found = sorted(positions.values())
+    middle = found[len(found) // 2]
+    than = min(thans, key=lambda i: abs(i - middle))  # the comparison the words are about
+    crossed = sum(
+        1
+        for w, at in positions.items()
+        if (w in before and at > than) or (w in after and at < than)
+    )
+    kept = sum(
+        1
+        for w, at in positions.items()
+        if (w in before and at < than) or (w in after and at > than)
+    )
+    if crossed > kept:
+        return "compares the other way round"
+    return ""
+
+
+@lru_cache(maxsize=65536)
+def _point_label(text: str) -> tuple[str, str]:
+    """A word the point labels with a figure right after it ("stage 1", "layer 0"), and the
+    figure; ("", "") if none."""
+    wanted = set(_point_words(text))
+    own = _phrasing_tokens(text)
+    for word, figure in zip(own, own[1:], strict=False):
+        label, number = word.canon, figure.canon
+        if label in wanted and not label[:1].isdigit() and number[:1].isdigit():
+            return label, number
+    return "", ""
+
+
+def _label_rebound(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> str:
+    """The point says something of one labelled thing ("stage 1 shards optimizer state"); the
+    answer names several ("stage 1 ..., stage 2 ..., stage 3 ...") and says the point's words
+    under another of them ("stage 3 finally shards the optimizer states"). Each mention of a
+    word is taken as said of the labelled thing named last before it."""
+    label, figure = _point_label(point.text)
+    if not label:
+        return ""
+    named = [
+        (i, tokens[i + 1].canon)
+        for i, t in enumerate(tokens[:-1])
+        if t.canon == label and tokens[i + 1].canon[:1].isdigit()
+    ]
+    if len({number for _, number in named}) < 2:
+        return ""
+    agree, differ, other = 0, 0, ""
+    for word in positions:
+        if word in (label, figure) or word[:1].isdigit():
+            continue
+        said = {  # the labelled thing each of the word's mentions falls under
+            next((number for i, number in reversed(named) if i < at), "")
+            for at, token in enumerate(tokens)
+            if token.canon == word
+        } - {""}
+        if figure in said:
+            agree += 1
+        elif said:
+            differ, other = differ + 1, other or min(said)
+    if differ > agree:
+        word = point.written.get(label, label)
+        return f"says it of {word} {other}, not {word} {figure}"
     return ""
 
 
@@ -908,8 +1330,15 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
     node"); does the answer tie it to the other ("tensor parallelism across nodes")? The side
     that counts is the first one after the subject that governs the same word as in the point
     ("across GPUs within a node" still says "within a node"). A point that names both sides
-    ("trades compute for memory") is not checked."""
+    ("trades compute for memory") is checked only word by word (`_qualified_otherwise`)."""
     contrast_of = _contrast_of()
+    for side in (w for w in point.wanted if contrast_of.get(w) in point.wanted):
+        # Both sides, each on its own word ("lowers bias, raises variance"): neither word
+        # may carry only the other side ("lower bias and lower variance").
+        if qualified := _qualified_otherwise(
+            tokens, side, contrast_of[side], _governed(point.wanted, side)
+        ):
+            return qualified
     sides = [w for w in point.wanted if w in contrast_of and contrast_of[w] not in point.wanted]
     subjects = [w for w in point.wanted if w not in contrast_of and w in positions]
     if not sides or not subjects:
@@ -931,6 +1360,37 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
             subject = tokens[subject_at].word
             return f"ties “{subject}” to “{token.word}”, not “{point.written.get(side, side)}”"
     return ""
+
+
+def _other_side_instead(
+    point: _Point, positions: Mapping[str, int], tokens: Sequence[Token], window: _Window
+) -> str:
+    """The point does one of two opposite things to something ("drops the learned critic");
+    the answer does not say it there, and does the other right before one of the point's
+    words instead ("adds a second critic")."""
+    contrast_of = _contrast_of()
+    for side in point.wanted:
+        other = contrast_of.get(side)
+        if side not in _actions() or other in point.wanted or side in positions:
+            continue
+        for at in positions.values():
+            for before in reversed(tokens[max(0, at - _QUALIFIER_REACH) : at]):
+                if before.canon == other:
+                    return f"says “{before.word}”, the other side of “{point.written[side]}”"
+                if before.after_pause or before.breaks_clause:
+                    break
+    return ""
+
+
+_QUALIFIER_REACH = 3  # tokens before a word that act on it ("adds a second critic")
+# Opposite actions on a thing (of `_CONTRASTS`); not adjectives such as "first" and "last",
+# which an answer often uses in another sense ("last month's logs").
+_ACTIONS = (("add", "remove"), ("increase", "decrease"), ("improve", "worsen"))
+
+
+@cache
+def _actions() -> frozenset[str]:
+    return frozenset(_canon(word) for pair in _ACTIONS for word in pair)
 
 
 def _qualified_otherwise(tokens: Sequence[Token], side: str, other: str, governed: str) -> str:
@@ -971,7 +1431,7 @@ def _needed(count: int, share: float = COVER_SHARE) -> int:
 
 
 def _enough(verdict: _Verdict) -> bool:
-    if verdict.supported:
+    if verdict.supported or verdict.phrased:
         return True
     wanted = len(verdict.found) + len(verdict.missing)
     return verdict.share >= verdict.needs - 1e-9 and len(verdict.found) >= min(
@@ -987,14 +1447,17 @@ def _best(
     point: _Point,
     index: AnswerIndex,
     weights: Mapping[str, float],
-    helpers: frozenset[str] = frozenset(),
+    helpers: Mapping[str, float] | None = None,
     rivals: tuple[str, frozenset[str]] = ("", frozenset()),
+    topic: frozenset[str] = frozenset(),
 ) -> _Verdict:
     own = {w: weights.get(w, 1.0) for w in point.wanted}
     total = sum(own.values())
     nothing = _Verdict(0.0, (), tuple(point.written.get(w, w) for w in point.wanted), ())
     verdicts = [
-        _supported(_judge_window(point, w, own, total, index.whole, rivals), w, helpers)
+        _supported(
+            _judge_window(point, w, own, total, index.whole, rivals), w, helpers or {}, topic
+        )
         for w in index.windows
         if not w.at.keys().isdisjoint(point.wanted)  # a window without its words says nothing
     ]
@@ -1007,6 +1470,10 @@ SUPPORT_SHORT = 2
 SUPPORT_WORDS = 1
 # Only a telling word supports ("overflow", not "model"): one at least this rare in the bank.
 SUPPORT_MIN_WEIGHT = 5.0
+# A telling word of the point's alternative phrasings (not of the model answer's statement)
+# supports it too, but counts for this much of a missing word: the phrasings are guesses at
+# how candidates word it, the model answer states it.
+PHRASING_SUPPORT = 0.5
 
 
 @lru_cache(maxsize=65536)
@@ -1019,8 +1486,15 @@ def _support_words(statement: str, point: str) -> frozenset[str]:
     )
 
 
-def _supported(verdict: _Verdict, window: _Window, helpers: frozenset[str]) -> _Verdict:
+def _supported(
+    verdict: _Verdict, window: _Window, helpers: Mapping[str, float], topic: frozenset[str]
+) -> _Verdict:
+    """`helpers`: each supporting word and what it counts for (`PHRASING_SUPPORT` for a word
+    only the point's alternative phrasings use). The point's own words found must say more
+    than the question's topic ("calibration" of "What is probability calibration?")."""
     if not helpers or verdict.problem or _enough(verdict) or not verdict.found:
+        return verdict
+    if set(verdict.canon) <= topic:
         return verdict
     wanted = len(verdict.found) + len(verdict.missing)
     short = max(1, _needed(wanted, verdict.needs) - len(verdict.found))
@@ -1030,11 +1504,13 @@ def _supported(verdict: _Verdict, window: _Window, helpers: frozenset[str]) -> _
     places = {
         w: i for w in helpers for i in reversed(window.at.get(w, ())) if not _negated(tokens, i)
     }
-    if len(places) < SUPPORT_WORDS * short:
+    if sum(helpers[w] for w in places) < SUPPORT_WORDS * short - 1e-9:
         return verdict
     ordered = sorted(places.values())
     spans = tuple(sorted({*verdict.evidence, *((tokens[i].start, tokens[i].end) for i in ordered)}))
-    return replace(verdict, supported=tuple(tokens[i].word for i in ordered), evidence=spans)
+    stated = tuple(tokens[i].word for i in ordered if helpers[tokens[i].canon] >= 1.0)
+    phrased = tuple(tokens[i].word for i in ordered if helpers[tokens[i].canon] < 1.0)
+    return replace(verdict, supported=stated, phrased=phrased, evidence=spans)
 
 
 def match_key_point(
@@ -1045,6 +1521,7 @@ def match_key_point(
     support: str = "",
     rivals: tuple[str, frozenset[str]] = ("", frozenset()),
     others: frozenset[str] = frozenset(),
+    topic: frozenset[str] = frozenset(),
 ) -> PointMatch:
     """Whether `answer` states `point` (or one of its `alternatives`) in one window.
     `support` is the model answer's own statement of the point: a window a word or so short
@@ -1056,18 +1533,21 @@ def match_key_point(
     if not index.text.strip():
         return PointMatch(point, False, "nothing typed")
     weights = weights or {}
-    helpers = frozenset(
+    alternatives = tuple(alternatives)
+    telling = {
         w
-        for w in _support_words(support, point) - others
+        for w in _support_words(" ".join((support, *alternatives)), point) - others
         if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT
-    )
+    }
+    stated = _support_words(support, point)
+    helpers = {w: 1.0 if w in stated else PHRASING_SUPPORT for w in telling}
     best: tuple[str, _Verdict] | None = None
     for phrasing in (point, *alternatives):
         prepared = _prepare(phrasing)
         if prepared is None:
             continue
         verdict = _best(
-            prepared, index, weights, helpers if phrasing == point else frozenset(), rivals
+            prepared, index, weights, helpers if phrasing == point else {}, rivals, topic
         )
         if phrasing != point:
             verdict = replace(verdict, needs=ALTERNATIVE_SHARE)
@@ -1085,6 +1565,8 @@ def match_key_point(
         explanation = f"{len(verdict.found)} of {wanted} key words{via}: {what}"
         if verdict.supported:
             explanation += f"; with the model answer's {', '.join(verdict.supported)}"
+        if verdict.phrased:
+            explanation += f"; with its phrasings' {', '.join(verdict.phrased)}"
         return PointMatch(point, True, explanation, verdict.evidence)
     if verdict.problem and _enough(verdict):  # the words are there, but not the idea
         return PointMatch(point, False, f"{verdict.problem}{via}", verdict.evidence)
@@ -1130,7 +1612,7 @@ def match_key_points(
     index = AnswerIndex(answer)
     compared = set(key_words(question))
     firsts = [next(iter(_point_words(p)), "") for p in points]
-    subjects = frozenset(w for w in firsts if w in compared)
+    subjects = _compared_things(question, firsts)
     texts = [[p, *a] for p, a in zip(points, alts, strict=True)]
     words = [frozenset(w for text in group for w in _point_words(text)) for group in texts]
     topic = frozenset(compared)
@@ -1143,9 +1625,29 @@ def match_key_points(
             h,
             (w if w in subjects else "", subjects),
             topic.union(*(words[:i] + words[i + 1 :])),
+            topic,
         )
         for i, (p, a, h, w) in enumerate(zip(points, alts, helps, firsts, strict=True))
     ]
+
+
+# Things a question compares are named close together ("macro, micro and weighted", "PPO and
+# GRPO", "L1 vs L2"): at most this many words apart.
+COMPARED_GAP = 3
+
+
+def _compared_things(question: str, firsts: Sequence[str]) -> frozenset[str]:
+    """The points' subjects (their first words) that the question names as things it compares:
+    each next to another within `COMPARED_GAP` words, as a list or a contrast. "What is data
+    drift, and how would you detect it in production?" compares nothing: "production" is
+    where, not a rival of "drift"."""
+    wanted = set(firsts)
+    places = [(i, t.canon) for i, t in enumerate(tokenize(question)) if t.canon in wanted]
+    things: set[str] = set()
+    for (a, first), (b, second) in zip(places, places[1:], strict=False):
+        if first != second and b - a <= COMPARED_GAP + 1:
+            things.update((first, second))
+    return frozenset(things)
 
 
 def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:

@@ -1,0 +1,218 @@
+"""Mechanisms of the key-point grader that fix whole classes of disagreement with an
+interviewer: each case shows an answer the quiz now ticks and one it must still not tick.
+"""
+
+from __future__ import annotations
+
+from app.domain.grading import match_key_point, match_key_points
+
+
+def covered(point: str, answer: str) -> bool:
+    return match_key_point(point, answer).covered
+
+
+def test_shorthand_typed_under_a_timer_meets_its_long_form() -> None:
+    point = "roll back to a checkpoint before the spike"
+    assert covered(point, "Restore the ckpt from ~100 steps before the spike and resume.")
+    assert not covered(point, "Save a ckpt every hour so nothing is lost.")
+    point = "clip gradients by global norm"
+    assert covered(point, "Clip grads to a max global norm of 1.0.")
+    assert not covered(point, "Log the grads every step.")
+
+
+def test_an_acronyms_plural_meets_its_singular() -> None:
+    assert covered("GPUs sit idle", "During the all-reduce the GPU is idle.")
+    assert not covered("GPUs sit idle", "During the all-reduce the CPU is idle.")
+    assert covered("LLMs hallucinate", "An LLM will hallucinate sources.")
+
+
+def test_everyday_equivalents_meet() -> None:
+    # "cap" and "limit", "roll back" and "restore", "legally" and "law", "RAM" and "memory".
+    assert covered("cap the number of steps", "Set a max-step limit on the number of steps.")
+    assert covered("law requires it in some cases", "In some cases you're legally required to.")
+    assert covered("memory-hungry, deletes are awkward", "It lives in RAM and deletes are hard.")
+    assert not covered("law requires it in some cases", "Some teams like to label AI text.")
+    assert covered("deploy gradually", "Roll out gradually, 1% of users first.")
+    assert not covered("deploy gradually", "Test it gradually on 1% of users.")
+    assert covered("versioned and tested like code", "Keep it in git and run evals like for code.")
+    assert not covered("versioned and tested like code", "Write it like a README for code.")
+
+
+def test_a_points_subject_has_rivals_only_when_the_question_compares_them() -> None:
+    point = "production data differs from training data"
+    other = "drift triggers investigation, not automatic retraining"
+    answer = "Data drift is when production data shifts away from the training data."
+    question = "What is data drift, and how would you detect it in production?"
+    assert match_key_points([point, other], answer, question=question)[0].covered
+    compared = "How do macro, micro and weighted averaging differ?"
+    points = ["macro averages per-class scores equally", "micro pools TP, FP, FN over classes"]
+    swapped = "Macro pools the TP, FP and FN over all classes; micro averages per-class scores."
+    assert not match_key_points(points, swapped, question=compared)[0].covered
+
+
+def test_a_currency_sign_is_cost() -> None:
+    point = "drives cost and latency"
+    assert covered(point, "Longer prompts = more $$ and higher latency.")
+    assert not covered(point, "Longer prompts = more tokens in the window.")
+
+
+def test_at_least_written_as_a_symbol() -> None:
+    point = "sample at least k completions"
+    assert covered(point, "Per problem you draw n ≥ k completions, e.g. 200.")
+    assert covered(point, "Per problem you draw n >= k completions, e.g. 200.")
+    assert not covered(point, "Per problem you draw exactly one completion.")
+
+
+def test_a_formulas_notation_is_not_its_terms() -> None:
+    point = "1 − C(n−c, k) / C(n, k)"
+    assert covered(point, "pass@k ≈ 1 - binom(n-c, k)/binom(n, k), averaged over problems.")
+    # "1" is in any formula or list: alone it states nothing.
+    why = match_key_point(point, "pass@1 is just the plain success rate.")
+    assert not why.covered
+    assert why.explanation == "only a figure any formula has, none of the point's words"
+
+
+def test_an_adverb_meets_its_adjective() -> None:
+    assert covered("greedy decoding", "It just decodes greedily, one token at a time.")
+    assert not covered("greedy decoding", "It decodes with beam search.")
+
+
+def test_claims_crossed_between_two_subjects_do_not_tick() -> None:
+    point = "encoder bidirectional, decoder causal with cross-attention"
+    crossed = match_key_point(point, "The encoder is causal and the decoder is bidirectional.")
+    assert not crossed.covered
+    assert crossed.explanation == "says “bidirectional” of another thing than “encoder”"
+    assert covered(
+        point, "The encoder is bidirectional; the decoder is causal with cross-attention."
+    )
+
+
+def test_a_point_naming_both_sides_of_a_contrast_keeps_each_on_its_word() -> None:
+    point = "more capacity lowers bias, raises variance"
+    assert not covered(point, "More capacity gives lower bias and lower variance.")
+    assert covered(point, "More capacity lowers bias but raises variance.")
+
+
+def test_each_word_keeps_the_points_polarity() -> None:
+    point = "limits are designed around, not patched"
+    wrong = "They are temporary bugs the vendor patches, so we don't need to design around limits."
+    result = match_key_point(point, wrong)
+    assert not result.covered
+    assert result.explanation.startswith("says the opposite")
+    assert covered(point, "We design the product around these limits; they are not patched away.")
+
+
+def test_the_opposite_action_on_the_points_thing_does_not_tick() -> None:
+    point = "drops the learned critic (value network)"
+    wrong = match_key_point(point, "GRPO adds a second critic, one value network per group.")
+    assert not wrong.covered
+    assert wrong.explanation == "says “adds”, the other side of “drops”"
+    assert covered(point, "GRPO drops the learned critic and its value network entirely.")
+
+
+def test_a_claim_about_another_labelled_thing_does_not_tick() -> None:
+    point = "stage 1 shards optimizer state"
+    wrong = match_key_point(point, "Stage 1 shards parameters, stage 3 shards optimizer state.")
+    assert not wrong.covered
+    assert wrong.explanation == "says it of stage 3, not stage 1"
+    assert covered(point, "Stage 1 shards the optimizer state, stage 2 adds the gradients.")
+
+
+def test_a_vision_transformer_is_a_vit() -> None:
+    question = "CNN vs Vision Transformer: when would you choose each?"
+    points = ["CNN has strong locality prior", "ViT needs more data or pretraining"]
+    right = "A CNN has a strong locality prior. A Vision Transformer needs more data."
+    wrong = "A vision transformer has the strong locality prior, so it needs less data."
+    assert [m.covered for m in match_key_points(points, right, question=question)] == [True, True]
+    assert not match_key_points(points, wrong, question=question)[0].covered
+
+
+def test_a_thing_dismissed_right_after_it_is_not_stated() -> None:
+    point, phrasing = "standardise features", ("feature scaling",)
+    wrong = "Feature scaling doesn't matter for GD, only for trees."
+    dismissed = match_key_point(point, wrong, phrasing)
+    assert not dismissed.covered
+    assert dismissed.explanation.startswith("says the opposite")
+    assert match_key_point(point, "Feature scaling matters a lot for GD.", phrasing).covered
+    assert not covered("human review of a sample", "Human review of samples isn't needed.")
+    assert covered("human review of a sample", "Have humans review a sample every week.")
+    # "X doesn't need Y" denies Y, not X.
+    point = "GRPO samples a group of responses per prompt"
+    assert covered(point, "GRPO doesn't need a critic; it samples a group of responses per prompt.")
+
+
+def test_the_opposite_effect_on_the_points_thing_does_not_tick() -> None:
+    point = "resampling and class weights break calibration"
+    wrong = match_key_point(point, "Class weights and SMOTE improve calibration.")
+    assert not wrong.covered
+    assert wrong.explanation.startswith("says “improve”, the other side")
+    assert covered(point, "Resampling or class weights distort probabilities and hurt calibration.")
+
+
+def test_a_comparison_the_other_way_round_does_not_tick() -> None:
+    point, phrasings = "judging is easier than demonstrating", ("comparing answers is easier",)
+    reversed_ = match_key_point(point, "Demonstrating is easier than judging.", phrasings)
+    assert not reversed_.covered
+    assert reversed_.explanation == "compares the other way round"
+    assert match_key_point(point, "Judging two answers is easier than demonstrating.").covered
+
+
+def test_taking_the_points_thing_away_negates_it() -> None:
+    point = "KL penalty moved into the loss"
+    removed = match_key_point(point, "It removes the KL penalty entirely.")
+    assert not removed.covered
+    assert removed.explanation.startswith("says the opposite")
+    assert covered(point, "The KL penalty is moved out of the reward into the loss.")
+    instead = "Instead of the clipped ratio it uses the plain REINFORCE gradient."
+    assert not covered("keeps the clipped ratio", instead)
+    assert covered("keeps the clipped ratio", "It keeps PPO's clipped ratio.")
+    # A point that takes something away itself is stated by an answer that does too.
+    assert covered("drops the learned critic", "GRPO drops the learned critic.")
+    # and by one that denies it: what a point takes away, "no ..." takes away too.
+    assert covered("drops the learned critic model", "There's no learned critic model any more.")
+    assert not covered("drops the learned critic model", "It trains a second critic.")
+
+
+def test_the_alternative_phrasings_words_support_a_point_a_word_short() -> None:
+    point = "watch the training loss for sudden spikes"
+    phrasings = ("alert on sudden jumps in the training loss curve", "abrupt divergence of the run")
+    # Two of the point's words, a word short, and two telling words of its phrasings: each
+    # counts for half a missing word (a word of the model answer's statement for a whole one).
+    assert match_key_point(point, "Monitor the loss; alert on abrupt changes.", phrasings).covered
+    assert not match_key_point(point, "Monitor the loss; alert me.", phrasings).covered
+
+
+def test_the_questions_topic_word_alone_gets_no_support() -> None:
+    question = "What is probability calibration, and how do you fix it?"
+    points = ["fit calibrator on held-out data", "Platt scaling or isotonic regression"]
+    support = ["fit the calibrator on a held-out validation split", ""]
+    weights = {"calibr": 2.0, "fit": 3.0, "held": 6.0, "data": 1.0, "valid": 6.0, "split": 6.0}
+    topic_only = "You measure calibration with a calibration curve on a validation split."
+    stated = "Fit the calibrator on a held-out validation split."
+    assert not match_key_points(points, topic_only, (), weights, support, question)[0].covered
+    assert match_key_points(points, stated, (), weights, support, question)[0].covered
+
+
+def test_a_formulas_constant_is_notation_not_a_figure_to_give() -> None:
+    point, phrasing = "L2 shrinks weights", ("ridge scales weights by 1/(1 + λ)",)
+    answer = "Ridge scales every weight down by a constant factor, never to exactly zero."
+    assert match_key_point("ridge scales weights by 1/(1 + λ)", answer).covered
+    assert match_key_point(point, answer, phrasing).covered
+    # A figure that is not a formula's constant must still be given.
+    assert not covered("7B needs about 112 GB", "A 7B model needs over 100 GB.")
+
+
+def test_two_words_of_the_point_written_as_one() -> None:
+    point = "semi-supervised pseudo-labelling of unlabelled data"
+    assert covered(point, "Train on pseudolabels the model gives the unlabelled data.")
+    assert not covered(point, "Label the data by hand before training.")
+
+
+def test_a_plain_mention_outweighs_a_negated_one_of_the_same_word() -> None:
+    point = "specialised prompts and tool sets"
+    answer = (
+        "Each sub-agent gets a clean context so one doesn't drown in the others' tool output, "
+        "and you can give them narrow, specialised prompts and only the tools they need."
+    )
+    assert covered(point, answer)
+    assert not covered(point, "Specialised prompts help, but the agents get no tools at all.")
