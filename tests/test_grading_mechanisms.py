@@ -4,6 +4,9 @@ interviewer: each case shows an answer the quiz now ticks and one it must still 
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.domain.grading import match_key_point, match_key_points
 
 
@@ -216,3 +219,62 @@ def test_a_plain_mention_outweighs_a_negated_one_of_the_same_word() -> None:
     )
     assert covered(point, answer)
     assert not covered(point, "Specialised prompts help, but the agents get no tools at all.")
+
+
+def test_a_supporting_word_the_answer_writes_as_two_words_is_shown_not_a_crash() -> None:
+    """The model answer's "warmup" supports a point a word short; the candidate typed
+    "warm up". Grading once failed on such an answer (the quiz could not be graded)."""
+    match = match_key_point(
+        "avoids divergence in the first steps of transformer training",
+        "to stop it diverging you warm up the learning rate at the very start",
+        support="a linear warmup of the learning rate avoids divergence early in training",
+    )
+    assert match.covered
+    assert "warm" in match.explanation
+
+
+_BANK = None
+
+
+def _bank():  # type: ignore[no-untyped-def]
+    global _BANK
+    if _BANK is None:
+        from app.domain.content_loader import load_bank
+        from app.domain.grading import bank_texts
+        from app.locations import content_dir
+
+        bank = load_bank(content_dir())
+        _BANK = (bank, bank_texts(bank.cards.values()), sorted(bank.cards))
+    return _BANK
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None, database=None)
+def test_any_answer_made_of_the_fields_words_is_graded_without_fail(data: st.DataObject) -> None:
+    """Answers cut from model answers and phrasings, words split in two or joined, negated
+    and reordered: every one gets a verdict for each point (none may stop the quiz)."""
+    from app.domain.grading import grade_card
+
+    bank, points, card_ids = _bank()
+    card = bank.cards[data.draw(st.sampled_from(card_ids))]
+    other = bank.cards[data.draw(st.sampled_from(card_ids))]
+    words = (
+        f"{card.answer} {' '.join(p for ps in card.phrasings for p in ps)} {other.answer}".split()
+    )
+    picked = data.draw(st.lists(st.sampled_from(words), min_size=1, max_size=60))
+    mangled = []
+    for word in picked:
+        how = data.draw(st.sampled_from(["keep", "split", "join", "not", "dot"]))
+        if how == "split" and len(word) > 3:
+            cut = data.draw(st.integers(1, len(word) - 1))
+            mangled += [word[:cut], word[cut:]]
+        elif how == "join" and mangled:
+            mangled[-1] += word
+        elif how == "not":
+            mangled += ["not", word]
+        elif how == "dot":
+            mangled += [word + "."]
+        else:
+            mangled.append(word)
+    verdicts = grade_card(card, " ".join(mangled), points)
+    assert [v.point for v in verdicts] == list(card.key_points)

@@ -1506,10 +1506,14 @@ def _supported(
     }
     if sum(helpers[w] for w in places) < SUPPORT_WORDS * short - 1e-9:
         return verdict
-    ordered = sorted(places.values())
-    spans = tuple(sorted({*verdict.evidence, *((tokens[i].start, tokens[i].end) for i in ordered)}))
-    stated = tuple(tokens[i].word for i in ordered if helpers[tokens[i].canon] >= 1.0)
-    phrased = tuple(tokens[i].word for i in ordered if helpers[tokens[i].canon] < 1.0)
+    # By place in the answer; a helper found as two words ("warm up" for "warmup") is at its
+    # first word, whose own form is not the helper's: keep the helper with its place.
+    ordered = sorted(places.items(), key=lambda found: found[1])
+    spans = tuple(
+        sorted({*verdict.evidence, *((tokens[i].start, tokens[i].end) for _, i in ordered)})
+    )
+    stated = tuple(tokens[i].word for w, i in ordered if helpers[w] >= 1.0)
+    phrased = tuple(tokens[i].word for w, i in ordered if helpers[w] < 1.0)
     return replace(verdict, supported=stated, phrased=phrased, evidence=spans)
 
 
