@@ -17,7 +17,13 @@ from app.domain.content_loader import load_bank
 from app.locations import content_dir
 
 GRADING_DIR = Path(__file__).parent / "grading"
-SETS = {"dev.jsonl": 50, "dev2.jsonl": 30, "holdout.jsonl": 30, "holdout2.jsonl": 30}  # file -> number of cards
+SETS = {  # file -> number of cards
+    "dev.jsonl": 50,
+    "dev2.jsonl": 30,
+    "holdout.jsonl": 30,
+    "holdout2.jsonl": 30,
+    "holdout3.jsonl": 30,
+}
 KINDS = ("strong", "partial", "wrong")
 
 
