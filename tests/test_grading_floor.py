@@ -23,6 +23,7 @@ FLOORS = {
     "dev2.jsonl": (0.84, 1 / 30, 4 / 30),
     "holdout.jsonl": (0.82, 0.0, 2 / 30),
     "holdout2.jsonl": (0.73, 1 / 30, 1 / 30),
+    "holdout3.jsonl": (0.78, 2 / 30, 2 / 30),
 }
 
 

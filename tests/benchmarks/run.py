@@ -648,7 +648,7 @@ def bench_grader(results: dict[str, Result], quick: bool) -> None:
     from tests.grading.evaluate import KINDS, evaluate, load_records
 
     bank = load_bank(ROOT / "content")
-    for name in ("dev.jsonl", "dev2.jsonl", "holdout.jsonl", "holdout2.jsonl"):
+    for name in ("dev.jsonl", "dev2.jsonl", "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl"):
         label = name.removesuffix(".jsonl")
         records = load_records(name)
         report = evaluate(records, bank)  # the first pass, as a fresh app grades
