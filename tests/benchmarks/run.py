@@ -544,15 +544,18 @@ FROZEN = ROOT / "dist" / "lattice" / ("lattice.exe" if os.name == "nt" else "lat
 PROBE_MARKER = "first-card-painted"
 
 
-def _time_to_first_card(command: list[str], data: Path) -> float:
-    """Milliseconds from launching `command` until it reports its first painted card."""
+def _time_to_first_card(command: list[str], data: Path, tree: Path = ROOT) -> float:
+    """Milliseconds from launching `command` (in the checkout `tree`) until it reports its
+    first painted card."""
     import subprocess
 
     env = child_env()
+    if tree != ROOT:
+        env["PYTHONPATH"] = str(tree)  # that checkout's `app`, not this one's
     start = time.perf_counter()
     process = subprocess.Popen(
         [*command, "--startup-probe", "--data-dir", str(data)],
-        cwd=ROOT,
+        cwd=tree,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -590,28 +593,41 @@ app.exec()
 """
 
 
+# Set from the command line (`--rounds`, `--against`): how many rounds start-up is timed,
+# and another checkout (a worktree of an older commit, say) timed turn about with this one.
+STARTUP_ROUNDS: int | None = None
+STARTUP_AGAINST: Path | None = None
+
+
 def bench_startup(results: dict[str, Result], quick: bool) -> None:
     """Process launch to first card painted, from source, against a bare PySide6 window
     shown and painted by the same interpreter, offscreen, alternating runs."""
-    commands = {
-        "bare PySide6 window": [sys.executable, "-c", BARE_QT],
-        "Lattice from source": [sys.executable, "-m", "app"],
+    commands: dict[str, tuple[list[str], Path]] = {
+        "bare PySide6 window": ([sys.executable, "-c", BARE_QT, "--"], ROOT),
+        "Lattice from source": ([sys.executable, "-m", "app"], ROOT),
     }
-    repeat = 3 if quick else 9
+    if STARTUP_AGAINST is not None:
+        commands[f"Lattice from {STARTUP_AGAINST}"] = (
+            [sys.executable, "-m", "app"],
+            STARTUP_AGAINST,
+        )
+    repeat = STARTUP_ROUNDS or (3 if quick else 9)
     times: dict[str, list[float]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(repeat + 1):  # the first round warms the file cache and is dropped
-            for name, command in commands.items():
-                args = command if name.startswith("Lattice") else [*command, "--"]
-                elapsed = _time_to_first_card(args, Path(tmp) / f"{run}-{name[:4]}")
+            for index, (name, (command, tree)) in enumerate(commands.items()):
+                elapsed = _time_to_first_card(command, Path(tmp) / f"{run}-{index}", tree)
                 if run:
                     times[name].append(elapsed)
     for name, values in times.items():
         results[f"start to first paint, {name}"] = spread(values)
-    ratio = statistics.median(times["Lattice from source"]) / statistics.median(
-        times["bare PySide6 window"]
-    )
-    results["start ratio Lattice / bare PySide6"] = single(ratio, "×")
+    bare = statistics.median(times["bare PySide6 window"])
+    for name, values in times.items():
+        if name.startswith("Lattice"):
+            label = "Lattice" if name == "Lattice from source" else name
+            results[f"start ratio {label} / bare PySide6"] = single(
+                statistics.median(values) / bare, "×"
+            )
 
 
 def bench_cold_start(results: dict[str, Result], quick: bool) -> None:
@@ -691,7 +707,18 @@ def main() -> int:
         "--only",
         help="run only these groups, comma-separated: " + ", ".join(GROUPS),
     )
+    parser.add_argument(
+        "--rounds", type=int, help="start-up: rounds timed (default 9, 3 with --quick)"
+    )
+    parser.add_argument(
+        "--against",
+        metavar="DIR",
+        type=Path,
+        help="start-up: also time the checkout in DIR (a worktree of another commit), turn about",
+    )
     args = parser.parse_args()
+    global STARTUP_ROUNDS, STARTUP_AGAINST
+    STARTUP_ROUNDS, STARTUP_AGAINST = args.rounds, args.against
     chosen = args.only.split(",") if args.only else list(GROUPS)
     unknown = set(chosen) - set(GROUPS)
     if unknown:
