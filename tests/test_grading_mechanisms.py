@@ -233,6 +233,16 @@ def test_a_supporting_word_the_answer_writes_as_two_words_is_shown_not_a_crash()
     assert "warm" in match.explanation
 
 
+def test_a_multiplier_is_its_figure_however_it_is_typed() -> None:
+    """"3x", "3×" and "3 times" are one figure; "1.5x" is 1.5, not 1 and 5x."""
+    point = "speculative decoding is 2-3x faster"
+    assert covered(point, "Speculative decoding: about 2 to 3 times faster decoding.")
+    assert covered(point, "speculative decoding runs 2–3× faster")
+    assert not covered(point, "speculative decoding runs 5x faster")
+    assert covered("about 1.5x the throughput", "roughly 1.5× the throughput")
+    assert not covered("about 1.5x the throughput", "roughly 5x the throughput")
+
+
 _BANK = None
 
 

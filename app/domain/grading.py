@@ -450,7 +450,9 @@ _SPELLING = (
     # Not a spelling but an adverb the stemmer leaves apart: "greedily" is "greedy".
     (re.compile(r"(?<=.{3})ily$"), "y"),
 )
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥$€£]|>=")
+_TOKEN = re.compile(
+    r"\d+(?:[.,]\d+)*(?:[A-Za-z]+)?(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥$€£]|>="
+)
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
     word: str(value)
@@ -461,7 +463,10 @@ _NUMBER_WORDS = {
 } | {"thirty": "30", "fifty": "50", "hundred": "100", "twice": "2", "zeros": "0", "squared": "2"}
 # A figure run together with a unit or a second figure: "100gb", "224x224", "2nd" (a one-letter
 # unit stays on: "7b" is a model size, "10k" a count).
-_NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,}))")
+# "100GB" is 100 GB, "224x224" 224 by 224, and a multiplier ("3x", "1.5x") its figure, as
+# "3×" and "3 times" are.
+_NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,})|(x))")
+_MULTIPLIER = "times"  # after a figure: the figure alone ("3 times faster" is "3× faster")
 _SCALES = {"thousand": "k", "million": "m", "billion": "b", "trillion": "t"}
 _ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
 # Symbols that are words: "≥1" is "at least 1", "more $$" is more cost.
@@ -614,10 +619,14 @@ def tokenize(text: str) -> list[Token]:
             if "." in word and word.replace(".", "").isdigit():  # 1.0 is 1, 0.50 is 0.5
                 word = word.rstrip("0").rstrip(".") or "0"
             parts = _NUMBER_WITH_UNIT.fullmatch(word)
-            if parts:  # "100GB" is 100 GB, "224x224" is 224 by 224
+            if parts:  # "100GB" is 100 GB, "224x224" is 224 by 224, "1.50x" is 1.5
                 for part in (g for g in parts.groups() if g and g not in _ORDINALS):
+                    if "." in part and part.replace(".", "").isdigit():
+                        part = part.rstrip("0").rstrip(".") or "0"
                     raw.append((part, m.start(), m.end()))
                 continue
+        if word == _MULTIPLIER and raw and raw[-1][0].replace(".", "").isdigit():
+            continue
         word = _NUMBER_WORDS.get(word, word)
         scale = _SCALES.get(word)
         if scale and raw and raw[-1][0].replace(".", "").isdigit():  # "8 thousand" is 8k
