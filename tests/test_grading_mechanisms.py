@@ -234,13 +234,23 @@ def test_a_supporting_word_the_answer_writes_as_two_words_is_shown_not_a_crash()
 
 
 def test_a_multiplier_is_its_figure_however_it_is_typed() -> None:
-    """"3x", "3×" and "3 times" are one figure; "1.5x" is 1.5, not 1 and 5x."""
+    """A multiplier typed "3x", "3×" or "3 times" is one figure; "1.5x" is 1.5, not 1 and 5x."""
     point = "speculative decoding is 2-3x faster"
     assert covered(point, "Speculative decoding: about 2 to 3 times faster decoding.")
     assert covered(point, "speculative decoding runs 2–3× faster")
     assert not covered(point, "speculative decoding runs 5x faster")
     assert covered("about 1.5x the throughput", "roughly 1.5× the throughput")
     assert not covered("about 1.5x the throughput", "roughly 5x the throughput")
+
+
+def test_words_whose_ise_is_no_british_ize_keep_their_family() -> None:
+    """UK "-ise" is US "-ize" for most verbs, but "precise", "supervise" and "noise" are
+    spelled so in both: the rule must not part them from "precision", "supervision", "noisy"."""
+    assert covered("precision of the estimate", "the estimate is precise")
+    assert covered("self-supervised pretraining", "pretraining with self-supervision")
+    assert covered("label noise", "noisy labels")
+    assert covered("summarise the documents", "summarize the documents")  # the rule still holds
+    assert not covered("label noise", "missing labels")
 
 
 _BANK = None

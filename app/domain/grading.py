@@ -259,6 +259,7 @@ ABBREVIATIONS: Mapping[str, str] = {
 
 # Words that stand for the same idea in this field; each maps to one representative stem.
 _SYNONYM_GROUPS = (
+    ("noise", "noisy"),  # the stemmer keeps them apart ("noi", "noisi")
     ("within", "intra", "inside"),
     ("across", "inter", "between"),
     ("big", "large", "huge", "bigger", "larger"),
@@ -505,9 +506,37 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
+# Words whose "-ise" is no British "-ize" (US English writes them so too): left as they are,
+# or "noise" would meet no "noisy", "precise" no "precision" and "supervised" no "supervision".
+_ISE_WORDS = frozenset(
+    "advertise advise apprise arise chastise comprise compromise concise demise despise devise "
+    "disguise enterprise excise exercise expertise franchise improvise incise merchandise noise "
+    "otherwise likewise clockwise paradise poise praise precise premise promise raise revise "
+    "rise surmise surprise supervise televise treatise wise cruise bruise guise reprise".split()
+)
+_ISE_ENDINGS = ("e", "ed", "es", "ing", "er", "ers")
+
+
+_ISE_PREFIXES = ("", "un", "re", "non", "self", "semi", "over", "under")
+
+
+def _ise_word(word: str) -> bool:
+    for ending in _ISE_ENDINGS:
+        base = word.removesuffix(ending)
+        if base == word:
+            continue
+        for prefix in _ISE_PREFIXES:
+            if base.startswith(prefix) and base.removeprefix(prefix) + "e" in _ISE_WORDS:
+                return True
+    return False
+
+
 @cache
 def _spell(word: str) -> str:
+    keep_ise = "is" in word and _ise_word(word)
     for pattern, repl in _SPELLING:
+        if keep_ise and pattern is _SPELLING[1][0]:
+            continue
         word = pattern.sub(repl, word)
     return word
 
