@@ -158,20 +158,26 @@ def test_the_view_loads_media_only_from_its_folder(qtbot, tmp_path) -> None:  # 
         MarkdownView.media = None
 
 
-def test_a_sound_link_opens_in_the_system_player(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "media").mkdir()
-    (tmp_path / "media" / "hello.mp3").write_bytes(b"ID3")
+def _opened_by_clicking(qtbot, monkeypatch, data: Path, urls: list[str]) -> list[QUrl]:  # type: ignore[no-untyped-def]
+    """What the system's player was asked to open when a card's links were clicked."""
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
-    MarkdownView.media = MediaLibrary(tmp_path)
+    MarkdownView.media = MediaLibrary(data)
     view = MarkdownView()
     qtbot.addWidget(view)
     try:
-        view.anchorClicked.emit(QUrl("media:hello.mp3"))
-        view.anchorClicked.emit(QUrl("media:../secret.mp3"))
-        view.anchorClicked.emit(QUrl("file:///etc/passwd"))
+        for url in urls:
+            view.anchorClicked.emit(QUrl(url))
     finally:
         MarkdownView.media = None
+    return opened
+
+
+def test_a_sound_link_opens_in_the_system_player(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "hello.mp3").write_bytes(b"ID3")
+    links = ["media:hello.mp3", "media:../secret.mp3", "file:///etc/passwd"]
+    opened = _opened_by_clicking(qtbot, monkeypatch, tmp_path, links)
     assert [u.toLocalFile() for u in opened] == [str(tmp_path / "media" / "hello.mp3")]
 
 
@@ -202,13 +208,5 @@ def test_only_pictures_and_sounds_become_media(qtbot, tmp_path, monkeypatch) -> 
     assert text == "a tool (sound setup.exe) [▶ talk.webm](media:talk.webm)"
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "setup.exe").write_bytes(b"MZ")
-    opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
-    MarkdownView.media = MediaLibrary(tmp_path)
-    view = MarkdownView()
-    qtbot.addWidget(view)
-    try:
-        view.anchorClicked.emit(QUrl("media:setup.exe"))  # a hand-written link to a program
-    finally:
-        MarkdownView.media = None
-    assert opened == []
+    # a hand-written link to a program
+    assert _opened_by_clicking(qtbot, monkeypatch, tmp_path, ["media:setup.exe"]) == []

@@ -56,18 +56,10 @@ LATE = {"app.ui.help"}
 
 
 def _first_card_run(data: Path) -> list[str]:
-    script = FIRST_CARD.replace("{HEAVY}", repr(HEAVY)).replace("{LATE}", repr(LATE))
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(data)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return [line for line in result.stdout.splitlines() if line.startswith(("CARD", "AFTER"))]
+    return _first_card_lines(data, ("CARD", "AFTER"))
 
 
-def _first_card_lines(data: Path, prefix: str) -> list[str]:
+def _first_card_lines(data: Path, prefix: str | tuple[str, ...]) -> list[str]:
     script = FIRST_CARD.replace("{HEAVY}", repr(HEAVY)).replace("{LATE}", repr(LATE))
     result = subprocess.run(
         [sys.executable, "-c", script, str(data)],
