@@ -54,6 +54,8 @@ EXCLUDED_MODULES = [
     "_codecs_kr",
     "_codecs_tw",
     "_multibytecodec",
+    # zstandard's CFFI backend (1 MB): its C extension, which it imports first, is bundled.
+    "zstandard._cffi",
     "readline",
     "curses",
     "pdb",

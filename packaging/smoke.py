@@ -1,9 +1,10 @@
 """Smoke-test a frozen build: `python packaging/smoke.py [dist/lattice/lattice]`.
 
-Runs the bundle's `self-test`, `check-content`, `dump-content --json`, `stats --json`, `-V` and
-two real starts to the first card (`--startup-probe`: parsing the content, then from the
-parse cache) offscreen, against a fresh data directory and from an empty working directory (the bundle
-must find its content without it). Fails if a command exits non-zero, if its output is not
+Runs the bundle's `self-test`, `check-content`, `dump-content --json`, `stats --json`, `backup`
+(zstd-compressed, so the compressor's C extension is checked), `-V` and two real starts to the
+first card (`--startup-probe`: parsing the content, then from the parse cache) offscreen,
+against a fresh data directory and from an empty working directory (the bundle must find its
+content without it). Fails if a command exits non-zero, if its output is not
 what it promises, or if anything at all reaches stderr: every Qt message is tagged through
 QT_MESSAGE_PATTERN so a warning cannot pass unnoticed, and so is any Python traceback.
 """
@@ -104,6 +105,12 @@ def expect_version(stdout: str) -> str | None:
     return None
 
 
+def expect_backup(stdout: str) -> str | None:
+    if not stdout.startswith("backed up to "):
+        return f"expected 'backed up to ...', got {stdout.strip()!r}"
+    return None
+
+
 def expect_first_card(stdout: str) -> str | None:
     if "first-card-painted" not in stdout:
         return f"the window never painted a card: {stdout.strip()!r}"
@@ -140,6 +147,7 @@ def smoke(executable: Path) -> list[str]:
             (["dump-content", "--json"], expect_json("areas", "concepts", "cards")),
             # A global option before the command is honoured as well as after it.
             (["--data-dir", str(data / "stats"), "stats", "--json"], expect_json("cards")),
+            (["--data-dir", str(data / "stats"), "backup"], expect_backup),
             (["-V"], expect_version),
             # The real start, twice: parsing the content, then from the parse cache.
             (["--startup-probe", "--data-dir", str(data / "gui")], expect_first_card),

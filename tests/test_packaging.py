@@ -117,7 +117,15 @@ def test_libraries_only_a_dropped_plugin_needed_go_with_it() -> None:
 
 
 def test_unused_heavy_modules_are_excluded() -> None:
-    for module in ("numpy", "PySide6.QtNetwork", "PySide6.QtQml", "tkinter", "mypy", "pytest"):
+    for module in (
+        "numpy",
+        "PySide6.QtNetwork",
+        "PySide6.QtQml",
+        "tkinter",
+        "mypy",
+        "pytest",
+        "zstandard._cffi",
+    ):
         assert module in bundle_filter.EXCLUDED_MODULES
 
 
@@ -153,6 +161,8 @@ def test_smoke_checks_json_and_content_counts() -> None:
     assert smoke.expect_check_content("0 areas, 0 concepts, 0 cards\n")
     assert smoke.expect_version("Lattice 0.1.0\n") is None
     assert smoke.expect_version("usage: lattice ...\n")
+    assert smoke.expect_backup("backed up to /d/backups/lattice-1.sqlite3.zst (12 KiB)\n") is None
+    assert smoke.expect_backup("lattice backup: the backup failed and was removed: ...\n")
 
 
 def test_size_report_counts_files_and_links_and_enforces_the_limit(tmp_path: Path) -> None:
