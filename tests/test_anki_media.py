@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import QUrl
@@ -60,7 +61,7 @@ def _anki_deck(tmp_path: Path, legacy: bool, image_name: str = "sigmoid curve.pn
 
 def _shown_image(library: MediaLibrary, html: str, qtbot) -> QImage:  # type: ignore[no-untyped-def]
     """The picture a card's HTML shows in a MarkdownView (what Review, Browse, Quiz use)."""
-    MarkdownView.media = library
+    MarkdownView.media_source = SimpleNamespace(media=library)
     view = MarkdownView()
     qtbot.addWidget(view)
     view.resize(900, 700)

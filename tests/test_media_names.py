@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -139,7 +140,7 @@ def test_the_view_loads_media_only_from_its_folder(qtbot, tmp_path) -> None:  # 
     image.fill(QColor("blue"))
     image.save(str(folder / "blue.png"))
     image.save(str(tmp_path / "outside.png"))
-    MarkdownView.media = MediaLibrary(tmp_path)
+    MarkdownView.media_source = SimpleNamespace(media=MediaLibrary(tmp_path))
     view = MarkdownView()
     qtbot.addWidget(view)
     try:
@@ -155,21 +156,21 @@ def test_the_view_loads_media_only_from_its_folder(qtbot, tmp_path) -> None:  # 
         ):
             assert view.loadResource(2, QUrl(url)) is None, url
     finally:
-        MarkdownView.media = None
+        MarkdownView.media_source = None
 
 
 def _opened_by_clicking(qtbot, monkeypatch, data: Path, urls: list[str]) -> list[QUrl]:  # type: ignore[no-untyped-def]
     """What the system's player was asked to open when a card's links were clicked."""
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
-    MarkdownView.media = MediaLibrary(data)
+    MarkdownView.media_source = SimpleNamespace(media=MediaLibrary(data))
     view = MarkdownView()
     qtbot.addWidget(view)
     try:
         for url in urls:
             view.anchorClicked.emit(QUrl(url))
     finally:
-        MarkdownView.media = None
+        MarkdownView.media_source = None
     return opened
 
 
@@ -188,7 +189,7 @@ def test_a_picture_too_large_to_decode_safely_is_not_loaded(qtbot, tmp_path, mon
     image = QImage(300, 200, QImage.Format.Format_RGB32)
     image.fill(QColor("red"))
     image.save(str(tmp_path / "media" / "big.png"))
-    MarkdownView.media = MediaLibrary(tmp_path)
+    MarkdownView.media_source = SimpleNamespace(media=MediaLibrary(tmp_path))
     view = MarkdownView()
     qtbot.addWidget(view)
     try:
@@ -199,7 +200,7 @@ def test_a_picture_too_large_to_decode_safely_is_not_loaded(qtbot, tmp_path, mon
         (tmp_path / "media" / "fake.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
         assert view.loadResource(2, QUrl("media:fake.png")) is None
     finally:
-        MarkdownView.media = None
+        MarkdownView.media_source = None
 
 
 def test_only_pictures_and_sounds_become_media(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.app = app
         # Card images and sounds load from this data folder (opened when first needed).
-        MarkdownView.media, MarkdownView.media_source = None, app
+        MarkdownView.media_source = app
         self.screens: dict[str, ScreenSlot] = {}
         self.started = False
         self.behavioural: BehaviouralRound | None = None  # the Quiz's behavioural round

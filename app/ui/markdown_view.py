@@ -57,9 +57,8 @@ def media_image(path: str, max_width: int) -> QImage | None:
 class MarkdownView(QTextBrowser):
     # The user's media folder: `media:` images load from it, and `media:` links (sounds)
     # open there with the system's player. Nothing else ever loads. The main window names
-    # where it comes from (`media_source`, anything with a `media` attribute) and the
-    # library is opened on first use, so the first card does not wait for it.
-    media: ClassVar[MediaLibrary | None] = None
+    # where it comes from (`media_source`: the Application, which opens the library on first
+    # use and keeps it), so the first card does not wait for it.
     media_source: ClassVar[Any] = None
 
     def __init__(
@@ -126,9 +125,7 @@ class MarkdownView(QTextBrowser):
 
     @classmethod
     def _media(cls) -> MediaLibrary | None:
-        if cls.media is None and cls.media_source is not None:
-            MarkdownView.media = cls.media_source.media
-        return cls.media
+        return cls.media_source.media if cls.media_source is not None else None
 
     def open_link(self, url: QUrl) -> None:
         """A sound of the media folder plays in the system's player; nothing else opens."""
