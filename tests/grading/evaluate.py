@@ -25,6 +25,11 @@ from app.domain.grading import (
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("strong", "partial", "wrong")
+# The labelled sets, by use (tests/grading/README.md): the grader may be tuned on the
+# development sets; the held-out ones only report.
+DEVELOPMENT = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl")
+HELD_OUT = ("holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl")
+SETS = (*DEVELOPMENT, *HELD_OUT)
 
 
 def load_records(name: str) -> list[dict[str, Any]]:
