@@ -1708,12 +1708,20 @@ def _compared_things(question: str, firsts: Sequence[str]) -> frozenset[str]:
     return frozenset(things)
 
 
-def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:
+def grade_card(
+    card: Card,
+    answer: str,
+    bank_points: tuple[str, ...] = (),
+    weights: Mapping[str, float] | None = None,
+) -> list[PointMatch]:
     """A card's key points against a typed answer, crediting the phrasings the content gives
     and the model answer's own statement of each point (`card_phrasings`); `bank_points`
-    (every key point and phrasing of the bank, see `bank_texts`) makes rare words weigh more."""
+    (every key point and phrasing of the bank, see `bank_texts`) makes rare words weigh more.
+    A caller grading many answers passes the bank's `weights` (`word_weights`) instead: looking
+    them up by the texts hashes every text of the bank again, a millisecond or more."""
     phrasings = card_phrasings(card)
-    weights = word_weights(bank_points) if bank_points else {}
+    if weights is None:
+        weights = word_weights(bank_points) if bank_points else {}
     support = model_statements(card)
     weights = topic_weights(weights, card.question, card.key_points, phrasings, support)
     return match_key_points(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -199,6 +199,9 @@ class QuizService:
         # Held while the grader's caches fill: the window grading an answer waits for a worker
         # preparing the same thing (`prepare_grading`) instead of doing it a second time.
         self._grading = threading.Lock()
+        # The bank's word weights, with the cards dict they were worked out for: a reload of
+        # the content puts a new dict in the bank, and the weights are worked out again.
+        self._weighed: tuple[object, Mapping[str, float]] | None = None
 
     # -- choosing questions ---------------------------------------------------------------
     def concept_with_prerequisites(self, concept_id: str) -> list[str]:
@@ -356,8 +359,13 @@ class QuizService:
 
     def _grade(self, card: Card, text: str) -> list[PointMatch]:
         with self._grading:
-            every_point = bank_texts(self.bank.cards.values())
-            return grade_card(card, text, every_point)
+            return grade_card(card, text, weights=self._weights())
+
+    def _weights(self) -> Mapping[str, float]:
+        cards = self.bank.cards
+        if self._weighed is None or self._weighed[0] is not cards:
+            self._weighed = (cards, word_weights(bank_texts(cards.values())))
+        return self._weighed[1]
 
     def prepare_grading(self, run: QuizRun) -> None:
         """Work out ahead what grading this quiz's answers needs: the weights of the bank's
@@ -365,7 +373,7 @@ class QuizService:
         card. For a worker thread, while the candidate reads and answers the first question,
         so that no answer waits for it; a step at a time, so a grade can come in between."""
         with self._grading:
-            word_weights(bank_texts(self.bank.cards.values()))
+            self._weights()
         for question in run.questions[run.current :]:
             with self._grading:
                 prepare_card(question.card)
