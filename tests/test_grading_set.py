@@ -26,6 +26,7 @@ SETS = {  # file -> number of cards
     "holdout2.jsonl": 30,
     "holdout3.jsonl": 30,
     "holdout4.jsonl": 30,
+    "holdout5.jsonl": 30,
 }
 KINDS = ("strong", "partial", "wrong")
 

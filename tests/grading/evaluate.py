@@ -29,7 +29,13 @@ KINDS = ("strong", "partial", "wrong")
 # The labelled sets, by use (tests/grading/README.md): the grader may be tuned on the
 # development sets; the held-out ones only report.
 DEVELOPMENT = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl")
-HELD_OUT = ("holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl")
+HELD_OUT = (
+    "holdout.jsonl",
+    "holdout2.jsonl",
+    "holdout3.jsonl",
+    "holdout4.jsonl",
+    "holdout5.jsonl",
+)
 SETS = (*DEVELOPMENT, *HELD_OUT)
 
 
