@@ -120,7 +120,19 @@ def test_every_area_is_represented(bank: ContentBank, labelled: tuple[str, list[
         area = bank.area_of_card(card) if card else None
         if area is not None:
             seen.add(area.id)
-    missing = set(bank.areas) - seen
+    # An area whose every card is labelled in another set already (the interview area is
+    # small) cannot be in a new set: each card is in one set only.
+    elsewhere = {r.card_id for other in sorted(SETS) if other != name for r in read_set(other)}
+    exhausted = {
+        area
+        for area in bank.areas
+        if all(
+            card_id in elsewhere
+            for card_id, card in bank.cards.items()
+            if (found := bank.area_of_card(card)) is not None and found.id == area
+        )
+    }
+    missing = set(bank.areas) - seen - exhausted
     assert not missing, f"{name} has no card from areas {sorted(missing)}"
 
 
