@@ -298,3 +298,19 @@ def test_any_answer_made_of_the_fields_words_is_graded_without_fail(data: st.Dat
             mangled.append(word)
     verdicts = grade_card(card, " ".join(mangled), points)
     assert [v.point for v in verdicts] == list(card.key_points)
+
+
+def test_a_removal_does_not_reach_past_what_the_answer_keeps() -> None:
+    # "dropping X and keeping Y": the removal takes X, not Y.
+    point = "transformer kept attention and dropped recurrence"
+    answer = "That idea, dropping the recurrence and keeping only the attention, became it."
+    assert covered(point, answer)
+    assert not covered(point, "The Transformer dropped the attention and kept the recurrence.")
+    # A negation of the keeping verb itself still reaches its object.
+    assert not covered("add the raw scores", "You can't just add the raw scores.")
+
+
+def test_dropping_what_the_point_lowers_lowers_it() -> None:
+    point = "lower the learning rate if spikes recur"
+    assert covered(point, "If the spikes keep recurring, drop LR.")
+    assert not covered(point, "If the spikes keep recurring, raise the LR.")

@@ -620,7 +620,23 @@ def _removes(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
         return True
     if (word, after) in _SET_ASIDE:  # "instead of the clipped ratio it uses ..."
         return True
-    return word in _DROPS and after in _DETERMINERS
+    return word in _DROPS and (after in _DETERMINERS or _object_like(after))
+
+
+def _object_like(word: str) -> bool:
+    """A word that can be what "drop" takes away ("drops recurrence"), not how or where
+    something drops ("drops sharply", "drops below", "drops on long inputs", "dropped 3%")."""
+    return (
+        word.isalpha()
+        and word not in STOPWORDS
+        and word not in NEGATIONS
+        and not word.endswith("ly")
+        and word not in _SIDE_WORDS
+    )
+
+
+# The words of the contrasts, as written ("below", "after"): where or how, not a thing.
+_SIDE_WORDS = frozenset(word for pair in _CONTRASTS for word in pair)
 
 
 _SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
@@ -852,6 +868,27 @@ def _dismissed(tokens: Sequence[Token], index: int) -> bool:
     return False
 
 
+# Verbs that keep or put in what follows them: a negation or a removal before one does not
+# reach past it ("dropping the recurrence and keeping only the attention", "no critic, uses
+# the group mean instead").
+_COUNTER_ACTIONS = (
+    "keep",
+    "kept",
+    "add",
+    "use",
+    "replace",
+    "introduce",
+    "adopt",
+    "substitute",
+    "swap",
+)
+
+
+@cache
+def _counter_actions() -> frozenset[str]:
+    return frozenset(_canon(word) for word in _COUNTER_ACTIONS)
+
+
 def _removed(tokens: Sequence[Token], index: int) -> bool:
     """A verb that takes away, within reach before tokens[index] in the same clause
     ("it removes the KL penalty entirely")."""
@@ -860,12 +897,18 @@ def _removed(tokens: Sequence[Token], index: int) -> bool:
 
 def _negated_before(tokens: Sequence[Token], index: int, removal: bool = False) -> bool:
     stop = _stop_canon()
+    counters = _counter_actions()
     reach = NEGATION_REACH
+    kept = -1  # a verb that keeps or puts in, between the word and a negation before it
     for j in range(index - 1, -1, -1):
         if tokens[j].breaks_clause or tokens[j + 1].after_pause:
             return False
         if tokens[j].removal if removal else tokens[j].negation:
-            return True
+            # "dropping the recurrence and keeping the attention": the removal takes the
+            # recurrence, the keeping the attention; "can't just add the scores" negates both.
+            return kept < 0 or all(t.canon in stop for t in tokens[j + 1 : kept])
+        if kept < 0 and tokens[j].canon in counters:
+            kept = j
         if tokens[j].canon not in stop:
             reach -= 1
             if reach == 0:
@@ -897,6 +940,9 @@ class _Point:
     # Two neighbouring words and the word they make written as one ("pseudo", "label",
     # "pseudolabel"), see `_closed_compounds`.
     compounds: tuple[tuple[str, str, str], ...] = ()
+    # The words the point lowers ("lower the learning rate"): an answer that drops them
+    # ("drop the LR") lowers them too, it does not take them away.
+    lowered: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -944,7 +990,16 @@ def _prepare(phrasing: str) -> _Point | None:
             for a, b in zip(wanted, wanted[1:], strict=False)
             if (joined := _canon(written.get(a, a) + written.get(b, b))) not in (a, b)
         ),
+        frozenset(
+            t.canon
+            for i, t in enumerate(tokens)
+            if any(u.canon == _LOWER for u in _qualifiers(tokens, i, _LOWER_REACH))
+        ),
     )
+
+
+_LOWER = _canon("lower")
+_LOWER_REACH = 3  # "reduce the learning rate": tokens after the verb it acts on
 
 
 def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
@@ -1093,7 +1148,7 @@ def _judge_window(
         negated = word in point.negated
         # An answer that takes away what the point asserts ("removes the KL penalty" for
         # "KL penalty moved into the loss") negates it.
-        removable = not negated and not point.removes
+        removable = not negated and not point.removes and word not in point.lowered
         agreeing = [
             i
             for i in places
@@ -1445,10 +1500,10 @@ def _qualified_otherwise(tokens: Sequence[Token], side: str, other: str, governe
     return ""
 
 
-def _qualifiers(tokens: Sequence[Token], at: int) -> Sequence[Token]:
-    """The (up to) two words right before tokens[at] in its own clause."""
+def _qualifiers(tokens: Sequence[Token], at: int, reach: int = 2) -> Sequence[Token]:
+    """The (up to) two (`reach`) words right before tokens[at] in its own clause."""
     start = at
-    while start > max(0, at - 2) and not tokens[start].after_pause:
+    while start > max(0, at - reach) and not tokens[start].after_pause:
         start -= 1
     return tokens[start:at]
 
