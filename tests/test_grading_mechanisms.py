@@ -314,3 +314,10 @@ def test_dropping_what_the_point_lowers_lowers_it() -> None:
     point = "lower the learning rate if spikes recur"
     assert covered(point, "If the spikes keep recurring, drop LR.")
     assert not covered(point, "If the spikes keep recurring, raise the LR.")
+
+
+def test_a_negation_a_check_looks_for_is_no_denial() -> None:
+    point = "watch for test set contamination"
+    assert covered(point, "Check the test set didn't leak into training, watch for that.")
+    assert covered(point, "Make sure the test set doesn't leak into training.")
+    assert not covered(point, "The test set doesn't leak into training, so no need to watch.")

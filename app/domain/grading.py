@@ -868,6 +868,27 @@ def _dismissed(tokens: Sequence[Token], index: int) -> bool:
     return False
 
 
+# Verbs whose object is a clause to check: "check the test set didn't leak" watches for the
+# leak, it does not deny one.
+_CHECKS = frozenset(
+    "check checks checked checking verify verifies verifying ensure ensures ensuring "
+    "confirm confirms confirming validate validates validating".split()
+)
+CHECK_REACH = 4  # tokens from the checking verb to the negation
+
+
+def _checked(tokens: Sequence[Token], negation: int) -> bool:
+    """The negation at `negation` states what a check looks for ("check it didn't leak",
+    "make sure the test set doesn't overlap")."""
+    for j in range(negation - 1, max(-1, negation - 1 - CHECK_REACH), -1):
+        word = tokens[j].word
+        if word in _CHECKS or (word == "sure" and j > 0 and tokens[j - 1].word == "make"):
+            return True
+        if tokens[j].after_pause or tokens[j].breaks_clause or tokens[j].negation:
+            return False
+    return False
+
+
 # Verbs that keep or put in what follows them: a negation or a removal before one does not
 # reach past it ("dropping the recurrence and keeping only the attention", "no critic, uses
 # the group mean instead").
@@ -904,6 +925,8 @@ def _negated_before(tokens: Sequence[Token], index: int, removal: bool = False) 
         if tokens[j].breaks_clause or tokens[j + 1].after_pause:
             return False
         if tokens[j].removal if removal else tokens[j].negation:
+            if not removal and _checked(tokens, j):
+                return False
             # "dropping the recurrence and keeping the attention": the removal takes the
             # recurrence, the keeping the attention; "can't just add the scores" negates both.
             return kept < 0 or all(t.canon in stop for t in tokens[j + 1 : kept])
