@@ -321,3 +321,19 @@ def test_a_negation_a_check_looks_for_is_no_denial() -> None:
     assert covered(point, "Check the test set didn't leak into training, watch for that.")
     assert covered(point, "Make sure the test set doesn't leak into training.")
     assert not covered(point, "The test set doesn't leak into training, so no need to watch.")
+
+
+def test_regardless_of_a_thing_denies_depending_on_it() -> None:
+    point = "savings scale with hit rate"
+    assert covered(point, "The savings grow with the hit rate.")
+    assert not covered(point, "The savings are the same regardless of hit rate.")
+    # A point that itself denies a dependence asserts no negative.
+    point = "per-GPU traffic is constant regardless of GPU count"
+    assert covered(point, "Per-GPU traffic stays constant as the GPU count grows.")
+
+
+def test_a_thing_said_to_be_unaffected_is_not_changed() -> None:
+    point = "KV cache shrinks by the group size"
+    assert covered(point, "The KV cache shrinks by the group size, 8x for Llama.")
+    assert not covered(point, "Groups of size 8 help compute; the KV cache is unaffected.")
+    assert covered("weights stay unchanged", "The base weights stay unchanged, only B and A train.")

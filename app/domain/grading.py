@@ -75,8 +75,12 @@ STOPWORDS = frozenset(
 )
 # Words that flip what a sentence asserts. "n't" endings are caught separately.
 NEGATIONS = frozenset(
-    "not no never non without neither nor none cannot nothing nobody lack lacks lacking".split()
+    "not no never non without neither nor none cannot nothing nobody lack lacks lacking "
+    "regardless irrespective".split()
 )
+# Negations that deny a dependence ("the same regardless of hit rate"), not the claim: a
+# point that has one ("constant regardless of GPU count") asserts no negative.
+_DEPENDENCE_DENIALS = frozenset({"regardless", "irrespective"})
 # Contrasts whose sides an answer can swap while keeping every word ("within" vs "across").
 _CONTRASTS = (
     ("within", "across"),
@@ -837,6 +841,10 @@ class _Verdict:
     phrased: tuple[str, ...] = ()  # words of the point's phrasings that make up for one
 
 
+def _asserts_negative(tokens: Iterable[Token]) -> bool:
+    return any(t.negation and t.word not in _DEPENDENCE_DENIALS for t in tokens)
+
+
 def _negated(tokens: Sequence[Token], index: int) -> bool:
     """A negation within reach before tokens[index], in the same clause; small words
     ("can't really use the full window") do not count towards the reach. Or the word is
@@ -850,7 +858,7 @@ def _negated(tokens: Sequence[Token], index: int) -> bool:
 _DISMISSALS = frozenset(
     "matter matters needed used included required necessary important help helps".split()
 )
-_DISMISSIVE = frozenset({"unnecessary", "irrelevant", "pointless"})
+_DISMISSIVE = frozenset({"unnecessary", "irrelevant", "pointless", "unaffected", "unchanged"})
 DISMISSAL_REACH = 3  # tokens after the thing (small words count)
 
 
@@ -981,7 +989,7 @@ def _prepare(phrasing: str) -> _Point | None:
     defines = next((t.canon for t in tokens[:first] if t.canon in wanted), "")
     formulas = tuple(terms for _, terms in runs)
     symbols = frozenset(t.canon for t in tokens)
-    negative = any(t.negation for t in tokens)
+    negative = _asserts_negative(tokens)
     negated = frozenset(
         t.canon for i, t in enumerate(tokens) if not t.negation and _negated(tokens, i)
     )
@@ -1815,11 +1823,11 @@ def model_statements(card: Card) -> tuple[str, ...]:
     clauses = model_clauses(card.answer)
     spans = [" ".join(clauses[i : i + 2]) for i in range(len(clauses))]
     words = [set(_point_words(span)) for span in spans]
-    negative = [any(t.negation for t in tokenize(span)) for span in spans]
+    negative = [_asserts_negative(tokenize(span)) for span in spans]
     result: list[str] = []
     for point in card.key_points:
         wanted = set(_point_words(point))
-        polarity = any(t.negation for t in tokenize(point))
+        polarity = _asserts_negative(tokenize(point))
         best, best_share = "", 0.0
         for span, present, negated in zip(spans, words, negative, strict=True):
             if negated != polarity:  # "no longer equals" does not state "equals"
