@@ -337,3 +337,10 @@ def test_a_thing_said_to_be_unaffected_is_not_changed() -> None:
     assert covered(point, "The KV cache shrinks by the group size, 8x for Llama.")
     assert not covered(point, "Groups of size 8 help compute; the KV cache is unaffected.")
     assert covered("weights stay unchanged", "The base weights stay unchanged, only B and A train.")
+
+
+def test_a_negation_closing_its_clause_repeats_rather_than_denies() -> None:
+    point = "description explains when to use the tool and when not"
+    answer = "The description must explain in which situation to call the tool and in which not."
+    assert covered(point, answer)
+    assert not covered(point, "The description must not explain when to call the tool.")

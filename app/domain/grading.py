@@ -842,7 +842,16 @@ class _Verdict:
 
 
 def _asserts_negative(tokens: Iterable[Token]) -> bool:
-    return any(t.negation and t.word not in _DEPENDENCE_DENIALS for t in tokens)
+    """A negation that denies something: not one of a dependence, nor one that ends its
+    clause ("when to use it and when not": an ellipsis that repeats, not denies)."""
+    tokens = list(tokens)
+    return any(
+        t.negation
+        and t.word not in _DEPENDENCE_DENIALS
+        and i + 1 < len(tokens)
+        and not tokens[i + 1].after_pause
+        for i, t in enumerate(tokens)
+    )
 
 
 def _negated(tokens: Sequence[Token], index: int) -> bool:
