@@ -344,3 +344,14 @@ def test_a_negation_closing_its_clause_repeats_rather_than_denies() -> None:
     answer = "The description must explain in which situation to call the tool and in which not."
     assert covered(point, answer)
     assert not covered(point, "The description must not explain when to call the tool.")
+
+
+def test_a_negation_does_not_reach_into_a_phrase_of_when_or_where() -> None:
+    point = "plain BM25 at query time"
+    assert covered(
+        point, "Retrieval is still BM25 on an inverted index, no neural model at query time."
+    )
+    assert not covered(point, "There is no BM25 at query time, a neural model scores everything.")
+    # "in" and "on" take the negated thing's object as often: they are not such a phrase.
+    point = "vocab size grows the embedding table"
+    assert not covered(point, "Vocab size has no effect on the embedding table.")

@@ -885,6 +885,11 @@ def _dismissed(tokens: Sequence[Token], index: int) -> bool:
     return False
 
 
+# Prepositions that start a phrase of place or time, after the thing a negation denies
+# ("in" and "on" often take its object instead: "no effect on the size").
+_WHERE_WHEN = frozenset({"at", "during"})
+
+
 # Verbs whose object is a clause to check: "check the test set didn't leak" watches for the
 # leak, it does not deny one.
 _CHECKS = frozenset(
@@ -938,6 +943,7 @@ def _negated_before(tokens: Sequence[Token], index: int, removal: bool = False) 
     counters = _counter_actions()
     reach = NEGATION_REACH
     kept = -1  # a verb that keeps or puts in, between the word and a negation before it
+    where = -1  # the first preposition of place or time before the word
     for j in range(index - 1, -1, -1):
         if tokens[j].breaks_clause or tokens[j + 1].after_pause:
             return False
@@ -946,9 +952,14 @@ def _negated_before(tokens: Sequence[Token], index: int, removal: bool = False) 
                 return False
             # "dropping the recurrence and keeping the attention": the removal takes the
             # recurrence, the keeping the attention; "can't just add the scores" negates both.
-            return kept < 0 or all(t.canon in stop for t in tokens[j + 1 : kept])
+            # "no neural model at query time": the negation takes the model, not the time.
+            return all(
+                at < 0 or all(t.canon in stop for t in tokens[j + 1 : at]) for at in (kept, where)
+            )
         if kept < 0 and tokens[j].canon in counters:
             kept = j
+        if tokens[j].word in _WHERE_WHEN:
+            where = j
         if tokens[j].canon not in stop:
             reach -= 1
             if reach == 0:
