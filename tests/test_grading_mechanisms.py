@@ -355,3 +355,43 @@ def test_a_negation_does_not_reach_into_a_phrase_of_when_or_where() -> None:
     # "in" and "on" take the negated thing's object as often: they are not such a phrase.
     point = "vocab size grows the embedding table"
     assert not covered(point, "Vocab size has no effect on the embedding table.")
+
+
+def test_the_ends_of_one_scale_are_opposite_sides() -> None:
+    # "larger" and "lower", "fewer" and "more", "halves" and "doubles" are one scale's ends.
+    point = "larger batches need a higher learning rate"
+    assert covered(point, "With bigger batches you can use a higher learning rate.")
+    assert not covered(point, "Bigger batches want a smaller learning rate.")
+    assert not covered("uses fewer KV heads", "It uses more KV heads than MHA.")
+    point = "dynamic scaling halves the scale on overflow"
+    assert covered(point, "Dynamic scaling halves the scale when it sees an overflow.")
+    assert not covered(point, "Dynamic scaling doubles the scale on every overflow.")
+
+
+def test_opposite_operations_on_the_points_things() -> None:
+    point = "multiply the loss by S, then divide the gradients by S"
+    assert covered(point, "Multiply the loss by 1024, then divide the gradients by the same S.")
+    assert not covered(point, "You divide the loss by S and multiply the gradients back.")
+    point = "separate data from instructions"
+    assert covered(point, "Keep the data separate from the instructions, e.g. in tags.")
+    assert not covered(point, "Mix the data into the instructions so it's one paragraph.")
+    point = "pre-norm placement is more stable"
+    assert covered(point, "Pre-norm placement trains more stably.")
+    assert not covered(point, "Transformers use post-norm placement because it's more stable.")
+
+
+def test_a_contrast_word_acts_on_the_words_after_it() -> None:
+    # "halves the scale": the side acts on "scale", which the point named before.
+    point = "dynamic scaling halves the scale on overflow"
+    assert not covered(point, "Dynamic scaling doubles the scale on every overflow.")
+    # "long wrong answers": "short answers" qualifies the same thing the other way.
+    point = "dividing by response length penalises long wrong answers less"
+    assert covered(
+        point, "Dividing by response length penalises long wrong answers less per token."
+    )
+    assert not covered(point, "Dividing by response length cuts the penalty on short answers.")
+    # Both sides on one word ("small models", "large models") is no contrast to check.
+    point = "send easy requests to small models and hard ones to large models"
+    assert covered(
+        point, "A router sends easy requests to the small model, hard ones to large models."
+    )

@@ -106,6 +106,17 @@ _CONTRASTS = (
     ("short", "long"),
     ("add", "remove"),
     ("improve", "worsen"),
+    ("halve", "double"),
+    ("multiply", "divide"),
+    ("pre", "post"),
+    ("separate", "combine"),
+    ("rise", "fall"),
+)
+# The two ends of one scale: every word of one end is the other side of every word of the
+# other ("a larger batch, a lower learning rate"; "halves" and "raises"; "fewer" and "more").
+_MAGNITUDES = (
+    ("increase", "larger", "rise", "double", "more"),
+    ("decrease", "smaller", "fall", "halve", "less"),
 )
 
 # Long forms that mean the same as a short one: both sides are rewritten to the short form.
@@ -640,7 +651,7 @@ def _object_like(word: str) -> bool:
 
 
 # The words of the contrasts, as written ("below", "after"): where or how, not a thing.
-_SIDE_WORDS = frozenset(word for pair in _CONTRASTS for word in pair)
+_SIDE_WORDS = frozenset(word for pair in (*_CONTRASTS, *_MAGNITUDES) for word in pair)
 
 
 _SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
@@ -750,14 +761,17 @@ def _stop_canon() -> frozenset[str]:
 
 
 @cache
-def _contrast_of() -> dict[str, str]:
-    """Each side of a contrast and its other side, compared after synonyms are folded
-    ("lower" and "decrease" are one side)."""
-    table: dict[str, str] = {}
-    for a, b in _CONTRASTS:
-        table[_canon(a)] = _canon(b)
-        table[_canon(b)] = _canon(a)
-    return table
+def _contrast_of() -> dict[str, frozenset[str]]:
+    """Each side of a contrast and its other sides, compared after synonyms are folded
+    ("lower" and "decrease" are one side, "larger" and "smaller" are two)."""
+    pairs = [*_CONTRASTS, *((a, b) for a in _MAGNITUDES[0] for b in _MAGNITUDES[1])]
+    table: dict[str, set[str]] = {}
+    for a, b in pairs:
+        one, other = _canon(a), _canon(b)
+        if one != other:
+            table.setdefault(one, set()).add(other)
+            table.setdefault(other, set()).add(one)
+    return {side: frozenset(others) for side, others in table.items()}
 
 
 # -- matching -------------------------------------------------------------------------------
@@ -1476,28 +1490,32 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
     ("across GPUs within a node" still says "within a node"). A point that names both sides
     ("trades compute for memory") is checked only word by word (`_qualified_otherwise`)."""
     contrast_of = _contrast_of()
-    for side in (w for w in point.wanted if contrast_of.get(w) in point.wanted):
+    wanted = set(point.wanted)
+    for side in (w for w in point.wanted if contrast_of.get(w, frozenset()) & wanted):
         # Both sides, each on its own word ("lowers bias, raises variance"): neither word
-        # may carry only the other side ("lower bias and lower variance").
-        if qualified := _qualified_otherwise(
-            tokens, side, contrast_of[side], _governed(point.wanted, side)
-        ):
+        # may carry only the other side ("lower bias and lower variance"). (Not when both
+        # sides qualify one word: "easy ones to small models, hard ones to large models".)
+        governed = _governed(point.text, side)
+        shared = {_governed(point.text, other)[:1] for other in contrast_of[side] & wanted}
+        if governed[:1] in shared:
+            continue
+        if qualified := _qualified_otherwise(tokens, side, contrast_of[side], governed):
             return qualified
-    sides = [w for w in point.wanted if w in contrast_of and contrast_of[w] not in point.wanted]
+    sides = [w for w in point.wanted if w in contrast_of and not contrast_of[w] & wanted]
     subjects = [w for w in point.wanted if w not in contrast_of and w in positions]
     if not sides or not subjects:
         return ""
     subject_at = positions[subjects[0]]
     for side in sides:
-        other = contrast_of[side]
-        governed = _governed(point.wanted, side)
-        if qualified := _qualified_otherwise(tokens, side, other, governed):
+        others = contrast_of[side]
+        governed = _governed(point.text, side)
+        if qualified := _qualified_otherwise(tokens, side, others, governed):
             return qualified
         for at in range(subject_at + 1, len(tokens)):
             token = tokens[at]
-            if token.canon not in (side, other):
+            if token.canon != side and token.canon not in others:
                 continue
-            if governed and governed not in (t.canon for t in tokens[at + 1 : at + 4]):
+            if governed and governed[0] not in (t.canon for t in tokens[at + 1 : at + 4]):
                 continue  # a contrast about something else
             if token.canon == side:
                 break
@@ -1513,13 +1531,14 @@ def _other_side_instead(
     the answer does not say it there, and does the other right before one of the point's
     words instead ("adds a second critic")."""
     contrast_of = _contrast_of()
+    wanted = set(point.wanted)
     for side in point.wanted:
-        other = contrast_of.get(side)
-        if side not in _actions() or other in point.wanted or side in positions:
+        others = contrast_of.get(side, frozenset()) & _actions()
+        if side not in _actions() or others & wanted or side in positions:
             continue
         for at in positions.values():
             for before in reversed(tokens[max(0, at - _QUALIFIER_REACH) : at]):
-                if before.canon == other:
+                if before.canon in others:
                     return f"says “{before.word}”, the other side of “{point.written[side]}”"
                 if before.after_pause or before.breaks_clause:
                     break
@@ -1537,16 +1556,20 @@ def _actions() -> frozenset[str]:
     return frozenset(_canon(word) for pair in _ACTIONS for word in pair)
 
 
-def _qualified_otherwise(tokens: Sequence[Token], side: str, other: str, governed: str) -> str:
+def _qualified_otherwise(
+    tokens: Sequence[Token], side: str, others: frozenset[str], governed: tuple[str, ...]
+) -> str:
     """ "larger vocab" in the point, "smaller vocabularies" in the answer: the word the point
     qualifies with one side of a contrast is qualified with the other side, and never with
-    the point's side."""
-    if not governed:
+    the point's side. Of the words the side governs ("long wrong answers"), the first the
+    answer has is the one that counts ("short answers")."""
+    said = next((word for word in governed if any(t.canon == word for t in tokens)), "")
+    if not said:
         return ""
-    before = [_qualifiers(tokens, i) for i, t in enumerate(tokens) if t.canon == governed]
+    before = [_qualifiers(tokens, i) for i, t in enumerate(tokens) if t.canon == said]
     sides = {t.canon for pair in before for t in pair}
-    if other in sides and side not in sides:
-        word = next(t.word for pair in before for t in pair if t.canon == other)
+    if sides & others and side not in sides:
+        word = next(t.word for pair in before for t in pair if t.canon in others)
         return f"says “{word}”, the other side of the point's contrast"
     return ""
 
@@ -1559,10 +1582,23 @@ def _qualifiers(tokens: Sequence[Token], at: int, reach: int = 2) -> Sequence[To
     return tokens[start:at]
 
 
-def _governed(wanted: Sequence[str], side: str) -> str:
-    """The point's word right after a contrast word ("node" in "within a node"), if any."""
-    at = wanted.index(side)
-    return wanted[at + 1] if at + 1 < len(wanted) and wanted[at + 1] not in _contrast_of() else ""
+@lru_cache(maxsize=65536)
+def _governed(text: str, side: str) -> tuple[str, ...]:
+    """The point's words a contrast word acts on: the (up to two) key words right after it in
+    its clause ("node" in "within a node", "scale" in "halves the scale on overflow", "wrong",
+    "answers" in "long wrong answers"); none if another contrast word comes first."""
+    own = _phrasing_tokens(text)
+    wanted, contrasts = set(_point_words(text)), _contrast_of()
+    at = next((i for i, t in enumerate(own) if t.canon == side), len(own))
+    governed: list[str] = []
+    for token in own[at + 1 :]:
+        if token.after_pause or token.breaks_clause or token.canon in contrasts:
+            break
+        if token.canon in wanted and token.canon != side:
+            governed.append(token.canon)
+            if len(governed) == 2:
+                break
+    return tuple(governed)
 
 
 def _rank(verdict: _Verdict) -> tuple[bool, float, int]:
