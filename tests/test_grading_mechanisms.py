@@ -395,3 +395,15 @@ def test_a_contrast_word_acts_on_the_words_after_it() -> None:
     assert covered(
         point, "A router sends easy requests to the small model, hard ones to large models."
     )
+
+
+def test_a_direction_word_alone_states_nothing() -> None:
+    point = "minimised at k about √L"
+    why = match_key_point(point, "More checkpoints means less memory.")
+    assert not why.covered
+    assert why.explanation.startswith("only a direction word")
+    # Both sides of a contrast are a relation between them.
+    point = "(treated after − before) − (control after − before)"
+    assert covered(
+        point, "Take how much it went up from before to after, minus the same for control."
+    )

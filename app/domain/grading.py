@@ -1240,6 +1240,8 @@ def _judge_window(
         and not (point.formulas and frozenset().union(*point.formulas) <= window.at.keys())
     ):  # the terms of the point's formula ("1 − binom(n-c, k)/binom(n, k)") are its words
         problem = "only a figure any formula has, none of the point's words"
+    elif _only_directions(positions):
+        problem = "only a direction word (“more”, “after”), none of the point's things"
     elif positions and any(n not in positions for n in numbers):
         absent = next(point.written.get(n, n) for n in numbers if n not in positions)
         problem = f"the point's number {absent} is not in the answer"
@@ -1265,6 +1267,16 @@ def _judge_window(
         problem = formula
     canon = tuple(w for w in point.wanted if w in positions)
     return _Verdict(share, found, missing, evidence, problem, canon=canon)
+
+
+def _only_directions(positions: Mapping[str, int]) -> bool:
+    """The answer has only words of one side of the point's contrasts ("less" of "minimised
+    at k about √L"): any answer says "less" or "after". Both sides ("from before to after")
+    are a relation between them."""
+    contrast_of = _contrast_of()
+    return bool(positions) and all(
+        w in contrast_of and not contrast_of[w] & positions.keys() for w in positions
+    )
 
 
 # Figures every formula or list has ("1 − …", "pass@1", "one of"): alone, they state nothing.
