@@ -407,3 +407,14 @@ def test_a_direction_word_alone_states_nothing() -> None:
     assert covered(
         point, "Take how much it went up from before to after, minus the same for control."
     )
+
+
+def test_a_crossed_claim_crosses_both_ways() -> None:
+    point = "encoder bidirectional, decoder causal"
+    assert not covered(point, "The encoder is causal and the decoder is bidirectional.")
+    # Words said after the second subject, none of its own said of the first: no crossing.
+    point = "classifier can't tell the windows apart, AUC 0.5"
+    answer = (
+        "Train a clf ref-vs-current on the embeddings: AUC ~0.5 = can't tell the windows apart."
+    )
+    assert covered(point, answer)

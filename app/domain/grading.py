@@ -1031,7 +1031,7 @@ def _prepare(phrasing: str) -> _Point | None:
         negated = frozenset(wanted)
     removes = any(t.removal for t in tokens)
     # What the point takes away ("gets rid of the critic") an answer may deny ("no critic").
-    taken = frozenset(t.canon for i, t in enumerate(tokens) if removes and _removed(tokens, i))
+    taken = _taken(tokens) if removes else frozenset()
     constants = frozenset(
         t.canon
         for i, t in enumerate(tokens)
@@ -1065,6 +1065,22 @@ def _prepare(phrasing: str) -> _Point | None:
 
 _LOWER = _canon("lower")
 _LOWER_REACH = 3  # "reduce the learning rate": tokens after the verb it acts on
+
+
+def _taken(tokens: Sequence[Token]) -> frozenset[str]:
+    """What a point takes away: its words after its removal, to the end of the claim or a
+    verb that keeps ("drops the learned critic (value network)"; "drops the critic, keeps
+    the KL term" takes only the critic)."""
+    counters = _counter_actions()
+    taken: set[str] = set()
+    removing = False
+    for token in tokens:
+        if token.breaks_clause or token.canon in counters:
+            removing = False
+        elif removing:
+            taken.add(token.canon)
+        removing = removing or token.removal
+    return frozenset(taken)
 
 
 def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
@@ -1213,7 +1229,7 @@ def _judge_window(
         negated = word in point.negated
         # An answer that takes away what the point asserts ("removes the KL penalty" for
         # "KL penalty moved into the loss") negates it.
-        removable = not negated and not point.removes and word not in point.lowered
+        removable = not negated and word not in point.taken and word not in point.lowered
         agreeing = [
             i
             for i in places
@@ -1273,10 +1289,19 @@ def _only_directions(positions: Mapping[str, int]) -> bool:
     """The answer has only words of one side of the point's contrasts ("less" of "minimised
     at k about √L"): any answer says "less" or "after". Both sides ("from before to after")
     are a relation between them."""
-    contrast_of = _contrast_of()
+    contrast_of, directions = _contrast_of(), _directions()
     return bool(positions) and all(
-        w in contrast_of and not contrast_of[w] & positions.keys() for w in positions
+        w in directions and not contrast_of[w] & positions.keys() for w in positions
     )
+
+
+# Words of a contrast that say which way or when, not what ("memory", "sparse" say what).
+_DIRECTION_WORDS = ("before", "after", "above", "below", "early", "late", "first", "last")
+
+
+@cache
+def _directions() -> frozenset[str]:
+    return frozenset(_canon(w) for w in (*_DIRECTION_WORDS, *_MAGNITUDES[0], *_MAGNITUDES[1]))
 
 
 # Figures every formula or list has ("1 − …", "pass@1", "one of"): alone, they state nothing.
@@ -1351,6 +1376,7 @@ def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence
         for word in words - subjects:
             meant[word] = "" if word in meant else subject  # in two parts: says nothing
     agree, differ, crossed = 0, 0, ""
+    moved: set[str] = set()  # the subjects some of whose words the answer says of another
     for word, subject in meant.items():
         if not subject or word not in positions:
             continue
@@ -1360,7 +1386,10 @@ def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence
             agree += 1
         elif said:
             differ, crossed = differ + 1, crossed or word
-    if differ > max(agree, 1):  # two crossings at least: one could be a shared word
+            moved.add(subject)
+    # Two crossings at least (one could be a shared word), and both ways: "AUC ~0.5, can't
+    # tell them apart" says the classifier's words after "AUC", but nothing of AUC's of it.
+    if differ > max(agree, 1) and len(moved) >= 2:
         word, subject = tokens[positions[crossed]].word, point.written.get(meant[crossed], "")
         return f"says “{word}” of another thing than “{subject}”"
     return ""
