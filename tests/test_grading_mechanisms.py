@@ -418,3 +418,15 @@ def test_a_crossed_claim_crosses_both_ways() -> None:
         "Train a clf ref-vs-current on the embeddings: AUC ~0.5 = can't tell the windows apart."
     )
     assert covered(point, answer)
+
+
+def test_the_model_answers_words_support_only_the_same_statement() -> None:
+    point = "KV cache dominates decode memory traffic"
+    support = "decoding is bound by memory bandwidth, reading the cache"
+    near = "Decode is bandwidth bound: it keeps reading the cache."
+    assert match_key_point(point, near, support=support).covered
+    far = (
+        "Decode uses the cache a lot. Prefill on the other hand runs big matmuls over the"
+        " whole prompt at once, so it ends up compute bound."
+    )
+    assert not match_key_point(point, far, support=support).covered

@@ -1691,6 +1691,9 @@ SUPPORT_SHORT = 2
 SUPPORT_WORDS = 1
 # Only a telling word supports ("overflow", not "model"): one at least this rare in the bank.
 SUPPORT_MIN_WEIGHT = 5.0
+# A supporting word is part of the same statement: this many tokens at most from a word of
+# the point the answer has.
+SUPPORT_REACH = SPAN_MIN
 # A telling word of the point's alternative phrasings (not of the model answer's statement)
 # supports it too, but counts for this much of a missing word: the phrasings are guesses at
 # how candidates word it, the model answer states it.
@@ -1722,8 +1725,13 @@ def _supported(
     if short > SUPPORT_SHORT:
         return verdict
     tokens = window.tokens
+    starts = {start for start, _ in verdict.evidence}
+    found = [i for i, t in enumerate(tokens) if t.start in starts]
     places = {
-        w: i for w in helpers for i in reversed(window.at.get(w, ())) if not _negated(tokens, i)
+        w: i
+        for w in helpers
+        for i in reversed(window.at.get(w, ()))
+        if not _negated(tokens, i) and any(abs(i - j) <= SUPPORT_REACH for j in found)
     }
     if sum(helpers[w] for w in places) < SUPPORT_WORDS * short - 1e-9:
         return verdict
