@@ -430,3 +430,11 @@ def test_the_model_answers_words_support_only_the_same_statement() -> None:
         " whole prompt at once, so it ends up compute bound."
     )
     assert not match_key_point(point, far, support=support).covered
+
+
+def test_a_comparison_does_not_state_an_equality() -> None:
+    point = "micro-F1 equals accuracy for single-label"
+    assert covered(point, "For single-label problems micro-F1 is the same as accuracy.")
+    why = match_key_point(point, "Micro-F1 is always lower than accuracy for single-label data.")
+    assert not why.covered
+    assert why.explanation == "compares where the point equates"

@@ -1277,6 +1277,8 @@ def _judge_window(
         problem = relabelled
     elif reversed_ := _reversed_comparison(point, positions, tokens):
         problem = reversed_
+    elif _unequal(point, positions, tokens):
+        problem = "compares where the point equates"
     elif bound := _numbers_rebound(point, tokens, low, high):
         problem = bound
     elif point.formulas and (formula := _other_formula(point, whole)):
@@ -1438,6 +1440,19 @@ def _reversed_comparison(
     if crossed > kept:
         return "compares the other way round"
     return ""
+
+
+def _unequal(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> bool:
+    """The point equates two things ("micro-F1 equals accuracy"); the answer does not say
+    so, but puts the point's words on the two sides of a "than" ("micro-F1 is always lower
+    than accuracy")."""
+    if not _EQUALS & set(point.wanted) or _EQUALS & positions.keys():
+        return False
+    found = sorted(positions.values())
+    return any(t.word == "than" for t in tokens[found[0] + 1 : found[-1]]) if found else False
+
+
+_EQUALS = frozenset({_canon("equals"), _canon("same")})
 
 
 @lru_cache(maxsize=65536)
