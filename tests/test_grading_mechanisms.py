@@ -438,3 +438,11 @@ def test_a_comparison_does_not_state_an_equality() -> None:
     why = match_key_point(point, "Micro-F1 is always lower than accuracy for single-label data.")
     assert not why.covered
     assert why.explanation == "compares where the point equates"
+
+
+def test_small_words_of_the_model_answer_support_nothing() -> None:
+    point = "measure recall; misses are leaks"
+    support = "track recall because every miss leaks"
+    answer = "A missed name is harmless because it gets deleted after 30 days."
+    assert not match_key_point(point, answer, support=support).covered
+    assert match_key_point(point, "Track recall: a miss leaks.", support=support).covered

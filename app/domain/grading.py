@@ -1706,6 +1706,8 @@ SUPPORT_SHORT = 2
 SUPPORT_WORDS = 1
 # Only a telling word supports ("overflow", not "model"): one at least this rare in the bank.
 SUPPORT_MIN_WEIGHT = 5.0
+# Small words rare in the bank's terse points, so weighed as telling, that tell nothing.
+_FUNCTION_WORDS = frozenset(_canon(w) for w in ("both", "either", "because", "whether"))
 # A supporting word is part of the same statement: this many tokens at most from a word of
 # the point the answer has.
 SUPPORT_REACH = SPAN_MIN
@@ -1785,7 +1787,7 @@ def match_key_point(
     telling = {
         w
         for w in _support_words(" ".join((support, *alternatives)), point) - others
-        if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT
+        if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT and w not in _FUNCTION_WORDS
     }
     stated = _support_words(support, point)
     helpers = {w: 1.0 if w in stated else PHRASING_SUPPORT for w in telling}
