@@ -446,3 +446,14 @@ def test_small_words_of_the_model_answer_support_nothing() -> None:
     answer = "A missed name is harmless because it gets deleted after 30 days."
     assert not match_key_point(point, answer, support=support).covered
     assert match_key_point(point, "Track recall: a miss leaks.", support=support).covered
+
+
+def test_a_one_letter_function_name_is_notation() -> None:
+    # "C(n−c, k)" calls C: its terms are n, c and k, not "k, C" across the call.
+    point = "1 − C(n−c, k) / C(n, k)"
+    answer = (
+        "For each problem draw n samples, c of them pass, pass@k ≈ 1 - binom(n-c, k)/binom(n, k)."
+        " The plug-in version (q = c/n, then 1-(1-q)^k) underestimates."
+    )
+    assert covered(point, answer)
+    assert not covered(point, "pass@k is just the plug-in estimate 1-(1-q)^k with q = k/n.")

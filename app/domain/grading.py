@@ -599,6 +599,8 @@ class Token:
     after_operator: bool = False
     # Takes its object away ("removes the KL penalty"): in an answer, as good as "no".
     removal: bool = False
+    # A one-letter name of a function, called right after ("C(n, k)", "P(x)"): notation.
+    called: bool = False
 
 
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -726,8 +728,9 @@ def tokenize(text: str) -> list[Token]:
                 canon, negation, clause = _canon(word), False, word in _CLAUSE_BREAKS
             written = text[start:end].lower() if word.isdigit() else word
             removal = _removes(raw, i)
+            called = len(word) == 1 and word.isalpha() and text[end : end + 1] == "("
             tokens.append(
-                Token(canon, written, start, end, negation, clause, pause, joined, removal)
+                Token(canon, written, start, end, negation, clause, pause, joined, removal, called)
             )
             i += 1
     return tokens
@@ -1093,7 +1096,9 @@ def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
         if i < len(tokens) and tokens[i].after_operator:
             continue
         terms = frozenset(
-            t.canon for t in tokens[start:i] if not t.canon[:1].isdigit() and t.canon not in _CODE
+            t.canon
+            for t in tokens[start:i]
+            if not t.canon[:1].isdigit() and t.canon not in _CODE and not t.called
         )
         if len(terms) >= 2 and all(len(t) <= _SYMBOL for t in terms):
             runs.append((start, terms))
