@@ -457,3 +457,10 @@ def test_a_one_letter_function_name_is_notation() -> None:
     )
     assert covered(point, answer)
     assert not covered(point, "pass@k is just the plug-in estimate 1-(1-q)^k with q = k/n.")
+
+
+def test_a_negation_in_the_answers_own_words_for_the_negated_part() -> None:
+    point = "double the scale after 2000 steps without overflow"
+    assert covered(point, "Go ~2000 steps with no trouble, then double the scale.")
+    assert not covered(point, "Double the scale after 2000 steps.")
+    assert not covered(point, "Never double the scale after 2000 steps without trouble.")

@@ -1266,7 +1266,12 @@ def _judge_window(
     elif positions and any(n not in positions for n in numbers):
         absent = next(point.written.get(n, n) for n in numbers if n not in positions)
         problem = f"the point's number {absent} is not in the answer"
-    elif positions and point.negative and not any(_negated(tokens, i) for i in positions.values()):
+    elif (
+        positions
+        and point.negative
+        and not any(_negated(tokens, i) for i in positions.values())
+        and not _negates_the_rest(point, positions, tokens)
+    ):
         problem = "leaves out the point's negation"
     elif flipped:
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
@@ -1309,6 +1314,16 @@ _DIRECTION_WORDS = ("before", "after", "above", "below", "early", "late", "first
 @cache
 def _directions() -> frozenset[str]:
     return frozenset(_canon(w) for w in (*_DIRECTION_WORDS, *_MAGNITUDES[0], *_MAGNITUDES[1]))
+
+
+def _negates_the_rest(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> bool:
+    """The point negates words the answer does not have ("after 2000 steps without
+    overflow"); the answer negates something else right among the point's words it has
+    ("go 2000 steps with no trouble, double it"): its own words for the negated part."""
+    if point.negated & positions.keys():
+        return False
+    found = sorted(positions.values())
+    return any(t.negation for t in tokens[found[0] : found[-1] + 1])
 
 
 # Figures every formula or list has ("1 − …", "pass@1", "one of"): alone, they state nothing.
