@@ -20,9 +20,12 @@ GRADING_DIR = Path(__file__).parent / "grading"
 SETS = {  # file -> number of cards
     "dev.jsonl": 50,
     "dev2.jsonl": 30,
+    "dev3.jsonl": 30,
+    "dev4.jsonl": 30,
     "holdout.jsonl": 30,
     "holdout2.jsonl": 30,
     "holdout3.jsonl": 30,
+    "holdout4.jsonl": 30,
 }
 KINDS = ("strong", "partial", "wrong")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -332,3 +334,18 @@ def test_graded_answers_export_as_labelled_data(qtbot, window, ctx, tmp_path, mo
     assert record["points"][0]["covered"] is False  # the learner's correction is the label
     assert record["grader"][0] is True
     assert "1 graded answer written" in quiz.results_page.again_note.text()
+
+
+def test_starting_a_quiz_prepares_the_grader_off_the_window_thread(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The first answer of a session would otherwise wait a second or two, with the window
+    frozen, for the bank's word weights."""
+    from app.domain.grading import model_statements, word_weights
+
+    word_weights.cache_clear()
+    model_statements.cache_clear()
+    quiz = open_quiz(qtbot, window, count=2)
+    warmup = quiz.grading_warmup
+    assert warmup is not None and warmup is not threading.current_thread()
+    qtbot.waitUntil(lambda: not warmup.is_alive())
+    assert word_weights.cache_info().currsize == 1
+    assert model_statements.cache_info().currsize == 2

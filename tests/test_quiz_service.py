@@ -192,3 +192,28 @@ def test_every_quiz_write_says_what_it_changed(ctx, clock) -> None:  # type: ign
     again = service(ctx).resume(run.session_id)
     assert again is not None and not again.run.finished
     assert again.changes == Changes.NONE  # picking a quiz up again writes nothing
+
+
+def test_grading_is_prepared_ahead_so_no_answer_waits_for_it(ctx, clock) -> None:  # type: ignore[no-untyped-def]
+    """The bank's word weights and each question's card are worked out on a worker thread
+    while the first question is answered; the answers are then graded from them."""
+    import threading
+
+    from app.domain.grading import model_statements, word_weights
+
+    quiz = service(ctx)
+    run = quiz.start(QuizSettings(count=2, timing=Timing.FIXED, seconds=30)).run
+    word_weights.cache_clear()
+    model_statements.cache_clear()
+    worker = threading.Thread(target=quiz.prepare_grading, args=(run,))
+    worker.start()
+    worker.join()
+    assert word_weights.cache_info().currsize == 1
+    assert model_statements.cache_info().currsize == 2  # both questions' cards
+    prepared = (word_weights.cache_info().misses, model_statements.cache_info().misses)
+    for _ in run.questions:
+        quiz.begin_question(run)
+        card = run.questions[run.current].card
+        assert [m.covered for m in quiz.submit(run, card.key_points[0]).matches][0]
+        quiz.grade(run, (True,) * len(card.key_points))
+    assert (word_weights.cache_info().misses, model_statements.cache_info().misses) == prepared

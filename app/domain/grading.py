@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -514,11 +515,18 @@ NEGATION_REACH = 3
 _CLAUSE_BREAKS = frozenset({"but", "however", "whereas", "although", "though", "unlike"})
 
 
-@cache
-def _stemmer() -> Any:
-    import snowballstemmer  # small, pure Python; imported on first use, not at start-up
+_PER_THREAD = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer() -> Any:
+    """One stemmer per thread: a Snowball stemmer keeps the word it works on in itself, and
+    the quiz prepares a card's words on a worker thread while the window may grade."""
+    stemmer = getattr(_PER_THREAD, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer  # small, pure Python; imported on first use, not at start-up
+
+        stemmer = _PER_THREAD.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 # Words whose "-ise" is no British "-ize" (US English writes them so too): left as they are,
@@ -1249,6 +1257,13 @@ def _judge_window(
     missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
     evidence = tuple(sorted((tokens[i].start, tokens[i].end) for i in positions.values()))
     problem = ""
+    wanted = len(point.wanted)
+    if len(found) + SUPPORT_SHORT < min(wanted, _needed(wanted)):
+        # Too few of the point's words for this window to state it, even with the model
+        # answer's support: no need to ask what else it says (the slow part, per window).
+        return _Verdict(
+            share, found, missing, evidence, canon=tuple(w for w in point.wanted if w in positions)
+        )
     # Numbers the point writes as digits must be there; "one" or "ZeRO" are words, not figures.
     numbers = [
         w
@@ -1394,8 +1409,9 @@ def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence
     if len(subjects) < 2:
         return ""
     meant: dict[str, str] = {}
+    order = {word: i for i, word in enumerate(point.wanted)}  # to name the first, every run
     for subject, words in parts:
-        for word in words - subjects:
+        for word in sorted(words - subjects, key=lambda w: (order.get(w, len(order)), w)):
             meant[word] = "" if word in meant else subject  # in two parts: says nothing
     agree, differ, crossed = 0, 0, ""
     moved: set[str] = set()  # the subjects some of whose words the answer says of another
@@ -1920,12 +1936,20 @@ def _compared_things(question: str, firsts: Sequence[str]) -> frozenset[str]:
     return frozenset(things)
 
 
-def grade_card(card: Card, answer: str, bank_points: tuple[str, ...] = ()) -> list[PointMatch]:
+def grade_card(
+    card: Card,
+    answer: str,
+    bank_points: tuple[str, ...] = (),
+    weights: Mapping[str, float] | None = None,
+) -> list[PointMatch]:
     """A card's key points against a typed answer, crediting the phrasings the content gives
     and the model answer's own statement of each point (`card_phrasings`); `bank_points`
-    (every key point and phrasing of the bank, see `bank_texts`) makes rare words weigh more."""
+    (every key point and phrasing of the bank, see `bank_texts`) makes rare words weigh more.
+    A caller grading many answers passes the bank's `weights` (`word_weights`) instead: looking
+    them up by the texts hashes every text of the bank again, a millisecond or more."""
     phrasings = card_phrasings(card)
-    weights = word_weights(bank_points) if bank_points else {}
+    if weights is None:
+        weights = word_weights(bank_points) if bank_points else {}
     support = model_statements(card)
     weights = topic_weights(weights, card.question, card.key_points, phrasings, support)
     return match_key_points(
@@ -2045,3 +2069,13 @@ def word_weights(texts: tuple[str, ...]) -> dict[str, float]:
     if not total:
         return {}
     return {word: 1.0 + math.log(total / n) for word, n in counts.items()}
+
+
+def prepare_card(card: Card) -> None:
+    """Work out, ahead of an answer, what grading `card` needs of its own texts: the model
+    answer's statements of its points and each point and phrasing prepared (their words
+    stemmed). Cached, so the answer is then graded in milliseconds."""
+    model_statements(card)
+    for point, phrasings in zip(card.key_points, card_phrasings(card), strict=True):
+        for text in (point, *phrasings):
+            _prepare(text)

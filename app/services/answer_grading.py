@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.content import ContentBank
-from app.domain.grading import bank_texts, grade_card
+from app.domain.grading import bank_texts, grade_card, word_weights
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class GradedLine:
 def grade_answer_lines(bank: ContentBank, lines: Iterable[str]) -> Iterator[GradedLine]:
     """`{"card_id": ..., "answer": ...}` per line -> `{"card_id", "key_points", "covered",
     "explanations"}`, or `{"card_id", "error"}` for an unknown card or a malformed line."""
-    every_point = bank_texts(bank.cards.values())
+    weights = word_weights(bank_texts(bank.cards.values()))
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -46,7 +46,7 @@ def grade_answer_lines(bank: ContentBank, lines: Iterable[str]) -> Iterator[Grad
         if card is None:
             yield GradedLine({"card_id": card_id, "error": f"unknown card id {card_id!r}"}, False)
             continue
-        matches = grade_card(card, item["answer"], every_point)
+        matches = grade_card(card, item["answer"], weights=weights)
         output = {
             "card_id": card_id,
             "key_points": list(card.key_points),

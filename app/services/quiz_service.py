@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from app.domain.changes import Changes
 from app.domain.clock import Clock
 from app.domain.content import Card, ContentBank
 from app.domain.content_loader import prerequisite_graph, study_order
-from app.domain.grading import bank_texts, grade_card
+from app.domain.grading import bank_texts, grade_card, prepare_card, word_weights
 from app.domain.quiz import (
     ConceptScore,
     Countdown,
@@ -195,6 +196,12 @@ class QuizService:
         self.rng = rng or random.Random()
         # Rating missed cards Again schedules them like a review would, at the user's retention.
         self.scheduler = Scheduler(scheduler_settings or SchedulerSettings())
+        # Held while the grader's caches fill: the window grading an answer waits for a worker
+        # preparing the same thing (`prepare_grading`) instead of doing it a second time.
+        self._grading = threading.Lock()
+        # The bank's word weights, with the cards dict they were worked out for: a reload of
+        # the content puts a new dict in the bank, and the weights are worked out again.
+        self._weighed: tuple[object, Mapping[str, float]] | None = None
 
     # -- choosing questions ---------------------------------------------------------------
     def concept_with_prerequisites(self, concept_id: str) -> list[str]:
@@ -351,8 +358,25 @@ class QuizService:
         return self._grade(question.card, answer.typed)
 
     def _grade(self, card: Card, text: str) -> list[PointMatch]:
-        every_point = bank_texts(self.bank.cards.values())
-        return grade_card(card, text, every_point)
+        with self._grading:
+            return grade_card(card, text, weights=self._weights())
+
+    def _weights(self) -> Mapping[str, float]:
+        cards = self.bank.cards
+        if self._weighed is None or self._weighed[0] is not cards:
+            self._weighed = (cards, word_weights(bank_texts(cards.values())))
+        return self._weighed[1]
+
+    def prepare_grading(self, run: QuizRun) -> None:
+        """Work out ahead what grading this quiz's answers needs: the weights of the bank's
+        words (a second or two on a laptop, once per content) and each remaining question's
+        card. For a worker thread, while the candidate reads and answers the first question,
+        so that no answer waits for it; a step at a time, so a grade can come in between."""
+        with self._grading:
+            self._weights()
+        for question in run.questions[run.current :]:
+            with self._grading:
+                prepare_card(question.card)
 
     def grade(self, run: QuizRun, covered: tuple[bool, ...]) -> Changes:
         """Confirm the key points covered and move on; ends the quiz after the last one or

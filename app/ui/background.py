@@ -40,6 +40,20 @@ def run_in_background(
     return thread
 
 
+def run_detached(job: Callable[[], object], name: str = "lattice-prepare") -> threading.Thread:
+    """Start `job` on a worker thread and forget it: for work that only fills caches ahead of
+    need, whose result nobody waits for. An error is dropped here, since the same work runs
+    again where it is needed and reports there."""
+
+    def work() -> None:
+        with suppress(Exception):
+            job()
+
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 class Job(QObject):
     """Work on a worker thread that reports progress and can be cancelled.
 

@@ -2,8 +2,8 @@
 
 Prints precision, recall and F1 of the per-point verdicts, by kind of answer (strong, partial,
 wrong), the share of strong answers scored below half and of wrong answers at half or more, and
-the p95 time to grade one answer, on the two labelled development sets and the three held-out
-sets (tests/grading/), and on each pair together. `--dev` measures the development sets alone
+the p95 time to grade one answer, on the labelled development sets and the held-out sets
+(tests/grading/), and on each group together. `--dev` measures the development sets alone
 (while tuning: the held-out answers stay unseen); `--only FILE` measures one file; `-v` lists
 every disagreement of the development sets.
 """
@@ -18,11 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.domain.content_loader import load_bank  # noqa: E402
-from tests.grading.evaluate import evaluate, load_records, table  # noqa: E402
-
-DEVELOPMENT = ("dev.jsonl", "dev2.jsonl")
-HELD_OUT = ("holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl")
-SETS = (*DEVELOPMENT, *HELD_OUT)
+from tests.grading.evaluate import (  # noqa: E402
+    DEVELOPMENT,
+    HELD_OUT,
+    SETS,
+    evaluate,
+    load_records,
+    table,
+)
 
 
 def main() -> int:
@@ -47,11 +50,11 @@ def main() -> int:
         if args.verbose and name in DEVELOPMENT:
             print("\n".join(report.disagreements))
         print()
-    if len(names) > 1:  # the development sets together: 240 answers by two authors
+    if len(names) > 1:  # the development sets together
         both = [record for name in DEVELOPMENT for record in load_records(name)]
         print(table("development sets together", evaluate(both, bank)))
         print()
-    if names == list(SETS):  # the held-out sets together: 270 answers by three authors
+    if names == list(SETS):  # the held-out sets together
         both = [record for name in HELD_OUT for record in load_records(name)]
         print(table("held-out sets together", evaluate(both, bank)))
     return 0

@@ -19,12 +19,18 @@ from app.domain.grading import (
     card_phrasings,
     match_key_points,
     model_statements,
+    prepare_card,
     topic_weights,
     word_weights,
 )
 
 HERE = Path(__file__).resolve().parent
 KINDS = ("strong", "partial", "wrong")
+# The labelled sets, by use (tests/grading/README.md): the grader may be tuned on the
+# development sets; the held-out ones only report.
+DEVELOPMENT = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl")
+HELD_OUT = ("holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl")
+SETS = (*DEVELOPMENT, *HELD_OUT)
 
 
 def load_records(name: str) -> list[dict[str, Any]]:
@@ -65,8 +71,11 @@ class Tally:
 class Report:
     overall: Tally
     by_kind: dict[str, Tally]
-    latencies_ms: list[float]
+    latencies_ms: list[float]  # grading one answer, its card prepared (as the quiz does)
     disagreements: list[str]
+    # Grading one answer with its card's own preparation (`prepare_card`) in the time: a
+    # card's first answer when nothing prepared it ahead.
+    cold_ms: list[float] = field(default_factory=list)
 
     @property
     def strong_below_half(self) -> float:
@@ -78,8 +87,16 @@ class Report:
 
     @property
     def p95_ms(self) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else 0.0
+        return _p95(self.latencies_ms)
+
+    @property
+    def cold_p95_ms(self) -> float:
+        return _p95(self.cold_ms)
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else 0.0
 
 
 def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
@@ -88,6 +105,7 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
     overall = Tally()
     by_kind = {kind: Tally() for kind in KINDS}
     latencies: list[float] = []
+    cold: list[float] = []
     disagreements: list[str] = []
     for record in records:
         card = bank.cards.get(record["card_id"])
@@ -100,6 +118,9 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
                 phrasings.append(every[card.key_points.index(point)])
             else:
                 phrasings.append(())
+        begun = time.perf_counter()
+        if card is not None:
+            prepare_card(card)  # what the quiz does while the question is answered
         start = time.perf_counter()
         support = [
             model_statements(card)[card.key_points.index(p)]
@@ -114,7 +135,9 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
         matches = match_key_points(
             points, record["answer"], phrasings, card_weights, support, question
         )
-        latencies.append((time.perf_counter() - start) * 1000)
+        done = time.perf_counter()
+        latencies.append((done - start) * 1000)
+        cold.append((done - begun) * 1000)
         tally = by_kind[record["kind"]]
         for match, label in zip(matches, labels, strict=True):
             for t in (overall, tally):
@@ -133,7 +156,7 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
                     f"{match.explanation}"
                 )
         tally.scores.append(sum(m.covered for m in matches) / len(matches) if matches else 0.0)
-    return Report(overall, by_kind, latencies, disagreements)
+    return Report(overall, by_kind, latencies, disagreements, cold)
 
 
 def table(name: str, report: Report) -> str:
@@ -144,5 +167,8 @@ def table(name: str, report: Report) -> str:
         lines.append(f"{label:10} {t.precision:9.2f} {t.recall:7.2f} {t.f1:6.2f} {mean}")
     lines.append(f"strong answers scored below half: {report.strong_below_half:.0%}")
     lines.append(f"wrong answers scored at half or more: {report.wrong_at_half_or_more:.0%}")
-    lines.append(f"grading time per answer: p95 {report.p95_ms:.1f} ms")
+    lines.append(
+        f"grading time per answer: p95 {report.p95_ms:.1f} ms with its card prepared ahead "
+        f"(as the quiz does), {report.cold_p95_ms:.1f} ms with the card's preparation"
+    )
     return "\n".join(lines)

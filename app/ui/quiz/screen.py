@@ -6,6 +6,7 @@ injected clock) and repaints, so tests move a FakeClock and call `tick()`.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from app.domain.changes import Changes
 from app.domain.quiz import PointMatch, QuizSettings, ScopeKind
 from app.services.application import Application
 from app.services.quiz_service import QuizResults, QuizRun
+from app.ui.background import run_detached
 from app.ui.quiz.grading_page import GradingPage
 from app.ui.quiz.question_page import QuestionPage
 from app.ui.quiz.results_page import ResultsPage
@@ -45,6 +47,7 @@ class QuizScreen(Screen):
         self.run: QuizRun | None = None
         self.results: QuizResults | None = None
         self.matches: list[PointMatch] = []
+        self.grading_warmup: threading.Thread | None = None  # see _prepare_grading
         self._last_draft: tuple[datetime, str] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setup_page = SetupPage(self.service, app.local_tz)
@@ -103,6 +106,7 @@ class QuizScreen(Screen):
         self.setup_page.apply_settings(settings)
         opened = self.service.start(settings)
         self.run = opened.run
+        self._prepare_grading()
         self._enter_current()
         self.report(opened.changes)
         return True
@@ -129,6 +133,7 @@ class QuizScreen(Screen):
             return
         opened = self.service.resume(pending.session_id)
         self.run = opened.run if opened else None
+        self._prepare_grading()
         self._enter_current()
         if opened:
             self.report(opened.changes)
@@ -138,6 +143,13 @@ class QuizScreen(Screen):
         if pending is not None:
             self.report(self.service.discard(pending.session_id))
         self.show_setup()
+
+    def _prepare_grading(self) -> None:
+        """The grader's first answer of a session would wait a second or two for the bank's
+        word weights: work them out on a worker thread while the question is answered."""
+        run = self.run
+        if run is not None:
+            self.grading_warmup = run_detached(lambda: self.service.prepare_grading(run))
 
     def _enter_current(self) -> None:
         run = self.run
