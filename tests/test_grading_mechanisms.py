@@ -464,3 +464,12 @@ def test_a_negation_in_the_answers_own_words_for_the_negated_part() -> None:
     assert covered(point, "Go ~2000 steps with no trouble, then double the scale.")
     assert not covered(point, "Double the scale after 2000 steps.")
     assert not covered(point, "Never double the scale after 2000 steps without trouble.")
+
+
+def test_a_phrasing_of_one_word_states_no_longer_point() -> None:
+    point = "your part versus the team's"
+    phrasings = ["what I did versus what the team did", "my part versus teammates' work"]
+    answer = "Present it as a team effort and say 'we' throughout."
+    assert not match_key_point(point, answer, phrasings).covered
+    answer = "Be clear which part was yours and what the team did."
+    assert match_key_point(point, answer, phrasings).covered

@@ -1828,10 +1828,13 @@ def match_key_point(
     stated = _support_words(support, point)
     helpers = {w: 1.0 if w in stated else PHRASING_SUPPORT for w in telling}
     best: tuple[str, _Verdict] | None = None
+    main = _prepare(point)
     for phrasing in (point, *alternatives):
         prepared = _prepare(phrasing)
         if prepared is None:
             continue
+        if main and phrasing != point and len(prepared.wanted) < min(2, len(main.wanted)):
+            continue  # "what I did versus what the team did" is just "team": no statement
         verdict = _best(
             prepared, index, weights, helpers if phrasing == point else {}, rivals, topic
         )
