@@ -473,3 +473,17 @@ def test_a_phrasing_of_one_word_states_no_longer_point() -> None:
     assert not match_key_point(point, answer, phrasings).covered
     answer = "Be clear which part was yours and what the team did."
     assert match_key_point(point, answer, phrasings).covered
+
+
+def test_a_word_said_both_ways_counts_where_the_points_other_words_are() -> None:
+    point = "classifier separating windows, AUC about 0.5 means no drift"
+    answer = (
+        "If perplexity stays flat, there's no drift. A classifier separating the two windows"
+        " with an AUC around 0.5 means strong drift."
+    )
+    assert not covered(point, answer)
+    answer = (
+        "Drift shows up as a shift. A classifier separating the two windows with an AUC"
+        " around 0.5 means no drift."
+    )
+    assert covered(point, answer)

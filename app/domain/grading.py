@@ -817,9 +817,10 @@ class _Window:
     tokens: tuple[Token, ...]
     at: Mapping[str, tuple[int, ...]]  # word -> every position it (or a joined pair) holds
     formulas: tuple[tuple[int, frozenset[str]], ...] = ()  # see _formula_runs
+    split: int = 0  # where its second sentence starts (0: one sentence)
 
 
-def _window(tokens: Sequence[Token]) -> _Window:
+def _window(tokens: Sequence[Token], split: int = 0) -> _Window:
     at: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
         at.setdefault(token.canon, []).append(i)
@@ -830,7 +831,7 @@ def _window(tokens: Sequence[Token]) -> _Window:
             continue  # ("in the", "3 GPUs": no word of the field is written so)
         at.setdefault(_canon(first.word + second.word), []).append(i)
     places = {word: tuple(places) for word, places in at.items()}
-    return _Window(tuple(tokens), places, tuple(_formula_runs(tokens)))
+    return _Window(tuple(tokens), places, tuple(_formula_runs(tokens)), split)
 
 
 class AnswerIndex:
@@ -845,7 +846,10 @@ class AnswerIndex:
         spans = _sentences(answer)
         by_sentence = [[t for t in tokens if a <= t.start < b] for a, b in spans]
         self.windows = [
-            _window([t for part in by_sentence[i : i + n] for t in part])
+            _window(
+                [t for part in by_sentence[i : i + n] for t in part],
+                len(by_sentence[i]) if n > 1 else 0,
+            )
             for n in range(1, SENTENCES_PER_WINDOW + 1)
             for i in range(max(0, len(by_sentence) - n + 1))
         ]
@@ -1228,6 +1232,7 @@ def _judge_window(
     tokens = window.tokens
     positions: dict[str, int] = {}
     flipped: list[str] = []
+    contrary: dict[str, list[int]] = {}  # a word's mentions of the other polarity
     low, high = _closest_stretch(point, window, weights)
     closed = _closed_compounds(point, window)
     for word in point.wanted:
@@ -1252,6 +1257,18 @@ def _judge_window(
         positions[word] = agreeing[0] if agreeing else places[0]
         if not agreeing and not negated:
             flipped.append(word)
+        elif window.split and len(agreeing) < len(places):
+            contrary[word] = [i for i in places if i not in agreeing]
+    for word, others in contrary.items():
+        # Said both ways, in the two sentences: the mention that counts is in the sentence
+        # of the point's other words ("... there's no drift. ... AUC 0.5 means strong drift").
+        side = {i >= window.split for w, i in positions.items() if w != word}
+        if len(side) == 1 and (positions[word] >= window.split) not in side:
+            moved = [i for i in others if (i >= window.split) in side]
+            if moved:
+                positions[word] = moved[0]
+                if word not in point.negated:
+                    flipped.append(word)
     share = sum(weights[w] for w in positions) / total if total else 0.0
     found = tuple(tokens[positions[w]].word for w in point.wanted if w in positions)
     missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
