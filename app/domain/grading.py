@@ -24,16 +24,23 @@ contradicted. The matcher therefore:
   regression" does not state "convex for logistic regression"), or asserts what it negates; a
   negation reaches to the next comma or sentence end, no further, and each word keeps its own
   side of the point's negation; a thing **dismissed** right after it is named ("feature
-  scaling doesn't matter") is negated too;
+  scaling doesn't matter", "the KV cache is unaffected") is negated too; a negation or a
+  removal stops at a verb that keeps ("dropping the recurrence and keeping the attention")
+  and at a phrase of time or place ("no neural model at query time"); "regardless of X"
+  denies depending on X; what a check looks for ("check the test set didn't leak") is no
+  denial;
 - refuses a **swapped relation**: when the point ties its subject to one side of a contrast
   ("tensor parallelism within a node"), a sentence tying it to the other side ("tensor
-  parallelism across nodes") does not state it, even if the first word appears later on; so
-  does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
+  parallelism across nodes") does not state it, even if the first word appears later on (the
+  two ends of one scale are opposite sides: "larger", "higher", "more" against "smaller",
+  "lower", "fewer", "halves"); so does a qualifier swapped before its noun ("smaller vocab"
+  for "larger vocab");
 - refuses the **opposite action** on the point's thing ("adds a second critic" for "drops
   the learned critic", "removes the KL penalty"), a **comparison the other way round**
-  ("demonstrating is easier than judging"), **crossed claims** ("the encoder is causal and the decoder
-  bidirectional" for "encoder bidirectional, decoder causal") and words said under **another
-  labelled thing** ("stage 3 shards the optimizer state" for "stage 1 shards optimizer state");
+  ("demonstrating is easier than judging"), a comparison for an equality ("micro-F1 is lower
+  than accuracy" for "micro-F1 equals accuracy"), **crossed claims** ("the encoder is causal
+  and the decoder bidirectional" for "encoder bidirectional, decoder causal") and words said
+  under **another labelled thing** ("stage 3 shards the optimizer state" for "stage 1 shards optimizer state");
 - refuses a **different formula**: an answer that gives the point's defined word a formula
   with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
 - refuses a claim about **another of the things the question compares** ("micro averages the
