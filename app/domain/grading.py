@@ -40,7 +40,8 @@ contradicted. The matcher therefore:
   ("demonstrating is easier than judging"), a comparison for an equality ("micro-F1 is lower
   than accuracy" for "micro-F1 equals accuracy"), **crossed claims** ("the encoder is causal
   and the decoder bidirectional" for "encoder bidirectional, decoder causal") and words said
-  under **another labelled thing** ("stage 3 shards the optimizer state" for "stage 1 shards optimizer state");
+  under **another labelled thing** ("stage 3 shards the optimizer state" for "stage 1
+  shards optimizer state");
 - refuses a **different formula**: an answer that gives the point's defined word a formula
   with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
 - refuses a claim about **another of the things the question compares** ("micro averages the
