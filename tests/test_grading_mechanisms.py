@@ -298,3 +298,192 @@ def test_any_answer_made_of_the_fields_words_is_graded_without_fail(data: st.Dat
             mangled.append(word)
     verdicts = grade_card(card, " ".join(mangled), points)
     assert [v.point for v in verdicts] == list(card.key_points)
+
+
+def test_a_removal_does_not_reach_past_what_the_answer_keeps() -> None:
+    # "dropping X and keeping Y": the removal takes X, not Y.
+    point = "transformer kept attention and dropped recurrence"
+    answer = "That idea, dropping the recurrence and keeping only the attention, became it."
+    assert covered(point, answer)
+    assert not covered(point, "The Transformer dropped the attention and kept the recurrence.")
+    # A negation of the keeping verb itself still reaches its object.
+    assert not covered("add the raw scores", "You can't just add the raw scores.")
+
+
+def test_dropping_what_the_point_lowers_lowers_it() -> None:
+    point = "lower the learning rate if spikes recur"
+    assert covered(point, "If the spikes keep recurring, drop LR.")
+    assert not covered(point, "If the spikes keep recurring, raise the LR.")
+
+
+def test_a_negation_a_check_looks_for_is_no_denial() -> None:
+    point = "watch for test set contamination"
+    assert covered(point, "Check the test set didn't leak into training, watch for that.")
+    assert covered(point, "Make sure the test set doesn't leak into training.")
+    assert not covered(point, "The test set doesn't leak into training, so no need to watch.")
+
+
+def test_regardless_of_a_thing_denies_depending_on_it() -> None:
+    point = "savings scale with hit rate"
+    assert covered(point, "The savings grow with the hit rate.")
+    assert not covered(point, "The savings are the same regardless of hit rate.")
+    # A point that itself denies a dependence asserts no negative.
+    point = "per-GPU traffic is constant regardless of GPU count"
+    assert covered(point, "Per-GPU traffic stays constant as the GPU count grows.")
+
+
+def test_a_thing_said_to_be_unaffected_is_not_changed() -> None:
+    point = "KV cache shrinks by the group size"
+    assert covered(point, "The KV cache shrinks by the group size, 8x for Llama.")
+    assert not covered(point, "Groups of size 8 help compute; the KV cache is unaffected.")
+    assert covered("weights stay unchanged", "The base weights stay unchanged, only B and A train.")
+
+
+def test_a_negation_closing_its_clause_repeats_rather_than_denies() -> None:
+    point = "description explains when to use the tool and when not"
+    answer = "The description must explain in which situation to call the tool and in which not."
+    assert covered(point, answer)
+    assert not covered(point, "The description must not explain when to call the tool.")
+
+
+def test_a_negation_does_not_reach_into_a_phrase_of_when_or_where() -> None:
+    point = "plain BM25 at query time"
+    assert covered(
+        point, "Retrieval is still BM25 on an inverted index, no neural model at query time."
+    )
+    assert not covered(point, "There is no BM25 at query time, a neural model scores everything.")
+    # "in" and "on" take the negated thing's object as often: they are not such a phrase.
+    point = "vocab size grows the embedding table"
+    assert not covered(point, "Vocab size has no effect on the embedding table.")
+
+
+def test_the_ends_of_one_scale_are_opposite_sides() -> None:
+    # "larger" and "lower", "fewer" and "more", "halves" and "doubles" are one scale's ends.
+    point = "larger batches need a higher learning rate"
+    assert covered(point, "With bigger batches you can use a higher learning rate.")
+    assert not covered(point, "Bigger batches want a smaller learning rate.")
+    assert not covered("uses fewer KV heads", "It uses more KV heads than MHA.")
+    point = "dynamic scaling halves the scale on overflow"
+    assert covered(point, "Dynamic scaling halves the scale when it sees an overflow.")
+    assert not covered(point, "Dynamic scaling doubles the scale on every overflow.")
+
+
+def test_opposite_operations_on_the_points_things() -> None:
+    point = "multiply the loss by S, then divide the gradients by S"
+    assert covered(point, "Multiply the loss by 1024, then divide the gradients by the same S.")
+    assert not covered(point, "You divide the loss by S and multiply the gradients back.")
+    point = "separate data from instructions"
+    assert covered(point, "Keep the data separate from the instructions, e.g. in tags.")
+    assert not covered(point, "Mix the data into the instructions so it's one paragraph.")
+    point = "pre-norm placement is more stable"
+    assert covered(point, "Pre-norm placement trains more stably.")
+    assert not covered(point, "Transformers use post-norm placement because it's more stable.")
+
+
+def test_a_contrast_word_acts_on_the_words_after_it() -> None:
+    # "halves the scale": the side acts on "scale", which the point named before.
+    point = "dynamic scaling halves the scale on overflow"
+    assert not covered(point, "Dynamic scaling doubles the scale on every overflow.")
+    # "long wrong answers": "short answers" qualifies the same thing the other way.
+    point = "dividing by response length penalises long wrong answers less"
+    assert covered(
+        point, "Dividing by response length penalises long wrong answers less per token."
+    )
+    assert not covered(point, "Dividing by response length cuts the penalty on short answers.")
+    # Both sides on one word ("small models", "large models") is no contrast to check.
+    point = "send easy requests to small models and hard ones to large models"
+    assert covered(
+        point, "A router sends easy requests to the small model, hard ones to large models."
+    )
+
+
+def test_a_direction_word_alone_states_nothing() -> None:
+    point = "minimised at k about √L"
+    why = match_key_point(point, "More checkpoints means less memory.")
+    assert not why.covered
+    assert why.explanation.startswith("only a direction word")
+    # Both sides of a contrast are a relation between them.
+    point = "(treated after − before) − (control after − before)"
+    assert covered(
+        point, "Take how much it went up from before to after, minus the same for control."
+    )
+
+
+def test_a_crossed_claim_crosses_both_ways() -> None:
+    point = "encoder bidirectional, decoder causal"
+    assert not covered(point, "The encoder is causal and the decoder is bidirectional.")
+    # Words said after the second subject, none of its own said of the first: no crossing.
+    point = "classifier can't tell the windows apart, AUC 0.5"
+    answer = (
+        "Train a clf ref-vs-current on the embeddings: AUC ~0.5 = can't tell the windows apart."
+    )
+    assert covered(point, answer)
+
+
+def test_the_model_answers_words_support_only_the_same_statement() -> None:
+    point = "KV cache dominates decode memory traffic"
+    support = "decoding is bound by memory bandwidth, reading the cache"
+    near = "Decode is bandwidth bound: it keeps reading the cache."
+    assert match_key_point(point, near, support=support).covered
+    far = (
+        "Decode uses the cache a lot. Prefill on the other hand runs big matmuls over the"
+        " whole prompt at once, so it ends up compute bound."
+    )
+    assert not match_key_point(point, far, support=support).covered
+
+
+def test_a_comparison_does_not_state_an_equality() -> None:
+    point = "micro-F1 equals accuracy for single-label"
+    assert covered(point, "For single-label problems micro-F1 is the same as accuracy.")
+    why = match_key_point(point, "Micro-F1 is always lower than accuracy for single-label data.")
+    assert not why.covered
+    assert why.explanation == "compares where the point equates"
+
+
+def test_small_words_of_the_model_answer_support_nothing() -> None:
+    point = "measure recall; misses are leaks"
+    support = "track recall because every miss leaks"
+    answer = "A missed name is harmless because it gets deleted after 30 days."
+    assert not match_key_point(point, answer, support=support).covered
+    assert match_key_point(point, "Track recall: a miss leaks.", support=support).covered
+
+
+def test_a_one_letter_function_name_is_notation() -> None:
+    # "C(n−c, k)" calls C: its terms are n, c and k, not "k, C" across the call.
+    point = "1 − C(n−c, k) / C(n, k)"
+    answer = (
+        "For each problem draw n samples, c of them pass, pass@k ≈ 1 - binom(n-c, k)/binom(n, k)."
+        " The plug-in version (q = c/n, then 1-(1-q)^k) underestimates."
+    )
+    assert covered(point, answer)
+    assert not covered(point, "pass@k is just the plug-in estimate 1-(1-q)^k with q = k/n.")
+
+
+def test_a_negation_in_the_answers_own_words_for_the_negated_part() -> None:
+    point = "double the scale after 2000 steps without overflow"
+    assert covered(point, "Go ~2000 steps with no trouble, then double the scale.")
+    assert not covered(point, "Double the scale after 2000 steps.")
+    assert not covered(point, "Never double the scale after 2000 steps without trouble.")
+
+
+def test_a_phrasing_of_one_word_states_no_longer_point() -> None:
+    point = "your part versus the team's"
+    phrasings = ["what I did versus what the team did", "my part versus teammates' work"]
+    answer = "Present it as a team effort and say 'we' throughout."
+    assert not match_key_point(point, answer, phrasings).covered
+    answer = "Be clear which part was yours and what the team did."
+    assert match_key_point(point, answer, phrasings).covered
+
+
+def test_a_word_said_both_ways_counts_where_the_points_other_words_are() -> None:
+    point = "classifier separating windows, AUC about 0.5 means no drift"
+    answer = (
+        "If perplexity stays flat, there's no drift. A classifier separating the two windows"
+        " with an AUC around 0.5 means strong drift."
+    )
+    assert not covered(point, answer)
+    answer = (
+        "Drift shows up as a shift. A classifier separating the two windows with an AUC"
+        " around 0.5 means no drift."
+    )
+    assert covered(point, answer)

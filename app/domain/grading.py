@@ -24,16 +24,24 @@ contradicted. The matcher therefore:
   regression" does not state "convex for logistic regression"), or asserts what it negates; a
   negation reaches to the next comma or sentence end, no further, and each word keeps its own
   side of the point's negation; a thing **dismissed** right after it is named ("feature
-  scaling doesn't matter") is negated too;
+  scaling doesn't matter", "the KV cache is unaffected") is negated too; a negation or a
+  removal stops at a verb that keeps ("dropping the recurrence and keeping the attention")
+  and at a phrase of time or place ("no neural model at query time"); "regardless of X"
+  denies depending on X; what a check looks for ("check the test set didn't leak") is no
+  denial;
 - refuses a **swapped relation**: when the point ties its subject to one side of a contrast
   ("tensor parallelism within a node"), a sentence tying it to the other side ("tensor
-  parallelism across nodes") does not state it, even if the first word appears later on; so
-  does a qualifier swapped before its noun ("smaller vocab" for "larger vocab");
+  parallelism across nodes") does not state it, even if the first word appears later on (the
+  two ends of one scale are opposite sides: "larger", "higher", "more" against "smaller",
+  "lower", "fewer", "halves"); so does a qualifier swapped before its noun ("smaller vocab"
+  for "larger vocab");
 - refuses the **opposite action** on the point's thing ("adds a second critic" for "drops
   the learned critic", "removes the KL penalty"), a **comparison the other way round**
-  ("demonstrating is easier than judging"), **crossed claims** ("the encoder is causal and the decoder
-  bidirectional" for "encoder bidirectional, decoder causal") and words said under **another
-  labelled thing** ("stage 3 shards the optimizer state" for "stage 1 shards optimizer state");
+  ("demonstrating is easier than judging"), a comparison for an equality ("micro-F1 is lower
+  than accuracy" for "micro-F1 equals accuracy"), **crossed claims** ("the encoder is causal
+  and the decoder bidirectional" for "encoder bidirectional, decoder causal") and words said
+  under **another labelled thing** ("stage 3 shards the optimizer state" for "stage 1
+  shards optimizer state");
 - refuses a **different formula**: an answer that gives the point's defined word a formula
   with other terms ("precision = TP/(TP+FN)") states it in none of its sentences;
 - refuses a claim about **another of the things the question compares** ("micro averages the
@@ -76,8 +84,12 @@ STOPWORDS = frozenset(
 )
 # Words that flip what a sentence asserts. "n't" endings are caught separately.
 NEGATIONS = frozenset(
-    "not no never non without neither nor none cannot nothing nobody lack lacks lacking".split()
+    "not no never non without neither nor none cannot nothing nobody lack lacks lacking "
+    "regardless irrespective".split()
 )
+# Negations that deny a dependence ("the same regardless of hit rate"), not the claim: a
+# point that has one ("constant regardless of GPU count") asserts no negative.
+_DEPENDENCE_DENIALS = frozenset({"regardless", "irrespective"})
 # Contrasts whose sides an answer can swap while keeping every word ("within" vs "across").
 _CONTRASTS = (
     ("within", "across"),
@@ -103,6 +115,17 @@ _CONTRASTS = (
     ("short", "long"),
     ("add", "remove"),
     ("improve", "worsen"),
+    ("halve", "double"),
+    ("multiply", "divide"),
+    ("pre", "post"),
+    ("separate", "combine"),
+    ("rise", "fall"),
+)
+# The two ends of one scale: every word of one end is the other side of every word of the
+# other ("a larger batch, a lower learning rate"; "halves" and "raises"; "fewer" and "more").
+_MAGNITUDES = (
+    ("increase", "larger", "rise", "double", "more"),
+    ("decrease", "smaller", "fall", "halve", "less"),
 )
 
 # Long forms that mean the same as a short one: both sides are rewritten to the short form.
@@ -848,6 +871,8 @@ class Token:
     after_operator: bool = False
     # Takes its object away ("removes the KL penalty"): in an answer, as good as "no".
     removal: bool = False
+    # A one-letter name of a function, called right after ("C(n, k)", "P(x)"): notation.
+    called: bool = False
 
 
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -884,7 +909,23 @@ def _removes(raw: Sequence[tuple[str, int, int]], i: int) -> bool:
         return True
     if (word, after) in _SET_ASIDE:  # "instead of the clipped ratio it uses ..."
         return True
-    return word in _DROPS and after in _DETERMINERS
+    return word in _DROPS and (after in _DETERMINERS or _object_like(after))
+
+
+def _object_like(word: str) -> bool:
+    """A word that can be what "drop" takes away ("drops recurrence"), not how or where
+    something drops ("drops sharply", "drops below", "drops on long inputs", "dropped 3%")."""
+    return (
+        word.isalpha()
+        and word not in STOPWORDS
+        and word not in NEGATIONS
+        and not word.endswith("ly")
+        and word not in _SIDE_WORDS
+    )
+
+
+# The words of the contrasts, as written ("below", "after"): where or how, not a thing.
+_SIDE_WORDS = frozenset(word for pair in (*_CONTRASTS, *_MAGNITUDES) for word in pair)
 
 
 _SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
@@ -959,8 +1000,9 @@ def tokenize(text: str) -> list[Token]:
                 canon, negation, clause = _canon(word), False, word in _CLAUSE_BREAKS
             written = text[start:end].lower() if word.isdigit() else word
             removal = _removes(raw, i)
+            called = len(word) == 1 and word.isalpha() and text[end : end + 1] == "("
             tokens.append(
-                Token(canon, written, start, end, negation, clause, pause, joined, removal)
+                Token(canon, written, start, end, negation, clause, pause, joined, removal, called)
             )
             i += 1
     return tokens
@@ -994,14 +1036,17 @@ def _stop_canon() -> frozenset[str]:
 
 
 @cache
-def _contrast_of() -> dict[str, str]:
-    """Each side of a contrast and its other side, compared after synonyms are folded
-    ("lower" and "decrease" are one side)."""
-    table: dict[str, str] = {}
-    for a, b in _CONTRASTS:
-        table[_canon(a)] = _canon(b)
-        table[_canon(b)] = _canon(a)
-    return table
+def _contrast_of() -> dict[str, frozenset[str]]:
+    """Each side of a contrast and its other sides, compared after synonyms are folded
+    ("lower" and "decrease" are one side, "larger" and "smaller" are two)."""
+    pairs = [*_CONTRASTS, *((a, b) for a in _MAGNITUDES[0] for b in _MAGNITUDES[1])]
+    table: dict[str, set[str]] = {}
+    for a, b in pairs:
+        one, other = _canon(a), _canon(b)
+        if one != other:
+            table.setdefault(one, set()).add(other)
+            table.setdefault(other, set()).add(one)
+    return {side: frozenset(others) for side, others in table.items()}
 
 
 # -- matching -------------------------------------------------------------------------------
@@ -1036,9 +1081,10 @@ class _Window:
     tokens: tuple[Token, ...]
     at: Mapping[str, tuple[int, ...]]  # word -> every position it (or a joined pair) holds
     formulas: tuple[tuple[int, frozenset[str]], ...] = ()  # see _formula_runs
+    split: int = 0  # where its second sentence starts (0: one sentence)
 
 
-def _window(tokens: Sequence[Token]) -> _Window:
+def _window(tokens: Sequence[Token], split: int = 0) -> _Window:
     at: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
         at.setdefault(token.canon, []).append(i)
@@ -1049,7 +1095,7 @@ def _window(tokens: Sequence[Token]) -> _Window:
             continue  # ("in the", "3 GPUs": no word of the field is written so)
         at.setdefault(_canon(first.word + second.word), []).append(i)
     places = {word: tuple(places) for word, places in at.items()}
-    return _Window(tuple(tokens), places, tuple(_formula_runs(tokens)))
+    return _Window(tuple(tokens), places, tuple(_formula_runs(tokens)), split)
 
 
 class AnswerIndex:
@@ -1064,7 +1110,10 @@ class AnswerIndex:
         spans = _sentences(answer)
         by_sentence = [[t for t in tokens if a <= t.start < b] for a, b in spans]
         self.windows = [
-            _window([t for part in by_sentence[i : i + n] for t in part])
+            _window(
+                [t for part in by_sentence[i : i + n] for t in part],
+                len(by_sentence[i]) if n > 1 else 0,
+            )
             for n in range(1, SENTENCES_PER_WINDOW + 1)
             for i in range(max(0, len(by_sentence) - n + 1))
         ]
@@ -1085,6 +1134,19 @@ class _Verdict:
     phrased: tuple[str, ...] = ()  # words of the point's phrasings that make up for one
 
 
+def _asserts_negative(tokens: Iterable[Token]) -> bool:
+    """A negation that denies something: not one of a dependence, nor one that ends its
+    clause ("when to use it and when not": an ellipsis that repeats, not denies)."""
+    tokens = list(tokens)
+    return any(
+        t.negation
+        and t.word not in _DEPENDENCE_DENIALS
+        and i + 1 < len(tokens)
+        and not tokens[i + 1].after_pause
+        for i, t in enumerate(tokens)
+    )
+
+
 def _negated(tokens: Sequence[Token], index: int) -> bool:
     """A negation within reach before tokens[index], in the same clause; small words
     ("can't really use the full window") do not count towards the reach. Or the word is
@@ -1098,7 +1160,7 @@ def _negated(tokens: Sequence[Token], index: int) -> bool:
 _DISMISSALS = frozenset(
     "matter matters needed used included required necessary important help helps".split()
 )
-_DISMISSIVE = frozenset({"unnecessary", "irrelevant", "pointless"})
+_DISMISSIVE = frozenset({"unnecessary", "irrelevant", "pointless", "unaffected", "unchanged"})
 DISMISSAL_REACH = 3  # tokens after the thing (small words count)
 
 
@@ -1116,6 +1178,53 @@ def _dismissed(tokens: Sequence[Token], index: int) -> bool:
     return False
 
 
+# Prepositions that start a phrase of place or time, after the thing a negation denies
+# ("in" and "on" often take its object instead: "no effect on the size").
+_WHERE_WHEN = frozenset({"at", "during"})
+
+
+# Verbs whose object is a clause to check: "check the test set didn't leak" watches for the
+# leak, it does not deny one.
+_CHECKS = frozenset(
+    "check checks checked checking verify verifies verifying ensure ensures ensuring "
+    "confirm confirms confirming validate validates validating".split()
+)
+CHECK_REACH = 4  # tokens from the checking verb to the negation
+
+
+def _checked(tokens: Sequence[Token], negation: int) -> bool:
+    """The negation at `negation` states what a check looks for ("check it didn't leak",
+    "make sure the test set doesn't overlap")."""
+    for j in range(negation - 1, max(-1, negation - 1 - CHECK_REACH), -1):
+        word = tokens[j].word
+        if word in _CHECKS or (word == "sure" and j > 0 and tokens[j - 1].word == "make"):
+            return True
+        if tokens[j].after_pause or tokens[j].breaks_clause or tokens[j].negation:
+            return False
+    return False
+
+
+# Verbs that keep or put in what follows them: a negation or a removal before one does not
+# reach past it ("dropping the recurrence and keeping only the attention", "no critic, uses
+# the group mean instead").
+_COUNTER_ACTIONS = (
+    "keep",
+    "kept",
+    "add",
+    "use",
+    "replace",
+    "introduce",
+    "adopt",
+    "substitute",
+    "swap",
+)
+
+
+@cache
+def _counter_actions() -> frozenset[str]:
+    return frozenset(_canon(word) for word in _COUNTER_ACTIONS)
+
+
 def _removed(tokens: Sequence[Token], index: int) -> bool:
     """A verb that takes away, within reach before tokens[index] in the same clause
     ("it removes the KL penalty entirely")."""
@@ -1124,12 +1233,26 @@ def _removed(tokens: Sequence[Token], index: int) -> bool:
 
 def _negated_before(tokens: Sequence[Token], index: int, removal: bool = False) -> bool:
     stop = _stop_canon()
+    counters = _counter_actions()
     reach = NEGATION_REACH
+    kept = -1  # a verb that keeps or puts in, between the word and a negation before it
+    where = -1  # the first preposition of place or time before the word
     for j in range(index - 1, -1, -1):
         if tokens[j].breaks_clause or tokens[j + 1].after_pause:
             return False
         if tokens[j].removal if removal else tokens[j].negation:
-            return True
+            if not removal and _checked(tokens, j):
+                return False
+            # "dropping the recurrence and keeping the attention": the removal takes the
+            # recurrence, the keeping the attention; "can't just add the scores" negates both.
+            # "no neural model at query time": the negation takes the model, not the time.
+            return all(
+                at < 0 or all(t.canon in stop for t in tokens[j + 1 : at]) for at in (kept, where)
+            )
+        if kept < 0 and tokens[j].canon in counters:
+            kept = j
+        if tokens[j].word in _WHERE_WHEN:
+            where = j
         if tokens[j].canon not in stop:
             reach -= 1
             if reach == 0:
@@ -1161,6 +1284,9 @@ class _Point:
     # Two neighbouring words and the word they make written as one ("pseudo", "label",
     # "pseudolabel"), see `_closed_compounds`.
     compounds: tuple[tuple[str, str, str], ...] = ()
+    # The words the point lowers ("lower the learning rate"): an answer that drops them
+    # ("drop the LR") lowers them too, it does not take them away.
+    lowered: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=65536)
@@ -1176,7 +1302,7 @@ def _prepare(phrasing: str) -> _Point | None:
     defines = next((t.canon for t in tokens[:first] if t.canon in wanted), "")
     formulas = tuple(terms for _, terms in runs)
     symbols = frozenset(t.canon for t in tokens)
-    negative = any(t.negation for t in tokens)
+    negative = _asserts_negative(tokens)
     negated = frozenset(
         t.canon for i, t in enumerate(tokens) if not t.negation and _negated(tokens, i)
     )
@@ -1184,7 +1310,7 @@ def _prepare(phrasing: str) -> _Point | None:
         negated = frozenset(wanted)
     removes = any(t.removal for t in tokens)
     # What the point takes away ("gets rid of the critic") an answer may deny ("no critic").
-    taken = frozenset(t.canon for i, t in enumerate(tokens) if removes and _removed(tokens, i))
+    taken = _taken(tokens) if removes else frozenset()
     constants = frozenset(
         t.canon
         for i, t in enumerate(tokens)
@@ -1208,7 +1334,32 @@ def _prepare(phrasing: str) -> _Point | None:
             for a, b in zip(wanted, wanted[1:], strict=False)
             if (joined := _canon(written.get(a, a) + written.get(b, b))) not in (a, b)
         ),
+        frozenset(
+            t.canon
+            for i, t in enumerate(tokens)
+            if any(u.canon == _LOWER for u in _qualifiers(tokens, i, _LOWER_REACH))
+        ),
     )
+
+
+_LOWER = _canon("lower")
+_LOWER_REACH = 3  # "reduce the learning rate": tokens after the verb it acts on
+
+
+def _taken(tokens: Sequence[Token]) -> frozenset[str]:
+    """What a point takes away: its words after its removal, to the end of the claim or a
+    verb that keeps ("drops the learned critic (value network)"; "drops the critic, keeps
+    the KL term" takes only the critic)."""
+    counters = _counter_actions()
+    taken: set[str] = set()
+    removing = False
+    for token in tokens:
+        if token.breaks_clause or token.canon in counters:
+            removing = False
+        elif removing:
+            taken.add(token.canon)
+        removing = removing or token.removal
+    return frozenset(taken)
 
 
 def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
@@ -1221,7 +1372,9 @@ def _formula_runs(tokens: Sequence[Token]) -> list[tuple[int, frozenset[str]]]:
         if i < len(tokens) and tokens[i].after_operator:
             continue
         terms = frozenset(
-            t.canon for t in tokens[start:i] if not t.canon[:1].isdigit() and t.canon not in _CODE
+            t.canon
+            for t in tokens[start:i]
+            if not t.canon[:1].isdigit() and t.canon not in _CODE and not t.called
         )
         if len(terms) >= 2 and all(len(t) <= _SYMBOL for t in terms):
             runs.append((start, terms))
@@ -1343,6 +1496,7 @@ def _judge_window(
     tokens = window.tokens
     positions: dict[str, int] = {}
     flipped: list[str] = []
+    contrary: dict[str, list[int]] = {}  # a word's mentions of the other polarity
     low, high = _closest_stretch(point, window, weights)
     closed = _closed_compounds(point, window)
     for word in point.wanted:
@@ -1357,7 +1511,7 @@ def _judge_window(
         negated = word in point.negated
         # An answer that takes away what the point asserts ("removes the KL penalty" for
         # "KL penalty moved into the loss") negates it.
-        removable = not negated and not point.removes
+        removable = not negated and word not in point.taken and word not in point.lowered
         agreeing = [
             i
             for i in places
@@ -1367,6 +1521,18 @@ def _judge_window(
         positions[word] = agreeing[0] if agreeing else places[0]
         if not agreeing and not negated:
             flipped.append(word)
+        elif window.split and len(agreeing) < len(places):
+            contrary[word] = [i for i in places if i not in agreeing]
+    for word, others in contrary.items():
+        # Said both ways, in the two sentences: the mention that counts is in the sentence
+        # of the point's other words ("... there's no drift. ... AUC 0.5 means strong drift").
+        side = {i >= window.split for w, i in positions.items() if w != word}
+        if len(side) == 1 and (positions[word] >= window.split) not in side:
+            moved = [i for i in others if (i >= window.split) in side]
+            if moved:
+                positions[word] = moved[0]
+                if word not in point.negated:
+                    flipped.append(word)
     share = sum(weights[w] for w in positions) / total if total else 0.0
     found = tuple(tokens[positions[w]].word for w in point.wanted if w in positions)
     missing = tuple(point.written.get(w, w) for w in point.wanted if w not in positions)
@@ -1391,10 +1557,17 @@ def _judge_window(
         and not (point.formulas and frozenset().union(*point.formulas) <= window.at.keys())
     ):  # the terms of the point's formula ("1 − binom(n-c, k)/binom(n, k)") are its words
         problem = "only a figure any formula has, none of the point's words"
+    elif _only_directions(positions):
+        problem = "only a direction word (“more”, “after”), none of the point's things"
     elif positions and any(n not in positions for n in numbers):
         absent = next(point.written.get(n, n) for n in numbers if n not in positions)
         problem = f"the point's number {absent} is not in the answer"
-    elif positions and point.negative and not any(_negated(tokens, i) for i in positions.values()):
+    elif (
+        positions
+        and point.negative
+        and not any(_negated(tokens, i) for i in positions.values())
+        and not _negates_the_rest(point, positions, tokens)
+    ):
         problem = "leaves out the point's negation"
     elif flipped:
         problem = f"says the opposite: “{tokens[positions[flipped[0]]].word}” is negated"
@@ -1410,12 +1583,43 @@ def _judge_window(
         problem = relabelled
     elif reversed_ := _reversed_comparison(point, positions, tokens):
         problem = reversed_
+    elif _unequal(point, positions, tokens):
+        problem = "compares where the point equates"
     elif bound := _numbers_rebound(point, tokens, low, high):
         problem = bound
     elif point.formulas and (formula := _other_formula(point, whole)):
         problem = formula
     canon = tuple(w for w in point.wanted if w in positions)
     return _Verdict(share, found, missing, evidence, problem, canon=canon)
+
+
+def _only_directions(positions: Mapping[str, int]) -> bool:
+    """The answer has only words of one side of the point's contrasts ("less" of "minimised
+    at k about √L"): any answer says "less" or "after". Both sides ("from before to after")
+    are a relation between them."""
+    contrast_of, directions = _contrast_of(), _directions()
+    return bool(positions) and all(
+        w in directions and not contrast_of[w] & positions.keys() for w in positions
+    )
+
+
+# Words of a contrast that say which way or when, not what ("memory", "sparse" say what).
+_DIRECTION_WORDS = ("before", "after", "above", "below", "early", "late", "first", "last")
+
+
+@cache
+def _directions() -> frozenset[str]:
+    return frozenset(_canon(w) for w in (*_DIRECTION_WORDS, *_MAGNITUDES[0], *_MAGNITUDES[1]))
+
+
+def _negates_the_rest(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> bool:
+    """The point negates words the answer does not have ("after 2000 steps without
+    overflow"); the answer negates something else right among the point's words it has
+    ("go 2000 steps with no trouble, double it"): its own words for the negated part."""
+    if point.negated & positions.keys():
+        return False
+    found = sorted(positions.values())
+    return any(t.negation for t in tokens[found[0] : found[-1] + 1])
 
 
 # Figures every formula or list has ("1 − …", "pass@1", "one of"): alone, they state nothing.
@@ -1491,6 +1695,7 @@ def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence
         for word in sorted(words - subjects, key=lambda w: (order.get(w, len(order)), w)):
             meant[word] = "" if word in meant else subject  # in two parts: says nothing
     agree, differ, crossed = 0, 0, ""
+    moved: set[str] = set()  # the subjects some of whose words the answer says of another
     for word, subject in meant.items():
         if not subject or word not in positions:
             continue
@@ -1500,7 +1705,10 @@ def _crossed_pairs(point: _Point, positions: Mapping[str, int], tokens: Sequence
             agree += 1
         elif said:
             differ, crossed = differ + 1, crossed or word
-    if differ > max(agree, 1):  # two crossings at least: one could be a shared word
+            moved.add(subject)
+    # Two crossings at least (one could be a shared word), and both ways: "AUC ~0.5, can't
+    # tell them apart" says the classifier's words after "AUC", but nothing of AUC's of it.
+    if differ > max(agree, 1) and len(moved) >= 2:
         word, subject = tokens[positions[crossed]].word, point.written.get(meant[crossed], "")
         return f"says “{word}” of another thing than “{subject}”"
     return ""
@@ -1549,6 +1757,19 @@ def _reversed_comparison(
     if crossed > kept:
         return "compares the other way round"
     return ""
+
+
+def _unequal(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> bool:
+    """The point equates two things ("micro-F1 equals accuracy"); the answer does not say
+    so, but puts the point's words on the two sides of a "than" ("micro-F1 is always lower
+    than accuracy")."""
+    if not _EQUALS & set(point.wanted) or _EQUALS & positions.keys():
+        return False
+    found = sorted(positions.values())
+    return any(t.word == "than" for t in tokens[found[0] + 1 : found[-1]]) if found else False
+
+
+_EQUALS = frozenset({_canon("equals"), _canon("same")})
 
 
 @lru_cache(maxsize=65536)
@@ -1642,28 +1863,32 @@ def _swapped_relation(point: _Point, positions: Mapping[str, int], tokens: Seque
     ("across GPUs within a node" still says "within a node"). A point that names both sides
     ("trades compute for memory") is checked only word by word (`_qualified_otherwise`)."""
     contrast_of = _contrast_of()
-    for side in (w for w in point.wanted if contrast_of.get(w) in point.wanted):
+    wanted = set(point.wanted)
+    for side in (w for w in point.wanted if contrast_of.get(w, frozenset()) & wanted):
         # Both sides, each on its own word ("lowers bias, raises variance"): neither word
-        # may carry only the other side ("lower bias and lower variance").
-        if qualified := _qualified_otherwise(
-            tokens, side, contrast_of[side], _governed(point.wanted, side)
-        ):
+        # may carry only the other side ("lower bias and lower variance"). (Not when both
+        # sides qualify one word: "easy ones to small models, hard ones to large models".)
+        governed = _governed(point.text, side)
+        shared = {_governed(point.text, other)[:1] for other in contrast_of[side] & wanted}
+        if governed[:1] in shared:
+            continue
+        if qualified := _qualified_otherwise(tokens, side, contrast_of[side], governed):
             return qualified
-    sides = [w for w in point.wanted if w in contrast_of and contrast_of[w] not in point.wanted]
+    sides = [w for w in point.wanted if w in contrast_of and not contrast_of[w] & wanted]
     subjects = [w for w in point.wanted if w not in contrast_of and w in positions]
     if not sides or not subjects:
         return ""
     subject_at = positions[subjects[0]]
     for side in sides:
-        other = contrast_of[side]
-        governed = _governed(point.wanted, side)
-        if qualified := _qualified_otherwise(tokens, side, other, governed):
+        others = contrast_of[side]
+        governed = _governed(point.text, side)
+        if qualified := _qualified_otherwise(tokens, side, others, governed):
             return qualified
         for at in range(subject_at + 1, len(tokens)):
             token = tokens[at]
-            if token.canon not in (side, other):
+            if token.canon != side and token.canon not in others:
                 continue
-            if governed and governed not in (t.canon for t in tokens[at + 1 : at + 4]):
+            if governed and governed[0] not in (t.canon for t in tokens[at + 1 : at + 4]):
                 continue  # a contrast about something else
             if token.canon == side:
                 break
@@ -1679,13 +1904,14 @@ def _other_side_instead(
     the answer does not say it there, and does the other right before one of the point's
     words instead ("adds a second critic")."""
     contrast_of = _contrast_of()
+    wanted = set(point.wanted)
     for side in point.wanted:
-        other = contrast_of.get(side)
-        if side not in _actions() or other in point.wanted or side in positions:
+        others = contrast_of.get(side, frozenset()) & _actions()
+        if side not in _actions() or others & wanted or side in positions:
             continue
         for at in positions.values():
             for before in reversed(tokens[max(0, at - _QUALIFIER_REACH) : at]):
-                if before.canon == other:
+                if before.canon in others:
                     return f"says “{before.word}”, the other side of “{point.written[side]}”"
                 if before.after_pause or before.breaks_clause:
                     break
@@ -1703,32 +1929,49 @@ def _actions() -> frozenset[str]:
     return frozenset(_canon(word) for pair in _ACTIONS for word in pair)
 
 
-def _qualified_otherwise(tokens: Sequence[Token], side: str, other: str, governed: str) -> str:
+def _qualified_otherwise(
+    tokens: Sequence[Token], side: str, others: frozenset[str], governed: tuple[str, ...]
+) -> str:
     """ "larger vocab" in the point, "smaller vocabularies" in the answer: the word the point
     qualifies with one side of a contrast is qualified with the other side, and never with
-    the point's side."""
-    if not governed:
+    the point's side. Of the words the side governs ("long wrong answers"), the first the
+    answer has is the one that counts ("short answers")."""
+    said = next((word for word in governed if any(t.canon == word for t in tokens)), "")
+    if not said:
         return ""
-    before = [_qualifiers(tokens, i) for i, t in enumerate(tokens) if t.canon == governed]
+    before = [_qualifiers(tokens, i) for i, t in enumerate(tokens) if t.canon == said]
     sides = {t.canon for pair in before for t in pair}
-    if other in sides and side not in sides:
-        word = next(t.word for pair in before for t in pair if t.canon == other)
+    if sides & others and side not in sides:
+        word = next(t.word for pair in before for t in pair if t.canon in others)
         return f"says “{word}”, the other side of the point's contrast"
     return ""
 
 
-def _qualifiers(tokens: Sequence[Token], at: int) -> Sequence[Token]:
-    """The (up to) two words right before tokens[at] in its own clause."""
+def _qualifiers(tokens: Sequence[Token], at: int, reach: int = 2) -> Sequence[Token]:
+    """The (up to) two (`reach`) words right before tokens[at] in its own clause."""
     start = at
-    while start > max(0, at - 2) and not tokens[start].after_pause:
+    while start > max(0, at - reach) and not tokens[start].after_pause:
         start -= 1
     return tokens[start:at]
 
 
-def _governed(wanted: Sequence[str], side: str) -> str:
-    """The point's word right after a contrast word ("node" in "within a node"), if any."""
-    at = wanted.index(side)
-    return wanted[at + 1] if at + 1 < len(wanted) and wanted[at + 1] not in _contrast_of() else ""
+@lru_cache(maxsize=65536)
+def _governed(text: str, side: str) -> tuple[str, ...]:
+    """The point's words a contrast word acts on: the (up to two) key words right after it in
+    its clause ("node" in "within a node", "scale" in "halves the scale on overflow", "wrong",
+    "answers" in "long wrong answers"); none if another contrast word comes first."""
+    own = _phrasing_tokens(text)
+    wanted, contrasts = set(_point_words(text)), _contrast_of()
+    at = next((i for i, t in enumerate(own) if t.canon == side), len(own))
+    governed: list[str] = []
+    for token in own[at + 1 :]:
+        if token.after_pause or token.breaks_clause or token.canon in contrasts:
+            break
+        if token.canon in wanted and token.canon != side:
+            governed.append(token.canon)
+            if len(governed) == 2:
+                break
+    return tuple(governed)
 
 
 def _rank(verdict: _Verdict) -> tuple[bool, float, int]:
@@ -1780,6 +2023,11 @@ SUPPORT_SHORT = 2
 SUPPORT_WORDS = 1
 # Only a telling word supports ("overflow", not "model"): one at least this rare in the bank.
 SUPPORT_MIN_WEIGHT = 5.0
+# Small words rare in the bank's terse points, so weighed as telling, that tell nothing.
+_FUNCTION_WORDS = frozenset(_canon(w) for w in ("both", "either", "because", "whether"))
+# A supporting word is part of the same statement: this many tokens at most from a word of
+# the point the answer has.
+SUPPORT_REACH = SPAN_MIN
 # A telling word of the point's alternative phrasings (not of the model answer's statement)
 # supports it too, but counts for this much of a missing word: the phrasings are guesses at
 # how candidates word it, the model answer states it.
@@ -1811,8 +2059,13 @@ def _supported(
     if short > SUPPORT_SHORT:
         return verdict
     tokens = window.tokens
+    starts = {start for start, _ in verdict.evidence}
+    found = [i for i, t in enumerate(tokens) if t.start in starts]
     places = {
-        w: i for w in helpers for i in reversed(window.at.get(w, ())) if not _negated(tokens, i)
+        w: i
+        for w in helpers
+        for i in reversed(window.at.get(w, ()))
+        if not _negated(tokens, i) and any(abs(i - j) <= SUPPORT_REACH for j in found)
     }
     if sum(helpers[w] for w in places) < SUPPORT_WORDS * short - 1e-9:
         return verdict
@@ -1851,15 +2104,18 @@ def match_key_point(
     telling = {
         w
         for w in _support_words(" ".join((support, *alternatives)), point) - others
-        if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT
+        if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT and w not in _FUNCTION_WORDS
     }
     stated = _support_words(support, point)
     helpers = {w: 1.0 if w in stated else PHRASING_SUPPORT for w in telling}
     best: tuple[str, _Verdict] | None = None
+    main = _prepare(point)
     for phrasing in (point, *alternatives):
         prepared = _prepare(phrasing)
         if prepared is None:
             continue
+        if main and phrasing != point and len(prepared.wanted) < min(2, len(main.wanted)):
+            continue  # "what I did versus what the team did" is just "team": no statement
         verdict = _best(
             prepared, index, weights, helpers if phrasing == point else {}, rivals, topic
         )
@@ -2017,11 +2273,11 @@ def model_statements(card: Card) -> tuple[str, ...]:
     clauses = model_clauses(card.answer)
     spans = [" ".join(clauses[i : i + 2]) for i in range(len(clauses))]
     words = [set(_point_words(span)) for span in spans]
-    negative = [any(t.negation for t in tokenize(span)) for span in spans]
+    negative = [_asserts_negative(tokenize(span)) for span in spans]
     result: list[str] = []
     for point in card.key_points:
         wanted = set(_point_words(point))
-        polarity = any(t.negation for t in tokenize(point))
+        polarity = _asserts_negative(tokenize(point))
         best, best_share = "", 0.0
         for span, present, negated in zip(spans, words, negative, strict=True):
             if negated != polarity:  # "no longer equals" does not state "equals"
