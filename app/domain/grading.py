@@ -2355,11 +2355,20 @@ def word_weights(texts: tuple[str, ...]) -> dict[str, float]:
     return {word: 1.0 + math.log(total / n) for word, n in counts.items()}
 
 
-def prepare_card(card: Card) -> None:
+def prepare_card(card: Card, weights: Mapping[str, float] | None = None) -> None:
     """Work out, ahead of an answer, what grading `card` needs of its own texts: the model
     answer's statements of its points and each point and phrasing prepared (their words
-    stemmed). Cached, so the answer is then graded in milliseconds."""
-    model_statements(card)
-    for point, phrasings in zip(card.key_points, card_phrasings(card), strict=True):
+    stemmed). Cached, so the answer is then graded in milliseconds. With the bank's
+    `weights`, the card is also graded once against its own key points, which works out
+    the parts of its phrasings that only the checks of a claim read."""
+    statements = model_statements(card)
+    key_words(card.question)
+    every = zip(card.key_points, card_phrasings(card), statements, strict=True)
+    for point, phrasings, statement in every:
         for text in (point, *phrasings):
             _prepare(text)
+        # The words that may support the point, as `match_key_point` asks for them.
+        _support_words(" ".join((statement, *phrasings)), point)
+        _support_words(statement, point)
+    if weights is not None:
+        grade_card(card, ". ".join(card.key_points), weights=weights)

@@ -373,10 +373,10 @@ class QuizService:
         card. For a worker thread, while the candidate reads and answers the first question,
         so that no answer waits for it; a step at a time, so a grade can come in between."""
         with self._grading:
-            self._weights()
+            weights = self._weights()
         for question in run.questions[run.current :]:
             with self._grading:
-                prepare_card(question.card)
+                prepare_card(question.card, weights)
 
     def grade(self, run: QuizRun, covered: tuple[bool, ...]) -> Changes:
         """Confirm the key points covered and move on; ends the quiz after the last one or
