@@ -151,3 +151,34 @@ def test_a_history_cut_short_is_replayed_from_the_sm2_memory_it_had() -> None:
     assert first_cut.interval_before == timedelta(days=20)
     assert first_cut.stability > 20 > 3 > first_whole.stability  # type: ignore[operator]
     assert progress.memory_from == "history" and progress.memory.reps == 2
+
+
+@pytest.mark.parametrize("answered_hour", [5, 12, 16, 23])
+def test_an_exported_review_card_keeps_anki_s_interval_whatever_the_hour_it_was_answered(
+    answered_hour: int,
+) -> None:
+    """Anki counts an interval in its days: answered on day 100 at any hour and due on day
+    104, the card has 4, though fewer than 96 hours lie between the answer and day 104."""
+    from app.domain.anki_progress import anki_schedule
+    from app.domain.scheduling import CardMemory
+
+    day_start = 4  # the study day starts at 04:00, as Anki's does
+
+    def day_number(when: datetime) -> int:
+        return (when - timedelta(hours=day_start)).date().toordinal() - datetime(
+            2025, 1, 1
+        ).date().toordinal()
+
+    answered = datetime(2025, 3, 1, answered_hour, 30, tzinfo=UTC)
+    due = datetime(2025, 3, 5, day_start, tzinfo=UTC)  # the start of the day four days on
+    memory = CardMemory(
+        "c1",
+        state=CardState.REVIEW,
+        stability=4.2,
+        difficulty=5.0,
+        due=due,
+        last_review=answered,
+        reps=3,
+    )
+    schedule = anki_schedule(memory, False, False, 0, day_number, 0.9, 0.5)
+    assert schedule.due - day_number(answered) == schedule.interval == 4

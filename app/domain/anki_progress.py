@@ -484,8 +484,11 @@ def anki_schedule(
         data = json.dumps(fields, separators=(",", ":"))
     factor = ease_from_difficulty(memory.difficulty)
     if memory.state is CardState.REVIEW:
-        days = (due - memory.last_review) / timedelta(days=1) if memory.last_review else 1.0
-        interval = max(1, round(days))
+        # Anki's interval counts its days from the day of the last answer to the due day: a
+        # card answered this afternoon and due four days on has 4, though fewer than 96 hours
+        # lie between the answer and the start of that day.
+        last = memory.last_review
+        interval = max(1, day_number(due) - day_number(last)) if last is not None else 1
         queue = -1 if suspended else 2
         return AnkiCardSchedule(
             2, queue, day_number(due), interval, factor, memory.reps, memory.lapses, 0, flags, data
