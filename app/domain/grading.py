@@ -6,7 +6,7 @@ contradicted. The matcher therefore:
 - compares *normalised* words: UK and US spelling meet ("quantisation", "quantized"),
   abbreviations and typed shorthand meet their long forms ("KV" and "key-value", "RAG",
   "grads", "ckpt"), an acronym's plural its singular ("GPUs"), words candidates use for the
-  same idea meet through a small lexicon of the field ("logloss", "cross-entropy"),
+  same idea meet through a lexicon of the field (`grading_lexicon.py`: "logloss", "cross-entropy"),
   inflections meet through the Snowball stemmer, "100GB" is 100 GB, "8 thousand" is 8k, "≥1"
   is "at least 1", a figure to fewer decimals meets the point's ("1.44" for "1.443"), a
   possessive "'s" is not a word, and filler such as "versus" is ignored;
@@ -65,672 +65,22 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from app.domain.grading_lexicon import (
+    ABBREVIATIONS,
+    CONTRASTS,
+    DEPENDENCE_DENIALS,
+    MAGNITUDES,
+    NEGATIONS,
+    SPELLING,
+    STOPWORDS,
+    SYNONYM_GROUPS,
+)
+
 if TYPE_CHECKING:
     from app.domain.content import Card
 
 # -- words ----------------------------------------------------------------------------------
 
-# Small words and interview filler that never carry a key point's idea on their own.
-STOPWORDS = frozenset(
-    """a an and are as at be been being by can could did do does doing for from had has have
-    having he her here hers him his how i if in into is it its itself just me more most my of
-    on once only or other our ours out over own per same she should so some such than that the
-    their theirs them then there these they this those through to too under until up upon us
-    very was we were what when where which while who whom why will with would you your yours
-    vs versus via also e g eg ie etc use uses used using usually often typically basically really
-    actually mostly like thing things way ways something keeps each lot lots get gets got make
-    makes made much many well even still just about around roughly approximately gives give
-    given needs need needed one's""".split()
-)
-# Words that flip what a sentence asserts. "n't" endings are caught separately.
-NEGATIONS = frozenset(
-    "not no never non without neither nor none cannot nothing nobody lack lacks lacking "
-    "regardless irrespective".split()
-)
-# Negations that deny a dependence ("the same regardless of hit rate"), not the claim: a
-# point that has one ("constant regardless of GPU count") asserts no negative.
-_DEPENDENCE_DENIALS = frozenset({"regardless", "irrespective"})
-# Contrasts whose sides an answer can swap while keeping every word ("within" vs "across").
-_CONTRASTS = (
-    ("within", "across"),
-    ("above", "below"),
-    ("before", "after"),
-    ("increase", "decrease"),
-    ("higher", "lower"),
-    ("fast", "slow"),
-    ("larger", "smaller"),
-    ("static", "dynamic"),
-    ("sparse", "dense"),
-    ("early", "late"),
-    ("first", "last"),
-    ("minimum", "maximum"),
-    ("underfit", "overfit"),
-    ("positive", "negative"),
-    ("synchronous", "asynchronous"),
-    ("online", "offline"),
-    ("compute", "memory"),
-    ("linear", "quadratic"),
-    ("local", "global"),
-    ("harmonic", "arithmetic"),
-    ("short", "long"),
-    ("add", "remove"),
-    ("improve", "worsen"),
-    ("halve", "double"),
-    ("multiply", "divide"),
-    ("pre", "post"),
-    ("separate", "combine"),
-    ("rise", "fall"),
-)
-# The two ends of one scale: every word of one end is the other side of every word of the
-# other ("a larger batch, a lower learning rate"; "halves" and "raises"; "fewer" and "more").
-_MAGNITUDES = (
-    ("increase", "larger", "rise", "double", "more"),
-    ("decrease", "smaller", "fall", "halve", "less"),
-)
-
-# Long forms that mean the same as a short one: both sides are rewritten to the short form.
-ABBREVIATIONS: Mapping[str, str] = {
-    "key value": "kv",
-    "retrieval augmented generation": "rag",
-    "learning rate": "lr",
-    "large language model": "llm",
-    "large language models": "llm",
-    "language model": "lm",
-    "neural network": "nn",
-    "neural networks": "nn",
-    "machine learning": "ml",
-    "deep learning": "dl",
-    "reinforcement learning from human feedback": "rlhf",
-    "reinforcement learning": "rl",
-    "direct preference optimization": "dpo",
-    "proximal policy optimization": "ppo",
-    "supervised fine tuning": "sft",
-    "supervised finetuning": "sft",
-    "mixture of experts": "moe",
-    "grouped query attention": "gqa",
-    "multi query attention": "mqa",
-    "approximate nearest neighbor": "ann",
-    "approximate nearest neighbors": "ann",
-    "k nearest neighbors": "knn",
-    "k nearest neighbor": "knn",
-    "principal component analysis": "pca",
-    "support vector machine": "svm",
-    "low rank adaptation": "lora",
-    "kullback leibler": "kl",
-    "chain of thought": "cot",
-    "in context learning": "icl",
-    "named entity recognition": "ner",
-    "personally identifiable information": "pii",
-    "time to first token": "ttft",
-    "click through rate": "ctr",
-    "area under the curve": "auc",
-    "maximum likelihood estimation": "mle",
-    "attn": "attention",
-    "vector db": "vector database",
-    "vectordb": "vector database",
-    "fine tuning": "finetuning",
-    "ft": "finetuning",
-    "fine tune": "finetune",
-    "fine tuned": "finetuned",
-    "pre training": "pretraining",
-    "pre trained": "pretrained",
-    "multi head": "multihead",
-    "real time": "realtime",
-    "trade off": "tradeoff",
-    "trade offs": "tradeoffs",
-    "hyper parameter": "hyperparameter",
-    "hyper parameters": "hyperparameters",
-    "data set": "dataset",
-    "data sets": "datasets",
-    "e mail": "email",
-    "8 bit": "int8",
-    "4 bit": "int4",
-    "prob": "probability",
-    "probs": "probability",
-    "params": "parameters",
-    "param": "parameter",
-    "info": "information",
-    "docs": "documents",
-    "doc": "document",
-    "eval": "evaluation",
-    "evals": "evaluation",
-    "gen": "generation",
-    "approx": "approximate",
-    "dims": "dimensions",
-    "dim": "dimension",
-    "seq": "sequence",
-    "temp": "temperature",
-    "vocab": "vocabulary",
-    "clf": "classifier",
-    "eng": "engineering",
-    "confidence interval": "ci",
-    "confidence intervals": "ci",
-    "cis": "ci",
-    "rl from ai feedback": "rlaif",
-    "reinforcement learning from ai feedback": "rlaif",
-    "rl from human feedback": "rlhf",
-    "true positive": "tp",
-    "true positives": "tp",
-    "false positive": "fp",
-    "false positives": "fp",
-    "false negative": "fn",
-    "false negatives": "fn",
-    "true negative": "tn",
-    "true negatives": "tn",
-    "stochastic gradient descent": "sgd",
-    "expected calibration error": "ece",
-    "population stability index": "psi",
-    "kolmogorov smirnov": "ks",
-    "chi square": "chisquare",
-    "chi 2": "chisquare",  # "chi squared", "chi²"
-    "chi2": "chisquare",
-    "power usage effectiveness": "pue",
-    "data loss prevention": "dlp",
-    "protected health information": "phi",
-    "business associate agreement": "baa",
-    "randomized controlled trial": "rct",
-    "randomised controlled trial": "rct",
-    "finite state machine": "fsm",
-    "out of vocabulary": "oov",
-    "byte pair encoding": "bpe",
-    "state of the art": "sota",
-    "model flops utilization": "mfu",
-    "model flops utilisation": "mfu",
-    "end to end": "e2e",
-    "vision transformer": "vit",
-    "vision transformers": "vit",
-    # Shorthand candidates type under a timer (not the field's named acronyms above).
-    "grad": "gradient",
-    "grads": "gradients",
-    "ckpt": "checkpoint",
-    "ckpts": "checkpoints",
-    "nbr": "neighbor",
-    "nbrs": "neighbors",
-    "msg": "message",
-    "msgs": "messages",
-    "avg": "average",
-    "perf": "performance",
-    "mem": "memory",
-    "emb": "embedding",
-    "embs": "embeddings",
-    "tok": "token",
-    "toks": "tokens",
-    "ctx": "context",
-    "hparams": "hyperparameters",
-    "seqs": "sequences",
-    "img": "image",
-    "imgs": "images",
-    "req": "request",
-    "reqs": "requests",
-    "resp": "response",
-    "repr": "representation",
-    "impl": "implementation",
-    "cfg": "configuration",
-    "config": "configuration",
-    "env": "environment",
-    "num": "number",
-    "prev": "previous",
-    "diff": "difference",
-    "conv": "convolution",
-    "convs": "convolutions",
-    "fwd": "forward",
-    "bwd": "backward",
-    "recs": "recommendations",
-    "se": "standard error",
-    "ses": "standard errors",
-    "std dev": "standard deviation",
-    "std": "standard deviation",
-    "stdev": "standard deviation",
-    "stats": "statistics",
-    "corr": "correlation",
-    "len": "length",
-    "bs": "batch size",
-    "hyperparam": "hyperparameter",
-    "hyperparams": "hyperparameters",
-    "arch": "architecture",
-    "algo": "algorithm",
-    "algos": "algorithms",
-    "infra": "infrastructure",
-    "tput": "throughput",
-    "util": "utilization",
-    "ppl": "perplexity",
-    "sec": "seconds",
-    "secs": "seconds",
-    # Units written out meet their symbols ("112 gigabytes" is 112 GB).
-    "gigabyte": "gb",
-    "gigabytes": "gb",
-    "megabyte": "mb",
-    "megabytes": "mb",
-    "terabyte": "tb",
-    "terabytes": "tb",
-    "kilobytes": "kb",
-    "millisecond": "ms",
-    "milliseconds": "ms",
-    # A hyphenated "non-" word is one word, not a negation of the rest ("non-linearity").
-    "non linear": "nonlinear",
-    "non linearity": "nonlinearity",
-    "non linearities": "nonlinearities",
-    "non deterministic": "nondeterministic",
-    "non determinism": "nondeterminism",
-    "non negative": "nonnegative",
-    # Named things of the field and their acronyms.
-    "cost function": "loss function",
-    "objective function": "loss function",
-    # ("squared" is read as 2 before long forms are looked up: "mean 2 error" is MSE, "n²".)
-    "mean 2 error": "mse",
-    "mean square error": "mse",
-    "root mean 2 error": "rmse",
-    "root mean square error": "rmse",
-    "mean absolute error": "mae",
-    "negative log likelihood": "nll",
-    "maximum likelihood": "mle",
-    "p value": "pvalue",
-    "p values": "pvalue",
-    "independent and identically distributed": "iid",
-    "true positive rate": "tpr",
-    "false positive rate": "fpr",
-    "true negative rate": "tnr",
-    "false negative rate": "fnr",
-    "convolutional neural network": "cnn",
-    "convolutional neural networks": "cnn",
-    "convnet": "cnn",
-    "convnets": "cnn",
-    "recurrent neural network": "rnn",
-    "recurrent neural networks": "rnn",
-    "long short term memory": "lstm",
-    "generative adversarial network": "gan",
-    "generative adversarial networks": "gan",
-    "variational autoencoder": "vae",
-    "natural language processing": "nlp",
-    "graphics processing unit": "gpu",
-    "graphics processing units": "gpu",
-    "tensor processing unit": "tpu",
-    "optical character recognition": "ocr",
-    "fully sharded data parallel": "fsdp",
-    "group relative policy optimization": "grpo",
-    "group relative policy optimisation": "grpo",
-    "direct preference optimisation": "dpo",
-    "proximal policy optimisation": "ppo",
-    "rotary position embedding": "rope",
-    "rotary position embeddings": "rope",
-    "rotary positional embedding": "rope",
-    "rotary positional embeddings": "rope",
-    "rotary embeddings": "rope",
-    "parameter efficient fine tuning": "peft",
-    "parameter efficient finetuning": "peft",
-    "small language model": "slm",
-    "small language models": "slm",
-    "vision language model": "vlm",
-    "vision language models": "vlm",
-    "knowledge distillation": "distillation",
-    "time per output token": "tpot",
-    "inter token latency": "itl",
-    "queries per second": "qps",
-    "normalized discounted cumulative gain": "ndcg",
-    "mean reciprocal rank": "mrr",
-    "exponential moving average": "ema",
-    "service level objective": "slo",
-    "service level objectives": "slo",
-    "service level agreement": "sla",
-    "key performance indicator": "kpi",
-    "key performance indicators": "kpi",
-    "out of memory": "oom",
-    "batch norm": "batchnorm",
-    "batch normalization": "batchnorm",
-    "batch normalisation": "batchnorm",
-    "hierarchical navigable small world": "hnsw",
-    "maximum inner product search": "mips",
-}
-
-# Words that stand for the same idea in this field; each maps to one representative stem.
-_SYNONYM_GROUPS = (
-    ("noise", "noisy"),  # the stemmer keeps them apart ("noi", "noisi")
-    ("within", "intra", "inside"),
-    ("across", "inter", "between"),
-    (
-        "big",
-        "large",
-        "huge",
-        "bigger",
-        "larger",
-        "massive",
-        "enormous",
-        "giant",
-        "vast",
-        "gigantic",
-        "sizable",
-        "sizeable",
-    ),
-    ("small", "tiny", "smaller"),
-    ("fast", "quick", "quickly", "faster", "speed", "speedup", "quicker", "fastest", "rapid"),
-    ("slow", "slower", "sluggish"),
-    (
-        "reduce",
-        "lower",
-        "decrease",
-        "cut",
-        "shrink",
-        "fewer",
-        "less",
-        "minimise",
-        "minimize",
-        "mitigate",
-        "curb",
-        "drive down",
-        "bring down",
-    ),
-    (
-        "increase",
-        "raise",
-        "grow",
-        "boost",
-        "higher",
-        "rise",
-        "rises",
-        "go up",
-        "goes up",
-        "bump up",
-        "inflate",
-        "inflates",
-        "balloon",
-        "balloons",
-    ),
-    ("remove", "drop", "discard", "delete", "eliminate", "rid"),
-    ("example", "sample", "instance", "data point", "datapoint"),
-    # "must stay in RAM" is "must be kept in RAM"; "lives in RAM" too.
-    (
-        "keep",
-        "retain",
-        "preserve",
-        "maintain",
-        "stay",
-        "remain",
-        "lives in",
-        "live in",
-        "sits in",
-        "sit in",
-        "resides",
-        "reside",
-    ),
-    ("combine", "merge", "fuse", "blend", "mix"),
-    ("split", "divide", "partition", "shard"),
-    ("confident", "sure", "certain"),
-    ("mistake", "error"),
-    # "you pay per token" states a cost; paying is spending ("approval before paying").
-    (
-        "cost",
-        "expense",
-        "price",
-        "costly",
-        "pricey",
-        "spend",
-        "spending",
-        "payment",
-        "pay",
-        "paying",
-        "purchase",
-        "checkout",
-        "bill",
-        "billed",
-        "billing",
-        "charge",
-        "charged",
-    ),
-    ("answer", "response", "reply", "output"),
-    (
-        "check",
-        "verify",
-        "validate",
-        "review",
-        "inspect",
-        "examine",
-        "scrutinize",
-        "scrutinise",
-        "double check",
-        "sanity check",
-    ),
-    ("pick", "choose", "select", "decide", "decision", "choice"),
-    ("reserve", "set aside", "hold out", "holdout", "hold back"),
-    ("label", "annotation", "annotate", "rater", "raters"),
-    # How candidates say the same thing in this field (written from how people talk in
-    # interviews, not from any labelled answer).
-    ("cheap", "cheaper", "cheapest", "inexpensive", "low cost"),
-    ("human", "person", "people", "manual", "manually"),
-    ("current", "existing", "incumbent"),
-    ("historical", "past"),
-    ("diverse", "diversity", "varied", "variety", "novelty", "novel"),
-    ("argmax", "most likely", "most probable", "highest probability", "highest prob"),
-    ("identical", "same"),
-    ("cite", "citation", "quote", "attribute"),
-    ("calculation", "math", "maths"),
-    ("contamination", "leakage", "leak", "leaked"),
-    (
-        "first",
-        "upfront",
-        "up front",
-        "beforehand",
-        "in advance",
-        "at the start",
-        "start with",
-        "begin with",
-    ),
-    ("production", "prod", "live", "deployed", "in the wild"),
-    ("recommendation", "recommender", "recommenders", "recsys"),
-    ("categorize", "categorise", "bucket", "group", "triage"),
-    ("collect", "gather", "compile", "harvest"),
-    ("hallucinate", "hallucination", "fabricate", "confabulate", "invent", "make up", "made up"),
-    ("abstain", "abstention", "refuse", "refusal"),
-    ("clinician", "doctor", "physician"),
-    ("tradeoff", "tradeoffs", "balance", "compromise"),
-    ("dataset", "corpus", "corpora"),
-    ("anonymize", "anonymise", "de identify", "deidentify", "redact", "pseudonymize"),
-    ("private", "in house", "on prem", "on premise", "on premises", "self hosted", "vpc"),
-    ("premature", "prematurely", "too soon", "too early"),
-    ("permission", "acl", "acls", "access control", "access controls", "entitlement"),
-    ("paraphrase", "reword", "reworded", "rephrase", "rephrased"),
-    ("correctness", "accuracy", "accurate", "correct"),
-    ("monitor", "watch", "track"),
-    ("ban", "prohibit", "forbid"),
-    ("employee", "staff", "worker"),
-    ("provide", "offer", "supply", "vendor", "vendors"),
-    ("enterprise", "corporate"),
-    ("improve", "better", "improvement", "outperform", "beat", "beats", "win", "wins"),
-    ("worsen", "worse", "hurt", "hurts", "degrade", "harm", "break", "breaks", "misleading"),
-    ("forget", "lose", "forgetting"),
-    ("narrow", "specialized", "specialised", "specific"),
-    ("additional", "further", "extra", "continued"),
-    ("exceed", "surpass", "outgrow"),
-    ("trigger", "kick off"),  # (not "initiate": its stem is "initial", "initialised")
-    ("approve", "approval", "sanction", "sanctioned", "sign off", "confirmation", "confirm"),
-    ("deny", "denial", "reject", "rejection"),
-    ("investigate", "investigation", "diagnose", "look into"),
-    (
-        "logloss",
-        "log loss",
-        "cross entropy",
-        "binary cross entropy",
-        "bce",
-        "nll",
-    ),
-    ("ffn", "feed forward", "feedforward", "mlp"),
-    ("layernorm", "layer norm", "layer normalization", "layer normalisation"),
-    ("residual", "skip connection", "skip connections", "shortcut connection"),
-    ("keyword", "lexical"),
-    ("latency", "response time", "delay", "lag", "wait time", "waiting time"),
-    ("problem", "issue", "pain point"),
-    ("outcome", "result", "impact"),
-    ("role", "contribution"),
-    ("ignore", "disregard", "overlook"),
-    ("conflict", "contradict", "disagree", "inconsistent", "contradictory"),
-    ("separate", "isolate", "decouple", "distinguish", "independent", "independently"),
-    ("fail", "failure"),
-    ("retrieve", "fetch"),
-    ("instruction", "command", "directive"),
-    ("untrusted", "external", "third party"),
-    ("automaton", "state machine", "fsm"),
-    ("overkill", "unnecessary", "excessive"),
-    ("comparable", "on par", "as good as", "equivalent", "rival"),
-    ("checkpoint", "recompute", "rematerialize", "rematerialise"),
-    ("faithful", "faithfulness", "factual consistency", "factually consistent"),
-    (
-        "repeat",
-        "rerun",
-        "repeatedly",
-        "again and again",
-        "multiple runs",
-        "several runs",
-        "multiple times",
-        "several times",
-    ),
-    ("slice", "segment", "break down", "breakdown", "stratify", "subgroup"),
-    ("runtime", "run time", "on the fly"),
-    ("coordination", "coordinate", "handoff", "handoffs"),
-    ("loop", "stuck", "going in circles"),
-    ("differ", "mismatch", "diverge", "deviate"),
-    ("frontier", "sota", "flagship", "most capable"),
-    (
-        "hard",
-        "difficult",
-        "complex",
-        "complicated",
-        "challenging",
-        "tricky",
-        "tough",
-        "nontrivial",
-        "non trivial",
-    ),
-    (
-        "abtest",
-        "a b test",
-        "ab test",
-        "a b testing",
-        "split test",
-        "online experiment",
-        "controlled experiment",
-        "randomized experiment",
-        "randomised experiment",
-        "rct",
-    ),
-    ("rule", "guideline", "guidance"),
-    ("explanation", "explain", "justification", "justify"),
-    ("requirement", "constraint", "spec"),
-    ("simple", "naive", "simplest", "straightforward", "basic", "vanilla"),
-    ("standalone", "self contained"),
-    # Everyday equivalents across many cards (how people paraphrase, not one answer's words).
-    ("restore", "roll back", "rollback", "revert", "reload", "go back to"),
-    ("memory", "ram", "vram"),
-    ("halve", "halves", "halved", "in half"),
-    ("overflow", "overflows", "inf", "infs", "nan", "nans"),
-    ("doubt", "unsure", "uncertain"),
-    ("law", "laws", "legal", "legally", "statutory"),
-    ("require", "mandate", "mandatory", "oblige", "obliged", "compulsory"),
-    ("rely", "depend", "act on"),
-    ("update", "revise", "adjust", "modify", "amend"),
-    ("full", "whole", "entire"),
-    ("write", "draft", "compose"),
-    ("relevant", "pertinent"),
-    ("chunk", "passage", "snippet"),
-    ("dedup", "deduplicate", "deduplication", "near duplicate", "near duplicates"),
-    ("random", "stochastic", "nondeterministic", "nondeterminism", "randomness"),
-    ("recur", "recurs", "reoccur", "keeps coming back", "comes back", "come back"),
-    ("delta", "correction"),
-    ("wrong", "incorrect", "mistaken", "false", "erroneous", "bogus"),
-    ("deploy", "deployment", "roll out", "rollout", "ship", "shipping"),
-    ("evaluation", "test", "tests", "testing", "tested"),
-    ("explicit", "explicitly", "spell out", "spells out", "spelled out"),
-    ("version", "versioned", "versioning", "git", "version control"),
-    # Pairs the bank's own alternative phrasings swap for each other on many cards.
-    ("limit", "cap", "caps", "capped", "ceiling"),
-    ("query", "question"),
-    ("traffic", "volume"),
-    ("example", "shot", "shots", "demonstration", "demonstrations"),
-    ("risk", "stake", "stakes"),
-    ("parallel", "concurrent", "concurrently", "simultaneous", "simultaneously"),
-    ("threshold", "cutoff", "cut off"),
-    ("classify", "classification", "classifier"),
-    ("penalty", "penalize", "penalise", "penalized"),
-    ("compute", "flops", "flop"),
-    # Everyday words candidates use for the same claim across the field.
-    ("produce", "emit", "spit out", "spits out", "churn out", "churns out"),
-    ("bad", "poor"),
-    ("predict", "forecast"),
-    ("user", "customer"),
-    ("near", "almost", "nearly"),
-    ("stable", "steady", "stabilize", "stabilise"),
-    ("hungry", "heavy", "intensive", "demanding"),
-    ("expose", "reveal", "surface", "show", "highlight", "uncover"),
-    ("rare", "uncommon", "infrequent", "minority", "scarce"),
-    ("common", "frequent", "frequently"),
-    ("easy", "easier", "easily", "trivial", "effortless"),
-    ("happen", "occur"),
-    ("important", "crucial", "essential", "vital"),
-    ("every", "all"),
-    ("before", "prior to", "ahead of"),
-    ("stop", "halt", "terminate", "abort"),
-    ("company", "organization", "organisation", "org", "firm", "business"),
-    ("find", "discover", "spot"),
-    ("build", "construct", "create", "develop"),
-    ("sensitive", "confidential"),
-    ("goal", "aim", "purpose"),
-    ("store", "persist"),
-    ("gpu", "accelerator", "accelerators"),
-    ("prevent", "avoid", "guard against", "stave off"),
-    ("method", "approach", "technique"),
-    ("judge", "grader", "graders"),
-    ("bound", "bottleneck", "bottlenecked"),  # "memory-bound" is a memory bottleneck
-    ("sum", "total"),
-    ("enable", "allow", "let"),
-    ("blame", "fault", "finger pointing"),
-    ("brittle", "fragile", "flaky"),
-    ("l2", "ridge"),
-    ("l1", "lasso"),
-    ("backprop", "backpropagation", "back propagation", "backward pass"),
-    ("after", "afterwards", "afterward", "subsequently", "later on"),
-    (
-        "staged",
-        "gradual",
-        "gradually",
-        "phased",
-        "progressive",
-        "progressively",
-        "canary",
-        "canaries",
-    ),
-    ("hierarchical", "hierarchy", "hierarchies"),
-    (
-        "sequential",
-        "sequentially",
-        "serial",
-        "serially",
-        "one after another",
-        "one after the other",
-    ),
-    (
-        "extrapolate",
-        "generalises beyond",
-        "generalizes beyond",
-        "generalise beyond",
-        "generalize beyond",
-    ),
-    ("workflow", "process", "flow"),
-    ("cause", "lead to", "leads to", "led to"),
-    ("orchestrator", "supervisor"),
-    ("immediately", "instantly", "right away", "straight away"),
-    ("ambiguous", "open ended", "vague", "underspecified", "under specified"),
-)
-# Spelling rules UK -> US, applied to every word of both texts (so a rule that also touches
-# an unrelated word does no harm: the point and the answer change alike).
-_SPELLING = (
-    (re.compile(r"isation(s?)$"), r"ization\1"),
-    (re.compile(r"is(e|ed|es|ing|er|ers)$"), r"iz\1"),
-    (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
-    (re.compile(r"(?<=.{3})our(s?)$"), r"or\1"),
-    (re.compile(r"(?<=.{2})tre(s?)$"), r"ter\1"),
-    (re.compile(r"ll(ing|ed|er|ers)$"), r"l\1"),
-    (re.compile(r"ogue(s?)$"), r"og\1"),
-    # Not a spelling but an adverb the stemmer leaves apart: "greedily" is "greedy".
-    (re.compile(r"(?<=.{3})ily$"), "y"),
-)
 _TOKEN = re.compile(
     r"\d+(?:[.,]\d+)*(?:[A-Za-z]+)?(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥$€£]|>="
 )
@@ -821,8 +171,8 @@ def _ise_word(word: str) -> bool:
 @cache
 def _spell(word: str) -> str:
     keep_ise = "is" in word and _ise_word(word)
-    for pattern, repl in _SPELLING:
-        if keep_ise and pattern is _SPELLING[1][0]:
+    for pattern, repl in SPELLING:
+        if keep_ise and pattern is SPELLING[1][0]:
             continue
         word = pattern.sub(repl, word)
     return word
@@ -840,7 +190,7 @@ def _stem(word: str) -> str:
 @cache
 def _synonyms() -> dict[str, str]:
     table: dict[str, str] = {}
-    for group in _SYNONYM_GROUPS:
+    for group in SYNONYM_GROUPS:
         head = _stem(group[0].split()[0])
         for word in group:
             if " " not in word:
@@ -878,7 +228,7 @@ class Token:
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Multi-word forms by their first word, longest first (so a word is looked up once)."""
     multi = [(tuple(long.split()), short) for long, short in ABBREVIATIONS.items()]
-    multi += [(tuple(w.split()), group[0]) for group in _SYNONYM_GROUPS for w in group if " " in w]
+    multi += [(tuple(w.split()), group[0]) for group in SYNONYM_GROUPS for w in group if " " in w]
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for words, short in sorted(multi, key=lambda item: -len(item[0])):
         by_first.setdefault(words[0], []).append((words, short))
@@ -925,7 +275,7 @@ def _object_like(word: str) -> bool:
 
 
 # The words of the contrasts, as written ("below", "after"): where or how, not a thing.
-_SIDE_WORDS = frozenset(word for pair in (*_CONTRASTS, *_MAGNITUDES) for word in pair)
+_SIDE_WORDS = frozenset(word for pair in (*CONTRASTS, *MAGNITUDES) for word in pair)
 
 
 _SET_ASIDE = frozenset({("instead", "of"), ("rather", "than")})
@@ -1039,7 +389,7 @@ def _stop_canon() -> frozenset[str]:
 def _contrast_of() -> dict[str, frozenset[str]]:
     """Each side of a contrast and its other sides, compared after synonyms are folded
     ("lower" and "decrease" are one side, "larger" and "smaller" are two)."""
-    pairs = [*_CONTRASTS, *((a, b) for a in _MAGNITUDES[0] for b in _MAGNITUDES[1])]
+    pairs = [*CONTRASTS, *((a, b) for a in MAGNITUDES[0] for b in MAGNITUDES[1])]
     table: dict[str, set[str]] = {}
     for a, b in pairs:
         one, other = _canon(a), _canon(b)
@@ -1140,7 +490,7 @@ def _asserts_negative(tokens: Iterable[Token]) -> bool:
     tokens = list(tokens)
     return any(
         t.negation
-        and t.word not in _DEPENDENCE_DENIALS
+        and t.word not in DEPENDENCE_DENIALS
         and i + 1 < len(tokens)
         and not tokens[i + 1].after_pause
         for i, t in enumerate(tokens)
@@ -1609,7 +959,7 @@ _DIRECTION_WORDS = ("before", "after", "above", "below", "early", "late", "first
 
 @cache
 def _directions() -> frozenset[str]:
-    return frozenset(_canon(w) for w in (*_DIRECTION_WORDS, *_MAGNITUDES[0], *_MAGNITUDES[1]))
+    return frozenset(_canon(w) for w in (*_DIRECTION_WORDS, *MAGNITUDES[0], *MAGNITUDES[1]))
 
 
 def _negates_the_rest(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token]) -> bool:
@@ -1919,7 +1269,7 @@ def _other_side_instead(
 
 
 _QUALIFIER_REACH = 3  # tokens before a word that act on it ("adds a second critic")
-# Opposite actions on a thing (of `_CONTRASTS`); not adjectives such as "first" and "last",
+# Opposite actions on a thing (of `CONTRASTS`); not adjectives such as "first" and "last",
 # which an answer often uses in another sense ("last month's logs").
 _ACTIONS = (("add", "remove"), ("increase", "decrease"), ("improve", "worsen"))
 
