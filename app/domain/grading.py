@@ -687,12 +687,16 @@ def _prepare(phrasing: str) -> _Point | None:
         frozenset(
             t.canon
             for i, t in enumerate(tokens)
-            if any(u.canon == _LOWER for u in _qualifiers(tokens, i, _LOWER_REACH))
+            if any(u.canon == _lower() for u in _qualifiers(tokens, i, _LOWER_REACH))
         ),
     )
 
 
-_LOWER = _canon("lower")
+@cache
+def _lower() -> str:
+    return _canon("lower")
+
+
 _LOWER_REACH = 3  # "reduce the learning rate": tokens after the verb it acts on
 
 
@@ -1113,13 +1117,15 @@ def _unequal(point: _Point, positions: Mapping[str, int], tokens: Sequence[Token
     """The point equates two things ("micro-F1 equals accuracy"); the answer does not say
     so, but puts the point's words on the two sides of a "than" ("micro-F1 is always lower
     than accuracy")."""
-    if not _EQUALS & set(point.wanted) or _EQUALS & positions.keys():
+    if not _equals() & set(point.wanted) or _equals() & positions.keys():
         return False
     found = sorted(positions.values())
     return any(t.word == "than" for t in tokens[found[0] + 1 : found[-1]]) if found else False
 
 
-_EQUALS = frozenset({_canon("equals"), _canon("same")})
+@cache
+def _equals() -> frozenset[str]:
+    return frozenset({_canon("equals"), _canon("same")})
 
 
 @lru_cache(maxsize=65536)
@@ -1373,8 +1379,14 @@ SUPPORT_SHORT = 2
 SUPPORT_WORDS = 1
 # Only a telling word supports ("overflow", not "model"): one at least this rare in the bank.
 SUPPORT_MIN_WEIGHT = 5.0
+
+
 # Small words rare in the bank's terse points, so weighed as telling, that tell nothing.
-_FUNCTION_WORDS = frozenset(_canon(w) for w in ("both", "either", "because", "whether"))
+@cache
+def _function_words() -> frozenset[str]:
+    return frozenset(_canon(w) for w in ("both", "either", "because", "whether"))
+
+
 # A supporting word is part of the same statement: this many tokens at most from a word of
 # the point the answer has.
 SUPPORT_REACH = SPAN_MIN
@@ -1454,7 +1466,7 @@ def match_key_point(
     telling = {
         w
         for w in _support_words(" ".join((support, *alternatives)), point) - others
-        if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT and w not in _FUNCTION_WORDS
+        if weights.get(w, SUPPORT_MIN_WEIGHT) >= SUPPORT_MIN_WEIGHT and w not in _function_words()
     }
     stated = _support_words(support, point)
     helpers = {w: 1.0 if w in stated else PHRASING_SUPPORT for w in telling}
