@@ -91,9 +91,14 @@ def serialize_concept(concept: Concept, cards: Sequence[Card]) -> str:
             lines.append(f"seeds: {_flow_list(card.seeds)}")
         lines.append("key_points:" if card.key_points else "key_points: []")
         phrasings = card.phrasings or ((),) * len(card.key_points)
-        for point, also in zip(card.key_points, phrasings, strict=True):
-            if also:
-                lines += [f"  - point: {_scalar(point)}", f"    also: {_flow_list(also)}"]
+        wrongs = card.misconceptions or ((),) * len(card.key_points)
+        for point, also, wrong in zip(card.key_points, phrasings, wrongs, strict=True):
+            if also or wrong:
+                lines.append(f"  - point: {_scalar(point)}")
+                if also:
+                    lines.append(f"    also: {_flow_list(also)}")
+                if wrong:
+                    lines.append(f"    not: {_flow_list(wrong)}")
             else:
                 lines.append(f"  - {_scalar(point)}")
         lines += ["```", "", card.answer.strip("\n"), ""]

@@ -55,6 +55,10 @@ class Card:
     # Other ways of stating each key point (aligned with key_points; () where none), which
     # the quiz grader credits as well: written as `- point: ...` with `also: [...]`.
     phrasings: tuple[tuple[str, ...], ...] = ()
+    # For each key point, the mistaken claims a candidate commonly makes about it with the
+    # point's own words (aligned with key_points; () where none): an answer that states one
+    # of them does not get the point. Written as `not: [...]` beside `also:`.
+    misconceptions: tuple[tuple[str, ...], ...] = ()
 
     def __reduce__(self) -> tuple[type[Card], tuple[object, ...]]:
         """Pickled as its field values (the parse cache holds every card): rebuilt through

@@ -97,6 +97,27 @@ def unsupported_key_points(card: Card) -> list[str]:
     return unsupported
 
 
+def misconception_problems(card: Card) -> list[str]:
+    """What is wrong with a card's `not:` lists: a mistaken claim that repeats its point or
+    one of the point's phrasings (the grader would refuse the point's own wording), or one
+    that shares no word with them (it is about something else, so it says nothing here)."""
+    problems = []
+    for index, wrongs in enumerate(card.misconceptions):
+        point = card.key_points[index]
+        others = card.phrasings[index] if index < len(card.phrasings) else ()
+        right = {" ".join(content_words(text)) for text in (point, *others)}
+        vocabulary = {w for text in (point, *others) for w in content_words(text)}
+        for wrong in wrongs:
+            words = content_words(wrong)
+            if " ".join(words) in right:
+                problems.append(f"mistaken claim '{wrong}' repeats key point '{point}'")
+            elif not vocabulary.intersection(words):
+                problems.append(
+                    f"mistaken claim '{wrong}' shares no word with key point '{point}'"
+                )
+    return problems
+
+
 @dataclass(frozen=True)
 class Paraphrase:
     """A key point deliberately worded differently from its answer, and why that is right."""
@@ -184,6 +205,10 @@ def editorial_problems(bank: ContentBank, paraphrase_file: Path) -> list[Content
                     f"{MAX_PROSE_WORDS} (split it into steps)",
                 )
             )
+        problems.extend(
+            ContentProblem(card.source, card.line, f"{problem} of '{card.id}'")
+            for problem in misconception_problems(card)
+        )
         for point in unsupported_key_points(card):
             if (card.id, point) in allowed:
                 used.add((card.id, point))

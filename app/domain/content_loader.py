@@ -251,7 +251,7 @@ def _parse_card(
             f"seconds must be a whole number from 10 to 3600, got {seconds!r}",
         )
     kp_line = _line_of(lines, "key_points", meta_start, close)
-    key_points, phrasings = _key_points(meta["key_points"], kp_line)
+    key_points, phrasings, misconceptions = _key_points(meta["key_points"], kp_line)
     # Your own card may have none yet (`key_points: []`): it is marked "needs key points".
     if len(key_points) < MIN_KEY_POINTS and (key_points or not user):
         raise _FileError(
@@ -282,33 +282,42 @@ def _parse_card(
         answer_line=answer_line,
         user=user,
         phrasings=phrasings if any(phrasings) else (),
+        misconceptions=misconceptions if any(misconceptions) else (),
     )
 
 
-def _key_points(value: Any, line: int) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """Each key point is text, or `{point: text, also: [other phrasings]}`."""
+def _key_points(
+    value: Any, line: int
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """Each key point is text, or `{point: text, also: [other phrasings], not: [mistaken
+    claims]}`: the points, their phrasings and their misconceptions, aligned."""
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
         raise _FileError(line, "key_points must be a list")
     points: list[str] = []
     phrasings: list[tuple[str, ...]] = []
+    misconceptions: list[tuple[str, ...]] = []
     for item in value:
         if isinstance(item, dict):
-            if "point" not in item or set(item) - {"point", "also"}:
+            if "point" not in item or set(item) - {"point", "also", "not"}:
                 raise _FileError(
-                    line, "a key point written as a mapping has 'point' and optionally 'also'"
+                    line,
+                    "a key point written as a mapping has 'point' and optionally 'also' "
+                    "and 'not'",
                 )
             text = str(item["point"]).strip()
             also = tuple(a for a in _string_list(item.get("also"), "also", line) if a)
+            wrong = tuple(a for a in _string_list(item.get("not"), "not", line) if a)
         elif isinstance(item, str | int) and not isinstance(item, bool):
-            text, also = str(item).strip(), ()
+            text, also, wrong = str(item).strip(), (), ()
         else:
             raise _FileError(line, "key_points must be a list of strings")
         if text:
             points.append(text)
             phrasings.append(also)
-    return tuple(points), tuple(phrasings)
+            misconceptions.append(wrong)
+    return tuple(points), tuple(phrasings), tuple(misconceptions)
 
 
 def load_areas(path: Path) -> tuple[dict[str, Area], list[ContentProblem]]:
