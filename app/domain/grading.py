@@ -127,6 +127,8 @@ SENTENCES_PER_WINDOW = 2
 # Negation this many tokens before a matched word (in the same clause) flips it.
 NEGATION_REACH = 3
 _CLAUSE_BREAKS = frozenset({"but", "however", "whereas", "although", "though", "unlike"})
+# Words that join two claims: a mistaken claim is stated within one of them.
+_CLAUSE_JOINS = frozenset({"and", "while", "whilst", "whereas", "but", "so", "because"})
 
 
 _PER_THREAD = threading.local()
@@ -468,6 +470,27 @@ class AnswerIndex:
             for i in range(max(0, len(by_sentence) - n + 1))
         ]
         self.whole = _window(tokens)
+        self._clauses: AnswerIndex | None = None
+
+    def clauses(self) -> AnswerIndex:
+        """The answer split finer, into clauses (at a pause, "but", "while", "and"): where a
+        mistaken claim must be stated whole. "Cohen's kappa for two raters and Fleiss' for
+        many" says nothing of Fleiss' kappa for two raters."""
+        if self._clauses is None:
+            parts: list[list[Token]] = [[]]
+            for token in self.whole.tokens:
+                if parts[-1] and (
+                    token.after_pause or token.breaks_clause or token.word in _CLAUSE_JOINS
+                ):
+                    parts.append([])
+                parts[-1].append(token)
+            clauses = object.__new__(AnswerIndex)
+            clauses.text = self.text
+            clauses.windows = [_window(part) for part in parts if part]
+            clauses.whole = self.whole
+            clauses._clauses = clauses
+            self._clauses = clauses
+        return self._clauses
 
 
 @dataclass(frozen=True)
@@ -482,6 +505,8 @@ class _Verdict:
     supported: tuple[str, ...] = ()
     canon: tuple[str, ...] = ()  # the point's words found, normalised
     phrased: tuple[str, ...] = ()  # words of the point's phrasings that make up for one
+    # Where in the answer (character offset) each of the point's words found is.
+    places: tuple[tuple[str, int], ...] = ()
 
 
 def _asserts_negative(tokens: Iterable[Token]) -> bool:
@@ -897,7 +922,12 @@ def _judge_window(
         # Too few of the point's words for this window to state it, even with the model
         # answer's support: no need to ask what else it says (the slow part, per window).
         return _Verdict(
-            share, found, missing, evidence, canon=tuple(w for w in point.wanted if w in positions)
+            share,
+            found,
+            missing,
+            evidence,
+            canon=tuple(w for w in point.wanted if w in positions),
+            places=tuple((w, tokens[i].start) for w, i in positions.items()),
         )
     # Numbers the point writes as digits must be there; "one" or "ZeRO" are words, not figures.
     numbers = [
@@ -944,7 +974,8 @@ def _judge_window(
     elif point.formulas and (formula := _other_formula(point, whole)):
         problem = formula
     canon = tuple(w for w in point.wanted if w in positions)
-    return _Verdict(share, found, missing, evidence, problem, canon=canon)
+    places = tuple((w, tokens[i].start) for w, i in positions.items())
+    return _Verdict(share, found, missing, evidence, problem, canon=canon, places=places)
 
 
 def _only_directions(positions: Mapping[str, int]) -> bool:
@@ -1451,13 +1482,15 @@ def match_key_point(
     rivals: tuple[str, frozenset[str]] = ("", frozenset()),
     others: frozenset[str] = frozenset(),
     topic: frozenset[str] = frozenset(),
+    mistakes: Iterable[str] = (),
 ) -> PointMatch:
     """Whether `answer` states `point` (or one of its `alternatives`) in one window.
     `support` is the model answer's own statement of the point: a window a word or so short
     of the point is enough when it also holds enough of that statement's other words.
     `rivals`: the point's subject (if one of them) and the things the question compares
     (see `_rival_subject`). `others`: words that cannot support this point, since the
-    question or the card's other points use them."""
+    question or the card's other points use them. `mistakes`: the mistaken claims candidates
+    make about the point (see `_mistaken`)."""
     index = answer if isinstance(answer, AnswerIndex) else AnswerIndex(answer)
     if not index.text.strip():
         return PointMatch(point, False, "nothing typed")
@@ -1491,6 +1524,9 @@ def match_key_point(
     wanted = len(verdict.found) + len(verdict.missing)
     via = "" if phrasing == point else f" (as “{phrasing}”)"
     if _passes(verdict):
+        if mistaken := _mistaken(verdict, (point, *alternatives), tuple(mistakes), index, weights):
+            mistake, claim = mistaken
+            return PointMatch(point, False, f"states a common mistake: “{mistake}”", claim.evidence)
         if _verbatim(phrasing, index.text):
             return PointMatch(point, True, f"mentions “{phrasing.strip()}”", verdict.evidence)
         what = ", ".join(verdict.found)
@@ -1522,6 +1558,115 @@ def match_key_point(
     return PointMatch(point, False, f"none of the key words ({', '.join(verdict.missing)})")
 
 
+def _mistaken(
+    verdict: _Verdict,
+    phrasings: tuple[str, ...],
+    mistakes: tuple[str, ...],
+    index: AnswerIndex,
+    weights: Mapping[str, float],
+) -> tuple[str, _Verdict] | None:
+    """The first of the point's mistaken claims ("PPO is off-policy" for "PPO is on-policy")
+    the answer states where it seems to state the point, with how it states it.
+
+    The same words serve both claims, so the claim counts only when the answer has a word
+    that makes it wrong (one neither the point nor its `phrasings` have: "off"), at a
+    mention of a word both share; and the point keeps its tick when one of its own words
+    that the mistake lacks ("two" of "Cohen's kappa for two raters") is closer to those
+    shared words than the mistake's: "Cohen's kappa is for two raters, Fleiss' for many" is
+    right, "Cohen's kappa is for many raters" is not."""
+    if not mistakes:
+        return None
+    family = frozenset().union(*(p.symbols for text in phrasings if (p := _prepare(text))))
+    ours = dict(verdict.places)
+    for mistake in mistakes:
+        wrong = _prepare(mistake)
+        if wrong is None:
+            continue
+        claim = replace(_best(wrong, index.clauses(), weights), needs=MISTAKE_SHARE)
+        if not _passes(claim) or wrong.wanted[0] not in claim.canon:
+            continue  # a mistake is stated whole, of its subject
+        shared = [at for word, at in claim.places if ours.get(word) == at]
+        if not shared:
+            continue
+        telling = _telling(wrong, family, claim, index.whole.tokens)
+        if not telling:
+            continue
+        own = [at for word, at in ours.items() if word not in wrong.symbols]
+        if own and _distance(own, shared) < _distance(telling, shared):
+            continue
+        return mistake, claim
+    return None
+
+
+# A mistaken claim is stated when one clause holds this share of its words' weight, its
+# subject (first word) among them.
+MISTAKE_SHARE = 0.7
+
+
+# Small words that carry a mistaken claim ("only", "many", "once"), though the matcher does
+# not look for them in a point.
+@cache
+def _quantities() -> frozenset[str]:
+    return frozenset(
+        _canon(w) for w in ("many", "more", "most", "only", "once", "each", "per", "over", "under")
+    )
+
+
+# The answer says a mistake's word of what stands this many tokens from it at most.
+BOUND_REACH = 2
+
+
+def _telling(wrong: _Point, family: frozenset[str], claim: _Verdict, answer: Sequence[Token]) -> list[int]:
+    """Where the answer has the words that make a mistaken claim wrong: words of the mistake
+    that neither the point nor its phrasings have, each said of what the mistake says it of
+    (see `_bound`), inside the stretch where the answer states the claim."""
+    places = dict(claim.places)
+    low, high = min(places.values()), max(places.values())
+    stop = _stop_canon()
+    claim_tokens = _phrasing_tokens(wrong.text)
+    found = []
+    for i, token in enumerate(answer):
+        word = token.canon
+        if word in family or word not in wrong.symbols:
+            continue
+        if word in stop and word not in _quantities():
+            continue
+        if places.get(word, -1) != token.start and not (
+            word in _quantities() and low - QUANTITY_SLACK <= token.start <= high + QUANTITY_SLACK
+        ):
+            continue
+        if _bound(word, claim_tokens, answer, i):
+            found.append(token.start)
+    return found
+
+
+# A small word of a mistake counts this many characters around the words that state it.
+QUANTITY_SLACK = 30
+
+
+def _bound(word: str, claim: Sequence[Token], answer: Sequence[Token], at: int) -> bool:
+    """Whether the answer says `word` of what the mistake says it of: one of the words right
+    beside it in the mistake ("across", "key/value" beside "many" in "one query head across
+    many key/value heads") stands near it in the answer. "Many query heads share one
+    key/value head" says "many" of the query heads, and is right."""
+    stop = _stop_canon()
+    beside: set[str] = set()
+    for i, token in enumerate(claim):
+        if token.canon != word:
+            continue
+        before = [t.canon for t in claim[:i] if t.canon not in stop]
+        after = [t.canon for t in claim[i + 1 :] if t.canon not in stop]
+        beside.update(before[-1:] + after[:1])
+    if not beside:
+        return True  # the mistake is that word alone
+    near = answer[max(0, at - BOUND_REACH) : at + BOUND_REACH + 1]
+    return any(t.canon in beside for t in near if t is not answer[at])
+
+
+def _distance(places: Sequence[int], anchors: Sequence[int]) -> int:
+    return min(abs(place - anchor) for place in places for anchor in anchors)
+
+
 def _verbatim(phrasing: str, answer: str) -> bool:
     words = " ".join(_PLAIN_WORD.findall(phrasing.lower()))
     return bool(words) and f" {words} " in f" {' '.join(_PLAIN_WORD.findall(answer.lower()))} "
@@ -1534,6 +1679,7 @@ def match_key_points(
     weights: Mapping[str, float] | None = None,
     support: Sequence[str] = (),
     question: str = "",
+    misconceptions: Sequence[Sequence[str]] = (),
 ) -> list[PointMatch]:
     """Every point against one answer (indexed once); `support` as in `match_key_point`.
     With the card's `question`, a point about one thing it compares ("macro" of "macro,
@@ -1541,6 +1687,7 @@ def match_key_points(
     points = list(points)
     alts = list(alternatives) + [()] * (len(points) - len(alternatives))
     helps = list(support) + [""] * (len(points) - len(support))
+    wrongs = list(misconceptions) + [()] * (len(points) - len(misconceptions))
     index = AnswerIndex(answer)
     compared = set(key_words(question))
     firsts = [next(iter(_point_words(p)), "") for p in points]
@@ -1558,8 +1705,9 @@ def match_key_points(
             (w if w in subjects else "", subjects),
             topic.union(*(words[:i] + words[i + 1 :])),
             topic,
+            m,
         )
-        for i, (p, a, h, w) in enumerate(zip(points, alts, helps, firsts, strict=True))
+        for i, (p, a, h, w, m) in enumerate(zip(points, alts, helps, firsts, wrongs, strict=True))
     ]
 
 
@@ -1605,6 +1753,7 @@ def grade_card(
         weights,
         support=support,
         question=card.question,
+        misconceptions=card_misconceptions(card),
     )
 
 
@@ -1654,6 +1803,11 @@ def model_statements(card: Card) -> tuple[str, ...]:
 def card_phrasings(card: Card) -> tuple[tuple[str, ...], ...]:
     """Each key point's phrasings as the content gives them (`()` where none)."""
     return tuple(card.phrasings) + ((),) * (len(card.key_points) - len(card.phrasings))
+
+
+def card_misconceptions(card: Card) -> tuple[tuple[str, ...], ...]:
+    """Each key point's mistaken claims as the content gives them (`()` where none)."""
+    return tuple(card.misconceptions) + ((),) * (len(card.key_points) - len(card.misconceptions))
 
 
 # How much a word of the card's question, or one several of its points share, still weighs.
@@ -1725,9 +1879,11 @@ def prepare_card(card: Card, weights: Mapping[str, float] | None = None) -> None
     the parts of its phrasings that only the checks of a claim read."""
     statements = model_statements(card)
     key_words(card.question)
-    every = zip(card.key_points, card_phrasings(card), statements, strict=True)
-    for point, phrasings, statement in every:
-        for text in (point, *phrasings):
+    every = zip(
+        card.key_points, card_phrasings(card), card_misconceptions(card), statements, strict=True
+    )
+    for point, phrasings, mistakes, statement in every:
+        for text in (point, *phrasings, *mistakes):
             _prepare(text)
         # The words that may support the point, as `match_key_point` asks for them.
         _support_words(" ".join((statement, *phrasings)), point)

@@ -16,6 +16,7 @@ from typing import Any
 from app.domain.content import ContentBank
 from app.domain.grading import (
     bank_texts,
+    card_misconceptions,
     card_phrasings,
     match_key_points,
     model_statements,
@@ -133,8 +134,14 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
             topic_weights(weights, card.question, points, phrasings, support) if card else weights
         )
         question = card.question if card else ""
+        mistakes = [
+            card_misconceptions(card)[card.key_points.index(p)]
+            if card and p in card.key_points
+            else ()
+            for p in points
+        ]
         matches = match_key_points(
-            points, record["answer"], phrasings, card_weights, support, question
+            points, record["answer"], phrasings, card_weights, support, question, mistakes
         )
         latencies.append((time.perf_counter() - start) * 1000)
         tally = by_kind[record["kind"]]
