@@ -96,6 +96,7 @@ def test_the_content_format_carries_mistaken_claims(tmp_path: Path) -> None:
     parsed = parse_concept_file(path, CARD)
     assert not parsed.problems
     card = parsed.cards[0]
+    assert parsed.concept is not None
     assert card.misconceptions == (COHEN_WRONG, ("Fleiss' kappa only for two raters",), ())
     assert card.phrasings[1] == ()
     # Own cards are written back this way: every list survives.

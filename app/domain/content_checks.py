@@ -112,9 +112,7 @@ def misconception_problems(card: Card) -> list[str]:
             if " ".join(words) in right:
                 problems.append(f"mistaken claim '{wrong}' repeats key point '{point}'")
             elif not vocabulary.intersection(words):
-                problems.append(
-                    f"mistaken claim '{wrong}' shares no word with key point '{point}'"
-                )
+                problems.append(f"mistaken claim '{wrong}' shares no word with key point '{point}'")
     return problems
 
 

@@ -303,8 +303,7 @@ def _key_points(
             if "point" not in item or set(item) - {"point", "also", "not"}:
                 raise _FileError(
                     line,
-                    "a key point written as a mapping has 'point' and optionally 'also' "
-                    "and 'not'",
+                    "a key point written as a mapping has 'point' and optionally 'also' and 'not'",
                 )
             text = str(item["point"]).strip()
             also = tuple(a for a in _string_list(item.get("also"), "also", line) if a)

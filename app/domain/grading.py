@@ -974,8 +974,8 @@ def _judge_window(
     elif point.formulas and (formula := _other_formula(point, whole)):
         problem = formula
     canon = tuple(w for w in point.wanted if w in positions)
-    places = tuple((w, tokens[i].start) for w, i in positions.items())
-    return _Verdict(share, found, missing, evidence, problem, canon=canon, places=places)
+    at = tuple((w, tokens[i].start) for w, i in positions.items())
+    return _Verdict(share, found, missing, evidence, problem, canon=canon, places=at)
 
 
 def _only_directions(positions: Mapping[str, int]) -> bool:
@@ -1524,7 +1524,9 @@ def match_key_point(
     wanted = len(verdict.found) + len(verdict.missing)
     via = "" if phrasing == point else f" (as “{phrasing}”)"
     if _passes(verdict):
-        if mistaken := _mistaken(verdict, (point, *alternatives), tuple(mistakes), index, weights):
+        if mistaken := _mistaken(
+            verdict, (point, *alternatives), tuple(mistakes), index, weights, topic
+        ):
             mistake, claim = mistaken
             return PointMatch(point, False, f"states a common mistake: “{mistake}”", claim.evidence)
         if _verbatim(phrasing, index.text):
@@ -1564,6 +1566,7 @@ def _mistaken(
     mistakes: tuple[str, ...],
     index: AnswerIndex,
     weights: Mapping[str, float],
+    topic: frozenset[str] = frozenset(),
 ) -> tuple[str, _Verdict] | None:
     """The first of the point's mistaken claims ("PPO is off-policy" for "PPO is on-policy")
     the answer states where it seems to state the point, with how it states it.
@@ -1573,7 +1576,9 @@ def _mistaken(
     mention of a word both share; and the point keeps its tick when one of its own words
     that the mistake lacks ("two" of "Cohen's kappa for two raters") is closer to those
     shared words than the mistake's: "Cohen's kappa is for two raters, Fleiss' for many" is
-    right, "Cohen's kappa is for many raters" is not."""
+    right, "Cohen's kappa is for many raters" is not. The mistake's subject must be there
+    too, unless it is the question's `topic` ("ALiBi" of "How does ALiBi encode position?"),
+    which an answer need not repeat."""
     if not mistakes:
         return None
     family = frozenset().union(*(p.symbols for text in phrasings if (p := _prepare(text))))
@@ -1582,9 +1587,11 @@ def _mistaken(
         wrong = _prepare(mistake)
         if wrong is None:
             continue
-        claim = replace(_best(wrong, index.clauses(), weights), needs=MISTAKE_SHARE)
-        if not _passes(claim) or wrong.wanted[0] not in claim.canon:
-            continue  # a mistake is stated whole, of its subject
+        # Stated as a phrasing of a point is, in one clause, and of its subject.
+        claim = replace(_best(wrong, index.clauses(), weights), needs=ALTERNATIVE_SHARE)
+        subject = wrong.wanted[0]
+        if not _passes(claim) or (subject not in claim.canon and subject not in topic):
+            continue
         shared = [at for word, at in claim.places if ours.get(word) == at]
         if not shared:
             continue
@@ -1598,25 +1605,20 @@ def _mistaken(
     return None
 
 
-# A mistaken claim is stated when one clause holds this share of its words' weight, its
-# subject (first word) among them.
-MISTAKE_SHARE = 0.7
-
-
 # Small words that carry a mistaken claim ("only", "many", "once"), though the matcher does
 # not look for them in a point.
 @cache
 def _quantities() -> frozenset[str]:
-    return frozenset(
-        _canon(w) for w in ("many", "more", "most", "only", "once", "each", "per", "over", "under")
-    )
+    return frozenset(_canon(w) for w in ("many", "more", "most", "only", "once"))
 
 
 # The answer says a mistake's word of what stands this many tokens from it at most.
 BOUND_REACH = 2
 
 
-def _telling(wrong: _Point, family: frozenset[str], claim: _Verdict, answer: Sequence[Token]) -> list[int]:
+def _telling(
+    wrong: _Point, family: frozenset[str], claim: _Verdict, answer: Sequence[Token]
+) -> list[int]:
     """Where the answer has the words that make a mistaken claim wrong: words of the mistake
     that neither the point nor its phrasings have, each said of what the mistake says it of
     (see `_bound`), inside the stretch where the answer states the claim."""
@@ -1645,22 +1647,24 @@ QUANTITY_SLACK = 30
 
 
 def _bound(word: str, claim: Sequence[Token], answer: Sequence[Token], at: int) -> bool:
-    """Whether the answer says `word` of what the mistake says it of: one of the words right
-    beside it in the mistake ("across", "key/value" beside "many" in "one query head across
-    many key/value heads") stands near it in the answer. "Many query heads share one
-    key/value head" says "many" of the query heads, and is right."""
+    """Whether the answer says `word` of what the mistake says it of: the word right before
+    it in the mistake stands just before it in the answer, or the word right after it just
+    after ("across" before and "key/value" after "many" in "one query head across many
+    key/value heads"). "Many query heads share one key/value head" says "many" of the query
+    heads, and is right."""
     stop = _stop_canon()
-    beside: set[str] = set()
+    before: set[str] = set()
+    after: set[str] = set()
     for i, token in enumerate(claim):
         if token.canon != word:
             continue
-        before = [t.canon for t in claim[:i] if t.canon not in stop]
-        after = [t.canon for t in claim[i + 1 :] if t.canon not in stop]
-        beside.update(before[-1:] + after[:1])
-    if not beside:
+        before.update([t.canon for t in claim[:i] if t.canon not in stop][-1:])
+        after.update([t.canon for t in claim[i + 1 :] if t.canon not in stop][:1])
+    if not before and not after:
         return True  # the mistake is that word alone
-    near = answer[max(0, at - BOUND_REACH) : at + BOUND_REACH + 1]
-    return any(t.canon in beside for t in near if t is not answer[at])
+    return any(t.canon in before for t in answer[max(0, at - BOUND_REACH) : at]) or any(
+        t.canon in after for t in answer[at + 1 : at + BOUND_REACH + 1]
+    )
 
 
 def _distance(places: Sequence[int], anchors: Sequence[int]) -> int:
