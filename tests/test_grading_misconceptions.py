@@ -9,7 +9,12 @@ from pathlib import Path
 from app.domain.card_writer import serialize_concept
 from app.domain.content_checks import misconception_problems
 from app.domain.content_loader import parse_concept_file
-from app.domain.grading import grade_card, match_key_point
+from app.domain.grading import (
+    grade_card,
+    match_key_point,
+    match_key_points,
+    own_answer_refusals,
+)
 
 COHEN = "Cohen's kappa for two raters"
 COHEN_WRONG = ("Cohen's kappa for large groups of raters",)
@@ -135,3 +140,42 @@ def test_a_key_point_mapping_with_an_unknown_key_is_refused(tmp_path: Path) -> N
     path.write_text(text, encoding="utf-8")
     problems = [p.message for p in parse_concept_file(path, text).problems]
     assert any("optionally 'also' and 'not'" in p for p in problems)
+
+
+def test_an_answer_that_names_the_mistake_as_one_keeps_the_point() -> None:
+    named = "Beware the misconception that Cohen's kappa is for large rater groups: two raters."
+    assert judge(COHEN, named, COHEN_WRONG)[0]
+    made = "Cohen's kappa is for large rater groups: two raters would be too few."
+    assert not judge(COHEN, made, COHEN_WRONG)[0]
+
+
+def test_a_mistake_left_implicit_is_the_questions_topic_not_a_rival_it_names() -> None:
+    question = "What do the query, key and value of attention do?"
+    points = ["key is what a token offers for matching", "query is what a token looks for"]
+    mistakes = [("the key is what a token is looking for",), ()]
+    right = "The query says what this token is looking for, the key offers what it matches on."
+    covered = match_key_points(points, right, question=question, misconceptions=mistakes)
+    assert covered[0].covered
+    # "ALiBi" of "How does ALiBi ..." need not be repeated for its mistake to be stated.
+    question = "How does ALiBi encode position?"
+    point, mistake = "per-head slopes, geometric sequence", ("ALiBi uses one shared slope",)
+    wrong = "It biases each head by distance, one shared slope for all heads."
+    assert not match_key_points([point], wrong, question=question, misconceptions=[mistake])[
+        0
+    ].covered
+
+
+def test_a_cards_own_answer_that_trips_a_mistake_is_found(tmp_path: Path) -> None:
+    """A card's own answer is right by definition: a mistake that fires on it is written so
+    that a right answer loses the point too (the grader benchmark lists any in the bank)."""
+    path = tmp_path / "agreement.md"
+    path.write_text(CARD, encoding="utf-8")
+    card = parse_concept_file(path, CARD).cards[0]
+    assert own_answer_refusals(card, {}) == []
+    bad = CARD.replace(
+        """not: ["Fleiss' kappa only for two raters"]""",
+        """not: ["Fleiss' kappa for many biased raters"]""",
+    ).replace("Fleiss' kappa for many raters;", "Fleiss' kappa for many biased raters;")
+    path.write_text(bad, encoding="utf-8")
+    card = parse_concept_file(path, bad).cards[0]
+    assert [m.point for m in own_answer_refusals(card, {})] == ["Fleiss' kappa for many raters"]

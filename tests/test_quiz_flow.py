@@ -349,3 +349,58 @@ def test_starting_a_quiz_prepares_the_grader_off_the_window_thread(qtbot, window
     qtbot.waitUntil(lambda: not warmup.is_alive())
     assert word_weights.cache_info().currsize == 1
     assert model_statements.cache_info().currsize == 2
+
+
+MISTAKEN = """---
+id: agreement
+title: Rater agreement
+area: llm
+reviewed: 2026-12
+summary: Agreement between raters.
+requires: [alpha]
+---
+
+## How do you measure agreement between raters?
+
+```card
+id: agreement-how
+difficulty: easy
+seconds: 60
+key_points:
+  - point: Cohen's kappa for two raters
+    not: ["Cohen's kappa for large groups of raters"]
+  - Fleiss' kappa for many raters
+  - percent agreement ignores chance
+```
+
+Cohen's kappa for two raters, Fleiss' kappa for many raters; percent agreement ignores chance.
+"""
+
+
+def test_grading_names_the_common_mistake_an_answer_makes_and_marks_its_words(
+    qtbot, data_dir, content_root, clock
+) -> None:  # type: ignore[no-untyped-def]
+    (content_root / "extra").mkdir(exist_ok=True)
+    (content_root / "extra" / "agreement.md").write_text(MISTAKEN, encoding="utf-8")
+    win, context = special_window(qtbot, data_dir, content_root, clock)
+    try:
+        win.quiz_on_concept("agreement")
+        quiz = win.quiz
+        for _ in range(len(quiz.run.questions)):
+            if quiz.run.question.card.id == "agreement-how":
+                break
+            quiz.submit()
+            quiz.confirm_grading()
+        typed = "Cohen's kappa is meant for large rater groups. Percent agreement ignores chance."
+        qtbot.keyClicks(quiz.question_page.answer_box, typed)
+        quiz.submit()
+        page = quiz.grading_page
+        assert page.covered() == (False, False, True)
+        assert page.point_notes[0].text() == (
+            "✗ states a common mistake: “Cohen's kappa for large groups of raters”"
+        )
+        # Pointing at it marks, in red, the words that state the mistake.
+        page.checklist.show_evidence(0)
+        assert page.highlighted_words() == ["Cohen's", "kappa", "large", "rater", "groups"]
+    finally:
+        context.close()

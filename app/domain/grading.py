@@ -1571,31 +1571,40 @@ def _mistaken(
     """The first of the point's mistaken claims ("PPO is off-policy" for "PPO is on-policy")
     the answer states where it seems to state the point, with how it states it.
 
-    The same words serve both claims, so the claim counts only when the answer has a word
-    that makes it wrong (one neither the point nor its `phrasings` have: "off"), at a
-    mention of a word both share; and the point keeps its tick when one of its own words
-    that the mistake lacks ("two" of "Cohen's kappa for two raters") is closer to those
-    shared words than the mistake's: "Cohen's kappa is for two raters, Fleiss' for many" is
-    right, "Cohen's kappa is for many raters" is not. The mistake's subject must be there
-    too, unless it is the question's `topic` ("ALiBi" of "How does ALiBi encode position?"),
-    which an answer need not repeat."""
+    The same words serve both claims, so the claim counts only when the answer says, at a
+    mention of a word both share, the words that make it wrong (see `_telling`); and the
+    point keeps its tick when one of its own words that the mistake lacks ("two" of "Cohen's
+    kappa for two raters") is closer to those shared words than the mistake's: "Cohen's
+    kappa is for two raters, Fleiss' for many" is right, "Cohen's kappa is for many raters"
+    is not. The mistake's subject must be there too, unless it is the question's `topic`
+    ("ALiBi" of "How does ALiBi encode position?"), which an answer need not repeat, and the
+    clause names no other thing of the question ("the query says what a token looks for" is
+    not said of the key). A mistake the answer names as one ("a common pitfall is judging
+    on perplexity alone") is not made."""
     if not mistakes:
         return None
     family = frozenset().union(*(p.symbols for text in phrasings if (p := _prepare(text))))
     ours = dict(verdict.places)
+    clauses = index.clauses()
     for mistake in mistakes:
         wrong = _prepare(mistake)
         if wrong is None:
             continue
         # Stated as a phrasing of a point is, in one clause, and of its subject.
-        claim = replace(_best(wrong, index.clauses(), weights), needs=ALTERNATIVE_SHARE)
+        claim = replace(_best(wrong, clauses, weights), needs=ALTERNATIVE_SHARE)
+        if not _passes(claim) or not claim.places:
+            continue
+        clause = _clause_at(clauses, min(at for _, at in claim.places))
         subject = wrong.wanted[0]
-        if not _passes(claim) or (subject not in claim.canon and subject not in topic):
+        if subject not in claim.canon and (
+            subject not in topic
+            or any(t.canon in topic and t.canon not in wrong.symbols for t in clause)
+        ):
             continue
         shared = [at for word, at in claim.places if ours.get(word) == at]
-        if not shared:
+        if not shared or _named_as_mistake(index, max(at for _, at in claim.places)):
             continue
-        telling = _telling(wrong, family, claim, index.whole.tokens)
+        telling = _telling(wrong, family | topic, claim, index.whole.tokens)
         if not telling:
             continue
         own = [at for word, at in ours.items() if word not in wrong.symbols]
@@ -1603,6 +1612,26 @@ def _mistaken(
             continue
         return mistake, claim
     return None
+
+
+def _clause_at(clauses: AnswerIndex, at: int) -> tuple[Token, ...]:
+    return next(
+        (w.tokens for w in clauses.windows if w.tokens[0].start <= at <= w.tokens[-1].start), ()
+    )
+
+
+# Words that name what follows them as a mistake ("a common pitfall: judging on perplexity
+# alone", "the myth that bigger is always better").
+_MISTAKE_NAMES = frozenset(
+    "pitfall pitfalls mistake mistakes myth myths misconception misconceptions fallacy trap "
+    "wrongly incorrectly mistakenly avoid".split()
+)
+
+
+def _named_as_mistake(index: AnswerIndex, at: int) -> bool:
+    """Whether the answer's sentence names what it says at `at` as a mistake before it."""
+    begin = next((a for a, b in _sentences(index.text) if a <= at < b), 0)
+    return any(t.word in _MISTAKE_NAMES for t in index.whole.tokens if begin <= t.start <= at)
 
 
 # Small words that carry a mistaken claim ("only", "many", "once"), though the matcher does
@@ -1617,29 +1646,36 @@ BOUND_REACH = 2
 
 
 def _telling(
-    wrong: _Point, family: frozenset[str], claim: _Verdict, answer: Sequence[Token]
+    wrong: _Point,
+    known: frozenset[str],
+    claim: _Verdict,
+    answer: Sequence[Token],
 ) -> list[int]:
-    """Where the answer has the words that make a mistaken claim wrong: words of the mistake
-    that neither the point nor its phrasings have, each said of what the mistake says it of
-    (see `_bound`), inside the stretch where the answer states the claim."""
+    """Where the answer says the words that make a mistaken claim wrong: its telling words,
+    the words of the mistake that are not its subject and that neither the point, its
+    phrasings nor the question have (`known`) — "off" of "PPO is off-policy", "edit" and
+    "distance" of "ROUGE-L is edit distance" — each said of what the mistake says it of
+    (see `_bound`), inside the stretch where the answer states the claim; or a small word
+    that carries the mistake ("many") near it."""
     places = dict(claim.places)
     low, high = min(places.values()), max(places.values())
     stop = _stop_canon()
+    quantities = _quantities()
     claim_tokens = _phrasing_tokens(wrong.text)
-    found = []
+    found: dict[str, int] = {}  # each telling word, where the answer first says it
     for i, token in enumerate(answer):
         word = token.canon
-        if word in family or word not in wrong.symbols:
+        if word in known or word not in wrong.symbols or word == wrong.wanted[0]:
             continue
-        if word in stop and word not in _quantities():
+        if word in stop and word not in quantities:
             continue
         if places.get(word, -1) != token.start and not (
-            word in _quantities() and low - QUANTITY_SLACK <= token.start <= high + QUANTITY_SLACK
+            word in quantities and low - QUANTITY_SLACK <= token.start <= high + QUANTITY_SLACK
         ):
             continue
         if _bound(word, claim_tokens, answer, i):
-            found.append(token.start)
-    return found
+            found.setdefault(word, token.start)
+    return list(found.values())
 
 
 # A small word of a mistake counts this many characters around the words that state it.
@@ -1749,7 +1785,8 @@ def grade_card(
     if weights is None:
         weights = word_weights(bank_points) if bank_points else {}
     support = model_statements(card)
-    weights = topic_weights(weights, card.question, card.key_points, phrasings, support)
+    mistakes = card_misconceptions(card)
+    weights = topic_weights(weights, card.question, card.key_points, phrasings, support, mistakes)
     return match_key_points(
         card.key_points,
         answer,
@@ -1757,7 +1794,7 @@ def grade_card(
         weights,
         support=support,
         question=card.question,
-        misconceptions=card_misconceptions(card),
+        misconceptions=mistakes,
     )
 
 
@@ -1809,6 +1846,30 @@ def card_phrasings(card: Card) -> tuple[tuple[str, ...], ...]:
     return tuple(card.phrasings) + ((),) * (len(card.key_points) - len(card.phrasings))
 
 
+def own_answer_refusals(card: Card, weights: Mapping[str, float]) -> list[PointMatch]:
+    """The card's points its own model answer does not get because it seems to state one of
+    their mistakes: a mistake written so that a right answer loses the point too. Quick for
+    a card whose answer has no telling word of any of its mistakes (most cards)."""
+    index = AnswerIndex(card.answer)
+    topic = frozenset(key_words(card.question))
+    suspects = []
+    every = zip(card.key_points, card_phrasings(card), card_misconceptions(card), strict=True)
+    for i, (point, phrasings, mistakes) in enumerate(every):
+        known = topic.union(*(p.symbols for text in (point, *phrasings) if (p := _prepare(text))))
+        wrongs = [p for text in mistakes if (p := _prepare(text))]
+        if any(
+            ({*w.wanted[1:], *(w.symbols & _quantities())} - known) & index.whole.at.keys()
+            for w in wrongs
+        ):
+            suspects.append(i)
+    if not suspects:
+        return []
+    matches = grade_card(card, card.answer, weights=weights)
+    return [
+        matches[i] for i in suspects if matches[i].explanation.startswith("states a common mistake")
+    ]
+
+
 def card_misconceptions(card: Card) -> tuple[tuple[str, ...], ...]:
     """Each key point's mistaken claims as the content gives them (`()` where none)."""
     return tuple(card.misconceptions) + ((),) * (len(card.key_points) - len(card.misconceptions))
@@ -1825,16 +1886,17 @@ def topic_weights(
     points: Sequence[str],
     phrasings: Sequence[Sequence[str]] = (),
     support: Sequence[str] = (),
+    mistakes: Sequence[Sequence[str]] = (),
 ) -> dict[str, float]:
     """The weights of the words of a card's points and phrasings, where the question's own
     words, and words several of the points share, weigh less: they name the topic rather
     than a claim about it, and any answer on topic, wrong ones included, uses them. The
     words of the model answer's `support` statements keep the bank's weight (a word no
-    point uses is as rare as the rarest)."""
+    point uses is as rare as the rarest), and so do the words of the points' `mistakes`."""
     texts = [*points, *(text for group in phrasings for text in group)]
     adjusted = {w: weights.get(w, 1.0) for text in texts for w in _point_words(text)}
     rarest = max(weights.values(), default=1.0)
-    for text in support:
+    for text in (*support, *(text for group in mistakes for text in group)):
         for word in _point_words(text):
             adjusted.setdefault(word, weights.get(word, rarest))
     counts: dict[str, int] = {}

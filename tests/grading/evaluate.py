@@ -130,16 +130,18 @@ def evaluate(records: list[dict[str, Any]], bank: ContentBank) -> Report:
             else ""
             for p in points
         ]
-        card_weights = (
-            topic_weights(weights, card.question, points, phrasings, support) if card else weights
-        )
-        question = card.question if card else ""
         mistakes = [
             card_misconceptions(card)[card.key_points.index(p)]
             if card and p in card.key_points
             else ()
             for p in points
         ]
+        card_weights = (
+            topic_weights(weights, card.question, points, phrasings, support, mistakes)
+            if card
+            else weights
+        )
+        question = card.question if card else ""
         matches = match_key_points(
             points, record["answer"], phrasings, card_weights, support, question, mistakes
         )
