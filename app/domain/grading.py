@@ -1583,13 +1583,14 @@ def _mistaken(
     on perplexity alone") is not made."""
     if not mistakes:
         return None
-    family = frozenset().union(*(p.symbols for text in phrasings if (p := _prepare(text))))
+    family = _symbols_of(phrasings)
     ours = dict(verdict.places)
-    clauses = index.clauses()
+    said = index.whole.at.keys()
     for mistake in mistakes:
         wrong = _prepare(mistake)
-        if wrong is None:
-            continue
+        if wrong is None or not (_telling_words(wrong) - family - topic) & said:
+            continue  # none of the words that would make it wrong: not stated (the quick test)
+        clauses = index.clauses()
         # Stated as a phrasing of a point is, in one clause, and of its subject.
         claim = replace(_best(wrong, clauses, weights), needs=ALTERNATIVE_SHARE)
         if not _passes(claim) or not claim.places:
@@ -1612,6 +1613,18 @@ def _mistaken(
             continue
         return mistake, claim
     return None
+
+
+@lru_cache(maxsize=8192)
+def _symbols_of(texts: tuple[str, ...]) -> frozenset[str]:
+    """Every normalised word of a point and its phrasings."""
+    return frozenset().union(*(p.symbols for text in texts if (p := _prepare(text))))
+
+
+def _telling_words(wrong: _Point) -> frozenset[str]:
+    """The words of a mistake that may tell it from its point: all but its subject, small
+    words that carry a claim included (see `_telling`)."""
+    return frozenset(wrong.wanted[1:]) | (wrong.symbols & _quantities())
 
 
 def _clause_at(clauses: AnswerIndex, at: int) -> tuple[Token, ...]:
@@ -1855,12 +1868,9 @@ def own_answer_refusals(card: Card, weights: Mapping[str, float]) -> list[PointM
     suspects = []
     every = zip(card.key_points, card_phrasings(card), card_misconceptions(card), strict=True)
     for i, (point, phrasings, mistakes) in enumerate(every):
-        known = topic.union(*(p.symbols for text in (point, *phrasings) if (p := _prepare(text))))
+        known = topic | _symbols_of((point, *phrasings))
         wrongs = [p for text in mistakes if (p := _prepare(text))]
-        if any(
-            ({*w.wanted[1:], *(w.symbols & _quantities())} - known) & index.whole.at.keys()
-            for w in wrongs
-        ):
+        if any((_telling_words(w) - known) & index.whole.at.keys() for w in wrongs):
             suspects.append(i)
     if not suspects:
         return []
