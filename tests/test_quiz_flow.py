@@ -253,18 +253,25 @@ def special_window(qtbot, data_dir, content_root, clock):  # type: ignore[no-unt
     return win, context
 
 
+def quiz_up_to(win, concept: str, card_id: str):  # type: ignore[no-untyped-def]
+    """A quiz on `concept`, its earlier questions handed in blank until `card_id` is asked."""
+    win.quiz_on_concept(concept)
+    quiz = win.quiz
+    for _ in range(len(quiz.run.questions)):
+        if quiz.run.question.card.id == card_id:
+            break
+        quiz.submit()
+        quiz.confirm_grading()
+    assert quiz.run.question.card.id == card_id
+    return quiz
+
+
 def test_questions_with_quotes_ampersands_and_brackets_show_as_written(
     qtbot, data_dir, content_root, clock
 ) -> None:  # type: ignore[no-untyped-def]
     win, context = special_window(qtbot, data_dir, content_root, clock)
     try:
-        win.quiz_on_concept("quoting")
-        quiz = win.quiz
-        for _ in range(len(quiz.run.questions)):
-            if quiz.run.question.card.id == "quoting-what":
-                break
-            quiz.submit()
-            quiz.confirm_grading()
+        quiz = quiz_up_to(win, "quoting", "quoting-what")
         label = quiz.question_page.question_label
         assert label.text() == """Is 'x' < "y" & why?"""
         assert label.textFormat() == Qt.TextFormat.PlainText
@@ -384,13 +391,7 @@ def test_grading_names_the_common_mistake_an_answer_makes_and_marks_its_words(
     (content_root / "extra" / "agreement.md").write_text(MISTAKEN, encoding="utf-8")
     win, context = special_window(qtbot, data_dir, content_root, clock)
     try:
-        win.quiz_on_concept("agreement")
-        quiz = win.quiz
-        for _ in range(len(quiz.run.questions)):
-            if quiz.run.question.card.id == "agreement-how":
-                break
-            quiz.submit()
-            quiz.confirm_grading()
+        quiz = quiz_up_to(win, "agreement", "agreement-how")
         typed = "Cohen's kappa is meant for large rater groups. Percent agreement ignores chance."
         qtbot.keyClicks(quiz.question_page.answer_box, typed)
         quiz.submit()
