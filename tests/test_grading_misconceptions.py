@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.domain.card_writer import serialize_concept
-from app.domain.content_checks import misconception_problems
+from app.domain.content_checks import misconception_problems, repeated_phrasings
 from app.domain.content_loader import parse_concept_file
 from app.domain.grading import (
     grade_card,
@@ -179,3 +179,17 @@ def test_a_cards_own_answer_that_trips_a_mistake_is_found(tmp_path: Path) -> Non
     path.write_text(bad, encoding="utf-8")
     card = parse_concept_file(path, bad).cards[0]
     assert [m.point for m in own_answer_refusals(card, {})] == ["Fleiss' kappa for many raters"]
+
+
+def test_check_content_refuses_an_item_written_twice(tmp_path: Path) -> None:
+    text = CARD.replace(
+        "also: [kappa between a pair of annotators]",
+        "also: [kappa between a pair of annotators, Kappa between a pair of  annotators]",
+    )
+    path = tmp_path / "agreement.md"
+    path.write_text(text, encoding="utf-8")
+    card = parse_concept_file(path, text).cards[0]
+    assert repeated_phrasings(card) == [
+        "also: item 'Kappa between a pair of  annotators' of key point "
+        "'Cohen's kappa for two raters' is written twice"
+    ]

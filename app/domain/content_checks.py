@@ -97,6 +97,23 @@ def unsupported_key_points(card: Card) -> list[str]:
     return unsupported
 
 
+def repeated_phrasings(card: Card) -> list[str]:
+    """A point's `also:` or `not:` item written twice (letter case aside): the second says
+    nothing more, and two writers adding to one list is how it happens."""
+    problems = []
+    for index, point in enumerate(card.key_points):
+        for kind, lists in (("also", card.phrasings), ("not", card.misconceptions)):
+            seen: set[str] = set()
+            for item in lists[index] if index < len(lists) else ():
+                key = " ".join(item.lower().split())
+                if key in seen:
+                    problems.append(
+                        f"{kind}: item '{item}' of key point '{point}' is written twice"
+                    )
+                seen.add(key)
+    return problems
+
+
 def misconception_problems(card: Card) -> list[str]:
     """What is wrong with a card's `not:` lists: a mistaken claim that repeats its point or
     one of the point's phrasings (the grader would refuse the point's own wording), or one
@@ -205,7 +222,7 @@ def editorial_problems(bank: ContentBank, paraphrase_file: Path) -> list[Content
             )
         problems.extend(
             ContentProblem(card.source, card.line, f"{problem} of '{card.id}'")
-            for problem in misconception_problems(card)
+            for problem in (*misconception_problems(card), *repeated_phrasings(card))
         )
         for point in unsupported_key_points(card):
             if (card.id, point) in allowed:
