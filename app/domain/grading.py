@@ -1528,7 +1528,7 @@ def match_key_point(
             verdict, (point, *alternatives), tuple(mistakes), index, weights, topic
         ):
             mistake, claim = mistaken
-            return PointMatch(point, False, f"states a common mistake: “{mistake}”", claim.evidence)
+            return PointMatch(point, False, f"{MISTAKE_STATED}: “{mistake}”", claim.evidence)
         if _verbatim(phrasing, index.text):
             return PointMatch(point, True, f"mentions “{phrasing.strip()}”", verdict.evidence)
         what = ", ".join(verdict.found)
@@ -1558,6 +1558,10 @@ def match_key_point(
             verdict.evidence,
         )
     return PointMatch(point, False, f"none of the key words ({', '.join(verdict.missing)})")
+
+
+# How a point refused for a mistake the answer states is explained (then the mistake).
+MISTAKE_STATED = "states a common mistake"
 
 
 def _mistaken(
@@ -1656,6 +1660,8 @@ def _quantities() -> frozenset[str]:
 
 # The answer says a mistake's word of what stands this many tokens from it at most.
 BOUND_REACH = 2
+# A small word of a mistake counts this many characters around the words that state it.
+QUANTITY_SLACK = 30
 
 
 def _telling(
@@ -1689,10 +1695,6 @@ def _telling(
         if _bound(word, claim_tokens, answer, i):
             found.setdefault(word, token.start)
     return list(found.values())
-
-
-# A small word of a mistake counts this many characters around the words that state it.
-QUANTITY_SLACK = 30
 
 
 def _bound(word: str, claim: Sequence[Token], answer: Sequence[Token], at: int) -> bool:
@@ -1875,9 +1877,7 @@ def own_answer_refusals(card: Card, weights: Mapping[str, float]) -> list[PointM
     if not suspects:
         return []
     matches = grade_card(card, card.answer, weights=weights)
-    return [
-        matches[i] for i in suspects if matches[i].explanation.startswith("states a common mistake")
-    ]
+    return [matches[i] for i in suspects if matches[i].explanation.startswith(MISTAKE_STATED)]
 
 
 def card_misconceptions(card: Card) -> tuple[tuple[str, ...], ...]:
