@@ -9,9 +9,10 @@ can check them without building anything.
 
 from __future__ import annotations
 
+import ast
 import os
 from collections.abc import Callable, Iterable
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 # One entry of a PyInstaller TOC: (name in the bundle, source path, typecode).
 Entry = tuple[str, str, str]
@@ -61,7 +62,21 @@ EXCLUDED_MODULES = [
     "pdb",
     "pydoc",
     "doctest",
+    # pydantic's copy of its 1.x API, which only code written for pydantic 1 imports.
+    "pydantic.v1",
 ]
+
+# Pygments lexer modules for the code a card is likely to hold: Python and the languages an
+# ML engineer meets beside it (shell, SQL, JSON/YAML, Markdown, C/C++/CUDA, PTX, Rust, Go,
+# the JVM's, JavaScript, R, Julia, MATLAB, C#, Ruby, Haskell, Lua, Jinja templates,
+# protobuf, GraphQL, config files, diffs, makefiles). The other 200-odd modules (1 MB) stay
+# out; a fence in one of their languages shows as plain code (app/services/render.py).
+# `special` is plain text, the fallback of every code block.
+HIGHLIGHTED_LEXER_MODULES = (
+    "python shell sql data json5 markup special c_cpp c_like ptx rust go jvm javascript jsx "
+    "r julia matlab dotnet ruby haskell scripting templates dsls graphql configs textfmts "
+    "html css diff make mojo graphviz"
+).split()
 
 # Plugins kept, by plugin folder: a file stays when its name contains one of the words.
 # Folders not listed (image formats, icon engines, styles, TLS, network information,
@@ -166,6 +181,39 @@ def drop_dangling_links(
         if len(kept_binaries) + len(kept_datas) == len(binaries) + len(datas):
             return kept_binaries, kept_datas
         binaries, datas = kept_binaries, kept_datas
+
+
+def _lexers_imported_by(source: str) -> set[str]:
+    """The Pygments lexer modules one lexer module's source imports."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.startswith("pygments.lexers."):
+                found.add(node.module.split(".")[2])
+            elif node.module == "pygments.lexers":
+                found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("pygments.lexers."):
+                    found.add(alias.name.split(".")[2])
+    return found
+
+
+def lexers_left_out(lexers: Path, kept: Iterable[str] = HIGHLIGHTED_LEXER_MODULES) -> list[str]:
+    """The dotted names of the lexer modules in Pygments' `lexers` folder that neither the
+    `kept` modules nor anything they import (their builtin word lists, the lexers a template
+    lexer embeds) needs. `_mapping`, the index of every lexer, always stays."""
+    present = {path.stem for path in lexers.glob("*.py")} - {"__init__"}
+    needed: set[str] = set()
+    queue = [name for name in kept if name in present]
+    while queue:
+        name = queue.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        source = (lexers / f"{name}.py").read_text(encoding="utf-8")
+        queue += sorted((_lexers_imported_by(source) & present) - needed)
+    return sorted(f"pygments.lexers.{name}" for name in present - needed - {"_mapping"})
 
 
 def trim(

@@ -7,12 +7,14 @@ from __future__ import annotations
 import configparser
 import importlib.util
 import os
+import re
 import struct
 import sys
 from pathlib import Path
 from types import ModuleType
 from xml.etree import ElementTree
 
+import pygments.lexers
 import pytest
 from PySide6.QtGui import QImage
 
@@ -127,6 +129,48 @@ def test_unused_heavy_modules_are_excluded() -> None:
         "zstandard._cffi",
     ):
         assert module in bundle_filter.EXCLUDED_MODULES
+
+
+def test_pydantic_1_api_is_excluded_and_nothing_imports_it() -> None:
+    assert "pydantic.v1" in bundle_filter.EXCLUDED_MODULES
+    for path in (PROJECT_ROOT / "app").rglob("*.py"):
+        assert "pydantic.v1" not in path.read_text(encoding="utf-8"), path
+
+
+PYGMENTS_LEXERS = Path(pygments.lexers.__file__).parent
+
+
+def test_rare_languages_lexers_are_left_out_and_what_kept_ones_import_stays() -> None:
+    left_out = set(bundle_filter.lexers_left_out(PYGMENTS_LEXERS))
+    assert {"pygments.lexers.esoteric", "pygments.lexers.int_fiction"} <= left_out
+    for kept in ("python", "c_like", "sql", "_mapping", "special", "templates"):
+        assert f"pygments.lexers.{kept}" not in left_out
+    # A kept module's imports stay too: CSS's word lists, the lexers Jinja templates embed.
+    assert "pygments.lexers._css_builtins" not in left_out
+    assert "pygments.lexers.javascript" not in left_out
+    assert len(left_out) > 150
+
+
+def test_every_language_the_content_highlights_keeps_its_lexer() -> None:
+    """A code fence in the bundled content in a language whose lexer the bundle leaves out
+    would show as plain code."""
+    from pygments.lexers import get_lexer_by_name
+
+    left_out = set(bundle_filter.lexers_left_out(PYGMENTS_LEXERS))
+    languages = {
+        fence.split()[0]
+        for path in (PROJECT_ROOT / "content").rglob("*.md")
+        for fence in re.findall(r"^```([\w#+-][^\n]*)$", path.read_text(encoding="utf-8"), re.M)
+        if fence.split()[0] != "card"  # the content format's card block, not code
+    }
+    assert "python" in languages
+    for language in languages:
+        assert get_lexer_by_name(language).__module__ not in left_out, language
+
+
+def test_kept_lexer_modules_all_exist() -> None:
+    present = {path.stem for path in PYGMENTS_LEXERS.glob("*.py")}
+    assert set(bundle_filter.HIGHLIGHTED_LEXER_MODULES) <= present
 
 
 def outcome(returncode: int = 0, stdout: str = "", stderr: str = "") -> object:

@@ -95,6 +95,33 @@ hr {{ color: {c.rule}; }}
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 FENCE_LINE = re.compile(r"^\s*(?:`{3,}|~{3,})")
+# An opening fence's language: "```rust", "~~~ .rust" or "``` { .rust #id }".
+FENCE_LANGUAGE = re.compile(r"^(\s*(?:`{3,}|~{3,})[ ]*(?:\{[ ]*)?\.?)([\w#+-][\w#.+-]*)")
+
+
+@lru_cache(maxsize=256)
+def _highlightable(language: str) -> bool:
+    """False when Pygments knows the language but cannot load its lexer: the bundle leaves
+    out the lexers of rare languages (packaging/bundle_filter.py), and codehilite, which
+    falls back to plain text only for a name it does not know, would fail on the import."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        get_lexer_by_name(language)
+    except ClassNotFound:
+        return True  # unknown to Pygments: codehilite shows it as plain text itself
+    except ImportError:
+        return False
+    return True
+
+
+def _plain_unless_highlightable(fence: str) -> str:
+    """An opening fence whose language cannot be highlighted, as a plain one ("text")."""
+    found = FENCE_LANGUAGE.match(fence)
+    if found is None or _highlightable(found[2]):
+        return fence
+    return f"{found[1]}text{fence[found.end() :]}"
 
 
 def _normalise(text: str) -> str:
@@ -110,8 +137,10 @@ def _normalise(text: str) -> str:
     previous = ""
     for line in FRAGMENT_FENCE.sub(r"\1", text).splitlines():
         if FENCE_LINE.match(line):
-            if not in_fence and previous.strip():
-                out.append("")
+            if not in_fence:
+                line = _plain_unless_highlightable(line)
+                if previous.strip():
+                    out.append("")
             in_fence = not in_fence
         elif (
             not in_fence

@@ -1,4 +1,5 @@
-"""Offscreen checks for tools and packaging: open every screen, render a card, save PNGs."""
+"""Offscreen checks for tools and packaging: open every screen, render a card and highlighted
+code, save PNGs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QSize, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from app.services.application import Application
+from app.services.render import render_markdown
 from app.ui.application import build_window, grab_screen, make_app
 from app.ui.main_window import MainWindow
 
@@ -43,6 +45,8 @@ def run_self_test(data: Path) -> int:
         QApplication.processEvents()
         if not review.view.toPlainText().strip():
             raise RuntimeError("the card rendered as an empty page")
+        if "font-weight: bold" not in render_markdown("```python\nimport os\n```"):
+            raise RuntimeError("Python code is not highlighted: is Pygments' lexer bundled?")
         image = window.grab()
         if image.isNull():
             raise RuntimeError("the window could not be painted")
