@@ -85,3 +85,37 @@ def test_the_checks_catch_a_storage_import_and_a_ctx_in_the_ui(tmp_path: Path) -
         "sqlalchemy",
     ]
     assert _attributes(bad, "ctx") == [4]
+
+
+# The grader's modules, each importing only the ones before it (ARCHITECTURE.md lists them).
+GRADING_ORDER = (
+    "lexicon",
+    "words",
+    "answer_index",
+    "negation",
+    "point",
+    "claims",
+    "judging",
+    "mistakes",
+    "matching",
+    "model_answer",
+    "weights",
+    "card",
+)
+
+
+def test_the_grading_modules_import_only_the_ones_before_them() -> None:
+    package = APP / "domain" / "grading"
+    modules = sorted(path.stem for path in package.glob("*.py") if path.stem != "__init__")
+    assert modules == sorted(GRADING_ORDER)  # a new module takes its place in the order
+    offenders = []
+    for rank, name in enumerate(GRADING_ORDER):
+        path = package / f"{name}.py"
+        for line, module in _imports(path):
+            if not module.startswith("app.domain.grading"):
+                continue
+            imported = module.removeprefix("app.domain.grading").removeprefix(".")
+            # (the package itself, "app.domain.grading", imports them all)
+            if imported not in GRADING_ORDER[:rank]:
+                offenders.append(f"{path.relative_to(APP.parent)}:{line}: imports {module}")
+    assert offenders == []

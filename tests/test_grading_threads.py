@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import threading
 
-from app.domain.grading import _stem
+from app.domain.grading.words import _stem
 
 STEMS = ("quantis", "normalis", "regulariz", "tokeniz", "optimis", "generaliz", "calibrat")
 ENDINGS = ("ation", "ing", "ed", "es", "er")

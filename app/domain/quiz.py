@@ -16,7 +16,7 @@ from typing import Protocol
 from app.domain.clock import Clock
 from app.domain.content import Card
 
-# The key-point matcher lives in grading.py; re-exported so callers see one quiz API.
+# The key-point matcher lives in the grading package; re-exported so callers see one quiz API.
 from app.domain.grading import PointMatch as PointMatch
 from app.domain.grading import match_key_point as match_key_point
 from app.domain.grading import match_key_points as match_key_points

@@ -24,12 +24,12 @@ sys.path.insert(0, str(ROOT))
 
 from app.domain.content_loader import load_bank  # noqa: E402
 from app.domain.grading import (  # noqa: E402
-    _sentences,
     bank_texts,
     card_phrasings,
     grade_card,
     model_statements,
 )
+from app.domain.grading.answer_index import _sentences  # noqa: E402
 from tests.grading.evaluate import load_records  # noqa: E402
 
 
