@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 
-def qt_calls_these(widget: Any, model: Any, proxy: Any, item: Any, window: Any) -> tuple[object, ...]:
+def qt_calls_these(
+    widget: Any, model: Any, proxy: Any, item: Any, window: Any
+) -> tuple[object, ...]:
     """Qt virtual methods overridden in app/ui, and arguments their signatures require."""
     return (
         widget.paintEvent,

@@ -14,7 +14,9 @@ from app.services.card_import import CardImportService
 
 anki_collection = pytest.importorskip("anki.collection")
 
-LONG_LINE = "    weights = np.exp(q @ k.T / np.sqrt(d)) / np.exp(q @ k.T / np.sqrt(d)).sum(-1)  # long"
+LONG_LINE = (
+    "    weights = np.exp(q @ k.T / np.sqrt(d)) / np.exp(q @ k.T / np.sqrt(d)).sum(-1)  # long"
+)
 ANSWER = (
     "Scaled dot products, then a softmax over keys:\n\n```python\nimport numpy as np\n"
     f"def attention(q, k, v, d):\n{LONG_LINE}\n    return weights @ v\n```\n\nThe end."
@@ -70,9 +72,13 @@ def test_code_is_a_block_that_scrolls_by_itself(anki_card) -> None:  # type: ign
 def test_code_colours_read_in_night_and_day(anki_card) -> None:  # type: ignore[no-untyped-def]
     html, css = anki_card
     assert 'style="color' not in html  # no inline colour that night mode could not change
-    night_bg = re.search(r"\.nightMode \.code, \.card\.nightMode \.code \{ background: (#\w+)", CODE_BACKGROUNDS)
+    night_bg = re.search(
+        r"\.nightMode \.code, \.card\.nightMode \.code \{ background: (#\w+)", CODE_BACKGROUNDS
+    )
     assert night_bg is not None and night_bg.group(1) in css
-    night = re.findall(r"\.nightMode \.code \.(\w+),[^{]*\{[^}]*?[^-]color: (#[0-9A-Fa-f]{3,6})", css)
+    night = re.findall(
+        r"\.nightMode \.code \.(\w+),[^{]*\{[^}]*?[^-]color: (#[0-9A-Fa-f]{3,6})", css
+    )
     assert len(night) > 20
     for token, color in night:
         if token != "w":  # whitespace is invisible

@@ -103,7 +103,9 @@ def test_image_and_sound_go_anki_to_lattice_to_anki(ctx, qtbot, tmp_path, legacy
             )
         )
         arrived = Path(col.media.dir())
-        assert (arrived / "sigmoid-curve.png").read_bytes() == (folder / "sigmoid-curve.png").read_bytes()
+        assert (arrived / "sigmoid-curve.png").read_bytes() == (
+            folder / "sigmoid-curve.png"
+        ).read_bytes()
         assert (arrived / "hello.mp3").read_bytes() == SOUND
         nid = col.find_notes('"Question:Name the curve*"')[0]
         note = col.get_note(nid)
@@ -243,7 +245,9 @@ def test_a_note_from_anki_goes_back_with_its_own_media_names(ctx, tmp_path) -> N
 
 
 def test_browse_shows_a_found_question_with_its_picture_named_not_its_reference(
-    window, qtbot, tmp_path  # type: ignore[no-untyped-def]
+    window,
+    qtbot,
+    tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
     from app.domain.changes import Changes
     from app.ui.browse.models import HIGHLIGHT_ROLE, CardTableModel

@@ -162,7 +162,10 @@ def test_add_edit_and_delete_your_own_card(qtbot, window, ctx) -> None:  # type:
     card_id = "my-what-did-the-acme-interviewer-ask-about"
     assert browse.current_card_id() == card_id
     assert browse.proxy.rowCount() == 5
-    assert browse.card_actions.buttons["edit"].isEnabled() and browse.card_actions.buttons["delete"].isEnabled()
+    assert (
+        browse.card_actions.buttons["edit"].isEnabled()
+        and browse.card_actions.buttons["delete"].isEnabled()
+    )
     # Everywhere: review, quiz, graph, search.
     assert card_id in ctx.bank.cards
     assert window.quiz.service.bank.cards[card_id].user

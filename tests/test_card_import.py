@@ -313,6 +313,8 @@ def test_reimport_keeps_a_card_edited_in_lattice_and_says_so(ctx, tmp_path) -> N
     assert plan.updated == 1  # RoPE was not edited: it follows Anki
     kv = next(c for c in ctx.bank.cards.values() if c.question == "What is a KV cache?")
     rope = next(c for c in ctx.bank.cards.values() if c.question == "What is RoPE?")
-    assert kv.answer == "My own words on cached keys." and rope.answer == "Cached keys and values. R"
+    assert (
+        kv.answer == "My own words on cached keys." and rope.answer == "Cached keys and values. R"
+    )
     again = service.import_path(deck("Cached keys, values, once more.", "c.apkg"), NEW)
     assert "kept as you left them" in again.summary()  # still protected the time after

@@ -135,9 +135,7 @@ def test_settings_reach_a_hidden_screen_when_it_is_shown(qtbot, window) -> None:
     assert not window.review.stale
 
 
-def test_a_write_from_another_process_is_noticed_when_a_screen_is_shown(
-    qtbot, window, ctx
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_write_from_another_process_is_noticed_when_a_screen_is_shown(qtbot, window, ctx) -> None:  # type: ignore[no-untyped-def]
     window.show_screen("browse")
     window.show_screen("review")
     other = ReviewService(ctx.bank, ctx.db_path, ctx.clock, ctx.settings, scope=["beta-what"])

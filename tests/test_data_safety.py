@@ -611,9 +611,7 @@ def test_an_orm_write_on_a_read_only_database_is_a_storage_fault(ctx: AppContext
     """Quiz, Browse and settings write through the ORM: their faults read the same."""
     from sqlalchemy import event
 
-    event.listen(
-        ctx.store.engine, "connect", lambda conn, _r: conn.execute("PRAGMA query_only=ON")
-    )
+    event.listen(ctx.store.engine, "connect", lambda conn, _r: conn.execute("PRAGMA query_only=ON"))
     ctx.store.engine.dispose()
     with pytest.raises(StorageFault) as raised:
         ctx.store.set_suspended(["alpha-what"], True)  # Browse's Ctrl+J

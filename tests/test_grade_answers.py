@@ -26,7 +26,10 @@ def test_each_line_is_answered_in_order_and_unknown_ids_are_errors(content_root:
     assert first["covered"] == [True, False, False]
     assert first["explanations"][0] == "mentions “first letter”"
     assert len(first["explanations"]) == 3
-    assert graded[1].output == {"card_id": "no-such-card", "error": "unknown card id 'no-such-card'"}
+    assert graded[1].output == {
+        "card_id": "no-such-card",
+        "error": "unknown card id 'no-such-card'",
+    }
     assert graded[2].output["line"] == 4 and graded[2].output["error"].startswith("not JSON")
     assert graded[3].output["covered"] == [False, False, False]
     assert graded[3].output["explanations"] == ["nothing typed"] * 3
@@ -47,7 +50,15 @@ def test_the_command_answers_every_line_and_fails_at_the_end_for_unknown_ids(
         encoding="utf-8",
     )
     result = subprocess.run(
-        [sys.executable, "-m", "app", "grade-answers", str(answers), "--content", str(content_root)],
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "grade-answers",
+            str(answers),
+            "--content",
+            str(content_root),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,7 +11,9 @@ def _forecast_shown(stats) -> bool:  # type: ignore[no-untyped-def]
     return "expected recall on" in stats.interview_panel.forecast_label.text()
 
 
-def test_the_forecast_shows_recall_on_the_day_and_the_plain_schedules(qtbot, window, ctx, clock) -> None:  # type: ignore[no-untyped-def]
+def test_the_forecast_shows_recall_on_the_day_and_the_plain_schedules(
+    qtbot, window, ctx, clock
+) -> None:  # type: ignore[no-untyped-def]
     window.show_screen("stats")
     stats = window.stats
     assert not stats.interview_panel.isVisibleTo(window)
@@ -38,8 +40,10 @@ def test_minutes_a_day_persist_and_replan(qtbot, window, ctx, clock) -> None:  #
     qtbot.waitUntil(lambda: _forecast_shown(stats), timeout=10_000)
     stats.interview_panel.minutes.setValue(5)
     qtbot.waitUntil(
-        lambda: stats.interview_panel.forecast is not None
-        and stats.interview_panel.forecast.minutes == 5,
+        lambda: (
+            stats.interview_panel.forecast is not None
+            and stats.interview_panel.forecast.minutes == 5
+        ),
         timeout=10_000,
     )
     assert window.app.interview.minutes() == 5

@@ -33,8 +33,33 @@ FAST = settings(
     max_examples=300, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
 PIECES = st.sampled_from(
-    ["..", "/", "\\", ".", "a", "é", "C:", "con", " ", "%2e", "%2f", "\x00", "\n", "-", "_",
-     ".png", ".mp3", "~", "$", "*", "?", "\u202e", "ﬁ", "A\u030a", "😀"]
+    [
+        "..",
+        "/",
+        "\\",
+        ".",
+        "a",
+        "é",
+        "C:",
+        "con",
+        " ",
+        "%2e",
+        "%2f",
+        "\x00",
+        "\n",
+        "-",
+        "_",
+        ".png",
+        ".mp3",
+        "~",
+        "$",
+        "*",
+        "?",
+        "\u202e",
+        "ﬁ",
+        "A\u030a",
+        "😀",
+    ]
 )
 names = st.one_of(st.text(max_size=200), st.lists(PIECES, max_size=30).map("".join))
 
@@ -205,6 +230,7 @@ def test_a_picture_too_large_to_decode_safely_is_not_loaded(qtbot, tmp_path, mon
 
 def test_only_pictures_and_sounds_become_media(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from app.domain.html_markdown import html_to_markdown
+
     text = html_to_markdown('<img src="tool.exe" alt="a tool"> [sound:setup.exe] [sound:talk.webm]')
     assert text == "a tool (sound setup.exe) [▶ talk.webm](media:talk.webm)"
     (tmp_path / "media").mkdir()

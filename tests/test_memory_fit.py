@@ -112,7 +112,9 @@ def test_optimize_and_plan_on_a_real_review_log(tmp_path: Path) -> None:
     data = tmp_path / "data"
     empty = run_app("optimize", "--json", data=data)
     assert empty.returncode == 0, empty.stderr
-    assert json.loads(empty.stdout)["message"].startswith(f"not enough reviews (0 of {MIN_REVIEWS})")
+    assert json.loads(empty.stdout)["message"].startswith(
+        f"not enough reviews (0 of {MIN_REVIEWS})"
+    )
 
     _study(data, 45, seed=5)
     result = run_app("optimize", "--apply", "--json", data=data)

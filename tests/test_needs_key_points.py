@@ -83,6 +83,7 @@ def test_the_quiz_asks_the_learner_to_grade_such_a_card(qtbot, ctx, tmp_path) ->
     window = _window(qtbot, ctx)
     window.quiz_on_concept("metrics")
     from app.ui.key_points import NO_POINTS, SELF_GRADE  # once the quiz screen is built
+
     quiz = window.quiz
     while not quiz.run.question.card.needs_key_points:
         quiz.submit()

@@ -40,7 +40,9 @@ def test_whole_quiz_by_keyboard_with_a_fake_clock(qtbot, window, ctx, clock) -> 
     first = quiz.run.question.card
     assert quiz.question_page.answer_box.hasFocus()
     assert quiz.question_page.question_label.text() == first.question
-    assert quiz.question_page.clock_label.text() == f"{first.seconds // 60}:{first.seconds % 60:02d}"
+    assert (
+        quiz.question_page.clock_label.text() == f"{first.seconds // 60}:{first.seconds % 60:02d}"
+    )
     type_text(qtbot, f"It is about the {first.key_points[0]}.")
     clock.advance(seconds=10)
     quiz.tick()
@@ -64,7 +66,10 @@ def test_whole_quiz_by_keyboard_with_a_fake_clock(qtbot, window, ctx, clock) -> 
     quiz.tick()
     assert quiz.pages.currentIndex() == 2
     assert "Time's up" in quiz.grading_page.outcome_label.text()
-    assert quiz.grading_page.typed_view.isReadOnly() and quiz.grading_page.typed_view.toPlainText() == "half an answer"
+    assert (
+        quiz.grading_page.typed_view.isReadOnly()
+        and quiz.grading_page.typed_view.toPlainText() == "half an answer"
+    )
     press(qtbot, window, Qt.Key.Key_Return)
 
     # Question 3: paused for a long time, which costs nothing and is recorded.

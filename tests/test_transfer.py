@@ -332,7 +332,9 @@ def test_cards_edited_after_an_anki_import_stay_protected_on_the_new_laptop(
     import_all(out, other, clock.now())
     moved = open_context(other, content=content_root, clock=clock)
     try:
-        plan = CardImportService(moved).import_path(deck("Cached keys and values.", "b.apkg"), target)
+        plan = CardImportService(moved).import_path(
+            deck("Cached keys and values.", "b.apkg"), target
+        )
         assert "1 card you edited in Lattice since the last import kept" in plan.summary()
         kv = next(c for c in moved.bank.cards.values() if c.question == "What is a KV cache?")
         assert kv.answer == "My own words."

@@ -92,8 +92,18 @@ def test_f1_lists_every_key_the_app_registers(qtbot, window) -> None:  # type: i
             ]
             assert rows and (key in rows[0] or key.isdigit()), (name, key, listed)
     for key in ("Ctrl+1", "Ctrl+6", "Ctrl+Z", "Ctrl+F", "Ctrl+Q", "F1"):
-        assert f"Everywhere: {QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)}" in listed
-    for expected in ("Review: E", "Review: -", "Review: @", "Review: Ctrl+K", "Graph: P", "Graph: /"):
+        assert (
+            f"Everywhere: {QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)}"
+            in listed
+        )
+    for expected in (
+        "Review: E",
+        "Review: -",
+        "Review: @",
+        "Review: Ctrl+K",
+        "Graph: P",
+        "Graph: /",
+    ):
         assert expected in listed
 
 
@@ -163,7 +173,11 @@ def test_every_palette_pair_meets_wcag_aa(qtbot, dark: bool) -> None:  # type: i
         ]
         for g in (group.Active, group.Disabled):
             for fore, back in text_pairs:
-                if g == group.Disabled and fore in (role.HighlightedText, role.Link, role.ToolTipText):
+                if g == group.Disabled and fore in (
+                    role.HighlightedText,
+                    role.Link,
+                    role.ToolTipText,
+                ):
                     continue
                 ratio = contrast(palette.color(g, fore), palette.color(g, back))
                 assert ratio >= 4.5, (dark, g, fore, back, ratio)
@@ -199,7 +213,9 @@ def test_interview_date_is_typed_and_never_in_the_past(qtbot, window, ctx) -> No
     window.show_screen("stats")
     stats = window.stats
     today = StatsService(ctx).today()
-    qtbot.mouseClick(stats.interview_check, Qt.MouseButton.LeftButton, pos=stats.interview_check.rect().center())
+    qtbot.mouseClick(
+        stats.interview_check, Qt.MouseButton.LeftButton, pos=stats.interview_check.rect().center()
+    )
     assert stats.interview_check.isChecked()
     editor = stats.interview_date
     assert editor.isEnabled()

@@ -20,4 +20,3 @@ class Changes(Flag):
     SETTINGS = auto()  # study settings, mastery threshold, interview date
     MAP = auto()  # the map's pinned positions and saved view
     STORIES = auto()  # STAR stories and their rehearsals
-

@@ -418,7 +418,9 @@ def html_to_text(fragment: str, media: bool = False) -> str:
     if media:
         text = re.sub(
             f"{SOUND_MARK}(i?)(\\d+){SOUND_END}",
-            lambda m: slots[int(m.group(2))] if m.group(1) else _sound_markdown(sounds[int(m.group(2))]),
+            lambda m: (
+                slots[int(m.group(2))] if m.group(1) else _sound_markdown(sounds[int(m.group(2))])
+            ),
             text,
         )
     return text.strip()

@@ -273,16 +273,18 @@ def derive_key_points(
     lines = _without_code(answer)
     items = [_plain(m.group(1)) for line in lines if (m := _LIST_ITEM.match(line))]
     paragraphs = "\n".join(line for line in lines if not _LIST_ITEM.match(line)).split("\n\n")
-    sentences = [
-        s for para in paragraphs for s in _SENTENCE_END.split(_plain(para)) if s.strip()
-    ]
+    sentences = [s for para in paragraphs for s in _SENTENCE_END.split(_plain(para)) if s.strip()]
     clauses = [c for s in sentences for c in re.split(r"[,;:]\s+|\s+[—–-]\s+", s) if c.strip()]
     asked = _plain(question).lower()
     points: list[str] = []
     for source in (items, sentences, clauses):
         for candidate in source:
             point = candidate.strip(" .;:,")
-            if len(point) > MAX_KEY_POINT_CHARS or not _real_phrase(point) or point.lower() == asked:
+            if (
+                len(point) > MAX_KEY_POINT_CHARS
+                or not _real_phrase(point)
+                or point.lower() == asked
+            ):
                 continue  # cut short, a long sentence would end mid-phrase; its clauses may do
             if point.lower() not in {p.lower() for p in points}:
                 points.append(point)

@@ -292,7 +292,9 @@ def export_anki(
         deck(f"{ROOT_DECK}::{title}", f"deck:{concept.area}").add_note(planned[guid].note)
     for kept in planned.values():  # notes going back as they came: the media they show
         if kept.note.model is not the_model:
-            texts = [bank.cards[c].question + "\n" + bank.cards[c].answer for c in kept.cards.values()]
+            texts = [
+                bank.cards[c].question + "\n" + bank.cards[c].answer for c in kept.cards.values()
+            ]
             files.update(original_media(list(kept.note.fields), texts, media))
     if not order:
         raise ValueError("no cards to export")
@@ -316,7 +318,9 @@ def export_anki(
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
                 archive.write(collection, "collection.anki2")
                 names = sorted(files)
-                archive.writestr("media", json.dumps({str(n): name for n, name in enumerate(names)}))
+                archive.writestr(
+                    "media", json.dumps({str(n): name for n, name in enumerate(names)})
+                )
                 for n, name in enumerate(names):
                     archive.write(files[name], str(n))
             os.replace(partial, out)

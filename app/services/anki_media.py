@@ -80,7 +80,9 @@ def media_map(archive: zipfile.ZipFile, label: str) -> tuple[dict[str, str], boo
             raw = read_limited(stream, MAX_MAP_BYTES, f"{label}: its media list")
         if raw.startswith(ZSTD_MAGIC):
             reader = zstandard.ZstdDecompressor().stream_reader(raw)
-            return _protobuf_map(read_limited(reader, MAX_MAP_BYTES, f"{label}: its media list")), True
+            return _protobuf_map(
+                read_limited(reader, MAX_MAP_BYTES, f"{label}: its media list")
+            ), True
         data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
         raise ImportRefused(f"{label}: its media list is damaged ({exc})") from None

@@ -260,10 +260,18 @@ class CardImportService:
             return source.cards, {}
         placed = self.media_store.placement(source.media.files)
         renames = {old: new for old, new in placed.items() if old != new}
-        cards = [
-            replace(c, question=rename_refs(c.question, renames), answer=rename_refs(c.answer, renames))
-            for c in source.cards
-        ] if renames else source.cards
+        cards = (
+            [
+                replace(
+                    c,
+                    question=rename_refs(c.question, renames),
+                    answer=rename_refs(c.answer, renames),
+                )
+                for c in source.cards
+            ]
+            if renames
+            else source.cards
+        )
         store = self.media_store
         to_add = {
             placed[name]: path
@@ -306,8 +314,7 @@ class CardImportService:
         if media:
             count = len(media)
             plan.notes.append(
-                f"{count} image or sound file{'s' if count != 1 else ''} added to the media "
-                "folder."
+                f"{count} image or sound file{'s' if count != 1 else ''} added to the media folder."
             )
         absent = source.media.absent
         if absent:

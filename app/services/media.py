@@ -79,7 +79,11 @@ def _renamed(stored: str, name: str) -> bool:
     stem, suffix = (stem, f".{suffix}") if dot else (name, "")
     head, tail = f"{stem[:100]}-", suffix
     middle = stored[len(head) : len(stored) - len(tail)] if tail else stored[len(head) :]
-    return stored.startswith(head) and stored.endswith(tail) and re.fullmatch(r"[0-9a-f]{10}", middle) is not None
+    return (
+        stored.startswith(head)
+        and stored.endswith(tail)
+        and re.fullmatch(r"[0-9a-f]{10}", middle) is not None
+    )
 
 
 def original_media(
@@ -101,9 +105,10 @@ def original_media(
             name = media_name_of(raw)
             if name is None:
                 continue
-            chosen = name if name in stored else next((s for s in stored if _renamed(s, name)), name)
+            chosen = (
+                name if name in stored else next((s for s in stored if _renamed(s, name)), name)
+            )
             path = library.path_of(chosen)
             if path is not None:
                 found[raw] = path
     return found
-

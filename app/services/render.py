@@ -300,7 +300,10 @@ def _markdown_extensions() -> list[Any]:
                         if name is None or not is_image(name):
                             _replace_with_text(parent, index, child, child.get("alt") or "")
                         else:
-                            child.attrib = {"src": MEDIA_SCHEME + name, "alt": child.get("alt") or ""}
+                            child.attrib = {
+                                "src": MEDIA_SCHEME + name,
+                                "alt": child.get("alt") or "",
+                            }
                     elif child.tag == "a":
                         href = child.get("href") or ""
                         if not href.startswith(WEB_SCHEMES) and media_target(href) is None:
@@ -419,7 +422,9 @@ def question_html(question: str) -> str:
         if name is None:
             return alt
         if bang:
-            return f'<br /><img src="{MEDIA_SCHEME}{name}" alt="{html.escape(html.unescape(alt))}" />'
+            return (
+                f'<br /><img src="{MEDIA_SCHEME}{name}" alt="{html.escape(html.unescape(alt))}" />'
+            )
         return f'<a href="{MEDIA_SCHEME}{name}">▶ {html.escape(name)}</a>'
 
     return _QUESTION_MEDIA.sub(media, html.escape(question, quote=False))

@@ -88,9 +88,7 @@ def remove_partials(data_dir: Path) -> list[Path]:
     """Delete what interrupted backups and restores left (run at start, when neither can
     be under way)."""
     folders = [f for f in (backup_dir(data_dir), data_dir) if f.is_dir()]
-    stale = [
-        p for f in folders for p in f.iterdir() if p.name.endswith(PARTIAL) and p.is_file()
-    ]
+    stale = [p for f in folders for p in f.iterdir() if p.name.endswith(PARTIAL) and p.is_file()]
     for path in stale:
         path.unlink(missing_ok=True)
     return stale

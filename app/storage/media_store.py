@@ -80,9 +80,7 @@ class MediaStore:
         taken: dict[str, str] = {}  # name -> digest of names given in this placement
         for name, source in incoming.items():
             digest = digest_of(source)
-            same = [
-                p for p in by_size.get(source.stat().st_size, []) if digest_of(p) == digest
-            ]
+            same = [p for p in by_size.get(source.stat().st_size, []) if digest_of(p) == digest]
             if same:
                 placed[name] = same[0].name
                 continue
@@ -94,7 +92,7 @@ class MediaStore:
             if clash:
                 stem, dot, suffix = name.rpartition(".")
                 stem, suffix = (stem, f".{suffix}") if dot else (name, "")
-                final = f"{stem[: 100]}-{digest[:10]}{suffix}"
+                final = f"{stem[:100]}-{digest[:10]}{suffix}"
             placed[name] = final
             taken[final] = digest
         return placed

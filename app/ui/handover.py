@@ -90,7 +90,9 @@ class RequestInbox(QObject):
     the request file is removed first (that is the sender's acknowledgement), then
     `on_request` gets the file to open, or None to just come forward."""
 
-    def __init__(self, data: Path, on_request: Callable[[Path | None], None], parent: QObject) -> None:
+    def __init__(
+        self, data: Path, on_request: Callable[[Path | None], None], parent: QObject
+    ) -> None:
         super().__init__(parent)
         self.folder = requests_folder(data)
         self.on_request = on_request

@@ -30,7 +30,9 @@ class KeysDialog(QDialog):
         self.model = QStandardItemModel(0, 3, self)
         self.model.setHorizontalHeaderLabels(["Where", "Keys", "What it does"])
         for row in rows:
-            self.model.appendRow([QStandardItem(row.where), QStandardItem(row.keys), QStandardItem(row.what)])
+            self.model.appendRow(
+                [QStandardItem(row.where), QStandardItem(row.keys), QStandardItem(row.what)]
+            )
         table = QTableView()
         table.setObjectName("keys-table")
         table.setModel(self.model)

@@ -314,7 +314,9 @@ class ImportDialog(QDialog):
     def _written(self, plan: ImportPlan, result: object) -> None:
         self._lock_choices(False)
         if not isinstance(result, Written):
-            said = "Nothing was imported" if isinstance(result, ImportRefused) else "Importing stopped"
+            said = (
+                "Nothing was imported" if isinstance(result, ImportRefused) else "Importing stopped"
+            )
             self.preview.setText(f"{said}: {_reason(result, 'importing')}")
             self.import_button.setEnabled(False)
             return

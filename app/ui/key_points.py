@@ -96,7 +96,9 @@ class KeyPointChecklist(QGroupBox):
             match = matches[i] if i < len(matches) else None
             found = match is not None and match.covered
             explained = ("✓ found: " if found else "✗ ") + (match.explanation if match else "")
-            note = muted("no key points to check: tick it if you did" if self.self_graded else explained)
+            note = muted(
+                "no key points to check: tick it if you did" if self.self_graded else explained
+            )
             note.setTextFormat(Qt.TextFormat.PlainText)
             for widget in (box, note):
                 widget.setProperty("point", i)

@@ -141,7 +141,8 @@ class MemoryDialog(QDialog):
             self._save(settings)
             self.apply_button.setEnabled(False)
             self.result_label.setText(
-                self.result_label.text() + " Applied: every card in review is rescheduled with them."
+                self.result_label.text()
+                + " Applied: every card in review is rescheduled with them."
             )
 
     def revert(self) -> None:

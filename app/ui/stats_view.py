@@ -149,7 +149,9 @@ class StatsScreen(Screen):
         # Digits in every part, so each can be typed; committed on Enter or leaving the box.
         self.interview_date.setDisplayFormat("yyyy-MM-dd")
         self.interview_date.setKeyboardTracking(False)
-        self.interview_date.setToolTip("Your interview date (type it, or pick it from the calendar)")
+        self.interview_date.setToolTip(
+            "Your interview date (type it, or pick it from the calendar)"
+        )
         row.addWidget(self.interview_check)
         row.addWidget(self.interview_date)
         row.addStretch(1)

@@ -131,8 +131,10 @@ def indicator_style_class() -> Any:
             on = bool(state & QStyle.StateFlag.State_On)
             partial = bool(state & QStyle.StateFlag.State_NoChange)
             accent = palette.color(QPalette.ColorRole.Highlight)
-            outline = indicator_color(is_dark()) if enabled else palette.color(
-                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            outline = (
+                indicator_color(is_dark())
+                if enabled
+                else palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
             )
             rect = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
             side = min(rect.width(), rect.height())
@@ -141,7 +143,9 @@ def indicator_style_class() -> Any:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             filled = (on or partial) and enabled
             painter.setPen(QPen(accent if filled else outline, 1.3))
-            painter.setBrush(accent if filled and kind == "check" else palette.color(QPalette.ColorRole.Base))
+            painter.setBrush(
+                accent if filled and kind == "check" else palette.color(QPalette.ColorRole.Base)
+            )
             if kind == "radio":
                 painter.drawEllipse(rect)
                 if on:
@@ -151,12 +155,19 @@ def indicator_style_class() -> Any:
             else:
                 painter.drawRoundedRect(rect, 2.5, 2.5)
                 mark = QColor("#ffffff") if enabled else outline
-                painter.setPen(QPen(mark, max(1.6, side / 8), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+                painter.setPen(
+                    QPen(mark, max(1.6, side / 8), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+                )
                 if partial:
                     y = rect.center().y()
-                    painter.drawLine(QPointF(rect.left() + side * 0.25, y), QPointF(rect.right() - side * 0.25, y))
+                    painter.drawLine(
+                        QPointF(rect.left() + side * 0.25, y),
+                        QPointF(rect.right() - side * 0.25, y),
+                    )
                 elif on:
-                    tick = QPainterPath(QPointF(rect.left() + side * 0.22, rect.top() + side * 0.52))
+                    tick = QPainterPath(
+                        QPointF(rect.left() + side * 0.22, rect.top() + side * 0.52)
+                    )
                     tick.lineTo(rect.left() + side * 0.42, rect.top() + side * 0.72)
                     tick.lineTo(rect.left() + side * 0.78, rect.top() + side * 0.3)
                     painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -123,7 +123,9 @@ class CardActions(QWidget):
         row = self.selection.current_row()
         if row is None:
             return
-        self.done.emit(self.service.set_flagged(self.selection.selected_ids(), not row.flagged), None)
+        self.done.emit(
+            self.service.set_flagged(self.selection.selected_ids(), not row.flagged), None
+        )
 
     def reset_selected(self) -> None:
         ids = self.selection.selected_ids()
@@ -179,4 +181,3 @@ class CardActions(QWidget):
             QMessageBox.warning(self, "Card not deleted", "\n".join(result.problems))
             return
         self.done.emit(result.changes, None)
-

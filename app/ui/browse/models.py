@@ -76,9 +76,11 @@ class CardTableModel(RowsTableModel):
     COLUMNS = (
         Column(
             "Question",
-            lambda _m, r: (FLAG if r.flagged else "")
-            + plain_text(r.card.question)
-            + (NEEDS_POINTS if r.card.needs_key_points else ""),
+            lambda _m, r: (
+                (FLAG if r.flagged else "")
+                + plain_text(r.card.question)
+                + (NEEDS_POINTS if r.card.needs_key_points else "")
+            ),
             sort=lambda _m, r: r.card.question.lower(),
             tooltip=_question_tip,
         ),

@@ -74,8 +74,12 @@ class GradingPage(QWidget):
         bottom.addWidget(self.next_button)
         layout.addLayout(bottom)
         for n in range(1, 10):
-            bind_keys(self, [str(n)], partial(self.toggle_point, n - 1), "tick or untick a key point")
-        bind_keys(self, ["Return", "Enter"], self.confirm_requested.emit, "next question, or the results")
+            bind_keys(
+                self, [str(n)], partial(self.toggle_point, n - 1), "tick or untick a key point"
+            )
+        bind_keys(
+            self, ["Return", "Enter"], self.confirm_requested.emit, "next question, or the results"
+        )
 
     def show_answer(self, run: QuizRun, header: tuple[str, str], matches: list[PointMatch]) -> None:
         """The current question's answer, with the matcher's ticks and explanations."""

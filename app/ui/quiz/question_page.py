@@ -101,7 +101,12 @@ class QuestionPage(QWidget):
         buttons.addWidget(self.pause_button)
         buttons.addWidget(self.submit_button)
         layout.addLayout(buttons)
-        bind_keys(self, ["Ctrl+Return", "Ctrl+Enter"], self.submit_requested.emit, "submit the answer early")
+        bind_keys(
+            self,
+            ["Ctrl+Return", "Ctrl+Enter"],
+            self.submit_requested.emit,
+            "submit the answer early",
+        )
         bind_keys(self, ["Ctrl+P"], self.pause_requested.emit, "pause or resume the clock")
 
     def show_question(self, run: QuizRun, header: tuple[str, str]) -> None:

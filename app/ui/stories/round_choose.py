@@ -61,7 +61,12 @@ class ChoosePage(QWidget):
         bottom.addWidget(leave)
         bottom.addWidget(start)
         layout.addLayout(bottom)
-        bind_keys(self, ["Return", "Enter", "Ctrl+Return", "Ctrl+Enter"], self.start_requested.emit, "tell the chosen story (starts its clock)")
+        bind_keys(
+            self,
+            ["Return", "Enter", "Ctrl+Return", "Ctrl+Enter"],
+            self.start_requested.emit,
+            "tell the chosen story (starts its clock)",
+        )
         bind_keys(self, ["Escape"], self.leave_requested.emit, "back to the quiz setup")
 
     def show_question(

@@ -68,7 +68,12 @@ class GradePage(QWidget):
         bottom.addWidget(self.next_button)
         layout.addLayout(bottom)
         for n in range(1, 10):
-            bind_keys(self, [str(n)], partial(self.toggle_point, n - 1), "tick or untick a part or number you said")
+            bind_keys(
+                self,
+                [str(n)],
+                partial(self.toggle_point, n - 1),
+                "tick or untick a part or number you said",
+            )
         bind_keys(self, ["Return", "Enter"], self.next_requested.emit, "save the telling and go on")
 
     def show_telling(

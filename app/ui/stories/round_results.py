@@ -43,7 +43,12 @@ class ResultsPage(QWidget):
         self.needs_work_label.setWordWrap(True)
         self.needs_work_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.needs_work_label, 1)
-        bind_keys(self, ["Ctrl+Return", "Ctrl+Enter"], self.again_requested.emit, "another behavioural round")
+        bind_keys(
+            self,
+            ["Ctrl+Return", "Ctrl+Enter"],
+            self.again_requested.emit,
+            "another behavioural round",
+        )
         bind_keys(self, ["Escape"], self.leave_requested.emit, "back to the quiz setup")
 
     def show_round(self, items: list[RoundItem], needs_work: list[tuple[str, str]]) -> None:
