@@ -97,7 +97,7 @@ def test_numbers_with_units_stay_whole() -> None:
         "405b",
         "model",
         "70b",
-        "1000",
+        "1k",
         "document",
         "0.5",
         "mib",
@@ -214,6 +214,21 @@ def test_figures_run_together_with_units_or_a_second_figure_are_read_as_figures(
     assert covered("224 image, 16 patches gives 196 tokens", "224x224 pixels, 16 px patches: 196")
     # A spelled-out number in the point is a word, not a figure the answer must write.
     assert covered("approach and one key decision", "My approach, and the key decision was X.")
+
+
+def test_figures_written_in_words_or_at_another_scale_meet_the_figure() -> None:
+    assert covered("about 33% more compute", "it costs roughly a third more compute")
+    assert covered("loss drops by 25%", "the loss falls by a quarter")
+    assert covered("memory drops by 50%", "memory is cut in half")
+    assert covered("10x fewer parameters", "an order of magnitude fewer parameters")
+    assert covered("1000 tokens per second", "1k tokens per second")
+    assert covered("a batch of 1M tokens", "a batch of a million tokens")
+    assert covered("an index of 10,000 vectors", "10k vectors in the index")
+    assert covered("99th percentile latency under 2 s", "p99 latency under 2 s")
+    # Another figure is still another figure, and a third layer is no fraction.
+    assert not covered("about 33% more compute", "roughly 25% more compute")
+    assert not covered("p99 latency", "p95 latency")
+    assert not covered("1000 tokens per second", "a third of the tokens per second")
 
 
 def test_a_formula_with_other_terms_does_not_state_the_point_anywhere_in_the_answer() -> None:

@@ -22,6 +22,7 @@ SETS = {  # file -> number of cards
     "dev2.jsonl": 30,
     "dev3.jsonl": 30,
     "dev4.jsonl": 30,
+    "dev5.jsonl": 30,
     "holdout.jsonl": 30,
     "holdout2.jsonl": 30,
     "holdout3.jsonl": 30,

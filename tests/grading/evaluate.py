@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 KINDS = ("strong", "partial", "wrong")
 # The labelled sets, by use (tests/grading/README.md): the grader may be tuned on the
 # development sets; the held-out ones only report.
-DEVELOPMENT = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl")
+DEVELOPMENT = ("dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl")
 HELD_OUT = (
     "holdout.jsonl",
     "holdout2.jsonl",

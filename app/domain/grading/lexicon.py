@@ -322,6 +322,28 @@ ABBREVIATIONS: Mapping[str, str] = {
     "maximum inner product search": "mips",
 }
 
+# Figures written in words, as the figure ("a third more compute" is 33% more): keys as the
+# tokenizer reads them (spelled-out numbers already digits: "one third" is "1 third").
+FIGURE_PHRASES: Mapping[str, str] = {
+    "a third": "33",
+    "1 third": "33",
+    "2 thirds": "67",
+    "a quarter": "25",
+    "1 quarter": "25",
+    "3 quarters": "75",
+    "a fifth": "20",
+    "1 fifth": "20",
+    "a tenth": "10",
+    "1 tenth": "10",
+    "in half": "halve 50",
+    "by half": "halve 50",
+    "order of magnitude": "10",
+    "a thousand": "1k",
+    "a million": "1m",
+    "a billion": "1b",
+    "a trillion": "1t",
+}
+
 # Words that stand for the same idea in this field; each maps to one representative stem.
 SYNONYM_GROUPS = (
     ("noise", "noisy"),  # the stemmer keeps them apart ("noi", "noisi")

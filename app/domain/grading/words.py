@@ -20,6 +20,7 @@ from typing import Any
 from app.domain.grading.lexicon import (
     ABBREVIATIONS,
     CONTRASTS,
+    FIGURE_PHRASES,
     MAGNITUDES,
     NEGATIONS,
     SPELLING,
@@ -43,6 +44,7 @@ _NUMBER_WORDS = {
 # "100GB" is 100 GB, "224x224" 224 by 224, and a multiplier ("3x", "1.5x") its figure, as
 # "3×" and "3 times" are.
 _NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:(x)(\d+(?:\.\d+)?)|([a-z]{2,})|(x))")
+_PERCENTILE = re.compile(r"p(\d{2}(?:\.\d+)?)")
 _MULTIPLIER = "times"  # after a figure: the figure alone ("3 times faster" is "3× faster")
 _SCALES = {"thousand": "k", "million": "m", "billion": "b", "trillion": "t"}
 _ORDINALS = frozenset({"st", "nd", "rd", "th", "x"})
@@ -160,9 +162,18 @@ class Token:
     called: bool = False
 
 
+def _scaled(figure: int) -> str:
+    """A round figure as its scale: 1000 is 1k, 2,000,000 is 2m (either way of writing meets)."""
+    for zeros, scale in ((9, "b"), (6, "m"), (3, "k")):
+        if figure % 10**zeros == 0:
+            return f"{figure // 10**zeros}{scale}"
+    return str(figure)
+
+
 def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     """Multi-word forms by their first word, longest first (so a word is looked up once)."""
     multi = [(tuple(long.split()), short) for long, short in ABBREVIATIONS.items()]
+    multi += [(tuple(long.split()), short) for long, short in FIGURE_PHRASES.items()]
     multi += [(tuple(w.split()), group[0]) for group in SYNONYM_GROUPS for w in group if " " in w]
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for words, short in sorted(multi, key=lambda item: -len(item[0])):
@@ -233,8 +244,14 @@ def tokenize(text: str) -> list[Token]:
         word = _SYMBOL_WORDS.get(m.group(), m.group()).lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
+        percentile = _PERCENTILE.fullmatch(word)
+        if percentile:  # "p99" is the 99th percentile
+            raw += [(percentile.group(1), m.start() + 1, m.end()), ("percentile", m.start(), m.end())]
+            continue
         if word[:1].isdigit():
             word = word.replace(",", "")
+            if len(word) > 3 and word.isdigit() and word.endswith("000"):
+                word = _scaled(int(word))
             if "." in word and word.replace(".", "").isdigit():  # 1.0 is 1, 0.50 is 0.5
                 word = word.rstrip("0").rstrip(".") or "0"
             parts = _NUMBER_WITH_UNIT.fullmatch(word)
