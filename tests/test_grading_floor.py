@@ -23,12 +23,13 @@ FLOORS = {
     "dev2.jsonl": (0.90, 1 / 30, 2 / 30),
     "dev3.jsonl": (0.81, 2 / 30, 5 / 30),
     "dev4.jsonl": (0.79, 1 / 30, 2 / 30),
-    "dev5.jsonl": (0.83, 0.0, 4 / 30),
+    "dev5.jsonl": (0.84, 0.0, 4 / 30),
     "holdout.jsonl": (0.85, 0.0, 1 / 30),
     "holdout2.jsonl": (0.79, 0.0, 2 / 30),
     "holdout3.jsonl": (0.84, 0.0, 2 / 30),
     "holdout4.jsonl": (0.80, 2 / 30, 4 / 30),
     "holdout5.jsonl": (0.81, 1 / 30, 5 / 30),
+    "holdout6.jsonl": (0.86, 0.0, 4 / 30),
 }
 
 

@@ -28,6 +28,7 @@ SETS = {  # file -> number of cards
     "holdout3.jsonl": 30,
     "holdout4.jsonl": 30,
     "holdout5.jsonl": 30,
+    "holdout6.jsonl": 30,
 }
 KINDS = ("strong", "partial", "wrong")
 

@@ -36,6 +36,7 @@ HELD_OUT = (
     "holdout3.jsonl",
     "holdout4.jsonl",
     "holdout5.jsonl",
+    "holdout6.jsonl",
 )
 SETS = (*DEVELOPMENT, *HELD_OUT)
 
