@@ -231,6 +231,16 @@ def test_figures_written_in_words_or_at_another_scale_meet_the_figure() -> None:
     assert not covered("1000 tokens per second", "a third of the tokens per second")
 
 
+def test_pass_at_k_and_pass_hat_k_are_two_metrics() -> None:
+    all_k = "pass^k, all k trials succeed, measures reliability"
+    any_k = "pass@k, at least one of k samples right"
+    assert not covered(all_k, "pass@k: at least one of k trials succeeds, a reliability check")
+    assert not covered(any_k, "pass^k: every one of the k samples has to be right")
+    assert covered(all_k, "pass^k: every one of the k trials has to succeed, so it's reliability")
+    assert covered(any_k, "pass@k: at least 1 of the k samples is right")
+    assert key_words("recall@10 and pass@1") == ["recal", "10", "pass", "1"]
+
+
 def test_a_formula_with_other_terms_does_not_state_the_point_anywhere_in_the_answer() -> None:
     point = "precision TP ÷ (TP + FP)"
     swapped = "The matrix holds TP, FP, FN, TN. Precision is TP/(TP+FN), recall TP/(TP+FP)."

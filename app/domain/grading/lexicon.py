@@ -60,6 +60,7 @@ CONTRASTS = (
     ("pre", "post"),
     ("separate", "combine"),
     ("rise", "fall"),
+    ("@k", "^k"),  # pass@k (any of k tries) and pass^k (all k)
 )
 # The two ends of one scale: every word of one end is the other side of every word of the
 # other ("a larger batch, a lower learning rate"; "halves" and "raises"; "fewer" and "more").

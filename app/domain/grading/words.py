@@ -29,7 +29,8 @@ from app.domain.grading.lexicon import (
 )
 
 _TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)*(?:[A-Za-z]+)?(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥$€£]|>="
+    r"(?<=[A-Za-z])[@^][A-Za-z](?![A-Za-z0-9])"
+    r"|\d+(?:[.,]\d+)*(?:[A-Za-z]+)?(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥$€£]|>="
 )
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
 _NUMBER_WORDS = {
@@ -246,7 +247,10 @@ def tokenize(text: str) -> list[Token]:
             word = word[:-2]
         percentile = _PERCENTILE.fullmatch(word)
         if percentile:  # "p99" is the 99th percentile
-            raw += [(percentile.group(1), m.start() + 1, m.end()), ("percentile", m.start(), m.end())]
+            raw += [
+                (percentile.group(1), m.start() + 1, m.end()),
+                ("percentile", m.start(), m.end()),
+            ]
             continue
         if word[:1].isdigit():
             word = word.replace(",", "")
