@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.grading import key_words, match_key_point, match_key_points, word_weights
+from app.domain.grading import (
+    key_words,
+    match_key_point,
+    match_key_points,
+    tokenize,
+    word_weights,
+)
 
 
 def covered(point: str, answer: str, alternatives: tuple[str, ...] = ()) -> bool:
@@ -24,6 +30,31 @@ def test_a_negated_statement_does_not_tick_the_point() -> None:
     assert result.explanation.startswith("says the opposite")
     assert covered(point, "For logistic regression the log loss is convex.")
     assert not covered(point, "It isn't convex for logistic regression.")
+
+
+def test_a_contraction_typed_without_its_apostrophe_still_negates() -> None:
+    point = "staff training on AI use"
+    assert covered(point, "Every team gets staff training on AI use.")
+    for hurried in (
+        "Staff training on AI use isnt required.",
+        "We dont do staff training on AI use.",
+    ):
+        result = match_key_point(point, hurried)
+        assert not result.covered
+        assert result.explanation.startswith("says the opposite")
+    # "cant" and "wont" are words of their own, so they are left as they are typed.
+    assert key_words("cant") == ["cant"]
+
+
+def test_hurried_shorthand_reads_as_the_words_it_stands_for() -> None:
+    point = "fine-tune with dropout"
+    assert not covered(point, "Fine-tune w/o dropout, it only slows things down.")
+    assert covered(point, "Fine-tune w/ dropout on the adapters.")
+    # "w/o" negates its own object only, as "without" does; "deps" are dependencies.
+    parallel = ("steps without dependencies execute concurrently",)
+    answer = "Steps w/o deps can go concurrently."
+    assert covered("independent steps run in parallel", answer, parallel)
+    assert not any(token.negation for token in tokenize("I/O bound, and/or GPU-bound"))
 
 
 def test_a_point_that_is_a_negative_needs_the_negation() -> None:

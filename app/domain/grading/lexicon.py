@@ -27,6 +27,12 @@ NEGATIONS = frozenset(
     "not no never non without neither nor none cannot nothing nobody lack lacks lacking "
     "regardless irrespective".split()
 )
+# Contractions typed in a hurry without their apostrophe ("training isnt required"): negations,
+# as "isn't" is. Not "cant" or "wont", which are words of their own.
+BARE_CONTRACTIONS = frozenset(
+    "isnt arent wasnt werent dont doesnt didnt hasnt havent hadnt shouldnt couldnt wouldnt "
+    "neednt mustnt".split()
+)
 # Negations that deny a dependence ("the same regardless of hit rate"), not the claim: a
 # point that has one ("constant regardless of GPU count") asserts no negative.
 DEPENDENCE_DENIALS = frozenset({"regardless", "irrespective"})
@@ -191,6 +197,9 @@ ABBREVIATIONS: Mapping[str, str] = {
     "msgs": "messages",
     "avg": "average",
     "perf": "performance",
+    "deps": "dependencies",
+    "dep": "dependency",
+    "hw": "hardware",
     "mem": "memory",
     "emb": "embedding",
     "embs": "embeddings",

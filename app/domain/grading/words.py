@@ -19,6 +19,7 @@ from typing import Any
 
 from app.domain.grading.lexicon import (
     ABBREVIATIONS,
+    BARE_CONTRACTIONS,
     CONTRASTS,
     FIGURE_PHRASES,
     MAGNITUDES,
@@ -29,7 +30,8 @@ from app.domain.grading.lexicon import (
 )
 
 _TOKEN = re.compile(
-    r"(?<=[A-Za-z])[@^][A-Za-z](?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9/])(?:[Ww]/[Oo]|[Bb]/[Cc]|[Ww]/)(?![A-Za-z0-9/])"
+    r"|(?<=[A-Za-z])[@^][A-Za-z](?![A-Za-z0-9])"
     r"|\d+(?:[.,]\d+)*(?:[A-Za-z]+)?(?![A-Za-z0-9])|[A-Za-z0-9]+(?:['’][A-Za-z]+)?|[²³≥$€£]|>="
 )
 # Spelled-out numbers meet digits ("sixteen bytes", "16 bytes").
@@ -58,6 +60,10 @@ _SYMBOL_WORDS = {
     "$": "cost",
     "€": "cost",
     "£": "cost",
+    # Shorthands typed in a hurry: "w/o" denies as "without" does.
+    "w/o": "without",
+    "w/": "with",
+    "b/c": "because",
 }
 # Between two words of a formula: operators, brackets and spaces only ("/(", " + ", " = ").
 # ("=" is not one: it ends the defined word, "precision = tp/(tp+fp)".)
@@ -242,7 +248,7 @@ def tokenize(text: str) -> list[Token]:
             if raw and _OPERATOR_GAP.fullmatch(gap):
                 operated.add(len(raw))
         previous_end = m.end()
-        word = _SYMBOL_WORDS.get(m.group(), m.group()).lower().replace("’", "'")
+        word = _SYMBOL_WORDS.get(m.group().lower(), m.group()).lower().replace("’", "'")
         if word.endswith("'s"):
             word = word[:-2]
         percentile = _PERCENTILE.fullmatch(word)
@@ -300,6 +306,8 @@ def tokenize(text: str) -> list[Token]:
             pause, joined = i in paused, i in operated
             if word.endswith("n't"):
                 canon, negation, clause = _canon(word[:-3]), True, False
+            elif word in BARE_CONTRACTIONS:
+                canon, negation, clause = _canon(word[:-2]), True, False
             elif word in NEGATIONS and not _emphasis(raw, i):
                 canon, negation, clause = word, True, False
             else:
