@@ -3,7 +3,7 @@ points, and retired card ids whose history follows the card that replaced them."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -253,6 +253,8 @@ def test_retired_ids_with_no_history_open_cleanly(
     ctx = open_context(data_dir, content=content_root, clock=clock)
     try:
         assert ctx.store.memory("alpha-first").state is CardState.NEW
-        assert date.today()  # the opening path ran without any history to move
+        # Nothing to move: the renamed card opens with an empty history, the old id is gone.
+        assert ctx.store.review_history("alpha-first") == []
+        assert "alpha-first" in ctx.bank.cards and "alpha-what" not in ctx.bank.cards
     finally:
         ctx.close()

@@ -16,7 +16,7 @@ from app.domain.learner_sim import SimulatedLearner, review_histories
 from app.domain.memory_fit import MIN_REVIEWS, NotEnoughReviews, fit, held_out, long_term_reviews
 from app.domain.memory_model import AGAIN, DEFAULT_PARAMETERS, GOOD, Memory, MemoryModel
 from app.domain.scheduling import Grade
-from app.domain.stats import ReviewEvent
+from app.domain.stats import ReviewEvent, study_date
 from app.services.context import open_context
 from app.services.memory_service import MemoryService, profile_from
 from app.services.review_service import ReviewService
@@ -141,10 +141,16 @@ def test_optimize_and_plan_on_a_real_review_log(tmp_path: Path) -> None:
     finally:
         ctx.close()
 
-    interview = (date.today() + timedelta(days=10)).isoformat()
+    # The study day, not the calendar date: between midnight and the 4 am rollover it is
+    # still yesterday's (as in Anki), and the plan counts its days from there.
+    local = datetime.now().astimezone().tzinfo
+    assert local is not None
+    today = study_date(datetime.now(UTC), local)
+    interview = (today + timedelta(days=10)).isoformat()
     planned = run_app("plan", "--interview", interview, "--minutes", "20", "--json", data=data)
     assert planned.returncode == 0, planned.stderr
     plan = json.loads(planned.stdout)
+    assert plan["today"] == today.isoformat()
     assert plan["days_left"] == len(plan["days"]) == 10
     assert plan["expected_recall"] > plan["plain_expected_recall"] > 0
     assert all(day["minutes"] <= 20 for day in plan["days"])
